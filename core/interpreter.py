@@ -1,0 +1,52 @@
+"""Run any Ziggurat program on numpy arrays with xDSL's interpreter and the reference semantics.
+
+Tensors, memrefs and vectors are numpy arrays. This is the oracle every compiled result is
+compared against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.interpreter import Interpreter, InterpreterFunctions
+
+
+def interpreter_functions() -> list[InterpreterFunctions]:
+    """Every interpreter function set Ziggurat registers (upstream dialects and its own)."""
+    from xdsl.interpreters.arith import ArithFunctions
+    from xdsl.interpreters.builtin import BuiltinFunctions
+    from xdsl.interpreters.func import FuncFunctions
+    from xdsl.interpreters.scf import ScfFunctions
+
+    from ziggurat.dialects.ztensor_semantics import ZTensorFunctions
+
+    return [
+        ArithFunctions(),
+        BuiltinFunctions(),
+        FuncFunctions(),
+        ScfFunctions(),
+        ZTensorFunctions(),
+    ]
+
+
+def make_interpreter(module: ModuleOp) -> Interpreter:
+    """An interpreter over `module` with every Ziggurat and upstream implementation registered."""
+    interpreter = Interpreter(module)
+    for functions in interpreter_functions():
+        interpreter.register_implementations(functions)
+    return interpreter
+
+
+def run_function(module: ModuleOp, name: str, *args: Any) -> tuple[Any, ...]:
+    """Call the function `name` of `module` on `args` (numpy arrays or scalars)."""
+    interpreter = make_interpreter(module)
+    results = interpreter.call_op(name, tuple(args))
+    return tuple(np.asarray(r) if isinstance(r, np.ndarray) else r for r in results)
+
+
+def run_function_on(module: ModuleOp, name: str, args: Sequence[Any]) -> tuple[Any, ...]:
+    """`run_function` with the arguments as one sequence."""
+    return run_function(module, name, *args)

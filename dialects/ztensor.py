@@ -1,0 +1,905 @@
+"""The `ztensor` dialect: tensor algebra with value semantics and numpy broadcasting.
+
+Every op works on builtin ranked, static-shaped `tensor<...>` types whose element type is
+f32 or f64 (f16 and bf16 parse and verify). Results carry their full static shape, and the
+verifiers check that it is the one numpy would compute.
+
+Fused forms (what `eqsat` produces) are `ztensor.fused` ops: a region of ordinary ztensor ops
+that the lowering turns into a single kernel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar, cast
+
+from xdsl.dialects.builtin import (
+    BFloat16Type,
+    BoolAttr,
+    DenseArrayBase,
+    DenseIntOrFPElementsAttr,
+    Float16Type,
+    Float32Type,
+    Float64Type,
+    FloatAttr,
+    IntegerAttr,
+    IntegerType,
+    TensorType,
+    i1,
+    i64,
+)
+from xdsl.ir import Attribute, Dialect, Operation, SSAValue
+from xdsl.irdl import (
+    AnyAttr,
+    IRDLOperation,
+    ParamAttrConstraint,
+    VarConstraint,
+    attr_def,
+    irdl_op_definition,
+    lazy_traits_def,
+    operand_def,
+    opt_attr_def,
+    region_def,
+    result_def,
+    traits_def,
+    var_operand_def,
+    var_result_def,
+)
+from xdsl.traits import (
+    ConstantLike,
+    HasParent,
+    IsTerminator,
+    Pure,
+    RecursiveMemoryEffect,
+    SingleBlockImplicitTerminator,
+)
+from xdsl.utils.exceptions import VerifyException
+
+FLOAT_TYPES: tuple[type[Attribute], ...] = (Float16Type, BFloat16Type, Float32Type, Float64Type)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shape helpers (shared with passes and the frontend)
+# ---------------------------------------------------------------------------------------------
+
+
+def broadcast_shapes(op_name: str, *shapes: Sequence[int]) -> tuple[int, ...]:
+    """The numpy broadcast of `shapes`; raises VerifyException naming `op_name` if they clash."""
+    rank = max((len(s) for s in shapes), default=0)
+    result: list[int] = []
+    for i in range(rank):
+        dim = 1
+        for s in shapes:
+            j = i - (rank - len(s))
+            if j < 0:
+                continue
+            d = s[j]
+            if d == 1 or d == dim:
+                continue
+            if dim != 1:
+                pretty = ", ".join("x".join(map(str, s)) or "scalar" for s in shapes)
+                raise VerifyException(
+                    f"'{op_name}' op operand shapes are not broadcast-compatible: {pretty}"
+                )
+            dim = d
+        result.append(dim)
+    return tuple(result)
+
+
+def normalize_axis(op_name: str, axis: int, rank: int) -> int:
+    """`axis` in [-rank, rank) as a non-negative index, or a VerifyException naming `op_name`."""
+    if not -rank <= axis < rank:
+        raise VerifyException(f"'{op_name}' op axis {axis} is out of range for rank {rank}")
+    return axis % rank
+
+
+def reduced_shape(shape: Sequence[int], axes: Sequence[int], keepdims: bool) -> tuple[int, ...]:
+    """The shape left after reducing `axes` (already normalized) of `shape`."""
+    if keepdims:
+        return tuple(1 if i in axes else d for i, d in enumerate(shape))
+    return tuple(d for i, d in enumerate(shape) if i not in axes)
+
+
+def matmul_shape(op_name: str, lhs: Sequence[int], rhs: Sequence[int]) -> tuple[int, ...]:
+    """The result shape of a (batched) matmul with numpy broadcasting of batch dims."""
+    if len(lhs) < 2 or len(rhs) < 2:
+        raise VerifyException(
+            f"'{op_name}' op expects operands of rank >= 2, got ranks {len(lhs)} and {len(rhs)}"
+        )
+    if lhs[-1] != rhs[-2]:
+        raise VerifyException(
+            f"'{op_name}' op contraction dimensions differ: lhs has {lhs[-1]} columns "
+            f"but rhs has {rhs[-2]} rows"
+        )
+    batch = broadcast_shapes(op_name, lhs[:-2], rhs[:-2])
+    return (*batch, lhs[-2], rhs[-1])
+
+
+def _tensor(op_name: str, what: str, value: SSAValue) -> TensorType[Attribute]:
+    ty = value.type
+    if not isinstance(ty, TensorType):
+        raise VerifyException(f"'{op_name}' op {what} must be a tensor, got {ty}")
+    if not isinstance(ty.element_type, FLOAT_TYPES):
+        raise VerifyException(
+            f"'{op_name}' op {what} must have a float element type (f16, bf16, f32, f64), "
+            f"got {ty.element_type}"
+        )
+    if any(d < 0 for d in ty.get_shape()):
+        raise VerifyException(f"'{op_name}' op {what} must have a static shape, got {ty}")
+    return ty
+
+
+def _check_result(op_name: str, result: SSAValue, shape: Sequence[int], elt: Attribute) -> None:
+    ty = _tensor(op_name, "result", result)
+    if tuple(ty.get_shape()) != tuple(shape) or ty.element_type != elt:
+        expected = TensorType(elt, shape)
+        raise VerifyException(f"'{op_name}' op result type should be {expected}, got {ty}")
+
+
+def _same_element_types(op_name: str, *types: TensorType[Attribute]) -> Attribute:
+    elts = {t.element_type for t in types}
+    if len(elts) != 1:
+        pretty = ", ".join(str(t) for t in types)
+        raise VerifyException(f"'{op_name}' op operand element types differ: {pretty}")
+    return types[0].element_type
+
+
+def _i64_array(values: Sequence[int]) -> DenseArrayBase:
+    return DenseArrayBase.from_list(i64, values)
+
+
+def int_values(attr: DenseArrayBase) -> tuple[int, ...]:
+    """The integers of an `array<i64: ...>` attribute."""
+    return tuple(int(v) for v in cast(DenseArrayBase[IntegerType], attr).get_values())
+
+
+def _normalized_axes(op_name: str, attr: DenseArrayBase, rank: int, what: str) -> list[int]:
+    if attr.elt_type != i64:
+        raise VerifyException(f"'{op_name}' op {what} must be an array<i64: ...>")
+    values = int_values(attr)
+    axes = [normalize_axis(op_name, a, rank) for a in values]
+    if len(set(axes)) != len(axes):
+        raise VerifyException(f"'{op_name}' op {what} contains repeated axes: {list(values)}")
+    return axes
+
+
+# ---------------------------------------------------------------------------------------------
+# Elementwise ops
+# ---------------------------------------------------------------------------------------------
+
+
+class BinaryOp(IRDLOperation):
+    """Base of elementwise binary ops with numpy broadcasting."""
+
+    lhs = operand_def(TensorType)
+    rhs = operand_def(TensorType)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$lhs `,` $rhs attr-dict `:` `(` type($lhs) `,` type($rhs) `)` `->` type($result)"
+    )
+
+    def __init__(
+        self,
+        lhs: SSAValue | Operation,
+        rhs: SSAValue | Operation,
+        result_type: Attribute | None = None,
+    ):
+        if result_type is None:
+            lt, rt = SSAValue.get(lhs).type, SSAValue.get(rhs).type
+            assert isinstance(lt, TensorType) and isinstance(rt, TensorType)
+            shape = broadcast_shapes(self.name, lt.get_shape(), rt.get_shape())
+            result_type = TensorType(lt.element_type, shape)
+        super().__init__(operands=[lhs, rhs], result_types=[result_type])
+
+    def verify_(self) -> None:
+        lt = _tensor(self.name, "lhs", self.lhs)
+        rt = _tensor(self.name, "rhs", self.rhs)
+        elt = _same_element_types(self.name, lt, rt)
+        shape = broadcast_shapes(self.name, lt.get_shape(), rt.get_shape())
+        _check_result(self.name, self.result, shape, elt)
+
+
+@irdl_op_definition
+class AddOp(BinaryOp):
+    """Elementwise addition with numpy broadcasting.
+
+    Example: `%r = ztensor.add %a, %b : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>`
+    """
+
+    name = "ztensor.add"
+    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("AddOp")))
+
+
+@irdl_op_definition
+class SubOp(BinaryOp):
+    """Elementwise subtraction with numpy broadcasting.
+
+    Example: `%r = ztensor.sub %a, %b : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>`
+    """
+
+    name = "ztensor.sub"
+    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("SubOp")))
+
+
+@irdl_op_definition
+class MulOp(BinaryOp):
+    """Elementwise multiplication with numpy broadcasting.
+
+    Example: `%r = ztensor.mul %a, %b : (tensor<4x1xf32>, tensor<1x8xf32>) -> tensor<4x8xf32>`
+    """
+
+    name = "ztensor.mul"
+    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("MulOp")))
+
+
+@irdl_op_definition
+class DivOp(BinaryOp):
+    """Elementwise true division with numpy broadcasting.
+
+    Example: `%r = ztensor.div %a, %b : (tensor<4x8xf32>, tensor<4x1xf32>) -> tensor<4x8xf32>`
+    """
+
+    name = "ztensor.div"
+    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("DivOp")))
+
+
+@irdl_op_definition
+class MaximumOp(BinaryOp):
+    """Elementwise maximum (numpy.maximum: NaN propagates) with broadcasting.
+
+    Example: `%r = ztensor.maximum %a, %b : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>`
+    """
+
+    name = "ztensor.maximum"
+    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("MaximumOp")))
+
+
+@irdl_op_definition
+class MinimumOp(BinaryOp):
+    """Elementwise minimum (numpy.minimum: NaN propagates) with broadcasting.
+
+    Example: `%r = ztensor.minimum %a, %b : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>`
+    """
+
+    name = "ztensor.minimum"
+    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("MinimumOp")))
+
+
+@irdl_op_definition
+class PowOp(BinaryOp):
+    """Elementwise power `lhs ** rhs` (numpy.power) with broadcasting.
+
+    Example: `%r = ztensor.pow %a, %b : (tensor<8xf32>, tensor<1xf32>) -> tensor<8xf32>`
+    """
+
+    name = "ztensor.pow"
+    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("PowOp")))
+
+
+class UnaryOp(IRDLOperation):
+    """Base of elementwise unary ops: the result has the operand's type."""
+
+    T: ClassVar = VarConstraint("T", AnyAttr())
+    input = operand_def(T)
+    result = result_def(T)
+    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("Unary")))
+
+    assembly_format = "$input attr-dict `:` type($input)"
+
+    def __init__(self, input: SSAValue | Operation):
+        super().__init__(operands=[input], result_types=[SSAValue.get(input).type])
+
+    def verify_(self) -> None:
+        _tensor(self.name, "operand", self.input)
+
+
+@irdl_op_definition
+class NegOp(UnaryOp):
+    """Elementwise negation. Example: `%r = ztensor.neg %x : tensor<4xf32>`"""
+
+    name = "ztensor.neg"
+
+
+@irdl_op_definition
+class ExpOp(UnaryOp):
+    """Elementwise e**x. Example: `%r = ztensor.exp %x : tensor<4xf32>`"""
+
+    name = "ztensor.exp"
+
+
+@irdl_op_definition
+class LogOp(UnaryOp):
+    """Elementwise natural logarithm. Example: `%r = ztensor.log %x : tensor<4xf32>`"""
+
+    name = "ztensor.log"
+
+
+@irdl_op_definition
+class TanhOp(UnaryOp):
+    """Elementwise hyperbolic tangent. Example: `%r = ztensor.tanh %x : tensor<4xf32>`"""
+
+    name = "ztensor.tanh"
+
+
+@irdl_op_definition
+class SigmoidOp(UnaryOp):
+    """Elementwise logistic sigmoid 1/(1+e**-x). Example: `%r = ztensor.sigmoid %x : tensor<4xf32>`"""
+
+    name = "ztensor.sigmoid"
+
+
+@irdl_op_definition
+class ReluOp(UnaryOp):
+    """Elementwise max(x, 0). Example: `%r = ztensor.relu %x : tensor<4xf32>`"""
+
+    name = "ztensor.relu"
+
+
+@irdl_op_definition
+class GeluOp(UnaryOp):
+    """Elementwise GELU, tanh approximation:
+    0.5*x*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3))).
+
+    Example: `%r = ztensor.gelu %x : tensor<4xf32>`
+    """
+
+    name = "ztensor.gelu"
+
+
+@irdl_op_definition
+class SqrtOp(UnaryOp):
+    """Elementwise square root. Example: `%r = ztensor.sqrt %x : tensor<4xf32>`"""
+
+    name = "ztensor.sqrt"
+
+
+@irdl_op_definition
+class RsqrtOp(UnaryOp):
+    """Elementwise reciprocal square root 1/sqrt(x). Example: `%r = ztensor.rsqrt %x : tensor<4xf32>`"""
+
+    name = "ztensor.rsqrt"
+
+
+@irdl_op_definition
+class AbsOp(UnaryOp):
+    """Elementwise absolute value. Example: `%r = ztensor.abs %x : tensor<4xf32>`"""
+
+    name = "ztensor.abs"
+
+
+# ---------------------------------------------------------------------------------------------
+# Contraction, data movement, reductions, composites
+# ---------------------------------------------------------------------------------------------
+
+
+@irdl_op_definition
+class MatmulOp(IRDLOperation):
+    """Matrix product with numpy.matmul semantics for operands of rank >= 2.
+
+    The last two dims are contracted as matrices; leading (batch) dims broadcast.
+
+    Example:
+    `%c = ztensor.matmul %a, %b : (tensor<2x4x8xf32>, tensor<8x16xf32>) -> tensor<2x4x16xf32>`
+    """
+
+    name = "ztensor.matmul"
+    lhs = operand_def(TensorType)
+    rhs = operand_def(TensorType)
+    result = result_def(TensorType)
+    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("MatmulOp")))
+
+    assembly_format = (
+        "$lhs `,` $rhs attr-dict `:` `(` type($lhs) `,` type($rhs) `)` `->` type($result)"
+    )
+
+    def __init__(
+        self,
+        lhs: SSAValue | Operation,
+        rhs: SSAValue | Operation,
+        result_type: Attribute | None = None,
+    ):
+        if result_type is None:
+            lt, rt = SSAValue.get(lhs).type, SSAValue.get(rhs).type
+            assert isinstance(lt, TensorType) and isinstance(rt, TensorType)
+            shape = matmul_shape(self.name, lt.get_shape(), rt.get_shape())
+            result_type = TensorType(lt.element_type, shape)
+        super().__init__(operands=[lhs, rhs], result_types=[result_type])
+
+    def verify_(self) -> None:
+        lt = _tensor(self.name, "lhs", self.lhs)
+        rt = _tensor(self.name, "rhs", self.rhs)
+        elt = _same_element_types(self.name, lt, rt)
+        shape = matmul_shape(self.name, lt.get_shape(), rt.get_shape())
+        _check_result(self.name, self.result, shape, elt)
+
+
+@irdl_op_definition
+class TransposeOp(IRDLOperation):
+    """Permutes dimensions: result dim i is operand dim permutation[i] (numpy.transpose).
+
+    Example:
+    `%t = ztensor.transpose %x {permutation = array<i64: 1, 0>} : tensor<4x8xf32> -> tensor<8x4xf32>`
+    """
+
+    name = "ztensor.transpose"
+    input = operand_def(TensorType)
+    permutation = attr_def(DenseArrayBase)
+    result = result_def(TensorType)
+    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("TransposeOp")))
+
+    assembly_format = "$input attr-dict `:` type($input) `->` type($result)"
+
+    def __init__(self, input: SSAValue | Operation, permutation: Sequence[int]):
+        ty = SSAValue.get(input).type
+        assert isinstance(ty, TensorType)
+        shape = ty.get_shape()
+        result_type = TensorType(ty.element_type, [shape[p] for p in permutation])
+        super().__init__(
+            operands=[input],
+            result_types=[result_type],
+            attributes={"permutation": _i64_array(permutation)},
+        )
+
+    @property
+    def perm(self) -> tuple[int, ...]:
+        return int_values(self.permutation)
+
+    def verify_(self) -> None:
+        ty = _tensor(self.name, "operand", self.input)
+        if self.permutation.elt_type != i64:
+            raise VerifyException(f"'{self.name}' op permutation must be an array<i64: ...>")
+        perm = self.perm
+        rank = ty.get_num_dims()
+        if sorted(perm) != list(range(rank)):
+            raise VerifyException(
+                f"'{self.name}' op permutation {list(perm)} is not a permutation of "
+                f"[0, {rank}) for an operand of rank {rank}"
+            )
+        shape = ty.get_shape()
+        _check_result(self.name, self.result, [shape[p] for p in perm], ty.element_type)
+
+
+@irdl_op_definition
+class ReshapeOp(IRDLOperation):
+    """Reinterprets the row-major element order under a new static shape (numpy.reshape).
+
+    Example: `%r = ztensor.reshape %x : tensor<4x8xf32> -> tensor<32xf32>`
+    """
+
+    name = "ztensor.reshape"
+    input = operand_def(TensorType)
+    result = result_def(TensorType)
+    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("ReshapeOp")))
+
+    assembly_format = "$input attr-dict `:` type($input) `->` type($result)"
+
+    def __init__(self, input: SSAValue | Operation, result_type: Attribute):
+        super().__init__(operands=[input], result_types=[result_type])
+
+    def verify_(self) -> None:
+        it = _tensor(self.name, "operand", self.input)
+        rt = _tensor(self.name, "result", self.result)
+        if it.element_type != rt.element_type:
+            raise VerifyException(
+                f"'{self.name}' op result element type {rt.element_type} differs from the "
+                f"operand's {it.element_type}"
+            )
+        if it.element_count() != rt.element_count():
+            raise VerifyException(
+                f"'{self.name}' op cannot reshape {it} ({it.element_count()} elements) into "
+                f"{rt} ({rt.element_count()} elements)"
+            )
+
+
+@irdl_op_definition
+class BroadcastToOp(IRDLOperation):
+    """Broadcasts the operand to the result's shape under numpy rules (numpy.broadcast_to).
+
+    Example: `%r = ztensor.broadcast_to %x : tensor<8xf32> -> tensor<4x8xf32>`
+    """
+
+    name = "ztensor.broadcast_to"
+    input = operand_def(TensorType)
+    result = result_def(TensorType)
+    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("BroadcastToOp")))
+
+    assembly_format = "$input attr-dict `:` type($input) `->` type($result)"
+
+    def __init__(self, input: SSAValue | Operation, result_type: Attribute):
+        super().__init__(operands=[input], result_types=[result_type])
+
+    def verify_(self) -> None:
+        it = _tensor(self.name, "operand", self.input)
+        rt = _tensor(self.name, "result", self.result)
+        if it.element_type != rt.element_type:
+            raise VerifyException(
+                f"'{self.name}' op result element type {rt.element_type} differs from the "
+                f"operand's {it.element_type}"
+            )
+        src, dst = it.get_shape(), rt.get_shape()
+        ok = len(src) <= len(dst) and all(
+            s in (1, d) for s, d in zip(reversed(src), reversed(dst), strict=False)
+        )
+        if not ok:
+            raise VerifyException(f"'{self.name}' op cannot broadcast {it} to {rt}")
+
+
+class ReduceOp(IRDLOperation):
+    """Base of reductions over `axes` (array<i64>, negatives count from the end)."""
+
+    input = operand_def(TensorType)
+    axes = attr_def(DenseArrayBase)
+    keepdims = opt_attr_def(BoolAttr)
+    result = result_def(TensorType)
+    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("Reduce")))
+
+    assembly_format = "$input attr-dict `:` type($input) `->` type($result)"
+
+    def __init__(self, input: SSAValue | Operation, axes: Sequence[int], keepdims: bool = False):
+        ty = SSAValue.get(input).type
+        assert isinstance(ty, TensorType)
+        rank = ty.get_num_dims()
+        norm = [a % rank for a in axes]
+        result_type = TensorType(ty.element_type, reduced_shape(ty.get_shape(), norm, keepdims))
+        super().__init__(
+            operands=[input],
+            result_types=[result_type],
+            attributes={
+                "axes": _i64_array(axes),
+                "keepdims": IntegerAttr(int(keepdims), i1),
+            },
+        )
+
+    @property
+    def keep(self) -> bool:
+        return self.keepdims is not None and bool(self.keepdims.value.data)
+
+    @property
+    def reduced_axes(self) -> tuple[int, ...]:
+        """The reduced axes, normalized to [0, rank) and sorted."""
+        ty = self.input.type
+        assert isinstance(ty, TensorType)
+        rank = ty.get_num_dims()
+        return tuple(sorted(a % rank for a in int_values(self.axes)))
+
+    def verify_(self) -> None:
+        ty = _tensor(self.name, "operand", self.input)
+        axes = _normalized_axes(self.name, self.axes, ty.get_num_dims(), "axes")
+        shape = reduced_shape(ty.get_shape(), axes, self.keep)
+        _check_result(self.name, self.result, shape, ty.element_type)
+
+
+@irdl_op_definition
+class ReduceSumOp(ReduceOp):
+    """Sum over `axes`, optionally keeping reduced dims as size 1 (numpy.sum).
+
+    Example:
+    `%s = ztensor.reduce_sum %x {axes = array<i64: 1>, keepdims = true} : tensor<4x8xf32> -> tensor<4x1xf32>`
+    """
+
+    name = "ztensor.reduce_sum"
+
+
+@irdl_op_definition
+class ReduceMaxOp(ReduceOp):
+    """Maximum over `axes` (numpy.max).
+
+    Example: `%m = ztensor.reduce_max %x {axes = array<i64: 0>} : tensor<4x8xf32> -> tensor<8xf32>`
+    """
+
+    name = "ztensor.reduce_max"
+
+
+@irdl_op_definition
+class ReduceMeanOp(ReduceOp):
+    """Arithmetic mean over `axes` (numpy.mean).
+
+    Example:
+    `%m = ztensor.reduce_mean %x {axes = array<i64: 0, 1>} : tensor<4x8xf32> -> tensor<f32>`
+    """
+
+    name = "ztensor.reduce_mean"
+
+
+class NormalizeOp(IRDLOperation):
+    """Base of composites that normalize along one `axis` and keep the operand's type."""
+
+    T: ClassVar = VarConstraint("T", AnyAttr())
+    input = operand_def(T)
+    axis = attr_def(IntegerAttr)
+    result = result_def(T)
+    traits = traits_def(Pure())
+
+    assembly_format = "$input attr-dict `:` type($input)"
+
+    @property
+    def normalized_axis(self) -> int:
+        ty = self.input.type
+        assert isinstance(ty, TensorType)
+        return int(self.axis.value.data) % ty.get_num_dims()
+
+    def verify_(self) -> None:
+        ty = _tensor(self.name, "operand", self.input)
+        if self.axis.type != i64:
+            raise VerifyException(f"'{self.name}' op axis must be an i64 integer attribute")
+        if ty.get_num_dims() == 0:
+            raise VerifyException(f"'{self.name}' op expects an operand of rank >= 1")
+        normalize_axis(self.name, self.axis.value.data, ty.get_num_dims())
+
+
+@irdl_op_definition
+class SoftmaxOp(NormalizeOp):
+    """Softmax along `axis`: exp(x - max(x)) / sum(exp(x - max(x))).
+
+    Example: `%s = ztensor.softmax %x {axis = -1 : i64} : tensor<4x8xf32>`
+    """
+
+    name = "ztensor.softmax"
+
+    def __init__(self, input: SSAValue | Operation, axis: int = -1):
+        super().__init__(
+            operands=[input],
+            result_types=[SSAValue.get(input).type],
+            attributes={"axis": IntegerAttr(axis, i64)},
+        )
+
+
+@irdl_op_definition
+class LayerNormOp(NormalizeOp):
+    """Layer normalization along `axis` without affine parameters:
+    (x - mean(x)) / sqrt(var(x) + epsilon), with the biased variance.
+
+    Example: `%y = ztensor.layernorm %x {axis = -1 : i64, epsilon = 1.0e-05 : f32} : tensor<4x8xf32>`
+    """
+
+    name = "ztensor.layernorm"
+    epsilon = attr_def(FloatAttr)
+
+    def __init__(self, input: SSAValue | Operation, axis: int = -1, epsilon: float = 1e-5):
+        super().__init__(
+            operands=[input],
+            result_types=[SSAValue.get(input).type],
+            attributes={
+                "axis": IntegerAttr(axis, i64),
+                "epsilon": FloatAttr(epsilon, Float32Type()),
+            },
+        )
+
+    def verify_(self) -> None:
+        super().verify_()
+        if not isinstance(self.epsilon.type, Float32Type):
+            raise VerifyException(f"'{self.name}' op epsilon must be an f32 float attribute")
+        if not self.epsilon.value.data > 0:
+            raise VerifyException(
+                f"'{self.name}' op epsilon must be positive, got {self.epsilon.value.data}"
+            )
+
+
+@irdl_op_definition
+class ConstantOp(IRDLOperation):
+    """A tensor constant from dense elements (a splat or every element).
+
+    Example: `%c = ztensor.constant dense<1.0> : tensor<4x8xf32>`
+    """
+
+    name = "ztensor.constant"
+    _T: ClassVar = VarConstraint("T", AnyAttr())
+    value = attr_def(ParamAttrConstraint(DenseIntOrFPElementsAttr, (_T, AnyAttr())))
+    result = result_def(_T)
+    traits = traits_def(Pure(), ConstantLike())
+
+    assembly_format = "$value attr-dict"
+
+    def __init__(self, value: DenseIntOrFPElementsAttr):
+        super().__init__(attributes={"value": value}, result_types=[value.type])
+
+    def verify_(self) -> None:
+        ty = _tensor(self.name, "result", self.result)
+        if self.value.type != ty:
+            raise VerifyException(
+                f"'{self.name}' op value type {self.value.type} differs from result type {ty}"
+            )
+
+
+@irdl_op_definition
+class CastOp(IRDLOperation):
+    """Converts the element type (round to nearest), keeping the shape (numpy.astype).
+
+    Example: `%r = ztensor.cast %x : tensor<4xf32> -> tensor<4xf64>`
+    """
+
+    name = "ztensor.cast"
+    input = operand_def(TensorType)
+    result = result_def(TensorType)
+    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("CastOp")))
+
+    assembly_format = "$input attr-dict `:` type($input) `->` type($result)"
+
+    def __init__(self, input: SSAValue | Operation, element_type: Attribute):
+        ty = SSAValue.get(input).type
+        assert isinstance(ty, TensorType)
+        super().__init__(operands=[input], result_types=[TensorType(element_type, ty.get_shape())])
+
+    def verify_(self) -> None:
+        it = _tensor(self.name, "operand", self.input)
+        rt = _tensor(self.name, "result", self.result)
+        if tuple(it.get_shape()) != tuple(rt.get_shape()):
+            raise VerifyException(f"'{self.name}' op cannot change the shape: {it} -> {rt}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Fused forms
+# ---------------------------------------------------------------------------------------------
+
+
+@irdl_op_definition
+class YieldOp(IRDLOperation):
+    """Terminates a `ztensor.fused` body, naming its results.
+
+    Example: `ztensor.yield %r : tensor<4x8xf32>`
+    """
+
+    name = "ztensor.yield"
+    values = var_operand_def(TensorType)
+    traits = lazy_traits_def(lambda: (IsTerminator(), HasParent(FusedOp), Pure()))
+
+    assembly_format = "($values^ `:` type($values))? attr-dict"
+
+    def __init__(self, *values: SSAValue | Operation):
+        super().__init__(operands=[list(values)])
+
+
+@irdl_op_definition
+class FusedOp(IRDLOperation):
+    """A group of ztensor ops that lowers to a single kernel; intermediates are never stored.
+
+    The body is one block whose arguments are the operands (same types), holding only ztensor
+    ops and ending in `ztensor.yield`. Optimization (`eqsat`) produces these forms:
+    `kind = "matmul_epilogue"` (a matmul whose result flows through elementwise ops),
+    `"elementwise"` (a chain of elementwise/broadcast ops) and `"reduction"` (a reduction,
+    softmax or layernorm with an elementwise prologue). `kind` is advisory: a lowering may
+    use it to pick a kernel template; semantics are always those of the body.
+
+    Example:
+    ```
+    %r = ztensor.fused "matmul_epilogue" (%a, %b, %c) : (tensor<4x8xf32>, tensor<8x16xf32>, tensor<16xf32>) -> tensor<4x16xf32> {
+    ^bb0(%x: tensor<4x8xf32>, %y: tensor<8x16xf32>, %z: tensor<16xf32>):
+      %m = ztensor.matmul %x, %y : (tensor<4x8xf32>, tensor<8x16xf32>) -> tensor<4x16xf32>
+      %s = ztensor.add %m, %z : (tensor<4x16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+      %t = ztensor.relu %s : tensor<4x16xf32>
+      ztensor.yield %t : tensor<4x16xf32>
+    }
+    ```
+    """
+
+    name = "ztensor.fused"
+    KINDS: ClassVar[tuple[str, ...]] = ("matmul_epilogue", "elementwise", "reduction", "generic")
+
+    kind = attr_def(Attribute)
+    inputs = var_operand_def(TensorType)
+    outputs = var_result_def(TensorType)
+    body = region_def("single_block")
+    traits = lazy_traits_def(
+        lambda: (RecursiveMemoryEffect(), SingleBlockImplicitTerminator(YieldOp))
+    )
+
+    assembly_format = "$kind `(` $inputs `)` attr-dict `:` functional-type($inputs, $outputs) $body"
+
+    def verify_(self) -> None:
+        from xdsl.dialects.builtin import StringAttr
+
+        if not isinstance(self.kind, StringAttr) or self.kind.data not in self.KINDS:
+            raise VerifyException(
+                f"'{self.name}' op kind must be one of {', '.join(self.KINDS)}, got {self.kind}"
+            )
+        block = self.body.block
+        arg_types = [a.type for a in block.args]
+        in_types = [v.type for v in self.inputs]
+        if arg_types != in_types:
+            raise VerifyException(
+                f"'{self.name}' op block argument types {arg_types} differ from operand types {in_types}"
+            )
+        for op in block.ops:
+            if op.dialect_name() != "ztensor" or isinstance(op, FusedOp):
+                raise VerifyException(
+                    f"'{self.name}' op body may only hold ztensor ops (no nested fused ops), "
+                    f"found '{op.name}'"
+                )
+        term = block.last_op
+        assert isinstance(term, YieldOp)
+        yielded = [v.type for v in term.values]
+        out_types = [r.type for r in self.outputs]
+        if yielded != out_types:
+            raise VerifyException(
+                f"'{self.name}' op yields {yielded} but its results are {out_types}"
+            )
+
+
+def _canonicalization_trait(op_class: str):
+    from ziggurat.dialects.ztensor_canonicalization import canonicalization_trait
+
+    return canonicalization_trait(op_class)
+
+
+ELEMENTWISE_BINARY: tuple[type[BinaryOp], ...] = (
+    AddOp,
+    SubOp,
+    MulOp,
+    DivOp,
+    MaximumOp,
+    MinimumOp,
+    PowOp,
+)
+ELEMENTWISE_UNARY: tuple[type[UnaryOp], ...] = (
+    NegOp,
+    ExpOp,
+    LogOp,
+    TanhOp,
+    SigmoidOp,
+    ReluOp,
+    GeluOp,
+    SqrtOp,
+    RsqrtOp,
+    AbsOp,
+)
+REDUCTIONS: tuple[type[ReduceOp], ...] = (ReduceSumOp, ReduceMaxOp, ReduceMeanOp)
+
+ZTensor = Dialect(
+    "ztensor",
+    [
+        *ELEMENTWISE_BINARY,
+        *ELEMENTWISE_UNARY,
+        MatmulOp,
+        TransposeOp,
+        ReshapeOp,
+        BroadcastToOp,
+        *REDUCTIONS,
+        SoftmaxOp,
+        LayerNormOp,
+        ConstantOp,
+        CastOp,
+        FusedOp,
+        YieldOp,
+    ],
+    [],
+)
+
+__all__ = [
+    "AbsOp",
+    "AddOp",
+    "BroadcastToOp",
+    "CastOp",
+    "ConstantOp",
+    "DivOp",
+    "ExpOp",
+    "FusedOp",
+    "GeluOp",
+    "LayerNormOp",
+    "LogOp",
+    "MatmulOp",
+    "MaximumOp",
+    "MinimumOp",
+    "MulOp",
+    "NegOp",
+    "PowOp",
+    "ReduceMaxOp",
+    "ReduceMeanOp",
+    "ReduceSumOp",
+    "ReluOp",
+    "ReshapeOp",
+    "RsqrtOp",
+    "SigmoidOp",
+    "SoftmaxOp",
+    "SqrtOp",
+    "SubOp",
+    "TanhOp",
+    "TransposeOp",
+    "YieldOp",
+    "ZTensor",
+    "broadcast_shapes",
+    "matmul_shape",
+    "normalize_axis",
+    "reduced_shape",
+]

@@ -1,0 +1,159 @@
+"""Canonicalization patterns of `ztensor`, attached to ops through their canonicalization trait.
+
+xDSL's `canonicalize` pass (`ziggurat-opt -p canonicalize`) applies them together with the
+upstream dialects' patterns.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+from xdsl.dialects.builtin import TensorType
+from xdsl.ir import Operation, SSAValue
+from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewrite_pattern
+from xdsl.traits import HasCanonicalizationPatternsTrait
+
+from ziggurat.dialects import ztensor as zt
+
+FOLD_ELEMENT_LIMIT = 64
+"""Ops whose operands are all constants are folded when the result has at most this many elements."""
+
+
+def _splat_value(value: SSAValue) -> float | None:
+    """The scalar of a splat `ztensor.constant`, or None."""
+    op = value.owner
+    if not isinstance(op, zt.ConstantOp):
+        return None
+    values = op.value.get_values()
+    first = float(values[0])
+    if all(float(v) == first for v in values):
+        return first
+    return None
+
+
+def _replace_with(rewriter: PatternRewriter, op: Operation, value: SSAValue) -> bool:
+    """Replace `op` by `value` when the types agree (broadcasting may change shapes)."""
+    if value.type != op.results[0].type:
+        return False
+    rewriter.replace(op, [], [value])
+    return True
+
+
+class FoldTransposeTranspose(RewritePattern):
+    # transpose(transpose(x, p), q) -> transpose(x, p∘q); identity -> x
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: zt.TransposeOp, rewriter: PatternRewriter) -> None:
+        inner = op.input.owner
+        if not isinstance(inner, zt.TransposeOp):
+            return
+        p, q = inner.perm, op.perm
+        composed = [p[i] for i in q]
+        if composed == list(range(len(composed))):
+            rewriter.replace(op, [], [inner.input])
+        else:
+            rewriter.replace(op, zt.TransposeOp(inner.input, composed))
+
+
+class FoldIdentityTranspose(RewritePattern):
+    # transpose(x, identity) -> x
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: zt.TransposeOp, rewriter: PatternRewriter) -> None:
+        if list(op.perm) == list(range(len(op.perm))):
+            rewriter.replace(op, [], [op.input])
+
+
+class FoldIdentityShapeOp(RewritePattern):
+    # reshape(x : T -> T) -> x ; broadcast_to(x : T -> T) -> x ; cast(x : T -> T) -> x
+    @op_type_rewrite_pattern
+    def match_and_rewrite(
+        self, op: zt.ReshapeOp | zt.BroadcastToOp | zt.CastOp, rewriter: PatternRewriter
+    ) -> None:
+        if op.input.type == op.result.type:
+            rewriter.replace(op, [], [op.input])
+
+
+class FoldReshapeReshape(RewritePattern):
+    # reshape(reshape(x)) -> reshape(x)
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: zt.ReshapeOp, rewriter: PatternRewriter) -> None:
+        inner = op.input.owner
+        if isinstance(inner, zt.ReshapeOp):
+            rewriter.replace(op, zt.ReshapeOp(inner.input, op.result.type))
+
+
+class FoldBinaryIdentity(RewritePattern):
+    # x + 0 -> x ; 0 + x -> x ; x - 0 -> x ; x * 1 -> x ; 1 * x -> x ; x / 1 -> x ; x ** 1 -> x
+    # (only when the splat does not broadcast x to a larger shape)
+    IDENTITIES: ClassVar[dict[type[zt.BinaryOp], tuple[float, bool]]] = {
+        # op: (identity element, commutative)
+        zt.AddOp: (0.0, True),
+        zt.SubOp: (0.0, False),
+        zt.MulOp: (1.0, True),
+        zt.DivOp: (1.0, False),
+        zt.PowOp: (1.0, False),
+    }
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(
+        self, op: zt.AddOp | zt.SubOp | zt.MulOp | zt.DivOp | zt.PowOp, rewriter: PatternRewriter
+    ) -> None:
+        identity, commutative = self.IDENTITIES[type(op)]
+        if _splat_value(op.rhs) == identity and _replace_with(rewriter, op, op.lhs):
+            return
+        if commutative and _splat_value(op.lhs) == identity:
+            _replace_with(rewriter, op, op.rhs)
+
+
+class FoldSmallConstants(RewritePattern):
+    # op(constant, ..., constant) -> constant, evaluated with the reference semantics
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if (
+            isinstance(op, zt.ConstantOp | zt.FusedOp | zt.YieldOp)
+            or op.dialect_name() != "ztensor"
+        ):
+            return
+        if not op.operands or not all(isinstance(v.owner, zt.ConstantOp) for v in op.operands):
+            return
+        ty = op.results[0].type
+        assert isinstance(ty, TensorType)
+        if ty.element_count() > FOLD_ELEMENT_LIMIT:
+            return
+        from ziggurat.dialects.ztensor_semantics import constant_value, dense_attr, evaluate
+
+        args = [constant_value(v.owner) for v in op.operands]  # type: ignore[arg-type]
+        (result,) = evaluate(op, args)
+        if not np.all(np.isfinite(result)):
+            return
+        rewriter.replace(op, zt.ConstantOp(dense_attr(result, ty)))
+
+
+_PATTERNS: dict[str, tuple[RewritePattern, ...]] = {
+    "TransposeOp": (FoldIdentityTranspose(), FoldTransposeTranspose(), FoldSmallConstants()),
+    "ReshapeOp": (FoldIdentityShapeOp(), FoldReshapeReshape(), FoldSmallConstants()),
+    "BroadcastToOp": (FoldIdentityShapeOp(), FoldSmallConstants()),
+    "CastOp": (FoldIdentityShapeOp(), FoldSmallConstants()),
+    "AddOp": (FoldBinaryIdentity(), FoldSmallConstants()),
+    "SubOp": (FoldBinaryIdentity(), FoldSmallConstants()),
+    "MulOp": (FoldBinaryIdentity(), FoldSmallConstants()),
+    "DivOp": (FoldBinaryIdentity(), FoldSmallConstants()),
+    "PowOp": (FoldBinaryIdentity(), FoldSmallConstants()),
+    "MaximumOp": (FoldSmallConstants(),),
+    "MinimumOp": (FoldSmallConstants(),),
+    "Unary": (FoldSmallConstants(),),
+    "Reduce": (FoldSmallConstants(),),
+    "MatmulOp": (FoldSmallConstants(),),
+}
+
+
+def canonicalization_trait(op_class: str) -> HasCanonicalizationPatternsTrait:
+    """The canonicalization trait carrying the patterns registered for `op_class`."""
+    patterns = _PATTERNS[op_class]
+
+    class _Trait(HasCanonicalizationPatternsTrait):
+        @classmethod
+        def get_canonicalization_patterns(cls) -> tuple[RewritePattern, ...]:
+            return patterns
+
+    _Trait.__name__ = f"{op_class}Canonicalization"
+    return _Trait()

@@ -1,0 +1,1 @@
+"""Lowerings between Ziggurat levels and to LLVM."""

@@ -1,0 +1,1 @@
+"""The runtime: JIT compilation with llvmlite, the object cache, calling compiled code from numpy."""
