@@ -16,19 +16,22 @@ from xdsl.interpreter import Interpreter, InterpreterFunctions
 
 def interpreter_functions() -> list[InterpreterFunctions]:
     """Every interpreter function set Ziggurat registers (upstream dialects and its own)."""
-    from xdsl.interpreters.arith import ArithFunctions
     from xdsl.interpreters.builtin import BuiltinFunctions
     from xdsl.interpreters.func import FuncFunctions
     from xdsl.interpreters.scf import ScfFunctions
 
+    from ziggurat.dialects.zloop_semantics import NumpyArithFunctions, ZLoopFunctions
     from ziggurat.dialects.ztensor_semantics import ZTensorFunctions
+    from ziggurat.dialects.ztile_semantics import ZTileFunctions
 
     return [
-        ArithFunctions(),
+        NumpyArithFunctions(),
         BuiltinFunctions(),
         FuncFunctions(),
         ScfFunctions(),
         ZTensorFunctions(),
+        ZTileFunctions(),
+        ZLoopFunctions(),
     ]
 
 

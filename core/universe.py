@@ -1,9 +1,14 @@
 """The registry of Ziggurat's dialects, passes and targets.
 
 `ZIGGURAT_UNIVERSE` is exported through the `xdsl.universe` entry point, so plain
-`xdsl-opt` sees the same dialects and passes as `ziggurat-opt`.
+`xdsl-opt` sees the same dialects and passes as `ziggurat-opt`. `all_passes()` and
+`make_context()` give the same view (plus xDSL's own dialects and passes) to Python users.
 """
 
+from collections.abc import Callable
+
+from xdsl.context import Context
+from xdsl.passes import ModulePass
 from xdsl.universe import Universe
 
 from ziggurat.dialects import get_all_dialects
@@ -16,3 +21,20 @@ ZIGGURAT_UNIVERSE = Universe(
     # `llvm` clashes with xDSL's own target: xdsl-opt keeps its own, ziggurat-opt overrides it.
     all_targets={k: v for k, v in get_all_targets().items() if k != "llvm"},
 )
+
+
+def all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
+    """Every pass usable in a Ziggurat pipeline string: xDSL's and Ziggurat's (incl. plug-ins)."""
+    from xdsl.transforms import get_all_passes as get_xdsl_passes
+
+    return {**get_xdsl_passes(), **get_all_passes()}
+
+
+def make_context() -> Context:
+    """A context that knows every xDSL dialect and Ziggurat's, loaded lazily on first use."""
+    from xdsl.dialects import get_all_dialects as get_xdsl_dialects
+
+    ctx = Context(allow_unregistered=False)
+    for name, loader in {**get_xdsl_dialects(), **get_all_dialects()}.items():
+        ctx.register_dialect(name, loader)
+    return ctx

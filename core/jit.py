@@ -1,0 +1,570 @@
+"""`zg.jit`: trace numpy-like Python into ztensor, specialize, cache, and execute.
+
+A `JittedFunction` traces its Python function on the first call for each combination of
+argument shapes, dtypes, memory layouts and static (Python scalar) argument values, keeps the
+traced module and its executable in memory, and returns numpy arrays. Execution goes through a
+`Backend`: `InterpreterBackend` (xDSL's interpreter with Ziggurat's reference semantics) or a
+compiled backend. `DEFAULT_BACKEND` below is the one switch that selects the default.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, overload, runtime_checkable
+
+import numpy as np
+
+from ziggurat.frontend import (
+    COL_MAJOR,
+    SUPPORTED_DTYPES,
+    TracedArray,
+    Tracer,
+    ZigguratError,
+    ZigguratTraceError,
+    is_traced,
+    trace_error,
+)
+
+if TYPE_CHECKING:
+    from xdsl.dialects.builtin import ModuleOp
+
+NDArray = np.ndarray[Any, Any]
+Executable = Callable[..., tuple[NDArray, ...]]
+"""A compiled function: takes the array arguments in order, returns one array per result."""
+
+STAGES: tuple[str, ...] = ("ztensor", "eqsat", "ztile", "zloop", "llvm-dialect", "llvm", "asm")
+"""The IR stages `Lowered.as_text` can show, in pipeline order."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Options and backends
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JitOptions:
+    """Compilation options of `zg.jit`, handed to the backend.
+
+    opt_level: 0-3, the optimization level of the compiled pipeline (LLVM and tiling effort).
+    eqsat: run equality saturation on the ztensor graph before lowering.
+    threads: worker threads for parallel loops (None: all cores, 1: serial).
+    pipeline: a pass pipeline string replacing the default pipeline (None: the default).
+    """
+
+    opt_level: int = 3
+    eqsat: bool = True
+    threads: int | None = None
+    pipeline: str | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.opt_level, bool) or not isinstance(self.opt_level, int):
+            raise TypeError(f"zg.jit: opt_level must be an int in 0..3, got {self.opt_level!r}")
+        if not 0 <= self.opt_level <= 3:
+            raise ValueError(f"zg.jit: opt_level must be in 0..3, got {self.opt_level}")
+        if not isinstance(self.eqsat, bool):
+            raise TypeError(f"zg.jit: eqsat must be a bool, got {self.eqsat!r}")
+        if self.threads is not None and (
+            isinstance(self.threads, bool) or not isinstance(self.threads, int) or self.threads < 1
+        ):
+            raise ValueError(f"zg.jit: threads must be None or an int >= 1, got {self.threads!r}")
+        if self.pipeline is not None and not isinstance(self.pipeline, str):
+            raise TypeError(f"zg.jit: pipeline must be None or a str, got {self.pipeline!r}")
+
+
+class StageUnavailableError(ZigguratError, NotImplementedError):
+    """`Lowered.as_text` asked a backend for a stage it does not produce."""
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """How traced modules are executed and shown.
+
+    `compile` turns a ztensor module (a public `func.func` named `func_name` on tensors) into
+    an `Executable`: it is called with the array arguments in order (C- or F-contiguous numpy
+    arrays of the traced shapes/dtypes; F-contiguous ones are marked on the function argument
+    with `{ziggurat.layout = "col_major"}`) and returns a tuple of fresh numpy arrays, one per
+    function result. `stage_text` returns the IR of `module` at one of `STAGES`. Neither may
+    mutate `module` in place (the caller passes a clone it does not reuse, but keep to it).
+    """
+
+    name: str
+
+    def compile(self, module: ModuleOp, func_name: str, options: JitOptions) -> Executable: ...
+
+    def stage_text(self, module: ModuleOp, stage: str, options: JitOptions) -> str: ...
+
+
+def check_stage(stage: str) -> None:
+    """Raise ValueError unless `stage` is one of `STAGES`."""
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}; the stages are {', '.join(STAGES)}")
+
+
+class InterpreterBackend:
+    """Runs the traced ztensor module with xDSL's interpreter and the reference semantics.
+
+    It has only the "ztensor" stage; options other than the module are ignored (there is no
+    pipeline to configure).
+    """
+
+    name = "interpreter"
+
+    def compile(self, module: ModuleOp, func_name: str, options: JitOptions) -> Executable:
+        from ziggurat.interpreter import run_function
+
+        def run(*arrays: NDArray) -> tuple[NDArray, ...]:
+            results = run_function(module, func_name, *arrays)
+            return tuple(np.array(r, order="C", copy=True) for r in results)
+
+        return run
+
+    def stage_text(self, module: ModuleOp, stage: str, options: JitOptions) -> str:
+        check_stage(stage)
+        if stage == "ztensor":
+            return str(module)
+        raise StageUnavailableError(
+            f"stage {stage!r} needs the compiled backend; the {self.name} backend only has the "
+            f"'ztensor' stage (pass zg.jit(backend=...) or switch DEFAULT_BACKEND in "
+            f"ziggurat/jit.py)"
+        )
+
+    def __repr__(self) -> str:
+        return "InterpreterBackend()"
+
+
+DEFAULT_BACKEND: Backend = InterpreterBackend()
+"""The backend `zg.jit` uses when none is given (read at every call)."""
+
+
+def default_backend() -> Backend:
+    """The current `DEFAULT_BACKEND`."""
+    return DEFAULT_BACKEND
+
+
+# ---------------------------------------------------------------------------------------------
+# Argument signatures
+# ---------------------------------------------------------------------------------------------
+
+_STATIC_TYPES = (bool, int, float, str, type(None))
+
+
+@dataclass(frozen=True)
+class ArraySpec:
+    """An array argument: shape, dtype and layout ("row_major" or "col_major")."""
+
+    shape: tuple[int, ...]
+    dtype: str
+    layout: str
+
+    def __str__(self) -> str:
+        short = {"float32": "f32", "float64": "f64"}[self.dtype]
+        text = f"{short}[{','.join(map(str, self.shape))}]"
+        return text + (" col_major" if self.layout == COL_MAJOR else "")
+
+
+@dataclass(frozen=True)
+class StaticSpec:
+    """A Python scalar (or None/str) argument, traced as a constant."""
+
+    type_name: str
+    text: str
+    value: Any = field(compare=False)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+ArgSpec = ArraySpec | StaticSpec
+
+
+def _arg_name(position: int | str) -> str:
+    return f"argument {position}" if isinstance(position, int) else f"argument {position!r}"
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return f"an array of dtype {value.dtype} and shape {value.shape}"
+    return f"a {type(value).__module__}.{type(value).__qualname__}".replace("builtins.", "")
+
+
+def _classify(fname: str, position: int | str, value: Any) -> tuple[ArgSpec, NDArray | None]:
+    """The spec of one argument and, for arrays, the array to pass (copied if strided)."""
+    where = f"zg.jit({fname}): {_arg_name(position)}"
+    if isinstance(value, np.generic):
+        if isinstance(value, np.floating) and value.dtype in SUPPORTED_DTYPES:
+            value = np.asarray(value)
+        else:
+            raise trace_error(
+                f"{where} is a numpy scalar of dtype {value.dtype}; pass a Python scalar or a "
+                f"float32/float64 array"
+            )
+    if isinstance(value, np.ndarray):
+        if value.dtype not in SUPPORTED_DTYPES:
+            hint = " (convert with .astype(np.float32))" if value.dtype.kind in "biuf" else ""
+            raise trace_error(
+                f"{where} has dtype {value.dtype}; only float32 and float64 arrays are "
+                f"supported{hint}"
+            )
+        if value.size == 0:
+            raise trace_error(
+                f"{where} has zero size (shape {value.shape}); arrays must not be empty"
+            )
+        if value.flags.c_contiguous:
+            layout = "row_major"
+        elif value.flags.f_contiguous:
+            layout = COL_MAJOR
+        else:
+            value = np.ascontiguousarray(value)
+            layout = "row_major"
+        return ArraySpec(tuple(value.shape), value.dtype.name, layout), value
+    if isinstance(value, _STATIC_TYPES):
+        return StaticSpec(type(value).__name__, repr(value), value), None
+    if isinstance(value, list | tuple):
+        raise trace_error(
+            f"{where} is a {type(value).__name__}; pass a numpy array (np.asarray(...)) "
+            f"of float32 or float64"
+        )
+    if isinstance(value, TracedArray):  # a traced array from a finished trace
+        raise trace_error(f"{where} is a traced array from another zg.jit trace")
+    raise trace_error(
+        f"{where} is {_describe(value)}; expected a float32/float64 numpy array or a Python scalar"
+    )
+
+
+class Signature(NamedTuple):
+    """What a call specializes on, and the arrays it passes."""
+
+    key: tuple[Any, ...]
+    positional: tuple[ArgSpec, ...]
+    keyword: tuple[tuple[str, ArgSpec], ...]
+    arrays: tuple[NDArray, ...]
+
+    def describe(self) -> str:
+        parts = [str(s) for s in self.positional]
+        parts += [f"{k}={s}" for k, s in self.keyword]
+        return "(" + ", ".join(parts) + ")"
+
+
+def _signature(fname: str, args: Sequence[Any], kwargs: dict[str, Any]) -> Signature:
+    arrays: list[NDArray] = []
+    positional: list[ArgSpec] = []
+    keyword: list[tuple[str, ArgSpec]] = []
+    for i, value in enumerate(args):
+        spec, array = _classify(fname, i, value)
+        positional.append(spec)
+        if array is not None:
+            arrays.append(array)
+    for name, value in kwargs.items():
+        spec, array = _classify(fname, name, value)
+        keyword.append((name, spec))
+        if array is not None:
+            arrays.append(array)
+    key = (tuple(positional), tuple(keyword))
+    return Signature(key, tuple(positional), tuple(keyword), tuple(arrays))
+
+
+# ---------------------------------------------------------------------------------------------
+# Specializations
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Specialization:
+    """One traced version of a function: its module, output structure and executable."""
+
+    signature: Signature
+    module: ModuleOp
+    func_name: str
+    structure: str  # "single", "tuple" or "list"
+    backend: Backend
+    options: JitOptions
+    executable: Executable | None = None
+
+    def compiled(self) -> Executable:
+        if self.executable is None:
+            self.executable = self.backend.compile(
+                self.module.clone(), self.func_name, self.options
+            )
+        return self.executable
+
+    def wrap(self, results: tuple[NDArray, ...]) -> Any:
+        if self.structure == "single":
+            return results[0]
+        return tuple(results) if self.structure == "tuple" else list(results)
+
+
+class CacheInfo(NamedTuple):
+    """`JittedFunction.cache_info()`: calls served from the cache, traces, and what is cached."""
+
+    hits: int
+    misses: int
+    currsize: int
+    specializations: tuple[str, ...]
+
+
+def _symbol_name(fn: Callable[..., Any]) -> str:
+    name = getattr(fn, "__name__", None) or type(fn).__name__
+    name = re.sub(r"[^A-Za-z0-9_]", "_", name).strip("_") or "fn"
+    return name if not name[0].isdigit() else f"fn_{name}"
+
+
+def _outputs(fname: str, tracer: Tracer, result: Any) -> tuple[list[TracedArray], str]:
+    """The traced outputs of `result` and its structure; numpy constants become constants."""
+    if isinstance(result, tuple | list):
+        structure = "tuple" if isinstance(result, tuple) else "list"
+        items = list(result)
+        if not items:
+            raise trace_error(f"zg.jit({fname}): the function returned an empty {structure}")
+    else:
+        structure, items = "single", [result]
+    outputs: list[TracedArray] = []
+    for i, item in enumerate(items):
+        what = "the function's result" if structure == "single" else f"result {i}"
+        if isinstance(item, TracedArray):
+            if item.tracer is not tracer:
+                raise trace_error(f"zg.jit({fname}): {what} is a traced array from another trace")
+            outputs.append(item)
+        elif isinstance(item, np.ndarray) and item.dtype in SUPPORTED_DTYPES and item.size:
+            outputs.append(tracer.constant(item))
+        else:
+            raise trace_error(
+                f"zg.jit({fname}): {what} is {_describe(item)}; a jitted function must return "
+                f"arrays computed from its inputs (or a tuple/list of them)"
+            )
+    return outputs, structure
+
+
+class JittedFunction:
+    """A Python function compiled per argument signature; call it like the original."""
+
+    __name__: str
+    __qualname__: str
+    __wrapped__: Callable[..., Any]
+
+    def __init__(self, fn: Callable[..., Any], options: JitOptions, backend: Backend | None):
+        self.fn = fn
+        self.options = options
+        self.backend = backend
+        self.func_name = _symbol_name(fn)
+        self._cache: dict[tuple[Any, ...], Specialization] = {}
+        self._hits = 0
+        self._misses = 0
+        self._lock = threading.RLock()
+        functools.update_wrapper(self, fn)
+
+    def __repr__(self) -> str:
+        return f"<zg.jit {self.func_name} ({len(self._cache)} specializations)>"
+
+    def _backend(self) -> Backend:
+        return self.backend if self.backend is not None else default_backend()
+
+    def _trace(self, signature: Signature, backend: Backend) -> Specialization:
+        tracer = Tracer(self.func_name)
+        values = iter(signature.arrays)
+
+        def traced(spec: ArgSpec) -> Any:
+            if isinstance(spec, StaticSpec):
+                return spec.value
+            array = next(values)
+            layout = COL_MAJOR if spec.layout == COL_MAJOR else None
+            return tracer.argument(spec.shape, array.dtype, layout)
+
+        args = [traced(s) for s in signature.positional]
+        kwargs = {k: traced(s) for k, s in signature.keyword}
+        try:
+            result = self.fn(*args, **kwargs)
+            outputs, structure = _outputs(self.func_name, tracer, result)
+        finally:
+            tracer.active = False
+        module = tracer.finish(outputs)
+        return Specialization(signature, module, self.func_name, structure, backend, self.options)
+
+    def _specialize(
+        self, args: Sequence[Any], kwargs: dict[str, Any], count: bool
+    ) -> tuple[Specialization, Signature]:
+        signature = _signature(self.func_name, args, kwargs)
+        backend = self._backend()
+        key = (backend, signature.key)
+        with self._lock:
+            spec = self._cache.get(key)
+            if spec is None:
+                spec = self._trace(signature, backend)
+                spec.signature = signature._replace(arrays=())  # keep no user arrays alive
+                self._cache[key] = spec
+                self._misses += 1
+            elif count:
+                self._hits += 1
+        return spec, signature
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if is_traced(*args, *kwargs.values()):
+            return self.fn(*args, **kwargs)  # called inside another trace: inline
+        error: ZigguratTraceError | None = None
+        try:
+            spec, signature = self._specialize(args, kwargs, count=True)
+            with self._lock:
+                executable = spec.compiled()
+        except ZigguratTraceError as err:
+            error = err
+        if error is not None:
+            raise error.with_traceback(None)
+        return spec.wrap(executable(*signature.arrays))
+
+    def lower(self, *args: Any, **kwargs: Any) -> Lowered:
+        """Trace for these arguments (without compiling) and return the staged `Lowered`."""
+        error: ZigguratTraceError | None = None
+        try:
+            spec, _ = self._specialize(args, kwargs, count=False)
+        except ZigguratTraceError as err:
+            error = err
+        if error is not None:
+            raise error.with_traceback(None)
+        return Lowered(self, spec)
+
+    def cache_info(self) -> CacheInfo:
+        """Hits (calls served by an existing specialization), misses (traces), and entries."""
+        with self._lock:
+            entries = tuple(s.signature.describe() for s in self._cache.values())
+            return CacheInfo(self._hits, self._misses, len(self._cache), entries)
+
+    def cache_clear(self) -> None:
+        """Forget every specialization and reset the counters."""
+        with self._lock:
+            self._cache.clear()
+            self._hits = self._misses = 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Staged lowering
+# ---------------------------------------------------------------------------------------------
+
+
+class Lowered:
+    """A traced specialization: its IR at each stage (`as_text`) and its executable (`compile`)."""
+
+    stages = STAGES
+
+    def __init__(self, jitted: JittedFunction, spec: Specialization):
+        self._jitted = jitted
+        self._spec = spec
+
+    @property
+    def module(self) -> ModuleOp:
+        """The traced ztensor module (a copy: changing it does not affect the function)."""
+        return self._spec.module.clone()
+
+    @property
+    def func_name(self) -> str:
+        return self._spec.func_name
+
+    @property
+    def backend(self) -> Backend:
+        return self._spec.backend
+
+    def as_text(self, stage: str = "ztensor") -> str:
+        """The IR of this specialization at `stage` (one of `STAGES`)."""
+        check_stage(stage)
+        return self._spec.backend.stage_text(self._spec.module.clone(), stage, self._spec.options)
+
+    def compile(self) -> Compiled:
+        """The executable for exactly this signature (shared with the jitted function's cache)."""
+        with self._jitted._lock:
+            self._spec.compiled()
+        return Compiled(self._jitted.func_name, self._spec)
+
+
+class Compiled:
+    """An executable for one signature; calling it with another signature is an error."""
+
+    def __init__(self, func_name: str, spec: Specialization):
+        self.func_name = func_name
+        self._spec = spec
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        error: ZigguratTraceError | None = None
+        try:
+            signature = _signature(self.func_name, args, kwargs)
+            if signature.key != self._spec.signature.key:
+                raise trace_error(
+                    f"{self.func_name} was compiled for {self._spec.signature.describe()} but "
+                    f"called with {signature.describe()}"
+                )
+        except ZigguratTraceError as err:
+            error = err
+        if error is not None:
+            raise error.with_traceback(None)
+        return self._spec.wrap(self._spec.compiled()(*signature.arrays))
+
+    def __repr__(self) -> str:
+        return f"<zg compiled {self.func_name}{self._spec.signature.describe()}>"
+
+
+# ---------------------------------------------------------------------------------------------
+# The decorator
+# ---------------------------------------------------------------------------------------------
+
+_OPTION_NAMES = tuple(f.name for f in fields(JitOptions))
+
+
+def _options(options: dict[str, Any]) -> JitOptions:
+    unknown = sorted(set(options) - set(_OPTION_NAMES))
+    if unknown:
+        raise TypeError(
+            f"zg.jit: unknown option(s) {', '.join(unknown)}; the options are "
+            f"{', '.join(_OPTION_NAMES)}, backend"
+        )
+    return JitOptions(**options)
+
+
+@overload
+def jit(
+    fn: Callable[..., Any], /, *, backend: Backend | None = None, **options: Any
+) -> JittedFunction: ...
+
+
+@overload
+def jit(
+    fn: None = None, /, *, backend: Backend | None = None, **options: Any
+) -> Callable[[Callable[..., Any]], JittedFunction]: ...
+
+
+def jit(
+    fn: Callable[..., Any] | None = None, /, *, backend: Backend | None = None, **options: Any
+) -> JittedFunction | Callable[[Callable[..., Any]], JittedFunction]:
+    """Compile a numpy-like function: `@zg.jit`, `zg.jit(fn, **options)` or `@zg.jit(**options)`.
+
+    Options: `opt_level` (0-3), `eqsat` (bool), `threads` (None or >= 1), `pipeline` (a pass
+    pipeline string), and `backend` (a `Backend`; default `DEFAULT_BACKEND` at call time).
+    """
+    opts = _options(options)
+    if backend is not None and not isinstance(backend, Backend):
+        raise TypeError(
+            f"zg.jit: backend must implement Backend (compile, stage_text), got {backend!r}"
+        )
+
+    def wrap(f: Callable[..., Any]) -> JittedFunction:
+        if not callable(f):
+            raise TypeError(f"zg.jit: expected a callable, got {_describe(f)}")
+        return JittedFunction(f, opts, backend)
+
+    return wrap if fn is None else wrap(fn)
+
+
+__all__ = [
+    "DEFAULT_BACKEND",
+    "STAGES",
+    "Backend",
+    "CacheInfo",
+    "Compiled",
+    "InterpreterBackend",
+    "JitOptions",
+    "JittedFunction",
+    "Lowered",
+    "StageUnavailableError",
+    "default_backend",
+    "jit",
+]

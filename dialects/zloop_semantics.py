@@ -1,0 +1,495 @@
+"""Reference semantics of `zloop` and of the upstream ops its bodies use, on numpy values.
+
+In Ziggurat's interpreter memrefs and vectors are numpy arrays and f32/f64 scalars are numpy
+scalars of the right width (so f32 arithmetic rounds like compiled code). This module provides:
+
+- `ZLoopFunctions`: `zloop.for`/`parallel`/`yield` (a parallel loop runs its iterations
+  sequentially, in lexicographic order), `memref` alloc/alloca/dealloc/load/store on numpy
+  arrays, the `vector` ops the CPU lowering uses (load, store, broadcast, fma, reduction,
+  maskedload, maskedstore, create_mask, extract) and `math` (exp, log, tanh, sqrt, rsqrt,
+  absf, powf, fma) on scalars and vectors.
+- `NumpyArithFunctions`: xDSL's `ArithFunctions` with the float and cast ops (and constants,
+  cmpf, select) redone on numpy scalars and vectors. It replaces `ArithFunctions`.
+
+xDSL's own `MemRefFunctions` (ShapedArray-based) must not be registered next to these.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from xdsl.dialects import arith, math, memref, vector
+from xdsl.dialects.builtin import (
+    DYNAMIC_INDEX,
+    DenseIntOrFPElementsAttr,
+    Float16Type,
+    Float32Type,
+    Float64Type,
+    FloatAttr,
+    IndexType,
+    IntegerAttr,
+    IntegerType,
+    MemRefType,
+    VectorType,
+)
+from xdsl.interpreter import (
+    Interpreter,
+    InterpreterFunctions,
+    PythonValues,
+    ReturnedValues,
+    TerminatorValue,
+    impl,
+    impl_terminator,
+    register_impls,
+)
+from xdsl.interpreters.arith import ArithFunctions
+from xdsl.ir import Attribute
+from xdsl.utils.exceptions import InterpretationError
+
+from ziggurat.dialects import zloop
+
+
+def numpy_dtype(element_type: Attribute) -> np.dtype[Any]:
+    """The numpy dtype holding values of an xDSL element type."""
+    if isinstance(element_type, Float32Type):
+        return np.dtype(np.float32)
+    if isinstance(element_type, Float64Type):
+        return np.dtype(np.float64)
+    if isinstance(element_type, Float16Type):
+        return np.dtype(np.float16)
+    if isinstance(element_type, IndexType):
+        return np.dtype(np.int64)
+    if isinstance(element_type, IntegerType):
+        width = element_type.width.data
+        if width == 1:
+            return np.dtype(np.bool_)
+        return np.dtype({8: np.int8, 16: np.int16, 32: np.int32, 64: np.int64}[width])
+    raise InterpretationError(f"no numpy dtype for element type {element_type}")
+
+
+def _dtype_of(t: Attribute) -> np.dtype[Any]:
+    if isinstance(t, VectorType | MemRefType):
+        return numpy_dtype(t.element_type)
+    return numpy_dtype(t)
+
+
+def _cast(value: Any, t: Attribute) -> Any:
+    """`value` as a numpy scalar or array of type `t`'s element dtype."""
+    dtype = _dtype_of(t)
+    if isinstance(t, VectorType):
+        return np.asarray(value, dtype=dtype)
+    return dtype.type(value)
+
+
+def _lanes(op_name: str, base: np.ndarray, indices: tuple[int, ...], n: int) -> tuple[Any, ...]:
+    """The numpy index of `n` contiguous elements along the last dim at `indices`."""
+    if len(indices) != base.ndim:
+        raise InterpretationError(f"'{op_name}' expects {base.ndim} indices, got {len(indices)}")
+    *outer, last = (int(i) for i in indices)
+    return (*outer, slice(last, last + n))
+
+
+def _check_in_bounds(op_name: str, base: np.ndarray, indices: tuple[int, ...], n: int) -> None:
+    *outer, last = (int(i) for i in indices)
+    for i, d in zip(outer, base.shape[:-1], strict=False):
+        if not 0 <= i < d:
+            raise InterpretationError(f"'{op_name}' index {i} out of bounds for dim of size {d}")
+    if last < 0 or last + n > base.shape[-1]:
+        raise InterpretationError(
+            f"'{op_name}' reads/writes [{last}, {last + n}) outside a last dim of size {base.shape[-1]}"
+        )
+
+
+def _loop_range(bound_map: Any, operands: tuple[Any, ...], is_lower: bool) -> int:
+    return zloop.eval_bound(bound_map.data, [int(v) for v in operands], is_lower)
+
+
+@register_impls
+class ZLoopFunctions(InterpreterFunctions):
+    """numpy-backed implementations of zloop, memref, vector and math ops."""
+
+    # ----- zloop -----------------------------------------------------------------------------
+
+    @impl(zloop.ForOp)
+    def run_for(
+        self, interpreter: Interpreter, op: zloop.ForOp, args: PythonValues
+    ) -> PythonValues:
+        n_lb, n_ub = len(op.lowerBoundOperands), len(op.upperBoundOperands)
+        lb = _loop_range(op.lowerBoundMap, args[:n_lb], True)
+        ub = _loop_range(op.upperBoundMap, args[n_lb : n_lb + n_ub], False)
+        carried = tuple(args[n_lb + n_ub :])
+        for i in range(lb, ub, op.step_value):
+            carried = interpreter.run_ssacfg_region(op.body, (i, *carried), "zloop.for")
+        return carried
+
+    @impl(zloop.ParallelOp)
+    def run_parallel(
+        self, interpreter: Interpreter, op: zloop.ParallelOp, args: PythonValues
+    ) -> PythonValues:
+        n_lb = len(op.lowerBoundOperands)
+        lb_args, ub_args = list(args[:n_lb]), list(args[n_lb:])
+        ranges: list[range] = []
+        lb_pos = ub_pos = 0
+        for lb_map, ub_map, step in zip(
+            op.lowerBoundMaps.data, op.upperBoundMaps.data, op.step_values, strict=False
+        ):
+            nl, nu = zloop.map_operand_count(lb_map), zloop.map_operand_count(ub_map)
+            lb = _loop_range(lb_map, tuple(lb_args[lb_pos : lb_pos + nl]), True)
+            ub = _loop_range(ub_map, tuple(ub_args[ub_pos : ub_pos + nu]), False)
+            lb_pos, ub_pos = lb_pos + nl, ub_pos + nu
+            ranges.append(range(lb, ub, step))
+        for point in np.ndindex(*(len(r) for r in ranges)):
+            ivs = tuple(r[k] for r, k in zip(ranges, point, strict=False))
+            interpreter.run_ssacfg_region(op.body, ivs, "zloop.parallel")
+        return ()
+
+    @impl_terminator(zloop.YieldOp)
+    def run_yield(
+        self, interpreter: Interpreter, op: zloop.YieldOp, args: PythonValues
+    ) -> tuple[TerminatorValue, PythonValues]:
+        return ReturnedValues(args), ()
+
+    # ----- memref ----------------------------------------------------------------------------
+
+    def _alloc(self, op: memref.AllocOp | memref.AllocaOp) -> PythonValues:
+        t = op.memref.type
+        assert isinstance(t, MemRefType)
+        shape = tuple(t.get_shape())
+        if any(d < 0 for d in shape):
+            raise InterpretationError(f"'{op.name}' only supports static shapes, got {t}")
+        # Fresh buffers hold garbage in compiled code; NaN makes reads of unwritten data visible.
+        dtype = numpy_dtype(t.element_type)
+        fill = np.nan if dtype.kind == "f" else 0
+        return (np.full(shape, fill, dtype=dtype),)
+
+    @impl(memref.AllocOp)
+    def run_alloc(
+        self, interpreter: Interpreter, op: memref.AllocOp, args: PythonValues
+    ) -> PythonValues:
+        return self._alloc(op)
+
+    @impl(memref.AllocaOp)
+    def run_alloca(
+        self, interpreter: Interpreter, op: memref.AllocaOp, args: PythonValues
+    ) -> PythonValues:
+        return self._alloc(op)
+
+    @impl(memref.DeallocOp)
+    def run_dealloc(
+        self, interpreter: Interpreter, op: memref.DeallocOp, args: PythonValues
+    ) -> PythonValues:
+        return ()
+
+    @impl(memref.LoadOp)
+    def run_load(
+        self, interpreter: Interpreter, op: memref.LoadOp, args: PythonValues
+    ) -> PythonValues:
+        base, *indices = args
+        return (base[tuple(int(i) for i in indices)],)
+
+    @impl(memref.StoreOp)
+    def run_store(
+        self, interpreter: Interpreter, op: memref.StoreOp, args: PythonValues
+    ) -> PythonValues:
+        value, base, *indices = args
+        base[tuple(int(i) for i in indices)] = value
+        return ()
+
+    # ----- vector ----------------------------------------------------------------------------
+
+    @impl(vector.LoadOp)
+    def run_vload(
+        self, interpreter: Interpreter, op: vector.LoadOp, args: PythonValues
+    ) -> PythonValues:
+        base, *indices = args
+        t = op.result.type
+        assert isinstance(t, VectorType)
+        n = t.element_count()
+        _check_in_bounds(op.name, base, tuple(indices), n)
+        return (base[_lanes(op.name, base, tuple(indices), n)].copy(),)
+
+    @impl(vector.StoreOp)
+    def run_vstore(
+        self, interpreter: Interpreter, op: vector.StoreOp, args: PythonValues
+    ) -> PythonValues:
+        value, base, *indices = args
+        n = value.shape[0]
+        _check_in_bounds(op.name, base, tuple(indices), n)
+        base[_lanes(op.name, base, tuple(indices), n)] = value
+        return ()
+
+    @impl(vector.MaskedLoadOp)
+    def run_maskedload(
+        self, interpreter: Interpreter, op: vector.MaskedLoadOp, args: PythonValues
+    ) -> PythonValues:
+        base, *indices, mask, pass_thru = args
+        result = np.array(pass_thru, copy=True)
+        *outer, last = (int(i) for i in indices)
+        for lane in np.flatnonzero(mask):
+            result[lane] = base[(*outer, last + int(lane))]
+        return (result,)
+
+    @impl(vector.MaskedStoreOp)
+    def run_maskedstore(
+        self, interpreter: Interpreter, op: vector.MaskedStoreOp, args: PythonValues
+    ) -> PythonValues:
+        base, *indices, mask, value = args
+        *outer, last = (int(i) for i in indices)
+        for lane in np.flatnonzero(mask):
+            base[(*outer, last + int(lane))] = value[lane]
+        return ()
+
+    @impl(vector.CreateMaskOp)
+    def run_create_mask(
+        self, interpreter: Interpreter, op: vector.CreateMaskOp, args: PythonValues
+    ) -> PythonValues:
+        t = op.mask_vector.type
+        assert isinstance(t, VectorType)
+        shape = tuple(t.get_shape())
+        mask = np.ones(shape, dtype=np.bool_)
+        for axis, bound in enumerate(args):
+            index = [slice(None)] * len(shape)
+            index[axis] = slice(max(int(bound), 0), None)
+            mask[tuple(index)] = False
+        return (mask,)
+
+    @impl(vector.BroadcastOp)
+    def run_broadcast(
+        self, interpreter: Interpreter, op: vector.BroadcastOp, args: PythonValues
+    ) -> PythonValues:
+        t = op.vector.type
+        assert isinstance(t, VectorType)
+        return (
+            np.broadcast_to(np.asarray(args[0], dtype=_dtype_of(t)), tuple(t.get_shape())).copy(),
+        )
+
+    @impl(vector.FMAOp)
+    def run_vfma(
+        self, interpreter: Interpreter, op: vector.FMAOp, args: PythonValues
+    ) -> PythonValues:
+        a, b, c = args
+        return (_fma(a, b, c),)
+
+    @impl(vector.ReductionOp)
+    def run_reduction(
+        self, interpreter: Interpreter, op: vector.ReductionOp, args: PythonValues
+    ) -> PythonValues:
+        v = args[0]
+        kind = op.kind.data.value
+        dtype = _dtype_of(op.dest.type)
+        if kind == "add":
+            r = np.sum(v, dtype=dtype)
+            if len(args) > 1:
+                r = dtype.type(r + args[1])
+        elif kind in ("maximumf", "minimumf"):
+            f = np.max if kind == "maximumf" else np.min
+            r = f(v)
+            if len(args) > 1:
+                pair = np.array([r, args[1]], dtype=dtype)
+                r = f(pair)
+        elif kind == "mul":
+            r = np.prod(v, dtype=dtype)
+            if len(args) > 1:
+                r = dtype.type(r * args[1])
+        else:
+            raise InterpretationError(f"'vector.reduction' kind <{kind}> is not supported")
+        return (dtype.type(r),)
+
+    @impl(vector.ExtractOp)
+    def run_extract(
+        self, interpreter: Interpreter, op: vector.ExtractOp, args: PythonValues
+    ) -> PythonValues:
+        v, *dynamic = args
+        dyn = iter(dynamic)
+        position = tuple(
+            int(next(dyn)) if p == DYNAMIC_INDEX else int(p)
+            for p in op.static_position.get_values()
+        )
+        r = v[position]
+        return (r.copy() if isinstance(r, np.ndarray) else r,)
+
+    # ----- math ------------------------------------------------------------------------------
+
+    @impl(math.ExpOp)
+    def run_exp(self, interpreter: Interpreter, op: math.ExpOp, args: PythonValues) -> PythonValues:
+        return (_unary(np.exp, args[0], op.result.type),)
+
+    @impl(math.LogOp)
+    def run_log(self, interpreter: Interpreter, op: math.LogOp, args: PythonValues) -> PythonValues:
+        return (_unary(np.log, args[0], op.result.type),)
+
+    @impl(math.TanhOp)
+    def run_tanh(
+        self, interpreter: Interpreter, op: math.TanhOp, args: PythonValues
+    ) -> PythonValues:
+        return (_unary(np.tanh, args[0], op.result.type),)
+
+    @impl(math.SqrtOp)
+    def run_sqrt(
+        self, interpreter: Interpreter, op: math.SqrtOp, args: PythonValues
+    ) -> PythonValues:
+        return (_unary(np.sqrt, args[0], op.result.type),)
+
+    @impl(math.RsqrtOp)
+    def run_rsqrt(
+        self, interpreter: Interpreter, op: math.RsqrtOp, args: PythonValues
+    ) -> PythonValues:
+        return (_unary(lambda x: 1 / np.sqrt(x), args[0], op.result.type),)
+
+    @impl(math.AbsFOp)
+    def run_absf(
+        self, interpreter: Interpreter, op: math.AbsFOp, args: PythonValues
+    ) -> PythonValues:
+        return (_unary(np.abs, args[0], op.result.type),)
+
+    @impl(math.PowFOp)
+    def run_powf(
+        self, interpreter: Interpreter, op: math.PowFOp, args: PythonValues
+    ) -> PythonValues:
+        with np.errstate(all="ignore"):
+            return (_cast(np.power(args[0], args[1]), op.result.type),)
+
+    @impl(math.FmaOp)
+    def run_fma(self, interpreter: Interpreter, op: math.FmaOp, args: PythonValues) -> PythonValues:
+        a, b, c = args
+        return (_cast(_fma(a, b, c), op.result.type),)
+
+
+def _unary(f: Any, x: Any, t: Attribute) -> Any:
+    with np.errstate(all="ignore"):
+        return _cast(f(x), t)
+
+
+def _fma(a: Any, b: Any, c: Any) -> Any:
+    """a*b+c rounded once (computed in float64 for f32 inputs, which is exact to f32 rounding)."""
+    dtype = np.result_type(a, b, c)
+    if dtype == np.float32:
+        wide = np.asarray(a, np.float64) * np.asarray(b, np.float64) + np.asarray(c, np.float64)
+        r = np.asarray(wide).astype(np.float32)
+    else:
+        r = np.asarray(a) * np.asarray(b) + np.asarray(c)
+    return r if r.ndim else dtype.type(r)
+
+
+@register_impls
+class NumpyArithFunctions(ArithFunctions):
+    """xDSL's arith semantics with float, cast, compare and select ops on numpy values."""
+
+    @impl(arith.ConstantOp)
+    def run_constant(
+        self, interpreter: Interpreter, op: arith.ConstantOp, args: PythonValues
+    ) -> PythonValues:
+        value = op.value
+        t = op.result.type
+        if isinstance(value, DenseIntOrFPElementsAttr):
+            assert isinstance(t, VectorType | MemRefType) or hasattr(t, "get_shape")
+            shape = tuple(t.get_shape())  # type: ignore[attr-defined]
+            data = np.asarray(value.get_values(), dtype=_dtype_of(t))
+            return (np.broadcast_to(data, shape).copy() if data.size == 1 else data.reshape(shape),)
+        if isinstance(value, FloatAttr):
+            return (numpy_dtype(t).type(value.value.data),)
+        if isinstance(value, IntegerAttr) and isinstance(t, IntegerType) and t.width.data == 1:
+            return (bool(value.value.data),)
+        return super().run_constant(interpreter, op, args).values
+
+    def _binary(self, op: Any, args: PythonValues, f: Any) -> PythonValues:
+        with np.errstate(all="ignore"):
+            return (_cast(f(args[0], args[1]), op.result.type),)
+
+    @impl(arith.AddfOp)
+    def run_addf(
+        self, interpreter: Interpreter, op: arith.AddfOp, args: PythonValues
+    ) -> PythonValues:
+        return self._binary(op, args, np.add)
+
+    @impl(arith.SubfOp)
+    def run_subf(
+        self, interpreter: Interpreter, op: arith.SubfOp, args: PythonValues
+    ) -> PythonValues:
+        return self._binary(op, args, np.subtract)
+
+    @impl(arith.MulfOp)
+    def run_mulf(
+        self, interpreter: Interpreter, op: arith.MulfOp, args: PythonValues
+    ) -> PythonValues:
+        return self._binary(op, args, np.multiply)
+
+    @impl(arith.DivfOp)
+    def run_divf(
+        self, interpreter: Interpreter, op: arith.DivfOp, args: PythonValues
+    ) -> PythonValues:
+        return self._binary(op, args, np.divide)
+
+    @impl(arith.MaximumfOp)
+    def run_maximumf(
+        self, interpreter: Interpreter, op: arith.MaximumfOp, args: PythonValues
+    ) -> PythonValues:
+        return self._binary(op, args, np.maximum)
+
+    @impl(arith.MinimumfOp)
+    def run_minimumf(
+        self, interpreter: Interpreter, op: arith.MinimumfOp, args: PythonValues
+    ) -> PythonValues:
+        return self._binary(op, args, np.minimum)
+
+    @impl(arith.NegfOp)
+    def run_negf(
+        self, interpreter: Interpreter, op: arith.NegfOp, args: PythonValues
+    ) -> PythonValues:
+        return (_cast(np.negative(args[0]), op.result.type),)
+
+    @impl(arith.CmpfOp)
+    def run_cmpf(
+        self, interpreter: Interpreter, op: arith.CmpfOp, args: PythonValues
+    ) -> PythonValues:
+        x, y = np.asarray(args[0]), np.asarray(args[1])
+        unordered = np.isnan(x) | np.isnan(y)
+        with np.errstate(all="ignore"):
+            table = {
+                0: np.zeros_like(unordered),
+                1: (x == y) & ~unordered,
+                2: (x > y) & ~unordered,
+                3: (x >= y) & ~unordered,
+                4: (x < y) & ~unordered,
+                5: (x <= y) & ~unordered,
+                6: (x != y) & ~unordered,
+                7: ~unordered,
+                8: (x == y) | unordered,
+                9: (x > y) | unordered,
+                10: (x >= y) | unordered,
+                11: (x < y) | unordered,
+                12: (x <= y) | unordered,
+                13: (x != y) | unordered,
+                14: unordered,
+                15: np.ones_like(unordered),
+            }
+        r = table[op.predicate.value.data]
+        return (r if r.ndim else bool(r),)
+
+    @impl(arith.SelectOp)
+    def run_select(
+        self, interpreter: Interpreter, op: arith.SelectOp, args: PythonValues
+    ) -> PythonValues:
+        cond, lhs, rhs = args
+        if isinstance(cond, np.ndarray):
+            return (np.asarray(np.where(cond, lhs, rhs), dtype=_dtype_of(op.result.type)),)
+        return (lhs if cond else rhs,)
+
+    @impl(arith.SIToFPOp)
+    def run_sitofp(
+        self, interpreter: Interpreter, op: arith.SIToFPOp, args: PythonValues
+    ) -> PythonValues:
+        return (_cast(args[0], op.result.type),)
+
+    @impl(arith.ExtFOp)
+    def run_extf(
+        self, interpreter: Interpreter, op: arith.ExtFOp, args: PythonValues
+    ) -> PythonValues:
+        return (_cast(args[0], op.result.type),)
+
+    @impl(arith.TruncFOp)
+    def run_truncf(
+        self, interpreter: Interpreter, op: arith.TruncFOp, args: PythonValues
+    ) -> PythonValues:
+        return (_cast(args[0], op.result.type),)

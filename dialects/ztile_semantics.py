@@ -1,0 +1,211 @@
+"""Reference semantics of `ztile`: numpy rules per op and the xDSL interpreter functions.
+
+Tiles and memrefs are numpy arrays (memrefs are mutated in place by `ztile.store`); indices
+are Python ints. A `ztile.grid` runs its body once per program instance in row-major order;
+`ztile.program_id` reads the instance from a stack kept on the `ZTileFunctions` object (a
+stack, so a grid may be interpreted while another one is running).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from xdsl.interpreter import (
+    Interpreter,
+    InterpreterFunctions,
+    PythonValues,
+    ReturnedValues,
+    TerminatorValue,
+    impl,
+    impl_terminator,
+    register_impls,
+)
+from xdsl.ir import Operation
+from xdsl.utils.exceptions import InterpretationError
+
+from ziggurat.dialects import ztile
+from ziggurat.dialects.ztensor_semantics import gelu, numpy_dtype, sigmoid
+
+NDArray = np.ndarray[Any, Any]
+
+
+def _rsqrt(x: NDArray) -> NDArray:
+    return (1 / np.sqrt(x)).astype(x.dtype)
+
+
+UNARY_RULES: dict[type[ztile.UnaryOp], Callable[[NDArray], NDArray]] = {
+    ztile.NegOp: np.negative,
+    ztile.ExpOp: np.exp,
+    ztile.LogOp: np.log,
+    ztile.TanhOp: np.tanh,
+    ztile.SigmoidOp: sigmoid,
+    ztile.ReluOp: lambda x: np.maximum(x, x.dtype.type(0)),
+    ztile.GeluOp: gelu,
+    ztile.SqrtOp: np.sqrt,
+    ztile.RsqrtOp: _rsqrt,
+    ztile.AbsOp: np.abs,
+}
+
+BINARY_RULES: dict[type[ztile.BinaryOp], Callable[[NDArray, NDArray], NDArray]] = {
+    ztile.AddOp: np.add,
+    ztile.SubOp: np.subtract,
+    ztile.MulOp: np.multiply,
+    ztile.DivOp: np.divide,
+    ztile.MaximumOp: np.maximum,
+    ztile.MinimumOp: np.minimum,
+    ztile.PowOp: np.power,
+}
+
+
+def _window(
+    offsets: Sequence[int], tile_shape: Sequence[int], memref_shape: Sequence[int]
+) -> tuple[tuple[slice, ...], tuple[slice, ...]] | None:
+    """The in-bounds part of a tile as (slices into the memref, slices into the tile)."""
+    src: list[slice] = []
+    dst: list[slice] = []
+    for o, t, d in zip(offsets, tile_shape, memref_shape, strict=True):
+        lo, hi = max(o, 0), min(o + t, d)
+        if lo >= hi:
+            return None
+        src.append(slice(lo, hi))
+        dst.append(slice(lo - o, hi - o))
+    return tuple(src), tuple(dst)
+
+
+def load_tile(
+    memref: NDArray, offsets: Sequence[int], tile_type: ztile.TileType, padding: float
+) -> NDArray:
+    """The tile of `tile_type` at `offsets` of `memref`; out-of-bounds elements are `padding`."""
+    shape = tile_type.get_shape()
+    tile = np.full(shape, padding, dtype=numpy_dtype(tile_type.element_type))
+    window = _window(offsets, shape, memref.shape)
+    if window is not None:
+        tile[window[1]] = memref[window[0]]
+    return tile
+
+
+def store_tile(memref: NDArray, offsets: Sequence[int], tile: NDArray) -> None:
+    """Write the in-bounds elements of `tile` into `memref` at `offsets`."""
+    window = _window(offsets, tile.shape, memref.shape)
+    if window is not None:
+        memref[window[0]] = tile[window[1]]
+
+
+def _result_dtype(op: Operation) -> np.dtype[Any]:
+    ty = op.results[0].type
+    assert isinstance(ty, ztile.TileType)
+    return numpy_dtype(ty.element_type)
+
+
+class ZTileFunctions(InterpreterFunctions):
+    """xDSL interpreter functions for every ztile op; tiles and memrefs are numpy arrays."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.instances: list[tuple[int, ...]] = []
+
+    @impl(ztile.GridOp)
+    def run_grid(
+        self, interpreter: Interpreter, op: ztile.GridOp, args: PythonValues
+    ) -> PythonValues:
+        for instance in itertools.product(*(range(g) for g in op.grid_shape)):
+            self.instances.append(instance)
+            try:
+                interpreter.run_ssacfg_region(op.body, (), "ztile.grid")
+            finally:
+                self.instances.pop()
+        return ()
+
+    @impl_terminator(ztile.YieldOp)
+    def run_yield(
+        self, interpreter: Interpreter, op: ztile.YieldOp, args: PythonValues
+    ) -> tuple[TerminatorValue, PythonValues]:
+        return ReturnedValues(()), ()
+
+    @impl(ztile.ProgramIdOp)
+    def run_program_id(
+        self, interpreter: Interpreter, op: ztile.ProgramIdOp, args: PythonValues
+    ) -> PythonValues:
+        if not self.instances:
+            raise InterpretationError("'ztile.program_id' runs outside a 'ztile.grid'")
+        return (self.instances[-1][op.axis_value],)
+
+    @impl(ztile.LoadOp)
+    def run_load(
+        self, interpreter: Interpreter, op: ztile.LoadOp, args: PythonValues
+    ) -> PythonValues:
+        memref, *offsets = args
+        ty = op.result.type
+        assert isinstance(ty, ztile.TileType)
+        return (load_tile(memref, [int(o) for o in offsets], ty, op.padding_value),)
+
+    @impl(ztile.StoreOp)
+    def run_store(
+        self, interpreter: Interpreter, op: ztile.StoreOp, args: PythonValues
+    ) -> PythonValues:
+        tile, memref, *offsets = args
+        store_tile(memref, [int(o) for o in offsets], np.asarray(tile))
+        return ()
+
+    @impl(ztile.DotOp)
+    def run_dot(
+        self, interpreter: Interpreter, op: ztile.DotOp, args: PythonValues
+    ) -> PythonValues:
+        a, b, acc = args
+        return ((acc + a @ b).astype(_result_dtype(op)),)
+
+    @impl(ztile.ReduceOp)
+    def run_reduce(
+        self, interpreter: Interpreter, op: ztile.ReduceOp, args: PythonValues
+    ) -> PythonValues:
+        rule = np.sum if op.kind_name == "sum" else np.max
+        value = rule(args[0], axis=op.axis_value, keepdims=True)
+        return (np.asarray(value, dtype=_result_dtype(op)),)
+
+    @impl(ztile.BroadcastOp)
+    def run_broadcast(
+        self, interpreter: Interpreter, op: ztile.BroadcastOp, args: PythonValues
+    ) -> PythonValues:
+        ty = op.result.type
+        assert isinstance(ty, ztile.TileType)
+        return (np.broadcast_to(args[0], ty.get_shape()).copy(),)
+
+    @impl(ztile.SplatOp)
+    def run_splat(
+        self, interpreter: Interpreter, op: ztile.SplatOp, args: PythonValues
+    ) -> PythonValues:
+        ty = op.result.type
+        assert isinstance(ty, ztile.TileType)
+        return (np.full(ty.get_shape(), args[0], dtype=_result_dtype(op)),)
+
+    @impl(ztile.TransposeOp)
+    def run_transpose(
+        self, interpreter: Interpreter, op: ztile.TransposeOp, args: PythonValues
+    ) -> PythonValues:
+        return (np.ascontiguousarray(np.transpose(args[0], op.perm)),)
+
+
+def _run_unary(
+    ft: ZTileFunctions, interpreter: Interpreter, op: ztile.UnaryOp, args: PythonValues
+) -> PythonValues:
+    with np.errstate(all="ignore"):
+        value = UNARY_RULES[type(op)](args[0])
+    return (np.asarray(value, dtype=_result_dtype(op)),)
+
+
+def _run_binary(
+    ft: ZTileFunctions, interpreter: Interpreter, op: ztile.BinaryOp, args: PythonValues
+) -> PythonValues:
+    with np.errstate(all="ignore"):
+        value = BINARY_RULES[type(op)](args[0], args[1])
+    return (np.asarray(value, dtype=_result_dtype(op)),)
+
+
+for _unary in ztile.ELEMENTWISE_UNARY:
+    setattr(ZTileFunctions, "run_" + _unary.name.split(".")[1], impl(_unary)(_run_unary))
+for _binary in ztile.ELEMENTWISE_BINARY:
+    setattr(ZTileFunctions, "run_" + _binary.name.split(".")[1], impl(_binary)(_run_binary))
+register_impls(ZTileFunctions)

@@ -1,0 +1,255 @@
+"""Translate the `llvm` dialect to LLVM IR text with llvmlite.
+
+Builds on `xdsl.backend.llvm.convert` (function declarations with argument attributes such
+as `noalias`, and its per-op table `convert_op`) and extends it with:
+
+- `llvm.call_intrinsic` with fast-math flags (xDSL rejects them), e.g. a `reassoc`
+  `llvm.vector.reduce.fadd.v16f32`, and intrinsics declared by their mangled name
+  (`llvm.fma.v16f32`, `llvm.maximum.v8f64`, `llvm.masked.load.v16f32.p0`, ...);
+- bodies for the helper functions `convert-to-llvm` declares as `__zg_<what>_<type>`:
+  `exp`/`log`/`tanh` (polynomials from `ziggurat.lowering.llvm_math`), `fcmp_<pred>`,
+  `select` and `extract` on vectors. They are internal and `alwaysinline`.
+
+`translate_module(module)` returns the IR text without target triple and data layout (the
+runtime sets those for the machine it compiles for); `lower_to_llvm_ir(module)` first runs
+`convert-to-llvm` on a copy of the module.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import IO, cast
+
+from llvmlite import ir
+from llvmlite.ir import instructions
+from xdsl.backend.llvm.convert import _convert_global, _declare_func
+from xdsl.backend.llvm.convert_op import convert_op
+from xdsl.backend.llvm.convert_type import convert_type
+from xdsl.context import Context
+from xdsl.dialects import llvm
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Block, Operation, SSAValue
+from xdsl.utils.exceptions import LLVMTranslationException
+from xdsl.utils.target import Target
+
+from ziggurat.lowering.llvm_math import EMITTERS
+
+_HELPER = re.compile(
+    r"^__zg_(?P<what>exp|log|tanh|select|extract|fcmp_(?P<pred>[a-z]+))_(?P<type>\w+)$"
+)
+
+
+def _convert_call_intrinsic(
+    op: llvm.CallIntrinsicOp, builder: ir.IRBuilder, values: dict[SSAValue, ir.Value]
+) -> None:
+    args = [values[a] for a in op.args]
+    ret = convert_type(op.ress.type) if op.ress is not None else ir.VoidType()
+    name = op.intrin.data
+    module = builder.module
+    if name in module.globals:
+        fn = cast(ir.Function, module.globals[name])
+    else:
+        fn = ir.Function(module, ir.FunctionType(ret, [a.type for a in args]), name=name)
+    flags = [f.value for f in op.fastmathFlags.data]
+    result = builder.call(fn, args, fastmath=flags if isinstance(ret, _FLOATS) else ())
+    if op.ress is not None:
+        values[op.ress] = result
+
+
+_FLOATS = (ir.FloatType, ir.DoubleType, ir.VectorType)
+
+
+def _convert_op(
+    op: Operation,
+    builder: ir.IRBuilder,
+    values: dict[SSAValue, ir.Value],
+    blocks: dict[Block, ir.Block],
+) -> None:
+    if isinstance(op, llvm.CallIntrinsicOp):
+        _convert_call_intrinsic(op, builder, values)
+    elif isinstance(op, llvm.StoreOp):
+        # llvmlite checks typed pointees (an i8 GEP into a context buffer holding a ptr fails).
+        store = instructions.StoreInstr(builder.block, values[op.value], values[op.ptr])
+        if op.alignment is not None:
+            store.align = op.alignment.value.data
+        builder._insert(store)
+    else:
+        convert_op(op, builder, values, blocks)
+
+
+def _convert_body(op: llvm.FuncOp, module: ir.Module) -> None:
+    fn = cast(ir.Function, module.get_global(op.sym_name.data))
+    blocks: dict[Block, ir.Block] = {}
+    values: dict[SSAValue, ir.Value] = {}
+    for i, block in enumerate(op.body.blocks):
+        blocks[block] = fn.append_basic_block(name=block.name_hint or f"bb{i}")
+        if i == 0:
+            for arg, llvm_arg in zip(block.args, fn.args, strict=True):
+                values[arg] = llvm_arg
+    for i, block in enumerate(op.body.blocks):
+        if i and block.args:
+            builder = ir.IRBuilder(blocks[block])
+            for arg in block.args:
+                values[arg] = builder.phi(convert_type(arg.type))
+    for block in op.body.blocks:
+        builder = ir.IRBuilder(blocks[block])
+        if blocks[block].instructions:
+            builder.position_after(blocks[block].instructions[-1])
+        for inner in block.ops:
+            _convert_op(inner, builder, values, blocks)
+
+
+def _define_helper(fn: ir.Function) -> None:
+    """Give a `__zg_*` helper declaration its body."""
+    m = _HELPER.match(fn.name)
+    if m is None:
+        raise LLVMTranslationException(f"unknown Ziggurat helper function @{fn.name}")
+    what = m.group("what")
+    fn.linkage = "internal"
+    fn.attributes.add("alwaysinline")
+    fn.attributes.add("nounwind")
+    builder = ir.IRBuilder(fn.append_basic_block("entry"))
+    args = list(fn.args)
+    if what in EMITTERS:
+        builder.ret(EMITTERS[what](builder, args[0]))
+    elif what == "select":
+        builder.ret(builder.select(args[0], args[1], args[2]))
+    elif what == "extract":
+        builder.ret(builder.extract_element(args[0], args[1]))
+    else:
+        pred = m.group("pred")
+        assert pred is not None
+        if pred in ("false", "true"):
+            lanes = cast(ir.VectorType, args[0].type).count
+            value = 1 if pred == "true" else 0
+            builder.ret(ir.Constant(ir.VectorType(ir.IntType(1), lanes), [value] * lanes))
+            return
+        ops = {
+            "eq": "==",
+            "gt": ">",
+            "ge": ">=",
+            "lt": "<",
+            "le": "<=",
+            "ne": "!=",
+            "rd": "ord",
+            "no": "uno",
+        }
+        cmp = builder.fcmp_ordered if pred[0] == "o" else builder.fcmp_unordered
+        builder.ret(cmp(ops[pred[1:]], args[0], args[1]))
+
+
+def translate_to_llvmlite(module: ModuleOp) -> ir.Module:
+    """The llvmlite module of a module holding only `llvm.func`/`llvm.global` ops."""
+    llvm_module = ir.Module()
+    llvm_module.triple = ""
+    funcs: list[llvm.FuncOp] = []
+    for op in module.ops:
+        if isinstance(op, llvm.GlobalOp):
+            _convert_global(op, llvm_module)
+        elif isinstance(op, llvm.FuncOp):
+            funcs.append(op)
+        else:
+            raise LLVMTranslationException(
+                f"cannot translate '{op.name}' to LLVM IR (run convert-to-llvm first)"
+            )
+    for op in funcs:
+        _declare_func(op, llvm_module)
+        if op.linkage.linkage.data == "internal" and op.body.blocks:
+            cast(ir.Function, llvm_module.get_global(op.sym_name.data)).linkage = "internal"
+    for op in funcs:
+        if op.body.blocks:
+            _convert_body(op, llvm_module)
+        elif op.sym_name.data.startswith("__zg_"):
+            _define_helper(cast(ir.Function, llvm_module.get_global(op.sym_name.data)))
+    return llvm_module
+
+
+def translate_module(module: ModuleOp) -> str:
+    """LLVM IR text of an `llvm`-dialect module, without target triple and data layout."""
+    text = str(translate_to_llvmlite(module))
+    return (
+        "\n".join(
+            line
+            for line in text.splitlines()
+            if not line.startswith(("target triple", "target datalayout"))
+        )
+        + "\n"
+    )
+
+
+def lower_to_llvm_ir(module: ModuleOp) -> str:
+    """Run `convert-to-llvm` on a copy of `module` and translate it to LLVM IR text."""
+    from ziggurat.lowering.convert_to_llvm import convert_module_to_llvm
+
+    copy = module.clone()
+    convert_module_to_llvm(copy)
+    copy.verify()
+    return translate_module(copy)
+
+
+def create_target_machine(cpu: str | None = None, features: str | None = None, opt: int = 3):  # type: ignore[no-untyped-def]
+    """An llvmlite TargetMachine for `cpu` (host CPU and features when None)."""
+    import llvmlite.binding as llvm_binding
+
+    llvm_binding.initialize_native_target()
+    llvm_binding.initialize_native_asmprinter()
+    target = llvm_binding.Target.from_triple(llvm_binding.get_process_triple())
+    if cpu is None:
+        cpu = llvm_binding.get_host_cpu_name()
+        if features is None:
+            features = llvm_binding.get_host_cpu_features().flatten()
+    return target.create_target_machine(
+        cpu=cpu, features=features or "", opt=opt, codemodel="jitdefault"
+    )
+
+
+def optimize_ir(ir_text: str, target_machine, opt: int = 3):  # type: ignore[no-untyped-def]
+    """Parse IR text, set triple and data layout from `target_machine`, run the O`opt` pipeline."""
+    import llvmlite.binding as llvm_binding
+
+    mod = llvm_binding.parse_assembly(ir_text)
+    mod.triple = target_machine.triple
+    mod.data_layout = str(target_machine.target_data)
+    mod.verify()
+    options = llvm_binding.PipelineTuningOptions(speed_level=opt)
+    with (
+        llvm_binding.create_pass_builder(target_machine, options) as builder,
+        builder.getModulePassManager() as manager,
+    ):
+        manager.run(mod, builder)
+    return mod
+
+
+def emit_assembly(
+    ir_text: str, cpu: str | None = None, features: str | None = None, opt: int = 3
+) -> str:
+    """Assembly text of IR optimized at O`opt` for `cpu` (the host when None)."""
+    tm = create_target_machine(cpu, features, opt)
+    return tm.emit_assembly(optimize_ir(ir_text, tm, opt))
+
+
+def _to_ir_text(module: ModuleOp) -> str:
+    if all(isinstance(op, llvm.FuncOp | llvm.GlobalOp) for op in module.ops):
+        return translate_module(module)
+    return lower_to_llvm_ir(module)
+
+
+@dataclass(frozen=True)
+class LLVMIRTarget(Target):
+    """`-t llvm`: LLVM IR text (runs `convert-to-llvm` first when the module needs it)."""
+
+    name = "llvm"
+
+    def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
+        output.write(_to_ir_text(module))
+
+
+@dataclass(frozen=True)
+class AsmTarget(Target):
+    """`-t asm`: assembly for the host CPU, optimized at O3 by LLVM."""
+
+    name = "asm"
+
+    def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
+        output.write(emit_assembly(_to_ir_text(module)))

@@ -1,0 +1,252 @@
+"""Calling compiled functions from numpy: signatures, argument checks and the ctypes call.
+
+A compiled function takes one bare pointer per memref (contract item 3: inputs first, then one
+caller-provided output buffer per result; it returns nothing). Its Python signature is a list
+of `ArgSpec(shape, dtype, role)`, one per pointer parameter, with role `"in"` (read only),
+`"out"` (written; allocated by the runtime when the caller does not pass it) or `"inout"`
+(read and written in place; always passed by the caller).
+
+`Kernel.__call__` checks every argument before the call, so a mismatch raises a
+`ZigguratCallError` naming the argument and what was expected, never a crash:
+
+- each argument must be a `numpy.ndarray` of exactly the spec's dtype (no silent casts), rank
+  and shape;
+- an input that is not C-contiguous or not aligned for its dtype is copied into a fresh
+  C-contiguous array first (the copy is what the function reads);
+- an output or inout must be a writeable, aligned, C-contiguous array; it is never copied,
+  since the function's writes must land in it, and it must not overlap any other argument
+  (compiled code may assume `noalias` pointers).
+
+The call goes through a ctypes function pointer built once per kernel with `c_void_p`
+parameters, which releases the GIL for the duration of the call.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ziggurat.runtime import threads as _threads
+
+ROLES = ("in", "out", "inout")
+
+
+class ZigguratCallError(ValueError):
+    """An argument passed to a compiled kernel does not match its signature."""
+
+
+class ZigguratCallTypeError(ZigguratCallError, TypeError):
+    """An argument of the wrong Python type or dtype."""
+
+
+class ZigguratRuntimeError(RuntimeError):
+    """The runtime failed while a compiled kernel ran (e.g. in a parallel loop)."""
+
+
+@dataclass(frozen=True)
+class ArgSpec:
+    """One pointer parameter of a compiled function: a statically shaped, row-major memref.
+
+    Example: `ArgSpec((128, 64), np.float32, "in")`.
+    """
+
+    shape: tuple[int, ...]
+    dtype: Any
+    role: str = "in"
+    name: str | None = None
+
+    def __post_init__(self) -> None:
+        shape = tuple(int(d) for d in self.shape)
+        if any(d < 0 for d in shape):
+            raise ValueError(f"ArgSpec shape must be non-negative, got {shape}")
+        dtype = np.dtype(self.dtype)
+        if not dtype.isnative or dtype.hasobject or dtype.kind not in "biufc":
+            raise ValueError(f"ArgSpec dtype must be a native numeric dtype, got {dtype}")
+        if self.role not in ROLES:
+            raise ValueError(f"ArgSpec role must be one of {ROLES}, got {self.role!r}")
+        object.__setattr__(self, "shape", shape)
+        object.__setattr__(self, "dtype", dtype)
+
+    @property
+    def rank(self) -> int:
+        """Number of dimensions."""
+        return len(self.shape)
+
+    @property
+    def nbytes(self) -> int:
+        """Size of the buffer in bytes."""
+        return int(np.prod(self.shape, dtype=np.int64)) * self.dtype.itemsize
+
+    @property
+    def writes(self) -> bool:
+        """Whether the function writes this buffer (role out or inout)."""
+        return self.role != "in"
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.dtype}{list(self.shape)}"
+
+
+def check_signature(
+    name: str, specs: Sequence[ArgSpec], param_types: Sequence[str]
+) -> tuple[ArgSpec, ...]:
+    """Check `specs` against the LLVM parameter types of function `name` (all must be `ptr`)."""
+    specs = tuple(specs)
+    for spec in specs:
+        if not isinstance(spec, ArgSpec):
+            raise TypeError(f"signature of @{name}: expected ArgSpec entries, got {spec!r}")
+    if len(specs) != len(param_types):
+        raise ValueError(
+            f"signature of @{name} lists {len(specs)} arguments, "
+            f"but the function takes {len(param_types)} ({', '.join(param_types) or 'none'})"
+        )
+    for index, param in enumerate(param_types):
+        if param != "ptr":
+            raise ValueError(
+                f"@{name} parameter {index} has LLVM type {param}; "
+                "the runtime passes every argument as a bare pointer (ptr)"
+            )
+    return specs
+
+
+def _address(array: np.ndarray) -> int:
+    """The data address of a C-contiguous array.
+
+    `c_char.from_buffer` is about 3x faster than `array.ctypes.data` but needs a writeable,
+    non-empty buffer; other arrays take the slow path.
+    """
+    try:
+        return ctypes.addressof(ctypes.c_char.from_buffer(array))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return int(array.ctypes.data)
+
+
+def _label(kernel: str, index: int, spec: ArgSpec) -> str:
+    role = {"in": "input", "out": "output", "inout": "inout"}[spec.role]
+    named = f" {spec.name!r}" if spec.name else ""
+    return f"@{kernel} argument {index}{named} ({role})"
+
+
+class Kernel:
+    """A compiled function callable with numpy arrays.
+
+    `kernel(*inputs)` allocates the outputs and returns them; `kernel(*inputs, *outputs)` writes
+    into the given outputs and returns them. One output is returned as an array, several as a
+    tuple, none as None. `threads=` overrides the thread count of this call's parallel loops.
+    """
+
+    def __init__(self, name: str, address: int, specs: Sequence[ArgSpec], owner: object) -> None:
+        self.name = name
+        self.address = address
+        self.specs = tuple(specs)
+        self._owner = owner
+        self._cfunc = ctypes.CFUNCTYPE(None, *([ctypes.c_void_p] * len(self.specs)))(address)
+        self._given = tuple(i for i, s in enumerate(self.specs) if s.role != "out")
+        self._outputs = tuple(i for i, s in enumerate(self.specs) if s.role == "out")
+        self._writes = tuple(i for i, s in enumerate(self.specs) if s.writes)
+
+    def __repr__(self) -> str:
+        specs = ", ".join(str(s) for s in self.specs)
+        return f"Kernel(@{self.name}({specs}))"
+
+    def _arity_error(self, got: int) -> ZigguratCallError:
+        given, outs = len(self._given), len(self._outputs)
+        expected = f"{given} arguments" if not outs else f"{given} or {given + outs} arguments"
+        return ZigguratCallError(
+            f"@{self.name} takes {expected} ({', '.join(str(s) for s in self.specs)}), got {got}"
+        )
+
+    def _check(self, index: int, array: object, spec: ArgSpec) -> np.ndarray:
+        if not isinstance(array, np.ndarray):
+            raise ZigguratCallTypeError(
+                f"{_label(self.name, index, spec)}: expected a numpy.ndarray of "
+                f"dtype {spec.dtype} and shape {spec.shape}, got {type(array).__name__}"
+            )
+        if array.dtype is not spec.dtype and array.dtype != spec.dtype:
+            raise ZigguratCallTypeError(
+                f"{_label(self.name, index, spec)}: expected dtype {spec.dtype}, got {array.dtype}"
+            )
+        if array.shape != spec.shape:
+            if array.ndim != spec.rank:
+                raise ZigguratCallError(
+                    f"{_label(self.name, index, spec)}: expected rank {spec.rank} "
+                    f"(shape {spec.shape}), got rank {array.ndim} (shape {array.shape})"
+                )
+            raise ZigguratCallError(
+                f"{_label(self.name, index, spec)}: expected shape {spec.shape}, got {array.shape}"
+            )
+        flags = array.flags
+        if not spec.writes:
+            if not (flags.c_contiguous and flags.aligned):
+                return np.array(array, order="C", copy=True)
+            return array
+        if not flags.writeable:
+            raise ZigguratCallError(
+                f"{_label(self.name, index, spec)}: the array is read-only; "
+                "outputs must be writeable"
+            )
+        if not flags.c_contiguous:
+            raise ZigguratCallError(
+                f"{_label(self.name, index, spec)}: expected a C-contiguous array, got a "
+                f"non-contiguous one (strides {array.strides}); outputs are written in place, "
+                "so pass a C-contiguous array (or omit outputs to have them allocated)"
+            )
+        if not flags.aligned:
+            raise ZigguratCallError(
+                f"{_label(self.name, index, spec)}: the array is not aligned to "
+                f"{spec.dtype.alignment} bytes; outputs must be aligned"
+            )
+        return array
+
+    def _check_overlap(self, arrays: list[np.ndarray], addresses: list[int]) -> None:
+        for w in self._writes:
+            start, end = addresses[w], addresses[w] + arrays[w].nbytes
+            if start == end:
+                continue
+            for other, array in enumerate(arrays):
+                if other == w or array.nbytes == 0:
+                    continue
+                if addresses[other] < end and start < addresses[other] + array.nbytes:
+                    raise ZigguratCallError(
+                        f"{_label(self.name, w, self.specs[w])} overlaps the memory of "
+                        f"argument {other}; a written buffer must not alias another argument"
+                    )
+
+    def __call__(self, *args: object, threads: int | None = None) -> Any:
+        """Check the arguments, call the function, return the outputs."""
+        specs = self.specs
+        if len(args) == len(specs):
+            supplied = list(args)
+        elif len(args) == len(self._given):
+            supplied = [None] * len(specs)
+            for position, index in enumerate(self._given):
+                supplied[index] = args[position]
+            for index in self._outputs:
+                spec = specs[index]
+                supplied[index] = np.empty(spec.shape, spec.dtype)
+        else:
+            raise self._arity_error(len(args))
+        arrays = [
+            self._check(i, a, s) for i, (a, s) in enumerate(zip(supplied, specs, strict=True))
+        ]
+        addresses = [_address(a) for a in arrays]
+        if self._writes:
+            self._check_overlap(arrays, addresses)
+        if threads is None:
+            self._cfunc(*addresses)
+        else:
+            with _threads.num_threads(threads):
+                self._cfunc(*addresses)
+        error = _threads.take_pending_error()
+        if error is not None:
+            raise ZigguratRuntimeError(
+                f"@{self.name}: a parallel loop failed: {error!r}"
+            ) from error
+        if not self._outputs:
+            return None
+        if len(self._outputs) == 1:
+            return arrays[self._outputs[0]]
+        return tuple(arrays[i] for i in self._outputs)

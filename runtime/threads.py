@@ -1,0 +1,303 @@
+"""The runtime-owned thread pool and the `ziggurat_parallel_for` symbol compiled code calls.
+
+`convert-to-llvm` outlines the body of a `zloop.parallel` into
+`void @f__parK(i64 begin, i64 end, ptr ctx)` and replaces the loop by a call to the external
+`void @ziggurat_parallel_for(ptr fn, i64 total, ptr ctx)`. This module implements that symbol
+as a ctypes callback: it splits `[0, total)` into `chunks_per_thread` (3) chunks per thread and
+runs `fn(begin, end, ctx)` on the calling thread and on pool threads. Each chunk is a ctypes
+call, which releases the GIL, so chunks run truly in parallel.
+
+Scheduling: participant `p` (the caller is participant 0, pool worker `p - 1` the others)
+first runs chunk `p`, so every participant gets work whenever there are at least as many
+chunks as threads; the remaining chunks are claimed dynamically by whoever is free. The call returns when every chunk has run.
+With one thread, a single iteration, or when called from inside a parallel region (nested
+parallelism), `fn(0, total, ctx)` is called directly on the calling thread.
+
+Thread count: `ZIGGURAT_NUM_THREADS` if set, else the number of CPUs this process may run on;
+`set_num_threads(n)` changes the process default, and `num_threads(n)` (a context manager)
+or a kernel's `threads=` argument overrides it for the calls made by one Python thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import llvmlite.binding as llvm
+
+PARALLEL_FOR_SYMBOL = "ziggurat_parallel_for"
+
+BodyFn = Callable[[int, int], None]
+
+_BODY_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p)
+_PARALLEL_FOR_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p)
+
+
+def _env_num_threads() -> int | None:
+    value = os.environ.get("ZIGGURAT_NUM_THREADS", "").strip()
+    if not value:
+        return None
+    try:
+        count = int(value)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise ValueError(f"ZIGGURAT_NUM_THREADS must be a positive integer, got {value!r}")
+    return count
+
+
+def cpu_count() -> int:
+    """CPUs this process may run on (its affinity mask), falling back to `os.cpu_count()`."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+class _State(threading.local):
+    """Per-Python-thread settings and bookkeeping."""
+
+    def __init__(self) -> None:
+        self.threads: int | None = None
+        self.depth = 0
+        self.pending_error: BaseException | None = None
+
+
+_state = _State()
+_default_threads: int | None = None
+_trace: list[tuple[int, int, int]] | None = None
+
+
+def get_num_threads() -> int:
+    """The thread count parallel loops use on this Python thread now."""
+    if _state.threads is not None:
+        return _state.threads
+    if _default_threads is not None:
+        return _default_threads
+    return _env_num_threads() or cpu_count()
+
+
+def set_num_threads(count: int | None) -> None:
+    """Set the process-wide default thread count (None: back to the environment/CPU count)."""
+    global _default_threads
+    if count is not None and count < 1:
+        raise ValueError(f"thread count must be >= 1, got {count}")
+    _default_threads = count
+
+
+@contextlib.contextmanager
+def num_threads(count: int | None) -> Iterator[None]:
+    """Use `count` threads for parallel loops run by this Python thread inside the block."""
+    if count is not None and count < 1:
+        raise ValueError(f"thread count must be >= 1, got {count}")
+    saved = _state.threads
+    _state.threads = count if count is not None else saved
+    try:
+        yield
+    finally:
+        _state.threads = saved
+
+
+@contextlib.contextmanager
+def trace_chunks() -> Iterator[list[tuple[int, int, int]]]:
+    """Record `(thread id, begin, end)` for every chunk run inside the block (for tests)."""
+    global _trace
+    saved = _trace
+    records: list[tuple[int, int, int]] = []
+    _trace = records
+    try:
+        yield records
+    finally:
+        _trace = saved
+
+
+def take_pending_error() -> BaseException | None:
+    """Return and clear the error a parallel loop on this thread could not raise (or None)."""
+    error = _state.pending_error
+    if error is not None:
+        _state.pending_error = None
+    return error
+
+
+def _run_chunk(body: BodyFn, begin: int, end: int) -> None:
+    trace = _trace
+    if trace is not None:
+        trace.append((threading.get_ident(), begin, end))
+    body(begin, end)
+
+
+class _Region:
+    """One parallel loop in flight: its chunks, who claimed them, and completion."""
+
+    def __init__(self, body: BodyFn, bounds: list[int], participants: int) -> None:
+        self.body = body
+        self.bounds = bounds
+        self.chunks = len(bounds) - 1
+        self.next_free = participants
+        self.remaining = self.chunks
+        self.lock = threading.Lock()
+        self.done = threading.Event()
+        self.errors: list[BaseException] = []
+
+    def _claim(self) -> int:
+        with self.lock:
+            index = self.next_free
+            self.next_free += 1
+        return index
+
+    def work(self, first: int) -> None:
+        """Run reserved chunk `first`, then claim free chunks until none are left."""
+        index = first
+        while index < self.chunks:
+            try:
+                _state.depth += 1
+                _run_chunk(self.body, self.bounds[index], self.bounds[index + 1])
+            except BaseException as error:
+                self.errors.append(error)
+            finally:
+                _state.depth -= 1
+                with self.lock:
+                    self.remaining -= 1
+                    finished = self.remaining == 0
+                if finished:
+                    self.done.set()
+            index = self._claim()
+
+
+class ThreadPool:
+    """Persistent worker threads that help the calling thread run parallel loops."""
+
+    def __init__(self, chunks_per_thread: int = 3) -> None:
+        self.chunks_per_thread = chunks_per_thread
+        self._queues: list[queue.SimpleQueue[tuple[_Region, int] | None]] = []
+        self._workers: list[threading.Thread] = []
+        self._lock = threading.Lock()
+
+    @property
+    def size(self) -> int:
+        """Number of worker threads started so far (the caller is not counted)."""
+        return len(self._workers)
+
+    def _ensure_workers(self, count: int) -> None:
+        with self._lock:
+            while len(self._workers) < count:
+                jobs: queue.SimpleQueue[tuple[_Region, int] | None] = queue.SimpleQueue()
+                worker = threading.Thread(
+                    target=self._worker_loop,
+                    args=(jobs,),
+                    name=f"ziggurat-worker-{len(self._workers)}",
+                    daemon=True,
+                )
+                worker.start()
+                self._queues.append(jobs)
+                self._workers.append(worker)
+
+    def _worker_loop(self, jobs: queue.SimpleQueue[tuple[_Region, int] | None]) -> None:
+        while True:
+            item = jobs.get()
+            if item is None:
+                return
+            region, first = item
+            region.work(first)
+
+    def chunk_bounds(self, total: int, threads: int) -> list[int]:
+        """Chunk boundaries `[0, ..., total]`: `chunks_per_thread` per thread, near-equal sizes."""
+        chunks = max(1, min(total, threads * self.chunks_per_thread))
+        return [total * i // chunks for i in range(chunks + 1)]
+
+    def parallel_for(self, body: BodyFn, total: int, threads: int | None = None) -> None:
+        """Run `body(begin, end)` over chunks covering `[0, total)`; wait for all of them.
+
+        Raises the first exception a chunk raised, after every chunk has finished.
+        """
+        if total <= 0:
+            return
+        count = get_num_threads() if threads is None else threads
+        if count <= 1 or total == 1 or _state.depth > 0:
+            _state.depth += 1
+            try:
+                _run_chunk(body, 0, total)
+            finally:
+                _state.depth -= 1
+            return
+        bounds = self.chunk_bounds(total, count)
+        participants = min(count, len(bounds) - 1)
+        region = _Region(body, bounds, participants)
+        self._ensure_workers(participants - 1)
+        for first in range(1, participants):
+            self._queues[first - 1].put((region, first))
+        region.work(0)
+        region.done.wait()
+        if region.errors:
+            raise region.errors[0]
+
+    def shutdown(self) -> None:
+        """Stop the worker threads (they are daemons, so this is optional at exit)."""
+        with self._lock:
+            workers, self._workers = self._workers, []
+            queues, self._queues = self._queues, []
+        for jobs in queues:
+            jobs.put(None)
+        for worker in workers:
+            worker.join()
+
+
+_pool = ThreadPool()
+
+
+def _forget_workers_after_fork() -> None:
+    """A forked child has none of the parent's threads: start with an empty pool."""
+    _pool._workers = []
+    _pool._queues = []
+    _pool._lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_workers_after_fork)
+
+
+def pool() -> ThreadPool:
+    """The process-wide thread pool."""
+    return _pool
+
+
+_body_cache: dict[int, Any] = {}
+
+
+def _parallel_for_entry(fn: int | None, total: int, ctx: int | None) -> None:
+    try:
+        if fn is None:
+            raise ValueError(f"{PARALLEL_FOR_SYMBOL} called with a null function pointer")
+        body = _body_cache.get(fn)
+        if body is None:
+            body = _body_cache.setdefault(fn, _BODY_TYPE(fn))
+        _pool.parallel_for(lambda begin, end: body(begin, end, ctx), total)
+    except BaseException as error:
+        if _state.pending_error is None:
+            _state.pending_error = error
+
+
+_parallel_for_callback = _PARALLEL_FOR_TYPE(_parallel_for_entry)
+_registered = False
+
+
+def parallel_for_address() -> int:
+    """Address of the `ziggurat_parallel_for` implementation (callable from compiled code)."""
+    address = ctypes.cast(_parallel_for_callback, ctypes.c_void_p).value
+    assert address is not None
+    return address
+
+
+def runtime_symbols() -> dict[str, int]:
+    """Symbols the runtime provides to compiled code, registered with LLVM on first use."""
+    global _registered
+    symbols = {PARALLEL_FOR_SYMBOL: parallel_for_address()}
+    if not _registered:
+        for name, address in symbols.items():
+            llvm.add_symbol(name, address)
+        _registered = True
+    return symbols

@@ -1,0 +1,41 @@
+// RUN: ziggurat-opt %s | filecheck %s
+// RUN: ziggurat-opt %s --print-op-generic | ziggurat-opt | filecheck %s
+
+// CHECK-LABEL: func.func @matmul_bias_relu
+func.func @matmul_bias_relu(%a: memref<33x17xf32>, %b: memref<17x20xf32>, %bias: memref<1x20xf32>, %c: memref<33x20xf32>) {
+  // CHECK: ztile.grid [3, 2] {
+  ztile.grid [3, 2] {
+    // CHECK-NEXT: %{{.*}} = ztile.program_id 0 : index
+    // CHECK-NEXT: %{{.*}} = ztile.program_id 1 : index
+    %pi = ztile.program_id 0 : index
+    %pj = ztile.program_id 1 : index
+    %c16 = arith.constant 16 : index
+    %i = arith.muli %pi, %c16 : index
+    %j = arith.muli %pj, %c16 : index
+    %c0 = arith.constant 0 : index
+    %c17 = arith.constant 17 : index
+    %zero = arith.constant 0.0 : f32
+    // CHECK: ztile.splat %{{.*}} : f32 -> !ztile.tile<16x16xf32>
+    %init = ztile.splat %zero : f32 -> !ztile.tile<16x16xf32>
+    %acc = scf.for %k = %c0 to %c17 step %c16 iter_args(%t = %init) -> (!ztile.tile<16x16xf32>) {
+      // CHECK: ztile.load %{{.*}}[%{{.*}}, %{{.*}}] {padding = 0.000000e+00 : f32} : memref<33x17xf32> -> !ztile.tile<16x16xf32>
+      %ta = ztile.load %a[%i, %k] {padding = 0.0 : f32} : memref<33x17xf32> -> !ztile.tile<16x16xf32>
+      %tb = ztile.load %b[%k, %j] : memref<17x20xf32> -> !ztile.tile<16x16xf32>
+      // CHECK: ztile.dot %{{.*}}, %{{.*}}, %{{.*}} : !ztile.tile<16x16xf32>, !ztile.tile<16x16xf32>, !ztile.tile<16x16xf32> -> !ztile.tile<16x16xf32>
+      %n = ztile.dot %ta, %tb, %t : !ztile.tile<16x16xf32>, !ztile.tile<16x16xf32>, !ztile.tile<16x16xf32> -> !ztile.tile<16x16xf32>
+      scf.yield %n : !ztile.tile<16x16xf32>
+    }
+    %tbias = ztile.load %bias[%c0, %j] : memref<1x20xf32> -> !ztile.tile<1x16xf32>
+    // CHECK: ztile.broadcast %{{.*}} : !ztile.tile<1x16xf32> -> !ztile.tile<16x16xf32>
+    %bb = ztile.broadcast %tbias : !ztile.tile<1x16xf32> -> !ztile.tile<16x16xf32>
+    // CHECK: ztile.add %{{.*}}, %{{.*}} : !ztile.tile<16x16xf32>
+    %s = ztile.add %acc, %bb : !ztile.tile<16x16xf32>
+    // CHECK: ztile.relu %{{.*}} : !ztile.tile<16x16xf32>
+    %r = ztile.relu %s : !ztile.tile<16x16xf32>
+    // CHECK: ztile.store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] : !ztile.tile<16x16xf32>, memref<33x20xf32>
+    ztile.store %r, %c[%i, %j] : !ztile.tile<16x16xf32>, memref<33x20xf32>
+    // CHECK: ztile.yield
+    ztile.yield
+  }
+  func.return
+}

@@ -1,0 +1,89 @@
+// RUN: ziggurat-opt %s -p ztile-to-zloop | filecheck %s
+// RUN: ziggurat-opt %s -p 'ztile-to-zloop{vector-width=8}' | filecheck %s --check-prefix=W8
+
+// A chain of elementwise ops on a 1-D tile: one loop over vectors, edge-masked load/store.
+// CHECK-LABEL: func.func @chain
+// CHECK:       zloop.parallel (%[[P:.*]]) = (0) to (2) {
+// CHECK-DAG:     %[[BUF:.*]] = memref.alloca() : memref<16xf32>
+// CHECK-DAG:     %[[OUT:.*]] = memref.alloca() : memref<16xf32>
+// CHECK:         %[[OFF:.*]] = arith.muli %[[P]], %{{.*}} : index
+// CHECK:         %[[FULL:.*]] = arith.cmpi sge, %{{.*}}, %{{.*}} : index
+// CHECK-NEXT:    scf.if %[[FULL]] {
+// CHECK-NEXT:      %[[V:.*]] = vector.load %x[%[[OFF]]] : memref<20xf32>, vector<16xf32>
+// CHECK-NEXT:      vector.store %[[V]], %[[BUF]][%{{.*}}] : memref<16xf32>, vector<16xf32>
+// CHECK-NEXT:    } else {
+// CHECK:           %[[MASK:.*]] = vector.create_mask %{{.*}} : vector<16xi1>
+// CHECK-NEXT:      %[[M:.*]] = vector.maskedload %x[%[[OFF]]], %[[MASK]], %{{.*}} : memref<20xf32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+// CHECK:         }
+// CHECK-NEXT:    %[[A:.*]] = vector.load %[[BUF]][%{{.*}}] : memref<16xf32>, vector<16xf32>
+// CHECK-NEXT:    %[[N:.*]] = arith.negf %[[A]] : vector<16xf32>
+// CHECK-NEXT:    %[[E:.*]] = math.exp %[[N]] : vector<16xf32>
+// CHECK-NEXT:    %[[D:.*]] = arith.addf %{{.*}}, %[[E]] : vector<16xf32>
+// CHECK-NEXT:    %[[S:.*]] = arith.divf %{{.*}}, %[[D]] : vector<16xf32>
+// CHECK-NEXT:    %[[R:.*]] = arith.maximumf %[[S]], %{{.*}} : vector<16xf32>
+// CHECK-NEXT:    vector.store %[[R]], %[[OUT]][%{{.*}}] : memref<16xf32>, vector<16xf32>
+// CHECK:         vector.maskedstore %y[%{{.*}}], %{{.*}}, %{{.*}} : memref<20xf32>, vector<16xi1>, vector<16xf32>
+// CHECK-NOT:   ztile.
+
+// W8-LABEL: func.func @chain
+// W8:         zloop.for %{{.*}} = 0 to 16 step 8 {
+// W8:           arith.negf %{{.*}} : vector<8xf32>
+func.func @chain(%x: memref<20xf32>, %y: memref<20xf32>) {
+  ztile.grid [2] {
+    %p = ztile.program_id 0 : index
+    %c16 = arith.constant 16 : index
+    %i = arith.muli %p, %c16 : index
+    %t = ztile.load %x[%i] : memref<20xf32> -> !ztile.tile<16xf32>
+    %s = ztile.sigmoid %t : !ztile.tile<16xf32>
+    %r = ztile.relu %s : !ztile.tile<16xf32>
+    ztile.store %r, %y[%i] : !ztile.tile<16xf32>, memref<20xf32>
+  }
+  func.return
+}
+
+// A row-wise max: vector accumulation, vector.reduction, scalar tail (20 = 16 + 4).
+// CHECK-LABEL: func.func @rowmax
+// CHECK:       zloop.parallel (%{{.*}}) = (0) to (1) {
+// CHECK:           %[[V:.*]] = vector.load %{{.*}}[%[[I:.*]], %{{.*}}] : memref<2x32xf32>, vector<16xf32>
+// CHECK-NEXT:      %[[R:.*]] = vector.reduction <maximumf>, %[[V]] : vector<16xf32> into f32
+// CHECK-NEXT:      %[[T:.*]] = zloop.for %[[J:.*]] = 16 to 20 iter_args(%[[ACC:.*]] = %[[R]]) -> (f32) {
+// CHECK-NEXT:        %[[X:.*]] = memref.load %{{.*}}[%[[I]], %[[J]]] : memref<2x32xf32>
+// CHECK-NEXT:        %[[M:.*]] = arith.maximumf %[[ACC]], %[[X]] : f32
+// CHECK-NEXT:        zloop.yield %[[M]] : f32
+// CHECK-NEXT:      }
+// CHECK-NEXT:      memref.store %[[T]], %{{.*}}[%[[I]], %{{.*}}] : memref<2x1xf32>
+func.func @rowmax(%x: memref<2x20xf32>, %y: memref<2x1xf32>) {
+  ztile.grid [1] {
+    %c0 = arith.constant 0 : index
+    %t = ztile.load %x[%c0, %c0] : memref<2x20xf32> -> !ztile.tile<2x20xf32>
+    %m = ztile.reduce "max" %t {axis = 1 : i64} : !ztile.tile<2x20xf32> -> !ztile.tile<2x1xf32>
+    ztile.store %m, %y[%c0, %c0] : !ztile.tile<2x1xf32>, memref<2x1xf32>
+  }
+  func.return
+}
+
+// A dot: the accumulator block (2 rows x 1 vector) stays in registers across K.
+// CHECK-LABEL: func.func @dot
+// CHECK:         %[[C0:.*]] = vector.load %[[ACC:.*]][%{{.*}}, %{{.*}}] : memref<2x16xf32>, vector<16xf32>
+// CHECK-NEXT:    %[[C1:.*]] = vector.load %[[ACC]][%{{.*}}, %{{.*}}] : memref<2x16xf32>, vector<16xf32>
+// CHECK-NEXT:    %{{.*}}, %{{.*}} = zloop.for %[[K:.*]] = 0 to 3 iter_args(%[[A0:.*]] = %[[C0]], %[[A1:.*]] = %[[C1]]) -> (vector<16xf32>, vector<16xf32>) {
+// CHECK-NEXT:      %[[B:.*]] = vector.load %{{.*}}[%[[K]], %{{.*}}] : memref<3x16xf32>, vector<16xf32>
+// CHECK-NEXT:      %[[X0:.*]] = memref.load %{{.*}}[%{{.*}}, %[[K]]] : memref<2x16xf32>
+// CHECK-NEXT:      %[[X0B:.*]] = vector.broadcast %[[X0]] : f32 to vector<16xf32>
+// CHECK-NEXT:      %[[F0:.*]] = vector.fma %[[X0B]], %[[B]], %[[A0]] : vector<16xf32>
+// CHECK-NEXT:      %[[X1:.*]] = memref.load %{{.*}}[%{{.*}}, %[[K]]] : memref<2x16xf32>
+// CHECK-NEXT:      %[[X1B:.*]] = vector.broadcast %[[X1]] : f32 to vector<16xf32>
+// CHECK-NEXT:      %[[F1:.*]] = vector.fma %[[X1B]], %[[B]], %[[A1]] : vector<16xf32>
+// CHECK-NEXT:      zloop.yield %[[F0]], %[[F1]] : vector<16xf32>, vector<16xf32>
+func.func @dot(%a: memref<2x3xf32>, %b: memref<3x5xf32>, %c: memref<2x5xf32>) {
+  ztile.grid [1] {
+    %c0 = arith.constant 0 : index
+    %ta = ztile.load %a[%c0, %c0] : memref<2x3xf32> -> !ztile.tile<2x3xf32>
+    %tb = ztile.load %b[%c0, %c0] : memref<3x5xf32> -> !ztile.tile<3x5xf32>
+    %zero = arith.constant 0.0 : f32
+    %init = ztile.splat %zero : f32 -> !ztile.tile<2x5xf32>
+    %d = ztile.dot %ta, %tb, %init : !ztile.tile<2x3xf32>, !ztile.tile<3x5xf32>, !ztile.tile<2x5xf32> -> !ztile.tile<2x5xf32>
+    ztile.store %d, %c[%c0, %c0] : !ztile.tile<2x5xf32>, memref<2x5xf32>
+  }
+  func.return
+}

@@ -1,0 +1,788 @@
+"""The Python frontend: tracing into ztensor, eager mode, zg.jit caching, lower(), and errors.
+
+Traced functions run through the default backend (`ziggurat.jit.DEFAULT_BACKEND`), so these
+tests exercise whichever backend is the default; tests about the interpreter backend itself
+pass it explicitly.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from xdsl.context import Context
+from xdsl.dialects.builtin import Builtin, ModuleOp
+from xdsl.dialects.func import Func
+from xdsl.parser import Parser
+
+import ziggurat as zg
+from ziggurat.dialects.ztensor import ZTensor
+from ziggurat.jit import (
+    STAGES,
+    InterpreterBackend,
+    JitOptions,
+    StageUnavailableError,
+    default_backend,
+)
+
+RNG = np.random.default_rng(0)
+THIS_FILE = str(Path(__file__))
+SOURCE_LINES = Path(__file__).read_text().splitlines()
+
+
+def line_of(marker: str) -> int:
+    """The line number of the unique line of this file ending with `# <marker>`."""
+    hits = [i + 1 for i, line in enumerate(SOURCE_LINES) if line.rstrip().endswith(f"# {marker}")]
+    assert len(hits) == 1, marker
+    return hits[0]
+
+
+def rand(*shape: int, dtype: Any = np.float32, low: float = -1.0, high: float = 1.0) -> Any:
+    return RNG.uniform(low, high, size=shape).astype(dtype)
+
+
+def tol(dtype: Any) -> dict[str, float]:
+    return {"rtol": 2e-5, "atol": 2e-6} if np.dtype(dtype) == np.float32 else {"rtol": 1e-11}
+
+
+def ref_gelu(x: Any) -> Any:
+    x = x.astype(np.float64)
+    return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)))
+
+
+def ref_softmax(x: Any, axis: int) -> Any:
+    x = x.astype(np.float64)
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def ref_layer_norm(x: Any, axis: int, eps: float) -> Any:
+    x = x.astype(np.float64)
+    mu = x.mean(axis=axis, keepdims=True)
+    var = ((x - mu) ** 2).mean(axis=axis, keepdims=True)
+    return (x - mu) / np.sqrt(var + eps)
+
+
+def check(fn: Callable[..., Any], ref: Callable[..., Any], *args: Any) -> None:
+    """zg.jit(fn)(*args) agrees with ref(*args) in dtype, shape and values."""
+    got = zg.jit(fn)(*args)
+    want = ref(*args)
+    arrays = [a for a in args if isinstance(a, np.ndarray)]
+    dtype = np.result_type(*arrays)
+    assert isinstance(got, np.ndarray)
+    assert got.dtype == dtype
+    assert got.shape == np.shape(want)
+    np.testing.assert_allclose(got, want, **tol(dtype))
+
+
+DTYPES = [np.float32, np.float64]
+
+# ---------------------------------------------------------------------------------------------
+# Every function, traced, against numpy
+# ---------------------------------------------------------------------------------------------
+
+BINARY = [
+    (zg.add, np.add),
+    (zg.subtract, np.subtract),
+    (zg.multiply, np.multiply),
+    (zg.divide, np.divide),
+    (zg.maximum, np.maximum),
+    (zg.minimum, np.minimum),
+]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(("zfn", "nfn"), BINARY, ids=[b[0].__name__ for b in BINARY])
+@pytest.mark.parametrize(
+    ("lshape", "rshape"), [((3, 4), (3, 4)), ((2, 1, 4), (3, 1)), ((4,), (2, 3, 4)), ((), (2,))]
+)
+def test_binary_broadcasting(zfn: Any, nfn: Any, dtype: Any, lshape: Any, rshape: Any) -> None:
+    a, b = rand(*lshape, dtype=dtype), rand(*rshape, dtype=dtype, low=0.5, high=2.0)
+    check(zfn, nfn, a, b)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_power(dtype: Any) -> None:
+    a, b = rand(3, 4, dtype=dtype, low=0.5, high=2.0), rand(4, dtype=dtype)
+    check(zg.power, np.power, a, b)
+
+
+UNARY = [
+    (zg.negative, np.negative, False),
+    (zg.exp, np.exp, False),
+    (zg.log, np.log, True),
+    (zg.tanh, np.tanh, False),
+    (zg.sqrt, np.sqrt, True),
+    (zg.abs, np.abs, False),
+    (zg.rsqrt, lambda x: 1 / np.sqrt(x.astype(np.float64)), True),
+    (zg.relu, lambda x: np.maximum(x, 0), False),
+    (zg.sigmoid, lambda x: 1 / (1 + np.exp(-x.astype(np.float64))), False),
+    (zg.gelu, ref_gelu, False),
+]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(("zfn", "nfn", "positive"), UNARY, ids=[u[0].__name__ for u in UNARY])
+def test_unary(zfn: Any, nfn: Any, positive: bool, dtype: Any) -> None:
+    x = rand(2, 3, 4, dtype=dtype, low=0.1 if positive else -3.0, high=3.0)
+    check(zfn, nfn, x)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(
+    ("lshape", "rshape"),
+    [
+        ((3, 4), (4, 5)),
+        ((2, 3, 4), (4, 5)),
+        ((2, 1, 3, 4), (5, 4, 2)),
+        ((4,), (4, 3)),
+        ((3, 4), (4,)),
+        ((4,), (4,)),
+    ],
+)
+def test_matmul(dtype: Any, lshape: Any, rshape: Any) -> None:
+    check(zg.matmul, np.matmul, rand(*lshape, dtype=dtype), rand(*rshape, dtype=dtype))
+
+
+REDUCTIONS = [(zg.sum, np.sum), (zg.max, np.max), (zg.mean, np.mean)]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(("zfn", "nfn"), REDUCTIONS, ids=["sum", "max", "mean"])
+@pytest.mark.parametrize("axis", [None, 0, -1, (0, 2), (2, 1, 0), ()])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_reductions(zfn: Any, nfn: Any, dtype: Any, axis: Any, keepdims: bool) -> None:
+    x = rand(2, 3, 4, dtype=dtype)
+    check(
+        lambda x: zfn(x, axis=axis, keepdims=keepdims),
+        lambda x: np.asarray(nfn(x, axis=axis, keepdims=keepdims)),
+        x,
+    )
+
+
+@pytest.mark.parametrize("axes", [None, (1, 0, 2), (2, 0, 1), (-1, 0, 1), (0, 1, 2)])
+def test_transpose(axes: Any) -> None:
+    check(lambda x: zg.transpose(x, axes), lambda x: np.transpose(x, axes), rand(2, 3, 4))
+
+
+@pytest.mark.parametrize("shape", [(6, 4), (-1,), (4, -1, 2), 24, (2, 3, 4), (1, 24, 1)])
+def test_reshape(shape: Any) -> None:
+    check(lambda x: zg.reshape(x, shape), lambda x: np.reshape(x, shape), rand(2, 3, 4))
+
+
+@pytest.mark.parametrize(
+    ("src", "dst"), [((4,), (3, 4)), ((3, 1), (2, 3, 5)), ((), (2, 2)), ((2, 2), (2, 2))]
+)
+def test_broadcast_to(src: Any, dst: Any) -> None:
+    check(lambda x: zg.broadcast_to(x, dst), lambda x: np.broadcast_to(x, dst), rand(*src))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("axis", [-1, 0, 1])
+def test_softmax_and_layer_norm(dtype: Any, axis: int) -> None:
+    x = rand(3, 5, dtype=dtype, low=-4, high=4)
+    check(lambda x: zg.softmax(x, axis=axis), lambda x: ref_softmax(x, axis), x)
+    check(lambda x: zg.layer_norm(x, axis=axis), lambda x: ref_layer_norm(x, axis, 1e-5), x)
+    check(lambda x: zg.layer_norm(x, axis, 0.5), lambda x: ref_layer_norm(x, axis, 0.5), x)
+    check(zg.softmax, lambda x: ref_softmax(x, -1), x)
+
+
+# ---------------------------------------------------------------------------------------------
+# Operators, attributes, scalars, numpy functions on traced arrays
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_operators_and_scalars(dtype: Any) -> None:
+    def f(x: Any, y: Any) -> Any:
+        return (x @ y.T + 1) * 2.0 - 0.5 / (x.sum(axis=1, keepdims=True) ** 2 + 1) + 3 ** (-x @ y.T)
+
+    def ref(x: Any, y: Any) -> Any:
+        return (
+            (x @ y.T + 1) * 2.0 - 0.5 / (x.sum(axis=1, keepdims=True) ** 2 + 1) + 3.0 ** (-x @ y.T)
+        )
+
+    check(f, ref, rand(3, 4, dtype=dtype), rand(5, 4, dtype=dtype))
+
+
+def test_reflected_operators_with_numpy_constants() -> None:
+    w = rand(4, 2)
+    b = rand(2)
+    x = rand(3, 4)
+    check(
+        lambda x: b + x @ w - b * b / (1 + x.max()), lambda x: b + x @ w - b * b / (1 + x.max()), x
+    )
+    check(lambda x: w.T @ x.T, lambda x: w.T @ x.T, x)
+
+
+def test_attributes_inside_the_trace() -> None:
+    seen: dict[str, Any] = {}
+
+    @zg.jit
+    def f(x: Any) -> Any:
+        seen.update(
+            shape=x.shape, ndim=x.ndim, dtype=x.dtype, size=x.size, tshape=x.T.shape, n=len(x)
+        )
+        return x.reshape(x.shape[1], -1)
+
+    out = f(rand(2, 3, dtype=np.float64))
+    assert out.shape == (3, 2)
+    assert seen == {
+        "shape": (2, 3),
+        "ndim": 2,
+        "dtype": np.dtype(np.float64),
+        "size": 6,
+        "tshape": (3, 2),
+        "n": 2,
+    }
+
+
+def test_numpy_functions_dispatch_on_traced_arrays() -> None:
+    def f(x: Any) -> Any:
+        y = np.exp(np.tanh(x)) + np.maximum(x, 0.0)
+        return np.sum(np.transpose(y), axis=0, keepdims=True) / np.mean(np.abs(x)) + np.max(y)
+
+    check(f, f, rand(3, 4))
+
+
+def test_methods() -> None:
+    def f(x: Any) -> Any:
+        return (
+            x.transpose(1, 0).reshape(2, 6).sum(0) + x.mean() + x.max(axis=(0, 1)) + abs(+x).sum()
+        )
+
+    check(f, f, rand(4, 3))
+
+
+def test_mixed_precision_promotes_like_numpy() -> None:
+    jitted = zg.jit(lambda a, b: a * b + 1.0)
+    a, b = rand(3, 4), rand(4, dtype=np.float64)
+    got = jitted(a, b)
+    assert got.dtype == np.float64
+    np.testing.assert_allclose(got, a * b + 1.0, rtol=1e-12)
+    text = jitted.lower(a, b).as_text("ztensor")
+    assert "ztensor.cast %0 : tensor<3x4xf32> -> tensor<3x4xf64>" in text
+    # A Python scalar is weakly typed: float32 stays float32.
+    assert zg.jit(lambda a: a * 3)(a).dtype == np.float32
+    # astype inside the trace.
+    assert zg.jit(lambda a: a.astype(np.float64))(a).dtype == np.float64
+
+
+def test_scalar_constants_are_splats_in_the_input_dtype() -> None:
+    text = zg.jit(lambda x: 2.0 * x + 1).lower(rand(3, 4, dtype=np.float64)).as_text()
+    assert "ztensor.constant dense<2.000000e+00> : tensor<3x4xf64>" in text
+    assert "ztensor.constant dense<1.000000e+00> : tensor<3x4xf64>" in text
+
+
+# ---------------------------------------------------------------------------------------------
+# Eager mode
+# ---------------------------------------------------------------------------------------------
+
+
+def test_eager_mode_matches_numpy() -> None:
+    x = rand(3, 4, low=0.1, high=2.0)
+    y = rand(4, low=0.1, high=2.0)
+    for zfn, nfn in [*BINARY, (zg.power, np.power), (zg.matmul, np.matmul)]:
+        other = y if zfn is not zg.matmul else rand(4, 2)
+        out = zfn(x, other)
+        assert isinstance(out, np.ndarray)
+        np.testing.assert_array_equal(out, nfn(x, other))
+    for zfn, nfn, _ in UNARY:
+        out = zfn(x)
+        assert out.dtype == np.float32
+        np.testing.assert_allclose(out, nfn(x), rtol=1e-6)
+    for zfn, nfn in REDUCTIONS:
+        np.testing.assert_array_equal(zfn(x, axis=0, keepdims=True), nfn(x, axis=0, keepdims=True))
+        assert zfn(x) == nfn(x)
+    np.testing.assert_array_equal(zg.transpose(x), x.T)
+    np.testing.assert_array_equal(zg.transpose(x, (1, 0)), x.T)
+    np.testing.assert_array_equal(zg.reshape(x, (-1, 2)), x.reshape(-1, 2))
+    np.testing.assert_array_equal(zg.broadcast_to(y, (2, 4)), np.broadcast_to(y, (2, 4)))
+    np.testing.assert_allclose(zg.softmax(x, axis=0), ref_softmax(x, 0), rtol=1e-6)
+    np.testing.assert_allclose(zg.layer_norm(x, eps=1e-3), ref_layer_norm(x, -1, 1e-3), rtol=1e-5)
+    assert zg.add(1.0, 2) == 3.0
+    np.testing.assert_allclose(zg.relu([-1, 2]), [0.0, 2.0])
+
+
+def test_eager_matches_traced_composites() -> None:
+    x = rand(4, 6, low=-3, high=3)
+    for fn in (zg.gelu, zg.sigmoid, zg.softmax, zg.layer_norm, zg.rsqrt):
+        arg = np.abs(x) + 0.1 if fn is zg.rsqrt else x
+        np.testing.assert_allclose(zg.jit(fn)(arg), fn(arg), rtol=2e-6, atol=1e-7)
+
+
+# ---------------------------------------------------------------------------------------------
+# zg.jit: callables, outputs, arguments, caching
+# ---------------------------------------------------------------------------------------------
+
+
+def test_tuple_and_list_outputs() -> None:
+    x = rand(3, 4)
+    a, b, c = zg.jit(lambda x: (zg.relu(x), x.sum(), x))(x)
+    np.testing.assert_array_equal(a, np.maximum(x, 0))
+    np.testing.assert_allclose(b, x.sum(), rtol=1e-6)
+    np.testing.assert_array_equal(c, x)
+    assert c is not x and not np.shares_memory(c, x)
+    out = zg.jit(lambda x: [x * 2, x * 2])(x)
+    assert isinstance(out, list) and len(out) == 2
+
+
+def test_lambda_star_args_and_kwargs() -> None:
+    def total(*arrays: Any, scale: float = 1.0) -> Any:
+        acc = arrays[0]
+        for a in arrays[1:]:
+            acc = acc + a
+        return acc * scale
+
+    f = zg.jit(total)
+    xs = [rand(2, 3) for _ in range(3)]
+    np.testing.assert_allclose(f(*xs), xs[0] + xs[1] + xs[2], rtol=1e-6)
+    np.testing.assert_allclose(f(*xs, scale=0.5), (xs[0] + xs[1] + xs[2]) * 0.5, rtol=1e-6)
+    np.testing.assert_allclose(f(xs[0], scale=xs[1]), xs[0] * xs[1], rtol=1e-6)
+    assert f.__name__ == "total" and f.__wrapped__ is total
+    assert zg.jit(lambda x, y: x - y)(xs[0], xs[1]).shape == (2, 3)
+
+
+def test_decorator_forms_and_options() -> None:
+    @zg.jit(opt_level=1, eqsat=False, threads=1, pipeline="canonicalize")
+    def f(x: Any) -> Any:
+        return x + 1
+
+    assert f.options == JitOptions(opt_level=1, eqsat=False, threads=1, pipeline="canonicalize")
+    np.testing.assert_array_equal(f(np.zeros(3)), np.ones(3))
+    g = zg.jit(lambda x: x * 2, opt_level=0)
+    assert g.options.opt_level == 0
+    assert zg.jit(lambda x: x).options == JitOptions()
+
+
+def test_nested_jit_inlines() -> None:
+    inner = zg.jit(lambda x: zg.exp(x))
+    outer = zg.jit(lambda x: inner(x) + 1)
+    x = rand(2, 2)
+    np.testing.assert_allclose(outer(x), np.exp(x) + 1, rtol=1e-6)
+    assert inner.cache_info().misses == 0
+    assert outer.lower(x).as_text().count("ztensor.exp") == 1
+
+
+def test_cache_hits_and_misses() -> None:
+    calls = []
+
+    @zg.jit
+    def f(x: Any, alpha: float) -> Any:
+        calls.append(1)
+        return x * alpha
+
+    x32, x64 = rand(3, 4), rand(3, 4, dtype=np.float64)
+    f(x32, 2.0)
+    f(x32 + 1, 2.0)  # same shape/dtype/scalar: hit
+    f(x64, 2.0)  # new dtype
+    f(rand(4, 3), 2.0)  # new shape
+    f(x32, 3.0)  # new scalar value
+    f(np.asfortranarray(x32), 2.0)  # new layout
+    f(x32[:, ::2].copy(), 2.0)  # new shape
+    f(x32, 3.0)  # hit
+    info = f.cache_info()
+    assert (info.hits, info.misses, info.currsize) == (2, 6, 6)
+    assert len(calls) == 6
+    assert "(f32[3,4], 2.0)" in info.specializations
+    assert "(f32[3,4] col_major, 2.0)" in info.specializations
+    assert "(f64[3,4], 2.0)" in info.specializations
+    f.cache_clear()
+    assert f.cache_info() == (0, 0, 0, ())
+
+
+def test_layout_hint_and_strided_inputs() -> None:
+    f = zg.jit(lambda x, y: x @ y)
+    a, b = rand(4, 3), rand(3, 5)
+    fa = np.asfortranarray(a)
+    text = f.lower(fa, b).as_text("ztensor")
+    assert '%0: tensor<4x3xf32> {ziggurat.layout = "col_major"}' in text
+    assert "ziggurat.layout" not in f.lower(a, b).as_text("ztensor")
+    np.testing.assert_allclose(f(fa, b), a @ b, rtol=1e-6)
+    strided = rand(8, 6)[::2, ::2]  # neither C- nor F-contiguous: copied to row-major
+    np.testing.assert_allclose(f(a, strided[:3, :5]), a @ strided[:3, :5], rtol=1e-6)
+    assert "ziggurat.layout" not in f.lower(a, strided[:3, :5]).as_text("ztensor")
+
+
+def test_zero_d_inputs_and_numpy_scalars() -> None:
+    f = zg.jit(lambda x, s: x * s)
+    x = rand(3)
+    np.testing.assert_allclose(f(x, np.float32(2.0)), x * 2, rtol=1e-6)
+    np.testing.assert_allclose(f(x, np.array(3.0, dtype=np.float32)), x * 3, rtol=1e-6)
+    assert f.cache_info().misses == 1  # numpy scalars are 0-d array inputs, not constants
+
+
+# ---------------------------------------------------------------------------------------------
+# lower(), stages, backends
+# ---------------------------------------------------------------------------------------------
+
+
+def _parse(text: str) -> ModuleOp:
+    ctx = Context()
+    for dialect in (Builtin, Func, ZTensor):
+        ctx.load_dialect(dialect)
+    module = Parser(ctx, text).parse_module()
+    module.verify()
+    return module
+
+
+def test_lower_ztensor_text_round_trips() -> None:
+    f = zg.jit(lambda x, w: zg.softmax(zg.layer_norm(x @ w), axis=0))
+    lowered = f.lower(np.asfortranarray(rand(4, 3)), rand(3, 2))
+    text = lowered.as_text("ztensor")
+    assert text == lowered.as_text()
+    assert "func.func @lambda(" in text
+    for op in ("ztensor.matmul", "ztensor.layernorm", "ztensor.softmax"):
+        assert op in text
+    assert str(_parse(text)) == text
+    assert lowered.stages == STAGES
+    assert f.cache_info().misses == 1 and f.cache_info().hits == 0
+
+
+def test_lower_compile_runs_that_signature_only() -> None:
+    f = zg.jit(lambda x: x + 1)
+    x = rand(2, 3)
+    compiled = f.lower(x).compile()
+    np.testing.assert_array_equal(compiled(x), x + 1)
+    with pytest.raises(zg.ZigguratTraceError) as info:
+        compiled(rand(3, 3))  # ERR-compiled-signature
+    assert "was compiled for (f32[2,3]) but called with (f32[3,3])" in str(info.value)
+    assert info.value.lineno == line_of("ERR-compiled-signature")
+
+
+def test_interpreter_backend_stages() -> None:
+    f = zg.jit(lambda x: x * 2, backend=InterpreterBackend())
+    lowered = f.lower(rand(2))
+    assert "ztensor.mul" in lowered.as_text("ztensor")
+    for stage in STAGES[1:]:
+        with pytest.raises(
+            StageUnavailableError, match=f"stage '{stage}' needs the compiled backend"
+        ):
+            lowered.as_text(stage)
+    with pytest.raises(ValueError, match="unknown stage 'mlir'; the stages are ztensor, eqsat"):
+        lowered.as_text("mlir")
+
+
+def test_default_backend_is_used_and_backends_plug_in() -> None:
+    assert zg.jit(lambda x: x).lower(rand(1)).backend is default_backend()
+
+    class Recording(InterpreterBackend):
+        name = "recording"
+
+        def __init__(self) -> None:
+            self.compiled: list[tuple[str, JitOptions]] = []
+
+        def compile(self, module: ModuleOp, func_name: str, options: JitOptions) -> Any:
+            self.compiled.append((func_name, options))
+            return super().compile(module, func_name, options)
+
+    backend = Recording()
+    f = zg.jit(lambda x: x - 1, backend=backend, threads=2)
+    x = rand(3)
+    f(x)
+    f(x)
+    assert backend.compiled == [("lambda", JitOptions(threads=2))]
+    assert isinstance(backend, zg.Backend)
+
+
+def test_import_is_light() -> None:
+    code = "import sys, ziggurat; print(sorted({m.split('.')[0] for m in sys.modules} & {'xdsl'}))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors: every rejected input, with the message and the user's line
+# ---------------------------------------------------------------------------------------------
+
+
+def assert_user_error(info: pytest.ExceptionInfo[Any], message: str, marker: str) -> None:
+    err = info.value
+    assert isinstance(err, zg.ZigguratTraceError)
+    assert isinstance(err, TypeError) and isinstance(err, ValueError)
+    assert message in err.message, err.message
+    assert err.filename == THIS_FILE
+    assert err.lineno == line_of(marker), (err.lineno, line_of(marker))
+    assert f"{THIS_FILE}:{err.lineno}" in str(err)
+    assert err.__cause__ is None
+    # The traceback holds no frames from deep inside Ziggurat or xDSL.
+    frames = [Path(f.filename).name for f in traceback.extract_tb(err.__traceback__)]
+    assert set(frames) <= {Path(THIS_FILE).name, "jit.py"}, frames
+
+
+X = np.ones((3, 4), dtype=np.float32)
+F = zg.jit(lambda x, y: x + y)
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (np.ones((3, 4), dtype=np.int64), "argument 1 has dtype int64; only float32 and float64"),
+        (np.ones((3, 4), dtype=np.int32), "argument 1 has dtype int32"),
+        (np.ones((3, 4), dtype=bool), "argument 1 has dtype bool"),
+        (np.ones((3, 4), dtype=np.float16), "argument 1 has dtype float16"),
+        (np.ones((3, 4), dtype=np.complex64), "argument 1 has dtype complex64"),
+        (np.array([None, 1.0], dtype=object), "argument 1 has dtype object"),
+        ([1.0, 2.0], "argument 1 is a list; pass a numpy array"),
+        ((1.0, 2.0), "argument 1 is a tuple; pass a numpy array"),
+        ({"a": 1}, "argument 1 is a dict; expected a float32/float64 numpy array"),
+        (np.int64(3), "argument 1 is a numpy scalar of dtype int64"),
+        (np.zeros((0, 4), dtype=np.float32), "argument 1 has zero size (shape (0, 4))"),
+        (1 + 2j, "argument 1 is a complex"),
+    ],
+)
+def test_rejected_inputs(bad: Any, message: str) -> None:
+    with pytest.raises(zg.ZigguratTraceError) as info:
+        F(X, bad)  # ERR-input
+    assert_user_error(info, message, "ERR-input")
+
+
+def test_rejected_keyword_input() -> None:
+    f = zg.jit(lambda x, w=None: x if w is None else x * w)
+    with pytest.raises(zg.ZigguratTraceError) as info:
+        f(X, w=[1.0])  # ERR-kwarg
+    assert_user_error(info, "zg.jit(lambda): argument 'w' is a list", "ERR-kwarg")
+
+
+def _broadcast(x: Any) -> Any:
+    return x + np.ones(5, dtype=np.float32)  # ERR-broadcast
+
+
+def _matmul_k(x: Any) -> Any:
+    return x @ x  # ERR-matmul
+
+
+def _matmul_scalar(x: Any) -> Any:
+    return zg.matmul(x, 2.0)  # ERR-matmul-scalar
+
+
+def _batch(x: Any) -> Any:
+    lhs = zg.reshape(x, (3, 1, 4))
+    rhs = zg.broadcast_to(zg.reshape(x, (4, 3)), (2, 4, 3))
+    return zg.matmul(lhs, rhs)  # ERR-batch
+
+
+def _reshape(x: Any) -> Any:
+    return zg.reshape(x, (5, -1))  # ERR-reshape
+
+
+def _reshape2(x: Any) -> Any:
+    return x.reshape(-1, -1)  # ERR-reshape2
+
+
+def _transpose(x: Any) -> Any:
+    return zg.transpose(x, (0, 0))  # ERR-transpose
+
+
+def _transpose_rank(x: Any) -> Any:
+    return zg.transpose(x, (1, 0, 2))  # ERR-transpose-rank
+
+
+def _axis(x: Any) -> Any:
+    return zg.sum(x, axis=2)  # ERR-axis
+
+
+def _repeated(x: Any) -> Any:
+    return zg.mean(x, axis=(0, -2))  # ERR-repeated
+
+
+def _axis_type(x: Any) -> Any:
+    return zg.max(x, axis=1.5)  # ERR-axis-type
+
+
+def _broadcast_to(x: Any) -> Any:
+    return zg.broadcast_to(x, (4, 4))  # ERR-broadcast-to
+
+
+def _softmax_axis(x: Any) -> Any:
+    return zg.softmax(x, axis=-3)  # ERR-softmax
+
+
+def _softmax_scalar(x: Any) -> Any:
+    return zg.softmax(zg.sum(x))  # ERR-softmax-0d
+
+
+def _eps(x: Any) -> Any:
+    return zg.layer_norm(x, eps=0.0)  # ERR-eps
+
+
+def _bool(x: Any) -> Any:
+    if x:  # ERR-bool
+        return x
+    return -x
+
+
+def _index(x: Any) -> Any:
+    return x[0]  # ERR-index
+
+
+def _compare(x: Any) -> Any:
+    return x < 0  # ERR-compare
+
+
+def _equal(x: Any) -> Any:
+    return x == x  # ERR-equal
+
+
+def _np_function(x: Any) -> Any:
+    return np.concatenate([x, x])  # ERR-np-function
+
+
+def _np_ufunc(x: Any) -> Any:
+    return np.sin(x)  # ERR-np-ufunc
+
+
+def _np_kwargs(x: Any) -> Any:
+    return np.sum(x, dtype=np.float64)  # ERR-np-kwargs
+
+
+def _np_convert(x: Any) -> Any:
+    return np.asarray(x)  # ERR-np-convert
+
+
+def _complex_constant(x: Any) -> Any:
+    return x + np.ones(4, dtype=np.complex64)  # ERR-complex-constant
+
+
+def _bad_operand(x: Any) -> Any:
+    return x * "two"  # ERR-operand
+
+
+def _cast(x: Any) -> Any:
+    return x.astype(np.int32)  # ERR-cast
+
+
+SHAPE_ERRORS = [
+    (
+        _broadcast,
+        "operator +: operands could not be broadcast together with shapes (3, 4) and (5,)",
+        "ERR-broadcast",
+    ),
+    (
+        _matmul_k,
+        "operator @: contraction dimensions differ: (3, 4) @ (3, 4) (4 != 3)",
+        "ERR-matmul",
+    ),
+    (
+        _matmul_scalar,
+        "zg.matmul: operand 1 is a scalar; matmul needs arrays of rank >= 1",
+        "ERR-matmul-scalar",
+    ),
+    (
+        _batch,
+        "zg.matmul: operands could not be broadcast together with shapes (3,) and (2,)",
+        "ERR-batch",
+    ),
+    (_reshape, "zg.reshape: cannot reshape array of size 12 into shape (5, -1)", "ERR-reshape"),
+    (_reshape2, "x.reshape: invalid shape (-1, -1)", "ERR-reshape2"),
+    (_transpose, "zg.transpose: repeated axis in transpose axes (0, 0)", "ERR-transpose"),
+    (
+        _transpose_rank,
+        "zg.transpose: axes (1, 0, 2) don't match an array of dimension 2",
+        "ERR-transpose-rank",
+    ),
+    (_axis, "zg.sum: axis 2 is out of bounds for an array of dimension 2", "ERR-axis"),
+    (_repeated, "zg.mean: repeated axis in (0, -2)", "ERR-repeated"),
+    (_axis_type, "zg.max: axis must be an int, got 1.5", "ERR-axis-type"),
+    (
+        _broadcast_to,
+        "zg.broadcast_to: cannot broadcast an array of shape (3, 4) to (4, 4)",
+        "ERR-broadcast-to",
+    ),
+    (
+        _softmax_axis,
+        "zg.softmax: axis -3 is out of bounds for an array of dimension 2",
+        "ERR-softmax",
+    ),
+    (_softmax_scalar, "zg.softmax: needs an array of rank >= 1, got a 0-d array", "ERR-softmax-0d"),
+    (_eps, "zg.layer_norm: eps must be a positive float, got 0.0", "ERR-eps"),
+    (_bool, "bool() / data-dependent control flow is not supported on a traced array", "ERR-bool"),
+    (_index, "indexing is not supported on a traced array", "ERR-index"),
+    (_compare, "comparison is not supported on a traced array", "ERR-compare"),
+    (_equal, "comparison is not supported on a traced array", "ERR-equal"),
+    (_np_function, "numpy.concatenate is not supported on traced arrays", "ERR-np-function"),
+    (_np_ufunc, "numpy.sin (__call__) is not supported on traced arrays", "ERR-np-ufunc"),
+    (
+        _np_kwargs,
+        "numpy.sum on a traced array: got an unexpected keyword argument 'dtype'",
+        "ERR-np-kwargs",
+    ),
+    (
+        _np_convert,
+        "conversion to a numpy array is not supported on a traced array",
+        "ERR-np-convert",
+    ),
+    (
+        _complex_constant,
+        "operator +: numpy operand of dtype complex64 is not supported",
+        "ERR-complex-constant",
+    ),
+    (_bad_operand, "operator *: unsupported operand of type str", "ERR-operand"),
+    (_cast, "x.astype: cannot convert to int32; only float32 and float64", "ERR-cast"),
+]
+
+
+@pytest.mark.parametrize(
+    ("fn", "message", "marker"), SHAPE_ERRORS, ids=[e[2] for e in SHAPE_ERRORS]
+)
+def test_errors_inside_the_trace(fn: Any, message: str, marker: str) -> None:
+    with pytest.raises(zg.ZigguratTraceError) as info:
+        zg.jit(fn)(X)
+    assert_user_error(info, message, marker)
+
+
+def test_bad_results() -> None:
+    with pytest.raises(zg.ZigguratTraceError) as info:
+        zg.jit(lambda x: None)(X)  # ERR-none
+    assert_user_error(
+        info, "the function's result is a NoneType; a jitted function must return", "ERR-none"
+    )
+    with pytest.raises(zg.ZigguratTraceError) as info:
+        zg.jit(lambda x: (x, 1.0))(X)  # ERR-scalar-result
+    assert_user_error(info, "zg.jit(lambda): result 1 is a float", "ERR-scalar-result")
+    with pytest.raises(zg.ZigguratTraceError) as info:
+        zg.jit(lambda x: ())(X)  # ERR-empty
+    assert_user_error(info, "the function returned an empty tuple", "ERR-empty")
+
+
+def test_leaked_traced_array() -> None:
+    leaked: list[Any] = []
+    zg.jit(lambda x: leaked.append(x) or x)(X)
+    with pytest.raises(zg.ZigguratTraceError) as info:
+        zg.relu(leaked[0])  # ERR-leak
+    assert "used after its zg.jit trace had finished" in str(info.value)
+    assert info.value.lineno == line_of("ERR-leak")
+    with pytest.raises(zg.ZigguratTraceError) as info:
+        zg.jit(lambda x: x + leaked[0])(X)  # ERR-leak-mix
+    assert_user_error(
+        info, "operator +: operands come from different zg.jit traces", "ERR-leak-mix"
+    )
+
+
+def test_user_exceptions_propagate_unchanged() -> None:
+    def f(x: Any) -> Any:
+        raise KeyError("mine")
+
+    with pytest.raises(KeyError, match="mine"):
+        zg.jit(f)(X)
+
+
+def test_bad_jit_options() -> None:
+    with pytest.raises(TypeError, match="unknown option"):
+        zg.jit(lambda x: x, opt_levl=2)
+    with pytest.raises(ValueError, match=r"opt_level must be in 0\.\.3, got 7"):
+        zg.jit(opt_level=7)
+    with pytest.raises(ValueError, match="threads must be None or an int >= 1"):
+        zg.jit(lambda x: x, threads=0)
+    with pytest.raises(TypeError, match="eqsat must be a bool"):
+        zg.jit(lambda x: x, eqsat="yes")
+    with pytest.raises(TypeError, match="expected a callable"):
+        zg.jit(3)  # type: ignore[call-overload]
+    with pytest.raises(TypeError, match="backend must implement Backend"):
+        zg.jit(lambda x: x, backend=object())  # type: ignore[arg-type]

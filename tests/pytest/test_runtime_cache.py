@@ -1,0 +1,183 @@
+"""The on-disk object cache: cold and warm compiles, damaged entries, concurrent writers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ziggurat.runtime import ArgSpec, ObjectCache, Target, compile_llvm_ir, compiler
+from ziggurat.runtime.cache import SUFFIX, decode_entry, default_cache_dir
+
+N = 256
+IR = f"""
+define void @scale(ptr noalias %a, ptr noalias %out) {{
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [0, %entry], [%i1, %loop]
+  %pa = getelementptr float, ptr %a, i64 %i
+  %po = getelementptr float, ptr %out, i64 %i
+  %v = load float, ptr %pa
+  %s = fmul float %v, 3.0
+  store float %s, ptr %po
+  %i1 = add i64 %i, 1
+  %c = icmp slt i64 %i1, {N}
+  br i1 %c, label %loop, label %exit
+exit:
+  ret void
+}}
+"""
+SIGNATURES = {"scale": [ArgSpec((N,), np.float32, "in"), ArgSpec((N,), np.float32, "out")]}
+
+
+def check_runs(module: compiler.CompiledModule) -> None:
+    a = np.arange(N, dtype=np.float32)
+    np.testing.assert_array_equal(module.kernel("scale")(a), 3 * a)
+
+
+def only_entry(cache: ObjectCache) -> Path:
+    entries = cache.entries()
+    assert len(entries) == 1
+    return entries[0]
+
+
+def test_cold_then_warm_skips_llvm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = ObjectCache(tmp_path)
+    before = compiler.STATS.optimizations
+    cold = compile_llvm_ir(IR, SIGNATURES, cache=cache)
+    assert not cold.from_cache
+    assert compiler.STATS.optimizations == before + 1
+    check_runs(cold)
+
+    def forbidden(*args: object) -> None:
+        raise AssertionError("a warm load must not parse, optimize or emit")
+
+    monkeypatch.setattr(compiler, "optimize_module", forbidden)
+    monkeypatch.setattr(compiler, "prepare_module", forbidden)
+    monkeypatch.setattr(compiler, "emit_object", forbidden)
+    warm = compile_llvm_ir(IR, SIGNATURES, cache=cache)
+    assert warm.from_cache
+    assert warm.key == cold.key
+    assert cache.stats.hits == 1
+    check_runs(warm)
+
+
+def test_key_depends_on_opt_level_and_target(tmp_path: Path) -> None:
+    cache = ObjectCache(tmp_path)
+    keys = {
+        compile_llvm_ir(IR, SIGNATURES, opt_level=3, cache=cache).key,
+        compile_llvm_ir(IR, SIGNATURES, opt_level=1, cache=cache).key,
+        compile_llvm_ir(IR, SIGNATURES, target=Target.avx2(), cache=cache).key,
+        compile_llvm_ir(IR + "\n; changed\n", SIGNATURES, cache=cache).key,
+    }
+    assert len(keys) == 4
+    assert len(cache.entries()) == 4
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "magic", "empty"])
+def test_damaged_entry_is_discarded_and_rebuilt(tmp_path: Path, damage: str) -> None:
+    cache = ObjectCache(tmp_path)
+    compile_llvm_ir(IR, SIGNATURES, cache=cache)
+    path = only_entry(cache)
+    data = bytearray(path.read_bytes())
+    if damage == "flip":
+        middle = len(data) - 200
+        data[middle : middle + 8] = bytes(b ^ 0xFF for b in data[middle : middle + 8])
+    elif damage == "truncate":
+        data = data[: len(data) // 2]
+    elif damage == "magic":
+        data[0:4] = b"ELF\x7f"
+    else:
+        data = bytearray()
+    path.write_bytes(bytes(data))
+    before = compiler.STATS.optimizations
+
+    module = compile_llvm_ir(IR, SIGNATURES, cache=cache)
+    assert not module.from_cache
+    assert cache.stats.discarded == 1
+    assert compiler.STATS.optimizations == before + 1
+    check_runs(module)
+    assert decode_entry(module.key, only_entry(cache).read_bytes()) is not None
+    assert compile_llvm_ir(IR, SIGNATURES, cache=cache).from_cache
+
+
+def test_concurrent_compiles_from_two_processes(tmp_path: Path) -> None:
+    script = textwrap.dedent(
+        f"""
+        import sys, numpy as np
+        from ziggurat.runtime import ArgSpec, ObjectCache, compile_llvm_ir
+        IR = {IR!r}
+        sig = {{"scale": [ArgSpec(({N},), np.float32, "in"), ArgSpec(({N},), np.float32, "out")]}}
+        module = compile_llvm_ir(IR, sig, cache=ObjectCache(sys.argv[1]))
+        a = np.arange({N}, dtype=np.float32)
+        assert (module.kernel("scale")(a) == 3 * a).all()
+        print("ok", module.from_cache)
+        """
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(tmp_path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        assert out.startswith("ok")
+    cache = ObjectCache(tmp_path)
+    files = list(cache.objects_dir.iterdir())
+    assert len(files) == 1 and files[0].name.endswith(SUFFIX)
+    key = files[0].name[: -len(SUFFIX)]
+    assert decode_entry(key, files[0].read_bytes()) is not None
+    assert compile_llvm_ir(IR, SIGNATURES, cache=cache).from_cache
+
+
+def test_cache_location_and_switch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ZIGGURAT_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_cache_dir() == tmp_path / "xdg" / "ziggurat"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_cache_dir() == tmp_path / "home" / ".cache" / "ziggurat"
+    monkeypatch.setenv("ZIGGURAT_CACHE_DIR", str(tmp_path / "explicit"))
+    assert default_cache_dir() == tmp_path / "explicit"
+
+    assert not compile_llvm_ir(IR, SIGNATURES).from_cache
+    assert compile_llvm_ir(IR, SIGNATURES).from_cache
+    assert len(ObjectCache(tmp_path / "explicit").entries()) == 1
+
+    monkeypatch.setenv("ZIGGURAT_NO_CACHE", "1")
+    monkeypatch.setenv("ZIGGURAT_CACHE_DIR", str(tmp_path / "unused"))
+    assert compiler.default_cache() is None
+    assert not compile_llvm_ir(IR, SIGNATURES).from_cache
+    assert not (tmp_path / "unused").exists()
+
+
+def test_unwritable_cache_warns_and_still_compiles(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    cache = ObjectCache(blocker)
+    with pytest.warns(RuntimeWarning, match="could not write the object cache entry"):
+        module = compile_llvm_ir(IR, SIGNATURES, cache=cache)
+    check_runs(module)
+    assert cache.stats.store_failures == 1
+
+
+def test_unresolved_symbol_is_reported_and_not_cached(tmp_path: Path) -> None:
+    cache = ObjectCache(tmp_path)
+    ir = (
+        "declare void @ziggurat_no_such_symbol(ptr)\n"
+        "define void @f(ptr %a) {\n"
+        "  call void @ziggurat_no_such_symbol(ptr %a)\n  ret void\n}\n"
+    )
+    with pytest.raises(compiler.ZigguratCompileError, match="ziggurat_no_such_symbol"):
+        compile_llvm_ir(ir, {"f": [ArgSpec((1,), np.float32, "inout")]}, cache=cache)
+    assert cache.entries() == []

@@ -1,0 +1,400 @@
+"""The ztile dialect: verifier messages, numpy semantics, and `ztile-to-zloop` against numpy."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.parser import Parser
+from xdsl.utils.exceptions import ParseError, VerifyException
+
+from ziggurat.dialects import ztile
+from ziggurat.dialects.ztensor_semantics import gelu, sigmoid
+from ziggurat.interpreter import run_function
+from ziggurat.lowering.ztile_to_zloop import ZTileToZLoopPass
+from ziggurat.universe import make_context
+
+ROOT = Path(__file__).resolve().parents[2]
+RNG = np.random.default_rng(0)
+NP_TYPES = {"f32": np.float32, "f64": np.float64}
+
+# Ops that may appear after ztile-to-zloop (lowering contract, section 2).
+ALLOWED = {
+    "builtin.module", "func.func", "func.return", "func.call",
+    "zloop.for", "zloop.parallel", "zloop.yield", "scf.for", "scf.if", "scf.yield",
+    "arith.constant", "arith.addf", "arith.subf", "arith.mulf", "arith.divf",
+    "arith.maximumf", "arith.minimumf", "arith.negf", "arith.cmpf", "arith.select",
+    "arith.addi", "arith.subi", "arith.muli", "arith.divsi", "arith.remsi",
+    "arith.floordivsi", "arith.minsi", "arith.maxsi", "arith.cmpi", "arith.index_cast",
+    "arith.sitofp", "arith.extf", "arith.truncf",
+    "math.exp", "math.log", "math.tanh", "math.sqrt", "math.rsqrt", "math.absf",
+    "math.powf", "math.fma",
+    "memref.alloc", "memref.alloca", "memref.dealloc", "memref.load", "memref.store",
+    "vector.load", "vector.store", "vector.broadcast", "vector.fma", "vector.reduction",
+    "vector.maskedload", "vector.maskedstore", "vector.create_mask", "vector.extract",
+}  # fmt: skip
+
+
+def parse(text: str) -> ModuleOp:
+    module = Parser(make_context(), text).parse_module()
+    module.verify()
+    return module
+
+
+def lower(module: ModuleOp, width: int) -> ModuleOp:
+    lowered = module.clone()
+    ZTileToZLoopPass(vector_width=width).apply(make_context(), lowered)
+    lowered.verify()
+    names = {op.name for op in lowered.walk()}
+    assert names <= ALLOWED, f"ops outside the lowering contract: {names - ALLOWED}"
+    return lowered
+
+
+def run_all(
+    module: ModuleOp,
+    name: str,
+    inputs: list[np.ndarray],
+    out_shape: tuple[int, ...],
+    widths=(16, 8),
+) -> list[np.ndarray]:
+    """Outputs of `name` interpreted on ztile and on its zloop lowering at each width."""
+    results = []
+    for m in [module, *(lower(module, w) for w in widths)]:
+        out = np.full(out_shape, np.nan, dtype=inputs[0].dtype)
+        run_function(m, name, *[x.copy() for x in inputs], out)
+        results.append(out)
+    return results
+
+
+def tile(shape: tuple[int, ...], elt: str) -> str:
+    return f"!ztile.tile<{'x'.join(map(str, shape))}x{elt}>"
+
+
+def mem(shape: tuple[int, ...], elt: str) -> str:
+    return f"memref<{'x'.join(map(str, shape))}x{elt}>"
+
+
+# ---------------------------------------------------------------------------------------------
+# Programs
+# ---------------------------------------------------------------------------------------------
+
+
+def matmul_program(m: int, k: int, n: int, bm: int, bk: int, bn: int, elt: str = "f32") -> str:
+    """C = relu(A @ B + bias), one program per bm x bn output tile, K loop in steps of bk."""
+    ta, tb, tc, tbias = (
+        tile((bm, bk), elt),
+        tile((bk, bn), elt),
+        tile((bm, bn), elt),
+        tile((1, bn), elt),
+    )
+    ma, mb, mbias, mc = mem((m, k), elt), mem((k, n), elt), mem((1, n), elt), mem((m, n), elt)
+    gm, gn = -(-m // bm), -(-n // bn)
+    return f"""
+func.func @mm(%a: {ma}, %b: {mb}, %bias: {mbias}, %c: {mc}) {{
+  ztile.grid [{gm}, {gn}] {{
+    %pi = ztile.program_id 0 : index
+    %pj = ztile.program_id 1 : index
+    %cbm = arith.constant {bm} : index
+    %cbn = arith.constant {bn} : index
+    %cbk = arith.constant {bk} : index
+    %i = arith.muli %pi, %cbm : index
+    %j = arith.muli %pj, %cbn : index
+    %c0 = arith.constant 0 : index
+    %ck = arith.constant {k} : index
+    %zero = arith.constant 0.0 : {elt}
+    %init = ztile.splat %zero : {elt} -> {tc}
+    %acc = scf.for %kk = %c0 to %ck step %cbk iter_args(%t = %init) -> ({tc}) {{
+      %x = ztile.load %a[%i, %kk] {{padding = 0.0 : {elt}}} : {ma} -> {ta}
+      %y = ztile.load %b[%kk, %j] {{padding = 0.0 : {elt}}} : {mb} -> {tb}
+      %d = ztile.dot %x, %y, %t : {ta}, {tb}, {tc} -> {tc}
+      scf.yield %d : {tc}
+    }}
+    %tb = ztile.load %bias[%c0, %j] : {mbias} -> {tbias}
+    %bb = ztile.broadcast %tb : {tbias} -> {tc}
+    %s = ztile.add %acc, %bb : {tc}
+    %r = ztile.relu %s : {tc}
+    ztile.store %r, %c[%i, %j] : {tc}, {mc}
+  }}
+  func.return
+}}
+"""
+
+
+def softmax_program(rows: int, cols: int, br: int, bc: int, elt: str = "f32") -> str:
+    """Row-wise softmax; each program holds br whole rows in a br x bc tile (bc >= cols)."""
+    t, t1, mm = tile((br, bc), elt), tile((br, 1), elt), mem((rows, cols), elt)
+    return f"""
+func.func @softmax(%x: {mm}, %y: {mm}) {{
+  ztile.grid [{-(-rows // br)}] {{
+    %p = ztile.program_id 0 : index
+    %cbr = arith.constant {br} : index
+    %c0 = arith.constant 0 : index
+    %i = arith.muli %p, %cbr : index
+    %t = ztile.load %x[%i, %c0] {{padding = 0xFF800000 : f32}} : {mm} -> {t}
+    %m = ztile.reduce "max" %t {{axis = 1 : i64}} : {t} -> {t1}
+    %mb = ztile.broadcast %m : {t1} -> {t}
+    %d = ztile.sub %t, %mb : {t}
+    %e = ztile.exp %d : {t}
+    %s = ztile.reduce "sum" %e {{axis = 1 : i64}} : {t} -> {t1}
+    %sb = ztile.broadcast %s : {t1} -> {t}
+    %r = ztile.div %e, %sb : {t}
+    ztile.store %r, %y[%i, %c0] : {t}, {mm}
+  }}
+  func.return
+}}
+"""
+
+
+def softmax_ref(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dialect: parsing, verification, semantics
+# ---------------------------------------------------------------------------------------------
+
+
+def test_tile_type_roundtrip() -> None:
+    ty = ztile.TileType([32, 16], ztile.Float32Type())
+    assert str(ty) == "!ztile.tile<32x16xf32>"
+    assert ty.get_shape() == (32, 16) and ty.element_count() == 512
+
+
+def _invalid_cases() -> list[tuple[str, str]]:
+    text = (ROOT / "tests/filecheck/dialects/ztile/invalid.mlir").read_text()
+    cases = []
+    for chunk in text.split("// -----"):
+        found = re.search(r"expected-error@\+1 \{\{(.*)\}\}", chunk)
+        assert found, chunk
+        cases.append((chunk, found.group(1)))
+    return cases
+
+
+@pytest.mark.parametrize(("source", "message"), _invalid_cases())
+def test_verifier_messages(source: str, message: str) -> None:
+    with pytest.raises((VerifyException, ParseError)) as info:
+        parse(source)
+    assert message in str(info.value)
+
+
+def test_load_store_edge_semantics() -> None:
+    program = f"""
+func.func @f(%x: {mem((5, 7), "f32")}, %y: {mem((5, 7), "f32")}) {{
+  ztile.grid [2, 2] {{
+    %pi = ztile.program_id 0 : index
+    %pj = ztile.program_id 1 : index
+    %c4 = arith.constant 4 : index
+    %i = arith.muli %pi, %c4 : index
+    %j = arith.muli %pj, %c4 : index
+    %t = ztile.load %x[%i, %j] {{padding = 2.0 : f32}} : {mem((5, 7), "f32")} -> {tile((4, 4), "f32")}
+    %u = ztile.add %t, %t : {tile((4, 4), "f32")}
+    ztile.store %u, %y[%i, %j] : {tile((4, 4), "f32")}, {mem((5, 7), "f32")}
+  }}
+  func.return
+}}
+"""
+    x = RNG.standard_normal((5, 7)).astype(np.float32)
+    for out in run_all(parse(program), "f", [x], (5, 7)):
+        np.testing.assert_allclose(out, 2 * x, rtol=1e-6)
+
+
+@pytest.mark.parametrize(("row", "col"), [(0, 3), (2, 0), (3, 8)])
+def test_store_writes_only_the_tile(row: int, col: int) -> None:
+    """Full (0, 3) and edge (2, 0), (3, 8) tiles narrower than a vector leave the rest alone."""
+    mt, tt = mem((5, 10), "f32"), tile((4, 4), "f32")
+    program = f"""
+func.func @f(%x: {mt}, %y: {mt}) {{
+  ztile.grid [1] {{
+    %i = arith.constant {row} : index
+    %j = arith.constant {col} : index
+    %t = ztile.load %x[%i, %j] {{padding = 0.0 : f32}} : {mt} -> {tt}
+    %u = ztile.neg %t : {tt}
+    ztile.store %u, %y[%i, %j] : {tt}, {mt}
+  }}
+  func.return
+}}
+"""
+    x = RNG.standard_normal((5, 10)).astype(np.float32)
+    expected = np.full((5, 10), np.nan, np.float32)
+    expected[row : row + 4, col : col + 4] = -x[row : row + 4, col : col + 4]
+    for out in run_all(parse(program), "f", [x], (5, 10)):
+        np.testing.assert_array_equal(out, expected)
+
+
+# ---------------------------------------------------------------------------------------------
+# Interpreted ztile and its zloop lowering against numpy
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("m", "k", "n", "bm", "bk", "bn", "elt"),
+    [
+        (33, 17, 20, 16, 16, 16, "f32"),  # odd sizes: every edge case of 16x16 tiles
+        (16, 16, 32, 16, 8, 32, "f32"),  # full tiles only
+        (13, 5, 9, 8, 4, 8, "f64"),  # tiles narrower than a vector
+        (7, 3, 37, 7, 3, 37, "f32"),  # one tile, 37 columns = 2 vectors + tail (W=16)
+        (9, 4, 3, 4, 4, 1, "f32"),  # 1-wide output tiles: scalar dot
+    ],
+)
+def test_matmul_bias_relu(m: int, k: int, n: int, bm: int, bk: int, bn: int, elt: str) -> None:
+    dtype = NP_TYPES[elt]
+    a = RNG.standard_normal((m, k)).astype(dtype)
+    b = RNG.standard_normal((k, n)).astype(dtype)
+    bias = RNG.standard_normal((1, n)).astype(dtype)
+    expected = np.maximum(a @ b + bias, 0)
+    module = parse(matmul_program(m, k, n, bm, bk, bn, elt))
+    for out in run_all(module, "mm", [a, b, bias], (m, n)):
+        np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("rows", "cols", "br", "bc"), [(33, 17, 16, 32), (8, 16, 4, 16), (5, 40, 2, 48), (3, 1, 2, 1)]
+)
+def test_softmax(rows: int, cols: int, br: int, bc: int) -> None:
+    x = RNG.standard_normal((rows, cols)).astype(np.float32)
+    module = parse(softmax_program(rows, cols, br, bc))
+    for out in run_all(module, "softmax", [x], (rows, cols)):
+        np.testing.assert_allclose(out, softmax_ref(x), rtol=1e-5, atol=1e-6)
+
+
+UNARY: dict[str, Any] = {
+    "neg": np.negative,
+    "exp": np.exp,
+    "log": np.log,
+    "tanh": np.tanh,
+    "sigmoid": sigmoid,
+    "relu": lambda x: np.maximum(x, 0),
+    "gelu": gelu,
+    "sqrt": np.sqrt,
+    "rsqrt": lambda x: 1 / np.sqrt(x),
+    "abs": np.abs,
+}
+BINARY: dict[str, Any] = {
+    "add": np.add,
+    "sub": np.subtract,
+    "mul": np.multiply,
+    "div": np.divide,
+    "maximum": np.maximum,
+    "minimum": np.minimum,
+    "pow": np.power,
+}
+
+
+def elementwise_program(op: str, shape: tuple[int, ...], tshape: tuple[int, ...]) -> str:
+    """y = op(x) or op(x, z), tiled with `tshape` over a grid covering `shape`."""
+    mt, tt = mem(shape, "f32"), tile(tshape, "f32")
+    grid = [-(-s // t) for s, t in zip(shape, tshape, strict=True)]
+    lines = [f"%p{d} = ztile.program_id {d} : index" for d in range(len(shape))]
+    lines += [f"%s{d} = arith.constant {t} : index" for d, t in enumerate(tshape)]
+    lines += [f"%o{d} = arith.muli %p{d}, %s{d} : index" for d in range(len(shape))]
+    at = ", ".join(f"%o{d}" for d in range(len(shape)))
+    lines.append(f"%x = ztile.load %a[{at}] {{padding = 1.0 : f32}} : {mt} -> {tt}")
+    if op in BINARY:
+        lines.append(f"%z = ztile.load %b[{at}] {{padding = 1.0 : f32}} : {mt} -> {tt}")
+        lines.append(f"%r = ztile.{op} %x, %z : {tt}")
+    else:
+        lines.append(f"%r = ztile.{op} %x : {tt}")
+    lines.append(f"ztile.store %r, %c[{at}] : {tt}, {mt}")
+    body = "\n    ".join(lines)
+    return f"""
+func.func @f(%a: {mt}, %b: {mt}, %c: {mt}) {{
+  ztile.grid [{", ".join(map(str, grid))}] {{
+    {body}
+  }}
+  func.return
+}}
+"""
+
+
+@pytest.mark.parametrize("op", [*UNARY, *BINARY])
+def test_elementwise(op: str) -> None:
+    shape, tshape = (5, 19), (4, 16)
+    positive = op in ("log", "sqrt", "rsqrt", "pow")
+    a = RNG.uniform(0.5, 2.0, shape) if positive else RNG.standard_normal(shape)
+    a = a.astype(np.float32)
+    b = RNG.uniform(0.5, 2.0, shape).astype(np.float32)
+    expected = BINARY[op](a, b) if op in BINARY else UNARY[op](a)
+    for out in run_all(parse(elementwise_program(op, shape, tshape)), "f", [a, b], shape):
+        np.testing.assert_allclose(out, expected, rtol=2e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize(("shape", "tshape"), [((37,), (16,)), ((3, 5, 20), (2, 2, 16))])
+def test_elementwise_ranks(shape: tuple[int, ...], tshape: tuple[int, ...]) -> None:
+    a = RNG.standard_normal(shape).astype(np.float32)
+    b = RNG.standard_normal(shape).astype(np.float32)
+    for out in run_all(parse(elementwise_program("mul", shape, tshape)), "f", [a, b], shape):
+        np.testing.assert_allclose(out, a * b, rtol=1e-6)
+
+
+def test_chain_reduce_transpose_splat() -> None:
+    """Fused chains, reductions over both axes, transpose and splat in one program."""
+    t, tt = tile((6, 20), "f32"), tile((20, 6), "f32")
+    src = f"""
+func.func @f(%x: memref<6x20xf32>, %cs: memref<1x20xf32>, %rm: memref<6x1xf32>, %xt: memref<20x6xf32>) {{
+  ztile.grid [1] {{
+    %c0 = arith.constant 0 : index
+    %t = ztile.load %x[%c0, %c0] : memref<6x20xf32> -> {t}
+    %half = arith.constant 0.5 : f32
+    %h = ztile.splat %half : f32 -> {t}
+    %g = ztile.gelu %t : {t}
+    %s = ztile.sigmoid %g : {t}
+    %u = ztile.mul %s, %h : {t}
+    %colsum = ztile.reduce "sum" %u {{axis = 0 : i64}} : {t} -> {tile((1, 20), "f32")}
+    ztile.store %colsum, %cs[%c0, %c0] : {tile((1, 20), "f32")}, memref<1x20xf32>
+    %rowmax = ztile.reduce "max" %u {{axis = 1 : i64}} : {t} -> {tile((6, 1), "f32")}
+    ztile.store %rowmax, %rm[%c0, %c0] : {tile((6, 1), "f32")}, memref<6x1xf32>
+    %tr = ztile.transpose %u {{permutation = array<i64: 1, 0>}} : {t} -> {tt}
+    ztile.store %tr, %xt[%c0, %c0] : {tt}, memref<20x6xf32>
+  }}
+  func.return
+}}
+"""
+    x = RNG.standard_normal((6, 20)).astype(np.float32)
+    u = sigmoid(gelu(x)) * np.float32(0.5)
+    module = parse(src)
+    for m in [module, lower(module, 16), lower(module, 8)]:
+        outs = [np.full(s, np.nan, np.float32) for s in ((1, 20), (6, 1), (20, 6))]
+        run_function(m, "f", x, *outs)
+        np.testing.assert_allclose(outs[0], u.sum(axis=0, keepdims=True), rtol=1e-5)
+        np.testing.assert_allclose(outs[1], u.max(axis=1, keepdims=True), rtol=1e-6)
+        np.testing.assert_allclose(outs[2], u.T, rtol=1e-6)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shape of the lowered code
+# ---------------------------------------------------------------------------------------------
+
+
+def _count(module: ModuleOp, name: str) -> int:
+    return sum(1 for op in module.walk() if op.name == name)
+
+
+def test_elementwise_chain_is_one_loop() -> None:
+    """relu(acc + broadcast(bias)) becomes a single loop over vectors."""
+    lowered = lower(parse(matmul_program(32, 16, 32, 16, 16, 32)), 16)
+    adds = [op for op in lowered.walk() if op.name == "arith.addf"]
+    relus = [op for op in lowered.walk() if op.name == "arith.maximumf"]
+    assert len(adds) == 1 and len(relus) == 1
+    assert adds[0].parent_block() is relus[0].parent_block()
+    assert _count(lowered, "vector.fma") == 6 * 2 + 4 * 2  # 6-row blocks x 2 vectors, 4 left
+
+
+def test_vector_width_option() -> None:
+    lowered = lower(parse(softmax_program(8, 16, 4, 16)), 8)
+    vector_types = {str(op.results[0].type) for op in lowered.walk() if op.name == "vector.load"}
+    assert vector_types == {"vector<8xf32>"}
+    assert _count(lowered, "vector.reduction") == 2
+
+
+def test_docs_page_is_current() -> None:
+    from ziggurat.tools.docgen import render
+
+    page = (ROOT / "docs/dialects/ztile.md").read_text()
+    assert page == render(ztile.ZTile), (
+        "run `python -m ziggurat.tools.docgen ztile > docs/dialects/ztile.md`"
+    )
