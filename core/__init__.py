@@ -5,6 +5,8 @@ into the ztensor dialect (or run eagerly with numpy outside a trace). Importing 
 loads numpy only; xDSL is imported when the first trace starts.
 """
 
+from typing import TYPE_CHECKING
+
 from ziggurat.api import (
     abs,
     add,
@@ -47,25 +49,33 @@ from ziggurat.jit import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_PIPELINE",
     "STAGES",
     "Backend",
+    "CompiledBackend",
+    "Executable",
     "InterpreterBackend",
     "JitOptions",
     "Lowered",
+    "PipelineError",
     "StageUnavailableError",
+    "Target",
     "TracedArray",
     "ZigguratError",
     "ZigguratTraceError",
     "__version__",
     "abs",
     "add",
+    "all_passes",
     "broadcast_to",
+    "compile",
     "divide",
     "exp",
     "gelu",
     "jit",
     "layer_norm",
     "log",
+    "make_context",
     "matmul",
     "max",
     "maximum",
@@ -73,11 +83,16 @@ __all__ = [
     "minimum",
     "multiply",
     "negative",
+    "parse_module",
+    "parse_pipeline",
     "power",
+    "register_pass",
     "relu",
     "reshape",
     "rsqrt",
+    "run_reference",
     "sigmoid",
+    "signatures",
     "softmax",
     "sqrt",
     "subtract",
@@ -85,3 +100,45 @@ __all__ = [
     "tanh",
     "transpose",
 ]
+
+if TYPE_CHECKING:
+    from ziggurat.driver import (
+        DEFAULT_PIPELINE,
+        CompiledBackend,
+        Executable,
+        PipelineError,
+        compile,
+        parse_module,
+        parse_pipeline,
+        run_reference,
+        signatures,
+    )
+    from ziggurat.passes import register_pass
+    from ziggurat.runtime import Target
+    from ziggurat.universe import all_passes, make_context
+
+# The embedding API pulls in xDSL and llvmlite: load it on first use so `import ziggurat`
+# stays light.
+_LAZY = {
+    "compile": "ziggurat.driver",
+    "parse_pipeline": "ziggurat.driver",
+    "parse_module": "ziggurat.driver",
+    "signatures": "ziggurat.driver",
+    "run_reference": "ziggurat.driver",
+    "Executable": "ziggurat.driver",
+    "CompiledBackend": "ziggurat.driver",
+    "PipelineError": "ziggurat.driver",
+    "DEFAULT_PIPELINE": "ziggurat.driver",
+    "make_context": "ziggurat.universe",
+    "all_passes": "ziggurat.universe",
+    "register_pass": "ziggurat.passes",
+    "Target": "ziggurat.runtime",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'ziggurat' has no attribute {name!r}")

@@ -19,7 +19,10 @@ _PassT = TypeVar("_PassT", bound=type[ModulePass])
 
 # Pass name -> "module:ClassName", one line per pass, sorted by name.
 BUILTIN_PASSES: dict[str, str] = {
+    "bufferize": "ziggurat.lowering.bufferize:BufferizePass",
     "convert-to-llvm": "ziggurat.lowering.convert_to_llvm:ConvertToLLVMPass",
+    "cpu-pipeline": "ziggurat.passes.cpu_pipeline:CpuPipelinePass",
+    "ztensor-to-ztile": "ziggurat.lowering.ztensor_to_ztile:ZTensorToZTilePass",
     "ztile-to-zloop": "ziggurat.lowering.ztile_to_zloop:ZTileToZLoopPass",
 }
 

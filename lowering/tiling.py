@@ -1,0 +1,155 @@
+"""Tile-size choice for `ztensor-to-ztile`.
+
+A `TileSizeChooser` answers three questions about a kernel: the output tile of an elementwise
+program, the (M, N, K) blocking of a matmul, and the tile of a reduction program (with the
+chunk walked along each reduced axis). `DefaultTileSizes` is the built-in heuristic (64x64
+output tiles with K = 256 for matmul, row blocks for reductions); `FixedTileSizes` applies the
+sizes given by the `tile-sizes` pass option. The polyhedral auto-tiler plugs in by providing
+another object with the same methods.
+
+Every size returned is >= 1 and at most the dimension it tiles, so tiles never exceed the data
+(except where an exact divisor is asked for, see `largest_divisor_at_most`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+ELEMENTWISE_BUDGET = 4096
+"""Most elements in one elementwise output tile (16 KiB of f32)."""
+
+REDUCTION_BUDGET = 8192
+"""Most elements in one reduction tile; a row up to this length is reduced in one piece."""
+
+
+def next_power_of_two(n: int) -> int:
+    """The smallest power of two >= n (n >= 1)."""
+    return 1 << max(0, n - 1).bit_length()
+
+
+def largest_divisor_at_most(n: int, limit: int) -> int:
+    """The largest divisor of n that is <= limit (at least 1)."""
+    for d in range(min(n, max(limit, 1)), 0, -1):
+        if n % d == 0:
+            return d
+    return 1
+
+
+def clamp_tile(shape: Sequence[int], tile: Sequence[int]) -> tuple[int, ...]:
+    """`tile` with every size clipped to [1, dim]."""
+    return tuple(max(1, min(t, d)) for t, d in zip(tile, shape, strict=True))
+
+
+@runtime_checkable
+class TileSizeChooser(Protocol):
+    """Chooses tile shapes for the programs that `ztensor-to-ztile` generates."""
+
+    def elementwise(self, shape: Sequence[int]) -> tuple[int, ...]:
+        """The output tile (same rank as `shape`, rank 1 to 3) of an elementwise program."""
+        ...
+
+    def matmul(self, m: int, n: int, k: int) -> tuple[int, int, int]:
+        """(tile M, tile N, tile K) for a matmul of an MxK by a KxN matrix."""
+        ...
+
+    def reduction(self, shape: Sequence[int], axes: Sequence[int]) -> tuple[int, ...]:
+        """The tile (same rank as `shape`) of a program reducing `axes` of `shape`; the size
+        along a reduced axis is the chunk a loop walks, the other sizes block the kept dims."""
+        ...
+
+
+@dataclass(frozen=True)
+class DefaultTileSizes:
+    """The built-in heuristic.
+
+    - elementwise: up to 256 along the last dim, the rest of a 4096-element budget on the
+      dims before it (innermost first);
+    - matmul: 64x64 output tiles, K chunks of 256 (smaller when the matrix is smaller);
+    - reduction: a reduced axis is taken whole when the reduced extent fits the 8192-element
+      budget (so no chunk loop and no padding), otherwise in chunks of 4096 along the last
+      reduced axis; kept dims get row blocks of up to 8 rows (up to 128 along a kept last
+      dim).
+    """
+
+    matmul_m: int = 64
+    matmul_n: int = 64
+    matmul_k: int = 256
+
+    def elementwise(self, shape: Sequence[int]) -> tuple[int, ...]:
+        if not shape:
+            return ()
+        tile = [1] * len(shape)
+        tile[-1] = min(shape[-1], 256)
+        budget = max(1, ELEMENTWISE_BUDGET // tile[-1])
+        for d in range(len(shape) - 2, -1, -1):
+            tile[d] = max(1, min(shape[d], budget))
+            budget = max(1, budget // tile[d])
+        return tuple(tile)
+
+    def matmul(self, m: int, n: int, k: int) -> tuple[int, int, int]:
+        return (min(m, self.matmul_m), min(n, self.matmul_n), min(k, self.matmul_k))
+
+    def reduction(self, shape: Sequence[int], axes: Sequence[int]) -> tuple[int, ...]:
+        tile = list(shape)
+        reduced = 1
+        for a in axes:
+            reduced *= shape[a]
+        if reduced > REDUCTION_BUDGET:
+            # Chunk the innermost reduced axis; keep the outer reduced axes in single steps.
+            last = max(axes)
+            for a in axes:
+                tile[a] = 1
+            tile[last] = min(shape[last], 4096)
+            reduced = tile[last]
+        kept = [d for d in range(len(shape)) if d not in axes]
+        budget = max(1, REDUCTION_BUDGET // reduced)
+        for d in reversed(kept):
+            limit = 128 if d == len(shape) - 1 else 8
+            tile[d] = max(1, min(shape[d], limit, budget))
+            budget = max(1, budget // tile[d])
+        return tuple(tile)
+
+
+@dataclass(frozen=True)
+class FixedTileSizes:
+    """Tile sizes given by the user (`tile-sizes=64,64,256`): the first two numbers are the
+    output tile of matmul and 2-D elementwise programs, the third the K chunk; rank-1 and
+    rank-3 elementwise tiles use the last one or three numbers; reductions keep the default
+    heuristic."""
+
+    sizes: tuple[int, ...]
+
+    def elementwise(self, shape: Sequence[int]) -> tuple[int, ...]:
+        if not shape:
+            return ()
+        sizes = list(self.sizes[:2]) if len(self.sizes) >= 2 else list(self.sizes)
+        while len(sizes) < len(shape):
+            sizes.insert(0, 1 if len(sizes) else 256)
+        return clamp_tile(shape, sizes[len(sizes) - len(shape) :])
+
+    def matmul(self, m: int, n: int, k: int) -> tuple[int, int, int]:
+        tm = self.sizes[0]
+        tn = self.sizes[1] if len(self.sizes) > 1 else tm
+        tk = self.sizes[2] if len(self.sizes) > 2 else 256
+        return (max(1, min(m, tm)), max(1, min(n, tn)), max(1, min(k, tk)))
+
+    def reduction(self, shape: Sequence[int], axes: Sequence[int]) -> tuple[int, ...]:
+        return DefaultTileSizes().reduction(shape, axes)
+
+
+def chooser_from_option(option: str) -> TileSizeChooser:
+    """The chooser for a `tile-sizes` option: empty or `auto` for the default heuristic,
+    otherwise comma- or x-separated positive integers."""
+    text = option.strip()
+    if text in ("", "auto", "default"):
+        return DefaultTileSizes()
+    parts = [p for p in text.replace("x", ",").split(",") if p.strip()]
+    try:
+        sizes = tuple(int(p) for p in parts)
+    except ValueError as err:
+        raise ValueError(f"ztensor-to-ztile: bad tile-sizes '{option}'") from err
+    if not sizes or any(s < 1 for s in sizes):
+        raise ValueError(f"ztensor-to-ztile: tile-sizes must be positive integers, got '{option}'")
+    return FixedTileSizes(sizes)
