@@ -20,7 +20,11 @@ def interpreter_functions() -> list[InterpreterFunctions]:
     from xdsl.interpreters.func import FuncFunctions
     from xdsl.interpreters.scf import ScfFunctions
 
-    from ziggurat.dialects.zloop_semantics import NumpyArithFunctions, ZLoopFunctions
+    from ziggurat.dialects.zloop_semantics import (
+        BufferizationFunctions,
+        NumpyArithFunctions,
+        ZLoopFunctions,
+    )
     from ziggurat.dialects.ztensor_semantics import ZTensorFunctions
     from ziggurat.dialects.ztile_semantics import ZTileFunctions
 
@@ -32,6 +36,7 @@ def interpreter_functions() -> list[InterpreterFunctions]:
         ZTensorFunctions(),
         ZTileFunctions(),
         ZLoopFunctions(),
+        BufferizationFunctions(),
     ]
 
 

@@ -10,6 +10,8 @@ scalars of the right width (so f32 arithmetic rounds like compiled code). This m
   absf, powf, fma) on scalars and vectors.
 - `NumpyArithFunctions`: xDSL's `ArithFunctions` with the float and cast ops (and constants,
   cmpf, select) redone on numpy scalars and vectors. It replaces `ArithFunctions`.
+- `BufferizationFunctions`: `bufferization.to_buffer`/`to_tensor`, so the IR between
+  `ztensor-to-ztile` and `bufferize` can be interpreted too.
 
 xDSL's own `MemRefFunctions` (ShapedArray-based) must not be registered next to these.
 """
@@ -19,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from xdsl.dialects import arith, math, memref, vector
+from xdsl.dialects import arith, bufferization, math, memref, vector
 from xdsl.dialects.builtin import (
     DYNAMIC_INDEX,
     DenseIntOrFPElementsAttr,
@@ -493,3 +495,25 @@ class NumpyArithFunctions(ArithFunctions):
         self, interpreter: Interpreter, op: arith.TruncFOp, args: PythonValues
     ) -> PythonValues:
         return (_cast(args[0], op.result.type),)
+
+
+@register_impls
+class BufferizationFunctions(InterpreterFunctions):
+    """`bufferization.to_buffer`/`to_tensor` on numpy arrays: both give back their operand.
+
+    Tensors and memrefs are both numpy arrays, so the tensor and the buffer share one array
+    (as in MLIR, where they alias). The IR `ztensor-to-ztile` produces never writes a buffer
+    that a live tensor views, so no copy is needed.
+    """
+
+    @impl(bufferization.ToBufferOp)
+    def run_to_buffer(
+        self, interpreter: Interpreter, op: bufferization.ToBufferOp, args: PythonValues
+    ) -> PythonValues:
+        return (args[0],)
+
+    @impl(bufferization.ToTensorOp)
+    def run_to_tensor(
+        self, interpreter: Interpreter, op: bufferization.ToTensorOp, args: PythonValues
+    ) -> PythonValues:
+        return (args[0],)

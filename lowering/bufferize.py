@@ -11,7 +11,9 @@ buffers its kernels write, and `func.return` of tensors. This pass, for each `fu
    buffer allocated by this function is computed in place into the output argument (the
    `memref.alloc` is replaced by the argument); a result that is a function argument, or a
    buffer already used for an earlier result (the same value returned twice), is copied into
-   the output (a `ztile.grid` for ranks 1 to 3, scalar loops otherwise);
+   the output (a `ztile.grid` for ranks 1 to 3, scalar loops otherwise); a `func.call` on
+   tensors passes buffers of its operands and a fresh buffer per result (the callee follows
+   this same convention);
 4. gives every remaining `memref.alloc` of the function body a `memref.dealloc` right after
    its last use (no leaks);
 5. reuses, where legal, a dead temporary of the same type instead of allocating a new one
@@ -19,7 +21,8 @@ buffers its kernels write, and `func.return` of tensors. This pass, for each `fu
    that temporary's buffer).
 
 Assumes the output of `ztensor-to-ztile`: tensor values are only produced by function
-arguments and `to_tensor`, and only used by `to_buffer` and `func.return`; outputs do not
+arguments, `to_tensor` and calls of functions defined in the module, and only used by
+`to_buffer`, such calls and `func.return`; outputs do not
 alias inputs (the runtime passes distinct buffers). Raises a ValueError naming the function
 otherwise. Functions without tensors are left alone (so the pass is idempotent).
 """
@@ -34,6 +37,7 @@ from xdsl.dialects.builtin import ModuleOp, TensorType
 from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
+from xdsl.traits import SymbolTable
 
 from ziggurat.lowering.tiling import DefaultTileSizes
 from ziggurat.lowering.ztensor_to_ztile import Gen, memref_of, tile_copy
@@ -65,6 +69,12 @@ def _first_use_index(block: Block, value: SSAValue, order: dict[Operation, int])
     return first
 
 
+def _is_tensor_call(op: Operation) -> bool:
+    return isinstance(op, func.CallOp) and any(
+        isinstance(v.type, TensorType) for v in (*op.arguments, *op.res)
+    )
+
+
 class FunctionBufferizer:
     """Bufferizes one `func.func` (see the module docstring)."""
 
@@ -80,12 +90,15 @@ class FunctionBufferizer:
         ret = block.last_op
         if not isinstance(ret, func.ReturnOp):
             raise self.fail("expects a body ending in func.return")
-        has_tensors = any(isinstance(a.type, TensorType) for a in block.args) or any(
-            isinstance(v.type, TensorType) for v in ret.arguments
+        has_tensors = (
+            any(isinstance(a.type, TensorType) for a in block.args)
+            or any(isinstance(v.type, TensorType) for v in ret.arguments)
+            or any(_is_tensor_call(op) for op in block.ops)
         )
         if not has_tensors:
             return
         self.convert_arguments()
+        self.convert_calls()
         self.fold_pairs()
         self.bind_results(ret)
         for op in list(block.ops):
@@ -112,6 +125,46 @@ class FunctionBufferizer:
             block.insert_op_before(as_tensor, first)
             arg.replace_all_uses_with(as_tensor.tensor)
             block.erase_arg(arg)
+
+    def convert_calls(self) -> None:
+        """`%r = func.call @g(%t)` on tensors becomes `func.call @g(%m, %out)`: the callee is
+        bufferized to the same convention (inputs, then one output buffer per result), so
+        the caller passes buffers of its tensor operands and a fresh buffer per result."""
+        for op in list(self.block.ops):
+            if not _is_tensor_call(op):
+                continue
+            assert isinstance(op, func.CallOp)
+            callee = SymbolTable.lookup_symbol(self.fn, op.callee)
+            if not isinstance(callee, func.FuncOp) or callee.is_declaration:
+                raise self.fail(
+                    f"calls @{op.callee.string_value()} on tensors, which is not a function "
+                    "defined in this module"
+                )
+            operands: list[SSAValue] = []
+            for value in op.arguments:
+                if isinstance(value.type, TensorType):
+                    as_buffer = bufferization.ToBufferOp(
+                        operands=[value], result_types=[memref_of(value.type)]
+                    )
+                    self.block.insert_op_before(as_buffer, op)
+                    value = as_buffer.memref
+                operands.append(value)
+            outs: list[SSAValue] = []
+            for result in op.res:
+                if not isinstance(result.type, TensorType):
+                    raise self.fail(f"calls @{op.callee.string_value()} returning {result.type}")
+                alloc = memref.AllocOp.get(result.type.element_type, shape=result.type.get_shape())
+                self.block.insert_op_before(alloc, op)
+                outs.append(alloc.memref)
+            call = func.CallOp(op.callee, [*operands, *outs], [])
+            self.block.insert_op_before(call, op)
+            anchor: Operation = call
+            for result, out in zip(op.res, outs, strict=True):
+                as_tensor = bufferization.ToTensorOp(out)
+                self.block.insert_op_after(as_tensor, anchor)
+                anchor = as_tensor
+                result.replace_all_uses_with(as_tensor.tensor)
+            Rewriter.erase_op(op)
 
     def fold_pairs(self) -> None:
         for op in list(self.fn.walk()):

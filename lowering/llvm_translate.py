@@ -28,7 +28,7 @@ from xdsl.backend.llvm.convert_op import convert_op
 from xdsl.backend.llvm.convert_type import convert_type
 from xdsl.context import Context
 from xdsl.dialects import llvm
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import IntegerAttr, ModuleOp
 from xdsl.ir import Block, Operation, SSAValue
 from xdsl.utils.exceptions import LLVMTranslationException
 from xdsl.utils.target import Target
@@ -247,9 +247,19 @@ class LLVMIRTarget(Target):
 
 @dataclass(frozen=True)
 class AsmTarget(Target):
-    """`-t asm`: assembly for the host CPU, optimized at O3 by LLVM."""
+    """`-t asm`: assembly for the runtime's default target (`$ZIGGURAT_TARGET` or the host
+    CPU), optimized by LLVM at the `ziggurat.opt_level` the pipeline recorded (O3 if none)."""
 
     name = "asm"
 
     def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
-        output.write(emit_assembly(_to_ir_text(module)))
+        from ziggurat.passes.cpu_pipeline import OPT_LEVEL_ATTR
+        from ziggurat.runtime.target import Target as CpuTarget
+
+        # Like the runtime: honour the recorded opt level and the default target (so that
+        # `cpu-pipeline` under ZIGGURAT_TARGET=avx2 shows the AVX2 code the runtime runs).
+        level = module.attributes.get(OPT_LEVEL_ATTR)
+        opt = level.value.data if isinstance(level, IntegerAttr) else 3
+        target = CpuTarget.default()
+        text = emit_assembly(_to_ir_text(module), target.cpu, target.features, opt)
+        output.write(text)

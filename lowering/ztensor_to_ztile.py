@@ -62,6 +62,7 @@ from xdsl.pattern_rewriter import (
     op_type_rewrite_pattern,
 )
 from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.utils.exceptions import DiagnosticException
 
 from ziggurat.dialects import ztensor as zt
 from ziggurat.dialects import ztile
@@ -649,6 +650,8 @@ class Planner:
         while changed:
             changed = False
             for member in list(group.members):
+                if member is group.matmul:  # its operands are read as buffers, not fused
+                    continue
                 for x in member.operands:
                     p = x.owner
                     if not isinstance(p, Operation) or p in self.assigned:
@@ -1066,6 +1069,18 @@ class InlineFused(RewritePattern):
         rewriter.replace(op, [], results)
 
 
+def _reject_empty_tensors(op: Operation) -> None:
+    """Tile sizes and grids need at least one element per dimension: fail clearly (instead of
+    dividing by zero while choosing tiles) on a ztensor op over a zero-size tensor."""
+    for value in (*op.operands, *op.results):
+        ty = value.type
+        if isinstance(ty, TensorType) and 0 in ty.get_shape():
+            raise DiagnosticException(
+                f"ztensor-to-ztile: '{op.name}' works on {ty}, which has no elements; "
+                "zero-size tensors are not supported"
+            )
+
+
 def lower_block(block: Block, chooser: TileSizeChooser) -> None:
     """Plan and emit the kernels of one block, then lower the splat constants left over."""
     groups = Planner(block, chooser).plan()
@@ -1107,6 +1122,7 @@ class ZTensorToZTilePass(ModulePass):
         blocks: list[Block] = []
         for inner in op.walk():
             if inner.dialect_name() == "ztensor":
+                _reject_empty_tensors(inner)
                 block = inner.parent_block()
                 if block is not None and block not in blocks:
                     blocks.append(block)

@@ -488,7 +488,13 @@ class _GridLowering:
                 if isinstance(m, ztile.SplatOp):
                     continue
                 if isinstance(m, ztile.BroadcastOp):
-                    local[m.result] = self.read_broadcast(m.input, shape, idx)
+                    if m.input in local:
+                        # Everything in `local` has the chain's shape, so this broadcast is
+                        # the identity (e.g. after a reduction over a size-1 axis) and its
+                        # input may be a value of this very chain, which has no buffer.
+                        local[m.result] = local[m.input]
+                    else:
+                        local[m.result] = self.read_broadcast(m.input, shape, idx)
                     continue
                 operands: list[SSAValue] = []
                 for v in m.operands:

@@ -17,7 +17,6 @@ from xdsl.dialects.builtin import (
     ModuleOp,
     TensorType,
 )
-from xdsl.interpreter import Interpreter, InterpreterFunctions, PythonValues, impl, register_impls
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.passes import PassPipeline
 from xdsl.rewriter import InsertPoint
@@ -32,23 +31,6 @@ DTYPES: dict[type, Attribute] = {np.float32: Float32Type(), np.float64: Float64T
 
 NDArray = np.ndarray[Any, Any]
 Body = Callable[[list[SSAValue]], list[Operation]]
-
-
-@register_impls
-class _BufferizationFunctions(InterpreterFunctions):
-    """to_buffer/to_tensor on numpy arrays (test-only: lets us run IR before `bufferize`)."""
-
-    @impl(bufferization.ToBufferOp)
-    def run_to_buffer(
-        self, interpreter: Interpreter, op: Operation, args: PythonValues
-    ) -> PythonValues:
-        return (args[0],)
-
-    @impl(bufferization.ToTensorOp)
-    def run_to_tensor(
-        self, interpreter: Interpreter, op: Operation, args: PythonValues
-    ) -> PythonValues:
-        return (args[0],)
 
 
 def dense(ty: TensorType[Attribute], values: list[float]) -> DenseIntOrFPElementsAttr:
@@ -101,7 +83,6 @@ def check(
         got = outs
     else:
         interpreter = make_interpreter(lowered)
-        interpreter.register_implementations(_BufferizationFunctions())
         got = [np.asarray(r) for r in interpreter.call_op("f", tuple(inputs))]
     for g, e in zip(got, expected, strict=True):
         assert g.shape == e.shape and g.dtype == e.dtype
