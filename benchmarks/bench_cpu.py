@@ -1,12 +1,12 @@
-"""CPU benchmarks: numpy vs Ziggurat (and numba / jax / torch where installed), in one run.
+"""CPU benchmarks: numpy vs Ziggurat (and torch eager, where installed), in one run.
 
 Run: `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/bench_cpu.py [--repeat N] [--threads T] [--only NAME ...]`
 (this machine sets OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE, which slow numpy's OpenBLAS: unset both
 for a fair peer)
 
 Each workload is written as ztensor MLIR, compiled with the default pipeline, checked against
-numpy, then timed (median and min of N runs, after a warm-up). Ratios are numpy time /
-Ziggurat time, so > 1 means Ziggurat is faster. Compile times are measured cold (empty object
+numpy, then timed (median and min of N runs, after a warm-up). Ratios are peer time /
+Ziggurat time (zg/np for numpy, zg/torch for torch eager), so > 1 means Ziggurat is faster. Compile times are measured cold (empty object
 cache in a temporary directory) and warm (same module again, from the on-disk cache).
 """
 
@@ -33,6 +33,7 @@ class Workload:
     inputs: Callable[[np.random.Generator], list[Array]]
     numpy_fn: Callable[..., Array]
     rtol: float = 1e-4
+    torch_fn: Callable[..., Any] | None = None
 
 
 def _t(*shape: int) -> str:
@@ -52,6 +53,7 @@ func.func @main(%a: {ty}, %b: {ty}) -> {ty} {{
         lambda r: [r.standard_normal((n, n), np.float32), r.standard_normal((n, n), np.float32)],
         lambda a, b: a @ b,
         rtol=1e-3,
+        torch_fn=lambda a, b: a @ b,
     )
 
 
@@ -70,6 +72,7 @@ func.func @main(%a: {ty}, %b: {ty}, %c: {ty}) -> {ty} {{
         lambda r: [r.standard_normal((n, n), np.float32) for _ in range(3)],
         lambda a, b, c: np.maximum(a @ b + c, 0),
         rtol=1e-3,
+        torch_fn=lambda a, b, c: (a @ b + c).relu(),
     )
 
 
@@ -90,6 +93,7 @@ func.func @main(%x: {ty}) -> {ty} {{
         mlir,
         lambda r: [r.standard_normal((n, n), np.float32)],
         lambda x: np.tanh(2 * x + 1) * x,
+        torch_fn=lambda x: (2 * x + 1).tanh() * x,
     )
 
 
@@ -106,7 +110,11 @@ func.func @main(%x: {ty}) -> {ty} {{
         return e / e.sum(axis=-1, keepdims=True)
 
     return Workload(
-        f"softmax rows {n}x{n}", mlir, lambda r: [r.standard_normal((n, n), np.float32)], ref
+        f"softmax rows {n}x{n}",
+        mlir,
+        lambda r: [r.standard_normal((n, n), np.float32)],
+        ref,
+        torch_fn=lambda x: x.softmax(-1),
     )
 
 
@@ -129,7 +137,21 @@ func.func @main(%x: {ty}) -> {ty} {{
         lambda r: [r.standard_normal((n, n), np.float32)],
         ref,
         rtol=1e-3,
+        torch_fn=lambda x: _torch().nn.functional.layer_norm(x, x.shape[-1:], eps=1e-5),
     )
+
+
+def _torch() -> Any:
+    import torch
+
+    return torch
+
+
+def _torch_gpt2(x: Any, w1: Any, b1: Any, w2: Any, b2: Any) -> Any:
+    f = _torch().nn.functional
+    g = f.gelu(x @ w1 + b1, approximate="tanh")
+    r = g @ w2 + b2 + x
+    return f.layer_norm(r, r.shape[-1:], eps=1e-5)
 
 
 def gpt2_mlp(rows: int = 256, d: int = 768) -> Workload:
@@ -170,7 +192,7 @@ func.func @main(%x: {x}, %w1: {w1}, %b1: {b1}, %w2: {w2}, %b2: {b2}) -> {x} {{
             r.standard_normal((d,), np.float32) * s,
         ]
 
-    return Workload(f"GPT-2 MLP {rows}x{d}", mlir, inputs, ref, rtol=2e-3)
+    return Workload(f"GPT-2 MLP {rows}x{d}", mlir, inputs, ref, rtol=2e-3, torch_fn=_torch_gpt2)
 
 
 WORKLOADS: list[Callable[[], Workload]] = [
@@ -205,8 +227,18 @@ def main() -> None:
     os.environ.setdefault("ZIGGURAT_CACHE_DIR", tempfile.mkdtemp(prefix="zg-bench-cache-"))
     rng = np.random.default_rng(0)
     print(f"numpy {np.__version__}; cache {os.environ['ZIGGURAT_CACHE_DIR']}")
+    try:
+        import torch
+
+        torch_version: str | None = torch.__version__
+        if args.threads:
+            torch.set_num_threads(args.threads)
+    except ImportError:
+        torch_version = None
+    print(f"torch {torch_version or 'not installed'} (eager); numba and jax: not installed")
     header = (
-        f"{'workload':28} {'numpy ms':>10} {'zg ms':>10} {'ratio':>7} {'cold s':>7} {'warm ms':>8}"
+        f"{'workload':28} {'numpy ms':>10} {'zg ms':>10} {'zg/np':>7} {'torch ms':>9} "
+        f"{'zg/torch':>8} {'cold s':>7} {'warm ms':>8}"
     )
     print(header)
     print("-" * len(header))
@@ -227,8 +259,16 @@ def main() -> None:
         status = "" if err <= w.rtol else f"  WRONG (rel err {err:.2e})"
         np_ms, _ = _time(lambda w=w, inputs=inputs: w.numpy_fn(*inputs), args.repeat)
         zg_ms, _ = _time(lambda exe=exe, inputs=inputs: exe(*inputs), args.repeat)
+        torch_cols = f"{'-':>9} {'-':>8}"
+        if torch_version is not None and w.torch_fn is not None:
+            tin = [torch.from_numpy(a) for a in inputs]
+            fn = w.torch_fn
+            with torch.no_grad():
+                t_ms, _ = _time(lambda fn=fn, tin=tin: fn(*tin), args.repeat)
+            torch_cols = f"{t_ms:9.2f} {t_ms / zg_ms:7.2f}x"
         print(
-            f"{w.name:28} {np_ms:10.2f} {zg_ms:10.2f} {np_ms / zg_ms:6.2f}x {cold:7.2f} {warm:8.1f}{status}",
+            f"{w.name:28} {np_ms:10.2f} {zg_ms:10.2f} {np_ms / zg_ms:6.2f}x {torch_cols} "
+            f"{cold:7.2f} {warm:8.1f}{status}",
             flush=True,
         )
 
