@@ -1,7 +1,448 @@
-"""`ziggurat-opt`: xDSL's opt main with Ziggurat's dialects, passes and targets."""
+"""`ziggurat-opt`: xDSL's opt driver with Ziggurat's dialects, passes and targets, and
+mlir-opt style diagnostics.
 
+Every xdsl-opt flag works (`-p`, `-t`, `-o`, `--split-input-file`, `--print-op-generic`,
+`--print-between-passes`, `--time-passes`, ...). On top of xdsl-opt it:
+
+- reports bad input as `FILE:LINE:COL: error: message` with the source line and a caret
+  (parse errors, verifier errors at the failing op, use-before-def, binary input), never a
+  Python traceback (`--traceback` shows one for internal errors);
+- explains unknown passes, malformed pipelines and bad pass options, listing what is valid;
+- implements MLIR's `--verify-diagnostics` (`// expected-error@+1 {{...}}` annotations).
+
+Exit codes: 0 success, 1 errors in the input (or unmatched expected diagnostics),
+2 command-line errors (flags, pipeline, target), 3 internal errors. See docs/cli.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import textwrap
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import fields
+from difflib import get_close_matches
+from importlib.metadata import PackageNotFoundError, version
+from io import StringIO
+from typing import IO, ClassVar, NoReturn
+
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass, PassPipeline, get_pass_option_infos
+from xdsl.printer import Printer
+from xdsl.utils.arg_spec import ArgSpec, parse_pipeline
+from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ShrinkException
 from xdsl.xdsl_opt_main import xDSLOptMain
 
+from ziggurat.tools.diagnostics import (
+    Diagnostic,
+    DiagnosticError,
+    SourceBuffer,
+    decode_source,
+    match_expected_diagnostics,
+    parse_buffer,
+    split_input,
+    verify_operation,
+)
 
-def main() -> None:
-    xDSLOptMain().run()
+PROG = "ziggurat-opt"
+
+EXIT_OK = 0
+EXIT_INPUT_ERROR = 1
+EXIT_USAGE_ERROR = 2
+EXIT_INTERNAL_ERROR = 3
+
+
+class UsageError(Exception):
+    """A command-line mistake (pipeline, pass option, target): exit code 2."""
+
+
+class ParseFailure(DiagnosticError):
+    """The input did not parse (`--parsing-diagnostics` prints these and carries on)."""
+
+
+class InternalError(Exception):
+    """An unexpected exception inside Ziggurat or xDSL (a bug): exit code 3."""
+
+    def __init__(self, message: str, cause: BaseException):
+        super().__init__(message)
+        self.cause = cause
+
+
+def _ziggurat_version() -> str:
+    try:
+        return version("ziggurat")
+    except PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
+        return "unknown"
+
+
+def _wrapped(names: Sequence[str], indent: str = "  ") -> str:
+    return textwrap.fill(
+        ", ".join(names),
+        width=100,
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_on_hyphens=False,
+    )
+
+
+def _option_list(pass_cls: type[ModulePass]) -> str:
+    infos = [i for i in get_pass_option_infos(pass_cls) if i.name != "name"]
+    if not infos:
+        return "it takes no options"
+    parts = []
+    for info in infos:
+        default = "" if info.default_value is None else f" = {info.default_value}"
+        parts.append(f"{info.name.replace('_', '-')}: {info.expected_type}{default}")
+    return "its options are: " + "; ".join(parts)
+
+
+class ZigguratOptMain(xDSLOptMain):
+    """xDSL's `xDSLOptMain` with Ziggurat's universe and located diagnostics."""
+
+    version_format: ClassVar[str] = (
+        f"{PROG} (ziggurat {_ziggurat_version()}) built from xdsl version {{xdsl_version}}"
+    )
+
+    def __init__(self, args: Sequence[str] | None = None):
+        self._current_buffer: SourceBuffer | None = None
+        self._running_pass: str | None = None
+        super().__init__(
+            description="Ziggurat's modular optimizer driver (xdsl-opt with Ziggurat's "
+            "dialects, passes and targets, and located diagnostics).",
+            args=args,
+        )
+
+    # ---- registration ------------------------------------------------------------------
+
+    def register_all_dialects(self) -> None:
+        super().register_all_dialects()
+        from ziggurat.dialects import get_all_dialects
+
+        registered = set(self.ctx.registered_dialect_names)
+        for name, factory in get_all_dialects().items():
+            if name not in registered:
+                self.ctx.register_dialect(name, factory)
+
+    def register_all_passes(self) -> None:
+        super().register_all_passes()
+        from ziggurat.passes import get_all_passes
+
+        for name, factory in get_all_passes().items():
+            self.available_passes.setdefault(name, factory)
+
+    def register_all_targets(self) -> None:
+        from ziggurat.tools.targets import get_all_targets
+
+        # Ziggurat's targets win over xDSL's of the same name (e.g. `llvm`).
+        for name, factory in get_all_targets().items():
+            self.available_targets[name] = factory
+        super().register_all_targets()
+
+    def register_all_arguments(self, arg_parser: argparse.ArgumentParser) -> None:
+        super().register_all_arguments(arg_parser)
+        arg_parser.prog = PROG
+        arg_parser.formatter_class = argparse.RawDescriptionHelpFormatter
+        for action in arg_parser._actions:
+            if action.dest == "verify_diagnostics":
+                action.help = (
+                    "check the diagnostics against `// expected-error@+1 {{...}}` "
+                    "annotations (also expected-warning/note/remark, @-N, @above, "
+                    "@below, @unknown); exit 0 if they all match"
+                )
+            elif action.dest == "passes":
+                action.help = (
+                    "pass pipeline: comma-separated passes with optional options, "
+                    "e.g. 'canonicalize,cse' or 'pass{opt=1 flag=true}' (list below)"
+                )
+            elif action.dest == "target":
+                action.help = "output target (default: mlir; list below)"
+        arg_parser.add_argument(
+            "--traceback",
+            default=False,
+            action="store_true",
+            help="show the Python traceback of internal errors (for debugging)",
+        )
+        from ziggurat.passes import get_all_passes
+
+        ours = sorted(get_all_passes())
+        theirs = sorted(n for n in self.available_passes if n not in ours)
+        epilog = []
+        if ours:
+            epilog += ["Ziggurat passes:", _wrapped(ours), ""]
+        epilog += ["xDSL passes:", _wrapped(theirs), ""]
+        epilog += ["Targets (-t):", _wrapped(sorted(self.available_targets)), ""]
+        epilog += [
+            "Exit codes: 0 success, 1 errors in the input, 2 command-line errors, "
+            "3 internal errors.",
+            "Documentation: docs/cli.md",
+        ]
+        arg_parser.epilog = "\n".join(epilog)
+
+    # ---- pipeline ----------------------------------------------------------------------
+
+    def setup_pipeline(self) -> None:
+        """Build the pass pipeline, explaining unknown passes and bad options."""
+        spec = self.args.passes
+        try:
+            specs = list(parse_pipeline(spec))
+        except ArgSpecParseError as e:
+            raise UsageError(self._pipeline_syntax_message(spec, e)) from None
+        valid = sorted(self.available_passes)
+        for s in specs:
+            if s.name not in self.available_passes:
+                close = get_close_matches(s.name, valid, n=3)
+                hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+                raise UsageError(
+                    f"unknown pass '{s.name}' in pipeline '{spec}'{hint}\n"
+                    f"available passes:\n{_wrapped(valid)}"
+                )
+        passes = tuple(self._instantiate(s) for s in specs)
+        self.pipeline = PassPipeline(passes, self._pass_callback())
+
+    @staticmethod
+    def _pipeline_syntax_message(spec: str, error: ArgSpecParseError) -> str:
+        lines = str(error).splitlines()
+        column = 1
+        if len(lines) >= 2 and lines[1].startswith("pass-pipeline:"):
+            try:
+                column = int(lines[1].rsplit(":", 1)[1])
+            except ValueError:
+                column = 1
+        reason = lines[-1].strip() if lines else "syntax error"
+        return (
+            f"malformed pass pipeline: {reason}\n  {spec}\n  {' ' * (column - 1)}^\n"
+            "expected syntax: pass-name, pass-name{option=value other-option=v1,v2}, "
+            "passes separated by commas"
+        )
+
+    def _instantiate(self, spec: ArgSpec) -> ModulePass:
+        try:
+            pass_cls = self.available_passes[spec.name]()
+        except Exception as e:
+            raise InternalError(
+                f"cannot load pass '{spec.name}': {type(e).__name__}: {e}", e
+            ) from e
+        known = {f.name for f in fields(pass_cls) if f.init and f.name != "name"}
+        for option in spec.normalize_parameter_names().parameters:
+            if option not in known:
+                raise UsageError(
+                    f"pass '{spec.name}' has no option '{option.replace('_', '-')}'; "
+                    f"{_option_list(pass_cls)}"
+                )
+        try:
+            return pass_cls.from_pass_spec(spec)
+        except (ValueError, TypeError) as e:
+            raise UsageError(
+                f"invalid options for pass '{spec.name}' in '{spec}': {e}; {_option_list(pass_cls)}"
+            ) from None
+
+    def _pass_callback(
+        self,
+    ) -> Callable[[ModulePass | None, ModuleOp, ModulePass | None], None]:
+        start = time.perf_counter()
+
+        def callback(
+            previous: ModulePass | None, module: ModuleOp, upcoming: ModulePass | None
+        ) -> None:
+            nonlocal start
+            if self.args.time_passes and previous is not None:
+                print(f"Pass {previous.name} took {time.perf_counter() - start} seconds")
+            if previous is not None and not self.args.disable_verify:
+                try:
+                    verify_operation(module, self._current_buffer)
+                except DiagnosticError as e:
+                    first, *rest = e.diagnostics
+                    raise DiagnosticError(
+                        Diagnostic(
+                            first.severity,
+                            f"{first.message} (in the IR produced by pass '{previous.name}')",
+                            first.location,
+                            first.filename,
+                            first.source_line,
+                            first.caret_length,
+                            first.notes,
+                        ),
+                        *rest,
+                    ) from e
+            if previous is not None and upcoming is not None and self.args.print_between_passes:
+                print(f"IR after {previous.name}:")
+                Printer(stream=sys.stdout).print_op(module)
+                print("\n\n\n")
+            self._running_pass = None if upcoming is None else upcoming.name
+            if self.args.time_passes and upcoming is not None:
+                start = time.perf_counter()
+
+        return callback
+
+    # ---- processing --------------------------------------------------------------------
+
+    def read_input(self) -> tuple[str, str]:
+        """(name, text) of the input file or stdin; `DiagnosticError` if unreadable."""
+        path = self.args.input_file
+        if path is None or path == "-":
+            return "<stdin>", decode_source(sys.stdin.buffer.read(), "<stdin>")
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as e:
+            raise DiagnosticError(
+                Diagnostic("error", f"cannot open input file '{path}': {e.strerror or e}")
+            ) from None
+        return path, decode_source(data, path)
+
+    def process_chunk(self, buffer: SourceBuffer) -> str:
+        """Parse, verify, run the pipeline on and print one chunk (`DiagnosticError` on
+        bad input, `InternalError` on bugs)."""
+        self._current_buffer = buffer
+        try:
+            module = parse_buffer(self.ctx, buffer, not self.args.no_implicit_module)
+        except DiagnosticError as e:
+            raise ParseFailure(*e.diagnostics) from e
+        except Exception as e:
+            raise InternalError(f"{type(e).__name__} while parsing {buffer.name}: {e}", e) from e
+        if not self.args.disable_verify:
+            try:
+                verify_operation(module, buffer)
+            except DiagnosticError:
+                raise
+            except Exception as e:
+                raise InternalError(
+                    f"{type(e).__name__} while verifying {buffer.name}: {e}", e
+                ) from e
+        self._running_pass = self.pipeline.passes[0].name if self.pipeline.passes else None
+        try:
+            self.pipeline.apply(self.ctx, module)
+        except (DiagnosticError, ShrinkException):
+            raise
+        except DiagnosticException as e:
+            name = self._running_pass or "?"
+            message = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise DiagnosticError(
+                Diagnostic("error", f"pass '{name}' failed: {message}", filename=buffer.name)
+            ) from e
+        except Exception as e:
+            name = self._running_pass or "?"
+            raise InternalError(f"in pass '{name}': {type(e).__name__}: {e}", e) from e
+        try:
+            return self.output_resulting_program(module)
+        except DiagnosticException as e:
+            raise DiagnosticError(
+                Diagnostic(
+                    "error",
+                    f"cannot emit target '{self.args.target}': {str(e).strip() or type(e).__name__}",
+                    filename=buffer.name,
+                )
+            ) from e
+        except Exception as e:
+            raise InternalError(
+                f"while emitting target '{self.args.target}': {type(e).__name__}: {e}", e
+            ) from e
+
+    def run(self) -> int:  # type: ignore[override]
+        """Process every chunk of the input; returns the exit code."""
+        name, text = self.read_input()
+        buffers = (
+            split_input(name, text) if self.args.split_input_file else [SourceBuffer(name, text)]
+        )
+        to_file = self.args.output_file is not None
+        output: IO[str] = StringIO() if to_file else sys.stdout
+        failed = False
+        try:
+            for i, buffer in enumerate(buffers):
+                if i > 0:
+                    output.write("// -----\n")
+                produced: list[Diagnostic] = []
+                parse_failed = False
+                try:
+                    output.write(self.process_chunk(buffer))
+                except DiagnosticError as e:
+                    produced = list(e.diagnostics)
+                    parse_failed = isinstance(e, ParseFailure)
+                output.flush()
+                if self.args.verify_diagnostics:
+                    errors = match_expected_diagnostics(buffer, produced)
+                    report(errors)
+                    failed |= bool(errors)
+                elif produced and parse_failed and self.args.parsing_diagnostics:
+                    print("\n".join(d.format() for d in produced))
+                elif produced:
+                    report(produced)
+                    failed = True
+        except ShrinkException:
+            print("Success, can shrink")
+            return EXIT_OK
+        if self.args.shrink:
+            print("Failure, can't shrink")
+            return EXIT_INPUT_ERROR
+        if to_file and not failed:
+            assert isinstance(output, StringIO)
+            try:
+                with open(self.args.output_file, "w") as f:
+                    f.write(output.getvalue())
+            except OSError as e:
+                report(
+                    [
+                        Diagnostic(
+                            "error",
+                            f"cannot write output file '{self.args.output_file}': {e.strerror or e}",
+                        )
+                    ]
+                )
+                return EXIT_INPUT_ERROR
+        return EXIT_INPUT_ERROR if failed else EXIT_OK
+
+
+def report(diagnostics: Sequence[Diagnostic], stream: IO[str] | None = None) -> None:
+    """Print diagnostics, prefixing the ones that name no file with the program name."""
+    out = stream or sys.stderr
+    for d in diagnostics:
+        text = d.format()
+        if d.location is None and d.filename is None:
+            text = f"{PROG}: {text}"
+        print(text, file=out)
+    out.flush()
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    sys.exit(code)
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """Entry point of the `ziggurat-opt` console script."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    show_traceback = "--traceback" in arguments
+    try:
+        tool = ZigguratOptMain(arguments)
+        code = tool.run()
+    except UsageError as e:
+        _fail(str(e), EXIT_USAGE_ERROR)
+    except DiagnosticError as e:
+        report(e.diagnostics)
+        sys.exit(EXIT_INPUT_ERROR)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_OK)
+    except Exception as e:
+        cause = e.cause if isinstance(e, InternalError) else e
+        message = str(e) if isinstance(e, InternalError) else f"{type(e).__name__}: {e}"
+        if show_traceback:
+            traceback.print_exception(cause, file=sys.stderr)
+        print(
+            f"{PROG}: internal error: {message.splitlines()[0] if message else ''}", file=sys.stderr
+        )
+        if not show_traceback:
+            print(
+                f"{PROG}: note: this is a bug; rerun with --traceback to see where", file=sys.stderr
+            )
+        sys.exit(EXIT_INTERNAL_ERROR)
+    sys.exit(code)
+
+
+__all__ = ["InternalError", "UsageError", "ZigguratOptMain", "main", "report"]
