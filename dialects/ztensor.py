@@ -15,7 +15,6 @@ from typing import ClassVar, cast
 
 from xdsl.dialects.builtin import (
     BFloat16Type,
-    BoolAttr,
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
     Float16Type,
@@ -25,6 +24,7 @@ from xdsl.dialects.builtin import (
     IntegerAttr,
     IntegerType,
     TensorType,
+    UnrankedTensorType,
     i1,
     i64,
 )
@@ -118,7 +118,8 @@ def matmul_shape(op_name: str, lhs: Sequence[int], rhs: Sequence[int]) -> tuple[
 def _tensor(op_name: str, what: str, value: SSAValue) -> TensorType[Attribute]:
     ty = value.type
     if not isinstance(ty, TensorType):
-        raise VerifyException(f"'{op_name}' op {what} must be a tensor, got {ty}")
+        kind = "ranked " if isinstance(ty, UnrankedTensorType) else ""
+        raise VerifyException(f"'{op_name}' op {what} must be a {kind}tensor, got {ty}")
     if not isinstance(ty.element_type, FLOAT_TYPES):
         raise VerifyException(
             f"'{op_name}' op {what} must have a float element type (f16, bf16, f32, f64), "
@@ -531,7 +532,7 @@ class ReduceOp(IRDLOperation):
 
     input = operand_def(TensorType)
     axes = attr_def(DenseArrayBase)
-    keepdims = opt_attr_def(BoolAttr)
+    keepdims = opt_attr_def(Attribute)
     result = result_def(TensorType)
     traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("Reduce")))
 
@@ -554,7 +555,7 @@ class ReduceOp(IRDLOperation):
 
     @property
     def keep(self) -> bool:
-        return self.keepdims is not None and bool(self.keepdims.value.data)
+        return isinstance(self.keepdims, IntegerAttr) and bool(self.keepdims.value.data)
 
     @property
     def reduced_axes(self) -> tuple[int, ...]:
@@ -566,6 +567,12 @@ class ReduceOp(IRDLOperation):
 
     def verify_(self) -> None:
         ty = _tensor(self.name, "operand", self.input)
+        if self.keepdims is not None and not (
+            isinstance(self.keepdims, IntegerAttr) and self.keepdims.type == i1
+        ):
+            raise VerifyException(
+                f"'{self.name}' op keepdims must be a bool (true or false), got {self.keepdims}"
+            )
         axes = _normalized_axes(self.name, self.axes, ty.get_num_dims(), "axes")
         shape = reduced_shape(ty.get_shape(), axes, self.keep)
         _check_result(self.name, self.result, shape, ty.element_type)
@@ -623,7 +630,9 @@ class NormalizeOp(IRDLOperation):
     def verify_(self) -> None:
         ty = _tensor(self.name, "operand", self.input)
         if self.axis.type != i64:
-            raise VerifyException(f"'{self.name}' op axis must be an i64 integer attribute")
+            raise VerifyException(
+                f"'{self.name}' op axis must be an i64 integer attribute, got {self.axis}"
+            )
         if ty.get_num_dims() == 0:
             raise VerifyException(f"'{self.name}' op expects an operand of rank >= 1")
         normalize_axis(self.name, self.axis.value.data, ty.get_num_dims())
@@ -670,7 +679,9 @@ class LayerNormOp(NormalizeOp):
     def verify_(self) -> None:
         super().verify_()
         if not isinstance(self.epsilon.type, Float32Type):
-            raise VerifyException(f"'{self.name}' op epsilon must be an f32 float attribute")
+            raise VerifyException(
+                f"'{self.name}' op epsilon must be an f32 float attribute, got {self.epsilon}"
+            )
         if not self.epsilon.value.data > 0:
             raise VerifyException(
                 f"'{self.name}' op epsilon must be positive, got {self.epsilon.value.data}"
@@ -799,7 +810,8 @@ class FusedOp(IRDLOperation):
         in_types = [v.type for v in self.inputs]
         if arg_types != in_types:
             raise VerifyException(
-                f"'{self.name}' op block argument types {arg_types} differ from operand types {in_types}"
+                f"'{self.name}' op block argument types ({_types(arg_types)}) differ from "
+                f"operand types ({_types(in_types)})"
             )
         for op in block.ops:
             if op.dialect_name() != "ztensor" or isinstance(op, FusedOp):
@@ -813,8 +825,13 @@ class FusedOp(IRDLOperation):
         out_types = [r.type for r in self.outputs]
         if yielded != out_types:
             raise VerifyException(
-                f"'{self.name}' op yields {yielded} but its results are {out_types}"
+                f"'{self.name}' op yields ({_types(yielded)}) but its results are "
+                f"({_types(out_types)})"
             )
+
+
+def _types(types: Sequence[Attribute]) -> str:
+    return ", ".join(str(t) for t in types)
 
 
 def _canonicalization_trait(op_class: str):

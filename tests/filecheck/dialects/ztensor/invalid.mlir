@@ -122,7 +122,7 @@ func.func @sqrt_vector(%a: vector<4xf32>) {
 // -----
 
 func.func @rsqrt_unranked(%a: tensor<*xf32>) {
-  // expected-error@+1 {{'ztensor.rsqrt' op operand must be a tensor}}
+  // expected-error@+1 {{'ztensor.rsqrt' op operand must be a ranked tensor, got tensor<*xf32>}}
   %0 = ztensor.rsqrt %a : tensor<*xf32>
   func.return
 }
@@ -274,7 +274,7 @@ func.func @reduce_mean_wrong_result(%a: tensor<4x8xf32>) {
 // -----
 
 func.func @reduce_sum_keepdims_not_bool(%a: tensor<4x8xf32>) {
-  // expected-error@+1 {{'ztensor.reduce_sum' op Expected attribute i1 but got i64}}
+  // expected-error@+1 {{'ztensor.reduce_sum' op keepdims must be a bool (true or false)}}
   %0 = ztensor.reduce_sum %a {axes = array<i64: 1>, keepdims = 1 : i64} : tensor<4x8xf32> -> tensor<4xf32>
   func.return
 }
@@ -381,7 +381,7 @@ func.func @fused_bad_kind(%a: tensor<4xf32>) {
 // -----
 
 func.func @fused_yield_mismatch(%a: tensor<4xf32>) {
-  // expected-error@+1 {{'ztensor.fused' op yields}}
+  // expected-error@+1 {{'ztensor.fused' op yields (tensor<4xf32>) but its results are (tensor<4xf64>)}}
   %0 = ztensor.fused "elementwise" (%a) : (tensor<4xf32>) -> tensor<4xf64> {
   ^bb0(%x: tensor<4xf32>):
     %e = ztensor.exp %x : tensor<4xf32>
