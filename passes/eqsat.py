@@ -1,0 +1,430 @@
+"""`eqsat`: equality saturation on ztensor with egglog, cost-based extraction, rebuild.
+
+For every `func.func` with a single block, the pass:
+1. translates the block's ztensor ops to egglog terms (`eqsat_terms.translate`): one `let` per
+   SSA value, block arguments and results of ops it does not model as `Input` leaves; those ops
+   stay where they are, untouched;
+2. runs the simplifying rule sets to saturation, then the expanding ones one iteration at a time
+   (with the simplifying sets in between) until a fixpoint or a budget (`node-limit` e-nodes,
+   `iter-limit` iterations, `time-limit-ms`) is hit;
+3. prices every e-node with the cost model (`eqsat_cost`: roofline on a detected or given
+   `hardware`, `flops`, or a user's `module:Class`);
+4. extracts the cheapest program counting shared subexpressions once (greedy-DAG, or the exact
+   ILP with `extractor=ilp`, which also runs greedy-DAG and keeps the better), keeps the input
+   unless the result is strictly cheaper, and otherwise rebuilds the ops in dependency order in
+   front of their first user outside the e-graph, then verifies the function.
+
+`rules` names rule sets of `eqsat_rules.RULE_SETS`; `rules-file` adds user rules (checked for
+soundness unless `check-rules=false`). `stats=-` prints a remark to stderr, `stats=PATH` writes
+JSON; `dot=PATH` writes the e-graph as DOT (and PATH.svg when graphviz is installed).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import egglog.bindings as egglog
+from xdsl.context import Context
+from xdsl.dialects import builtin, func
+from xdsl.ir import Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.utils.exceptions import DiagnosticException
+
+from ziggurat.dialects import ztensor as zt
+from ziggurat.passes.eqsat_cost import CostModel, NodeInfo, make_cost_model
+from ziggurat.passes.eqsat_extract import (
+    EGraphView,
+    dag_cost,
+    greedy_dag,
+    ilp_extract,
+    price,
+    read_egraph,
+)
+from ziggurat.passes.eqsat_rulefile import Rule, RuleSyntaxError, load_rule_file
+from ziggurat.passes.eqsat_rules import (
+    DEFAULT_RULE_SETS,
+    RULE_SETS,
+    check_rule,
+    rule_to_egglog,
+    schema_program,
+    tables_program,
+)
+from ziggurat.passes.eqsat_terms import (
+    OPS,
+    SPEC_OF_CLASS,
+    Builder,
+    Translation,
+    TType,
+    translate,
+    ttype_of,
+)
+
+
+@dataclass
+class EqsatStats:
+    """What one function's saturation did."""
+
+    function: str
+    iterations: int = 0
+    enodes: int = 0
+    eclasses: int = 0
+    saturated: bool = False
+    stop_reason: str = ""
+    time_ms: dict[str, float] = field(default_factory=dict)
+    cost_before: float = 0.0
+    cost_after: float = 0.0
+    extractor: str = "greedy-dag"
+    changed: bool = False
+    rules_fired: dict[str, int] = field(default_factory=dict)
+
+    def remark(self) -> str:
+        fired = sum(self.rules_fired.values())
+        return (
+            f"remark: eqsat @{self.function}: {self.iterations} iterations "
+            f"({self.stop_reason}), {self.enodes} e-nodes, {self.eclasses} e-classes, "
+            f"{sum(self.time_ms.values()):.1f} ms, cost {self.cost_before:.4g} -> "
+            f"{self.cost_after:.4g} ({self.extractor}{'' if self.changed else ', input kept'}), "
+            f"{fired} rule matches in {len(self.rules_fired)} rules"
+        )
+
+
+def egraph_size(eg: egglog.EGraph) -> int:
+    """Number of e-nodes of Ziggurat constructors in the e-graph."""
+    total = 0
+    for out in eg.run_program(*eg.parse_program("(print-size)")):
+        if isinstance(out, egglog.PrintAllFunctionsSize):
+            total += sum(int(n) for name, n in out.sizes if name in OPS)
+    return total
+
+
+def _reports(outputs: list[Any]) -> list[Any]:
+    return [out.report for out in outputs if isinstance(out, egglog.RunScheduleOutput)]
+
+
+def _fired(report: Any, into: dict[str, int]) -> None:
+    for name, n in report.num_matches_per_rule.items():
+        if n:
+            into[name] = into.get(name, 0) + int(n)
+
+
+@dataclass
+class Saturation:
+    """Runs rule sets on one e-graph under budgets."""
+
+    simplify: list[str]
+    expand: list[str]
+    node_limit: int
+    iter_limit: int
+    time_limit_s: float
+
+    def run(self, eg: egglog.EGraph, stats: EqsatStats) -> None:
+        start = time.perf_counter()
+        simp = " ".join(f"(run {s})" for s in ["shapes", *self.simplify])
+        simplify = eg.parse_program(f"(run-schedule (repeat 8 (seq {simp})))")
+        size = egraph_size(eg)
+        stats.stop_reason = "saturated"
+        for iteration in range(self.iter_limit + 1):
+            updated = False
+            for report in _reports(eg.run_program(*simplify)):
+                _fired(report, stats.rules_fired)
+                updated |= bool(report.updated)
+            stats.iterations = iteration
+            if iteration == self.iter_limit:
+                stats.stop_reason = "iteration limit"
+                break
+            if time.perf_counter() - start > self.time_limit_s:
+                stats.stop_reason = "time limit"
+                break
+            size = egraph_size(eg)
+            if size > self.node_limit:
+                stats.stop_reason = "node limit"
+                break
+            if not self.expand:
+                break
+            # A back-off scheduler caps each rule's matches in this iteration, so one iteration
+            # cannot overshoot the node budget by much.
+            limit = max(64, (self.node_limit - size) // 8)
+            runs = " ".join(f"(run-with bo {r})" for r in self.expand)
+            expand = eg.parse_program(
+                f"(run-schedule (let-scheduler bo (back-off :match-limit {limit})) (seq {runs}))"
+            )
+            for report in _reports(eg.run_program(*expand)):
+                _fired(report, stats.rules_fired)
+                updated |= bool(report.updated)
+            if not updated:
+                stats.saturated = True
+                break
+
+
+def load_user_rules(path: str, check: bool = True) -> list[Rule]:
+    """Parse a rule file and check every rule's soundness (unless `check` is False)."""
+    try:
+        rules = load_rule_file(path)
+    except RuleSyntaxError as exc:
+        raise DiagnosticException(str(exc)) from exc
+    if check:
+        for rule in rules:
+            counterexample = check_rule(rule, trials=4)
+            if counterexample is not None:
+                # One line: tools print the first line of a diagnostic.
+                text = str(counterexample).replace("\n", " ")
+                raise DiagnosticException(f"{rule.location}: error: {text}")
+    return rules
+
+
+@dataclass(frozen=True)
+class EqsatPass(ModulePass):
+    """Equality saturation over each function's ztensor ops (see the module docstring)."""
+
+    name = "eqsat"
+
+    rules: tuple[str, ...] = DEFAULT_RULE_SETS
+    node_limit: int = 6000
+    iter_limit: int = 12
+    time_limit_ms: int = 500
+    extractor: str = "greedy-dag"
+    cost_model: str = "roofline"
+    hardware: str = ""
+    rules_file: str = ""
+    check_rules: bool = True
+    stats: str = ""
+    dot: str = ""
+    ilp_time_limit_ms: int = 2000
+
+    def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
+        if self.extractor not in ("greedy-dag", "ilp"):
+            raise DiagnosticException(
+                f"eqsat: extractor must be greedy-dag or ilp, got '{self.extractor}'"
+            )
+        unknown = [r for r in self.rules if r not in RULE_SETS]
+        if unknown:
+            raise DiagnosticException(
+                f"eqsat: unknown rule set(s) {', '.join(unknown)}; known: {', '.join(RULE_SETS)}"
+            )
+        try:
+            model = make_cost_model(self.cost_model, self.hardware)
+        except (OSError, ValueError, ImportError, AttributeError, TypeError) as exc:
+            raise DiagnosticException(f"eqsat: cannot make cost model: {exc}") from exc
+        user = load_user_rules(self.rules_file, self.check_rules) if self.rules_file else []
+        all_stats = []
+        dots = []
+        for f in list(op.walk()):
+            if isinstance(f, func.FuncOp) and len(f.body.blocks) == 1:
+                stats, dot = optimize_function(f, self, model, user)
+                if stats is not None:
+                    all_stats.append(stats)
+                if dot:
+                    dots.append(dot)
+        self._report(all_stats, dots)
+
+    def _report(self, all_stats: list[EqsatStats], dots: list[str]) -> None:
+        if self.stats == "-":
+            for s in all_stats:
+                print(s.remark(), file=sys.stderr)
+        elif self.stats:
+            with open(self.stats, "w") as out:
+                json.dump([s.__dict__ for s in all_stats], out, indent=2)
+        if self.dot and dots:
+            text = dots[0] if len(dots) == 1 else "\n".join(dots)
+            with open(self.dot, "w") as out:
+                out.write(text)
+            if shutil.which("dot") and len(dots) == 1:
+                subprocess.run(
+                    ["dot", "-Tsvg", self.dot, "-o", self.dot + ".svg"], check=False, timeout=60
+                )
+
+
+def build_egraph(
+    tr: Translation, rulesets: list[str], user: list[Rule]
+) -> tuple[egglog.EGraph, list[str], list[str]]:
+    """An e-graph holding the translation, with the named rule sets (and `user`) declared."""
+    eg = egglog.EGraph()
+    parts = [schema_program(), tables_program(tr.ranks)]
+    run_commands(eg, parts)
+    parts = []
+    simplify: list[str] = []
+    expand: list[str] = []
+    for name in rulesets:
+        s = RULE_SETS[name]
+        ident = "rs_" + name.replace("-", "_")
+        (expand if s.expanding else simplify).append(ident)
+        parts.append(f"(ruleset {ident})")
+        parts += [rule_to_egglog(r, ident) for r in s.rules]
+    if user:
+        expand.append("rs_user")
+        parts.append("(ruleset rs_user)")
+        parts += [rule_to_egglog(r, "rs_user") for r in user]
+    parts += tr.program()
+    run_commands(eg, parts)
+    return eg, simplify, expand
+
+
+def run_commands(eg: egglog.EGraph, texts: list[str], chunk: int = 64) -> None:
+    """Parse and run egglog text in small pieces (parsing one large text is slow in egglog)."""
+    lines = [line for text in texts for line in text.split("\n") if line.strip()]
+    commands = []
+    for i in range(0, len(lines), chunk):
+        commands += eg.parse_program("\n".join(lines[i : i + chunk]))
+    eg.run_program(*commands)
+
+
+def input_cost(tr: Translation, model: CostModel) -> float:
+    """The cost of the modeled ops as written (the same node prices extraction uses)."""
+    total = 0.0
+    for op in tr.modeled:
+        out = ttype_of(op.results[0])
+        assert out is not None
+        if isinstance(op, zt.ConstantOp):
+            spec = OPS["BroadcastTo"]
+            if out.shape == ():
+                continue
+            info = NodeInfo(spec.egg, spec.category, (), (TType((), None),), out)
+        else:
+            spec = SPEC_OF_CLASS[type(op)]
+            inputs = tuple(t for t in (ttype_of(v) for v in op.operands) if t is not None)
+            info = NodeInfo(spec.egg, spec.category, (), inputs, out)
+        total += max(0.0, float(model.node_cost(info)))
+    return total
+
+
+def optimize_function(
+    f: func.FuncOp, options: EqsatPass, model: CostModel, user: list[Rule]
+) -> tuple[EqsatStats | None, str]:
+    """Saturate, extract and rebuild one function; returns its stats and DOT text."""
+    t0 = time.perf_counter()
+    tr = translate(f)
+    stats = EqsatStats(f.sym_name.data, extractor=options.extractor)
+    if not tr.modeled:
+        return None, ""
+    eg, simplify, expand = build_egraph(tr, list(options.rules), user)
+    t1 = time.perf_counter()
+    Saturation(
+        simplify, expand, options.node_limit, options.iter_limit, options.time_limit_ms / 1000
+    ).run(eg, stats)
+    t2 = time.perf_counter()
+    serialized = eg.serialize([])
+    view = read_egraph(serialized.to_json(), tr.leaf_types)
+    price(view, model)
+    stats.enodes, stats.eclasses = view.num_nodes, view.num_classes
+    dot = serialized.to_dot() if options.dot else ""
+    roots_by_value = _roots(f, tr, view)
+    roots = sorted(set(roots_by_value.values()))
+    stats.cost_before = input_cost(tr, model)
+    t3 = time.perf_counter()
+    choice = greedy_dag(view)
+    best = _safe_cost(view, choice, roots)
+    if options.extractor == "ilp":
+        ilp = ilp_extract(view, roots, options.ilp_time_limit_ms / 1000, best)
+        if ilp is not None:
+            merged = {**choice, **ilp}
+            cost = _safe_cost(view, merged, roots)
+            if cost < best:
+                choice, best = merged, cost
+    t4 = time.perf_counter()
+    stats.cost_after = min(best, stats.cost_before)
+    if best < stats.cost_before * (1 - 1e-9):
+        stats.changed = _rebuild(f, tr, view, choice, roots_by_value)
+        if not stats.changed:
+            stats.cost_after = stats.cost_before
+    t5 = time.perf_counter()
+    stats.time_ms = {
+        "build": (t1 - t0) * 1e3,
+        "saturate": (t2 - t1) * 1e3,
+        "serialize": (t3 - t2) * 1e3,
+        "extract": (t4 - t3) * 1e3,
+        "rebuild": (t5 - t4) * 1e3,
+    }
+    return stats, dot
+
+
+def _safe_cost(view: EGraphView, choice: dict[str, str], roots: list[str]) -> float:
+    try:
+        return dag_cost(view, choice, roots)
+    except (KeyError, ValueError):
+        return float("inf")
+
+
+def _roots(f: func.FuncOp, tr: Translation, view: EGraphView) -> dict[SSAValue, str]:
+    """Modeled values used outside the e-graph (by other ops or the terminator) -> e-class."""
+    modeled = set(tr.modeled)
+    roots: dict[SSAValue, str] = {}
+    for value, name in tr.value_names.items():
+        if any(use.operation not in modeled for use in value.uses):
+            roots[value] = view.lets[name]
+    return roots
+
+
+def _rebuild(
+    f: func.FuncOp,
+    tr: Translation,
+    view: EGraphView,
+    choice: dict[str, str],
+    roots: dict[SSAValue, str],
+) -> bool:
+    """Build the chosen program in front of each root's first outside user; False if impossible."""
+    block = f.body.block
+    modeled = set(tr.modeled)
+    inserted: list[Operation] = []
+    current: list[Operation] = []
+    leaf_ops = {i: v.owner for i, v in enumerate(tr.leaf_values) if isinstance(v.owner, Operation)}
+
+    def leaf_value(i: int) -> SSAValue:
+        owner = leaf_ops.get(i)
+        if owner is not None and owner in modeled:
+            raise LookupError("a leaf is produced by a modeled op")
+        if owner is not None and not owner.is_before_in_block(current[0]):
+            raise LookupError("a leaf is defined after its use point")
+        return tr.leaf_values[i]
+
+    def insert(new: Operation) -> None:
+        block.insert_op_before(new, current[0])
+        inserted.append(new)
+
+    builder = Builder({c: view.nodes[n] for c, n in choice.items()}, view.types, leaf_value, insert)
+    new_values: dict[SSAValue, SSAValue] = {}
+    try:
+        for user in list(block.ops):
+            if user in modeled:
+                continue
+            needed = [v for v in _used_values(user) if v in roots and v not in new_values]
+            for v in needed:
+                current[:] = [user]
+                t = ttype_of(v)
+                new_values[v] = builder.value(roots[v], t.elt if t else None)
+    except (LookupError, KeyError):
+        for new_op in reversed(inserted):
+            new_op.detach()
+            new_op.erase(safe_erase=False)
+        return False
+    for old, new in new_values.items():
+        if new is not old:
+            old.replace_all_uses_with(new)
+    for old_op in reversed(tr.modeled):
+        if all(not r.uses for r in old_op.results):
+            old_op.detach()
+            old_op.erase()
+    f.verify()
+    return True
+
+
+def _used_values(op: Operation) -> list[SSAValue]:
+    values = list(op.operands)
+    for region in op.regions:
+        for inner in region.walk():
+            values.extend(v for v in inner.operands if not _defined_inside(v, op))
+    return values
+
+
+def _defined_inside(value: SSAValue, op: Operation) -> bool:
+    parent = value.owner.parent_op()
+    while parent is not None:
+        if parent is op:
+            return True
+        parent = parent.parent_op()
+    return False

@@ -1,0 +1,226 @@
+"""Costs for `eqsat` extraction: a hardware description and a roofline cost per e-node.
+
+`Hardware` holds peak FLOP/s, memory bandwidth, cache sizes and vector width. `Hardware.detect()`
+reads them from the host (/proc/cpuinfo, /sys cache sizes, `os.cpu_count()`) and falls back to
+defaults; `Hardware.from_json(path)` reads a file with the same field names.
+
+`RooflineCostModel` prices an unfused op at `max(flops / peak, bytes / bandwidth) + launch`
+(seconds), where the bandwidth grows when the op's working set fits in L2 or L3. Fused kernels
+are priced piecewise so that costs stay additive over e-nodes (what the extractors need): the
+kernel node pays its launch and its output write, each `ep_in` pays one read of its input, and
+each body op pays only its arithmetic — intermediates are never written or read back.
+
+Any object with `node_cost(NodeInfo) -> float` is a `CostModel`; pass `cost-model=module:Class`
+to the pass to use one.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import re
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any, Protocol
+
+from ziggurat.passes.eqsat_terms import TType
+
+# Arithmetic per element, in FLOP-equivalents (transcendentals are polynomial + range reduction).
+UNARY_FLOPS = {
+    "Neg": 1, "Abs": 1, "Relu": 1, "Sqrt": 4, "Rsqrt": 4, "Exp": 10, "Log": 10, "Tanh": 12,
+    "Sigmoid": 12, "Gelu": 16,
+}  # fmt: skip
+BINARY_FLOPS = {"Add": 1, "Sub": 1, "Mul": 1, "Div": 4, "Maximum": 1, "Minimum": 1, "Pow": 20}
+
+
+@dataclass(frozen=True)
+class Hardware:
+    """What the roofline needs to know about a machine (all cores together)."""
+
+    peak_flops: float = 1.0e11
+    """FLOP/s of f32 FMA arithmetic over all cores."""
+    bandwidth: float = 2.0e10
+    """DRAM bytes/s."""
+    l1_bytes: int = 32 * 1024
+    l2_bytes: int = 1024 * 1024
+    l3_bytes: int = 32 * 1024 * 1024
+    vector_bits: int = 256
+    cores: int = 1
+    launch_seconds: float = 2.0e-6
+    """Fixed cost of one kernel (loop setup, call, thread wake-up)."""
+
+    @staticmethod
+    def detect() -> Hardware:
+        """The host's description, from /proc/cpuinfo and /sys; defaults where unreadable."""
+        cores = os.cpu_count() or 1
+        vector_bits, mhz = 128, 2500.0
+        try:
+            info = Path("/proc/cpuinfo").read_text()
+            flags = set(re.search(r"^flags\s*:(.*)$", info, re.M).group(1).split())  # type: ignore[union-attr]
+            vector_bits = 512 if "avx512f" in flags else 256 if "avx2" in flags else 128
+            found = re.search(r"^cpu MHz\s*:\s*([\d.]+)", info, re.M)
+            if found:
+                mhz = float(found.group(1))
+        except (OSError, AttributeError):
+            pass
+        caches = _sys_caches()
+        lanes = vector_bits // 32
+        # Two FMA pipes, two FLOPs per FMA.
+        peak = cores * mhz * 1e6 * lanes * 2 * 2
+        return Hardware(
+            peak_flops=peak,
+            bandwidth=2.0e10,
+            l1_bytes=caches.get(1, 32 * 1024),
+            l2_bytes=caches.get(2, 1024 * 1024),
+            l3_bytes=caches.get(3, 32 * 1024 * 1024),
+            vector_bits=vector_bits,
+            cores=cores,
+        )
+
+    @staticmethod
+    def from_json(path: str) -> Hardware:
+        """Read a JSON object whose keys are some of this class's fields."""
+        data = json.loads(Path(path).read_text())
+        known = {f.name for f in fields(Hardware)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"{path}: unknown hardware field(s) {sorted(unknown)}")
+        return Hardware(**data)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _sys_caches() -> dict[int, int]:
+    out: dict[int, int] = {}
+    base = Path("/sys/devices/system/cpu/cpu0/cache")
+    try:
+        for index in base.glob("index*"):
+            kind = (index / "type").read_text().strip()
+            if kind == "Instruction":
+                continue
+            level = int((index / "level").read_text())
+            size = (index / "size").read_text().strip()
+            mult = {"K": 1024, "M": 1024 * 1024}.get(size[-1], 1)
+            out[level] = int(size.rstrip("KM")) * mult
+    except (OSError, ValueError):
+        pass
+    return out
+
+
+@dataclass(frozen=True)
+class NodeInfo:
+    """An e-node as a cost model sees it: constructor, attributes, operand and result types.
+
+    `inputs` are the types of the children (Op or Ep e-classes); `category` is the constructor's
+    category in `eqsat_terms.OPS` ("unary", "matmul", "fused", "ep_in", ...).
+    """
+
+    op: str
+    category: str
+    attrs: tuple[Any, ...]
+    inputs: tuple[TType, ...]
+    output: TType
+
+
+class CostModel(Protocol):
+    """Anything that prices an e-node; costs must be non-negative and are summed over a DAG."""
+
+    def node_cost(self, node: NodeInfo) -> float: ...
+
+
+def flops(node: NodeInfo) -> float:
+    """Arithmetic of one node (FLOP-equivalents)."""
+    out = node.output.elements
+    c = node.category
+    if c == "unary":
+        return UNARY_FLOPS.get(node.op.removeprefix("E"), 1) * out
+    if c == "binary":
+        return BINARY_FLOPS.get(node.op.removeprefix("E"), 1) * out
+    if c == "matmul":
+        a = node.inputs[0]
+        return 2.0 * out * (a.shape[-1] if a.shape else 1)
+    if c in ("reduce", "fused_reduce"):
+        return float(node.inputs[0].elements)
+    if c in ("softmax", "fused_softmax"):
+        return 14.0 * out
+    if c in ("layernorm", "fused_layernorm"):
+        return 10.0 * out
+    return 0.0
+
+
+def _bytes(t: TType) -> float:
+    return float(t.elements * t.itemsize)
+
+
+class RooflineCostModel:
+    """Seconds per node under a roofline of `hardware` (see the module docstring)."""
+
+    def __init__(self, hardware: Hardware | None = None):
+        self.hw = hardware or Hardware.detect()
+
+    def bandwidth(self, working_set: float) -> float:
+        if working_set <= self.hw.l2_bytes * self.hw.cores:
+            return self.hw.bandwidth * 4
+        if working_set <= self.hw.l3_bytes:
+            return self.hw.bandwidth * 2
+        return self.hw.bandwidth
+
+    def node_cost(self, node: NodeInfo) -> float:
+        c = node.category
+        hw = self.hw
+        if c in ("leaf", "scalar"):
+            return 0.0
+        if c == "ep_in":
+            t = node.inputs[0]
+            return 0.0 if t.shape == () else _bytes(t) / self.bandwidth(_bytes(t))
+        if node.op.startswith("E"):  # arithmetic inside a fused body
+            return flops(node) / hw.peak_flops
+        out = _bytes(node.output)
+        if c == "fused":
+            return hw.launch_seconds + out / self.bandwidth(out)
+        if c.startswith("fused_"):
+            return hw.launch_seconds + out / self.bandwidth(out) + flops(node) / hw.peak_flops
+        if c == "reshape":
+            return hw.launch_seconds * 0.1
+        traffic = out + sum(_bytes(t) for t in node.inputs if t.shape != ())
+        compute = flops(node) / hw.peak_flops
+        return hw.launch_seconds + max(compute, traffic / self.bandwidth(traffic))
+
+
+class FlopCostModel:
+    """FLOPs plus bytes moved (machine-independent; fused bodies move no bytes)."""
+
+    def node_cost(self, node: NodeInfo) -> float:
+        c = node.category
+        if c in ("leaf", "scalar"):
+            return 0.0
+        if c == "ep_in":
+            return _bytes(node.inputs[0]) if node.inputs[0].shape else 0.0
+        if node.op.startswith("E"):
+            return flops(node)
+        out = _bytes(node.output)
+        if c == "fused" or c.startswith("fused_"):
+            return 64.0 + out + flops(node)
+        return 64.0 + flops(node) + out + sum(_bytes(t) for t in node.inputs if t.shape != ())
+
+
+def make_cost_model(name: str, hardware: str = "") -> CostModel:
+    """`roofline` (default), `flops`, or `module:Class` (a class with `node_cost`)."""
+    hw = Hardware.from_json(hardware) if hardware else Hardware.detect()
+    if name in ("", "roofline"):
+        return RooflineCostModel(hw)
+    if name == "flops":
+        return FlopCostModel()
+    if ":" in name:
+        module, _, cls = name.partition(":")
+        factory = getattr(importlib.import_module(module), cls)
+        try:
+            model = factory(hw)
+        except TypeError:
+            model = factory()
+        if not callable(getattr(model, "node_cost", None)):
+            raise ValueError(f"cost model {name} has no node_cost method")
+        return model
+    raise ValueError(f"unknown cost model '{name}' (roofline, flops or module:Class)")

@@ -1,0 +1,773 @@
+"""The rule sets of `eqsat`, their egglog form, and the numeric soundness check of a rule.
+
+Rules are written in the rule syntax of `eqsat_rulefile` (one documented line each) and grouped
+in named `RuleSet`s. A set is *simplifying* (run to saturation first: it never makes the program
+bigger in a way that feeds itself) or *expanding* (assoc/comm, distributivity, reassociation,
+fusion: run one iteration at a time under the node, iteration and time budgets).
+
+`check_rule` is the soundness check used for every shipped rule (by a test generated from
+`RULE_SETS`) and for every user rule when it is loaded: it instantiates the left side on random
+inputs of several shapes, evaluates both sides with the reference semantics of ztensor, and
+returns a counterexample when they differ.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ziggurat.dialects import ztensor as zt
+from ziggurat.passes.eqsat_rulefile import (
+    AttrExpr,
+    Condition,
+    Pattern,
+    PLit,
+    Pred,
+    PRoot,
+    PVar,
+    Rule,
+    ShapeEq,
+    parse_rules,
+    show_condition,
+)
+from ziggurat.passes.eqsat_terms import (
+    MAX_RANK,
+    OPS,
+    TermTypeError,
+    TType,
+    egg_literal,
+    eval_node,
+    infer_type,
+    ints_str,
+    shape_str,
+    str_ints,
+)
+
+NDArray = np.ndarray[Any, Any]
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """A named group of rules; `expanding` sets run under budgets."""
+
+    name: str
+    doc: str
+    expanding: bool
+    rules: tuple[Rule, ...]
+
+
+def _names(classes: Iterable[type[Any]]) -> list[str]:
+    return [c.name.split(".")[1] for c in classes]
+
+
+UNARY = _names(zt.ELEMENTWISE_UNARY)
+BINARY = _names(zt.ELEMENTWISE_BINARY)
+REDUCE = _names(zt.REDUCTIONS)
+
+
+def _algebra() -> str:
+    return """
+# x + 0 = x (when x already has the result's shape)
+rule add-zero: add(x, 0.0) => x if shape(x) == shape($)
+# 0 + x = x
+rule zero-add: add(0.0, x) => x if shape(x) == shape($)
+# x - 0 = x
+rule sub-zero: sub(x, 0.0) => x if shape(x) == shape($)
+# x * 1 = x
+rule mul-one: mul(x, 1.0) => x if shape(x) == shape($)
+# 1 * x = x
+rule one-mul: mul(1.0, x) => x if shape(x) == shape($)
+# x / 1 = x
+rule div-one: div(x, 1.0) => x if shape(x) == shape($)
+# x ** 1 = x
+rule pow-one: pow(x, 1.0) => x if shape(x) == shape($)
+# x ** 2 = x * x
+rule pow-two: pow(x, 2.0) => mul(x, x) if shape(x) == shape($)
+# -(-x) = x
+rule neg-neg: neg(neg(x)) => x
+# 0 - x = -x
+rule zero-sub: sub(0.0, x) => neg(x) if shape(x) == shape($)
+# x + (-y) = x - y
+rule add-neg: add(x, neg(y)) => sub(x, y)
+# x * -1 = -x
+rule mul-minus-one: mul(x, -1.0) => neg(x) if shape(x) == shape($)
+# relu(relu(x)) = relu(x)
+rule relu-relu: relu(relu(x)) => relu(x)
+# |(|x|)| = |x|
+rule abs-abs: abs(abs(x)) => abs(x)
+# |-x| = |x|
+rule abs-neg: abs(neg(x)) => abs(x)
+# max(x, 0) = relu(x)
+rule maximum-zero: maximum(x, 0.0) => relu(x) if shape(x) == shape($)
+# 1 / sqrt(x) = rsqrt(x)
+rule div-sqrt: div(1.0, sqrt(x)) => rsqrt(x) if shape(x) == shape($)
+# x / sqrt(y) = x * rsqrt(y)
+rule div-sqrt-rsqrt: div(x, sqrt(y)) => mul(x, rsqrt(y))
+# exp(x) * exp(y) = exp(x + y)
+rule exp-mul: mul(exp(x), exp(y)) => exp(add(x, y))
+"""
+
+
+def _constant_folding() -> str:
+    lines = []
+    for op, fn in (
+        ("add", "f_add"),
+        ("sub", "f_sub"),
+        ("mul", "f_mul"),
+        ("maximum", "f_max"),
+        ("minimum", "f_min"),
+    ):
+        lines.append(f"# c1 {op} c2 of two rank-0 constants is a constant")
+        lines.append(f"rule fold-{op}: {op}(const(a), const(b)) => const({fn}(a, b))")
+    lines.append("# -c is a constant")
+    lines.append("rule fold-neg: neg(const(a)) => const(f_neg(a))")
+    lines.append("# (x * c1) * c2 = x * (c1 * c2)")
+    lines.append("rule fold-mul-mul: mul(mul(x, const(a)), const(b)) => mul(x, const(f_mul(a, b)))")
+    lines.append("# (x + c1) + c2 = x + (c1 + c2)")
+    lines.append("rule fold-add-add: add(add(x, const(a)), const(b)) => add(x, const(f_add(a, b)))")
+    return "\n".join(lines)
+
+
+def _assoc_comm() -> str:
+    lines = []
+    for op in ("add", "mul", "maximum", "minimum"):
+        lines.append(f"# {op} is commutative")
+        lines.append(f"rule {op}-comm: {op}(x, y) => {op}(y, x)")
+        lines.append(f"# {op} is associative")
+        lines.append(f"rule {op}-assoc: {op}({op}(x, y), z) <=> {op}(x, {op}(y, z))")
+    return "\n".join(lines)
+
+
+def _distributivity() -> str:
+    return """
+# x*(y+z) = x*y + x*z, and factoring back
+rule mul-add-distribute: mul(x, add(y, z)) <=> add(mul(x, y), mul(x, z))
+# x*(y-z) = x*y - x*z, and factoring back
+rule mul-sub-distribute: mul(x, sub(y, z)) <=> sub(mul(x, y), mul(x, z))
+# (x+y)/z = x/z + y/z, and back
+rule div-add-distribute: div(add(x, y), z) <=> add(div(x, z), div(y, z))
+# A(B+C) = AB + AC (B and C of one shape), and back
+rule matmul-add-distribute: matmul(a, add(b, c)) <=> add(matmul(a, b), matmul(a, c)) if shape(b) == shape(c)
+# (A+B)C = AC + BC (A and B of one shape), and back
+rule add-matmul-distribute: matmul(add(a, b), c) <=> add(matmul(a, c), matmul(b, c)) if shape(a) == shape(b)
+"""
+
+
+def _transpose() -> str:
+    lines = [
+        "# transpose(transpose(x, p), q) = transpose(x, p o q)",
+        "rule transpose-transpose: transpose{perm=q}(transpose{perm=p}(x)) => transpose{perm=perm_compose(p, q)}(x)",
+        "# transposing by the identity permutation does nothing",
+        "rule transpose-identity: transpose{perm=p}(x) => x if perm_is_identity(p)",
+        "# (AB)^T = B^T A^T for matrices",
+        'rule transpose-matmul: transpose{perm="1,0"}(matmul(a, b)) <=> matmul(transpose{perm="1,0"}(b), transpose{perm="1,0"}(a))',
+    ]
+    for u in UNARY:
+        lines.append(f"# transpose commutes with elementwise {u}")
+        lines.append(
+            f"rule transpose-{u}: transpose{{perm=p}}({u}(x)) <=> {u}(transpose{{perm=p}}(x))"
+        )
+    for b in BINARY:
+        lines.append(f"# transpose distributes over {b} of equal shapes")
+        lines.append(
+            f"rule transpose-{b}: transpose{{perm=p}}({b}(x, y)) <=> "
+            f"{b}(transpose{{perm=p}}(x), transpose{{perm=p}}(y)) if shape(x) == shape(y)"
+        )
+    return "\n".join(lines)
+
+
+def _matmul() -> str:
+    return """
+# (AB)C = A(BC): matrix chains in any order
+rule matmul-assoc: matmul(matmul(a, b), c) <=> matmul(a, matmul(b, c))
+# (cA)B = c(AB) for a rank-0 constant c
+rule matmul-scale-lhs: matmul(mul(a, const(c)), b) <=> mul(matmul(a, b), const(c))
+# A(cB) = c(AB) for a rank-0 constant c
+rule matmul-scale-rhs: matmul(a, mul(b, const(c))) <=> mul(matmul(a, b), const(c))
+"""
+
+
+def _reduce() -> str:
+    lines = []
+    for r in REDUCE:
+        lines.append(f"# {r} of a transpose reduces the matching axes of the operand")
+        lines.append(
+            f"rule {r}-transpose: {r}{{axes=a, keepdims=0}}(transpose{{perm=p}}(x)) => "
+            f"transpose{{perm=perm_reduce(p, a)}}({r}{{axes=perm_axes(p, a), keepdims=0}}(x))"
+        )
+        lines.append(f"# {r} of a transpose, keeping dims")
+        lines.append(
+            f"rule {r}-transpose-keep: {r}{{axes=a, keepdims=1}}(transpose{{perm=p}}(x)) => "
+            f"transpose{{perm=p}}({r}{{axes=perm_axes(p, a), keepdims=1}}(x))"
+        )
+    for r in ("reduce_sum", "reduce_mean"):
+        lines.append(f"# {r}(c*x) = c*{r}(x) for a rank-0 constant c")
+        lines.append(
+            f"rule {r}-scale: {r}{{axes=a, keepdims=k}}(mul(x, const(c))) <=> "
+            f"mul({r}{{axes=a, keepdims=k}}(x), const(c))"
+        )
+        lines.append(f"# {r}(x+y) = {r}(x) + {r}(y) for x, y of one shape")
+        lines.append(
+            f"rule {r}-add: {r}{{axes=a, keepdims=k}}(add(x, y)) <=> "
+            f"add({r}{{axes=a, keepdims=k}}(x), {r}{{axes=a, keepdims=k}}(y)) if shape(x) == shape(y)"
+        )
+    for r in ("reduce_max", "reduce_mean"):
+        lines.append(f"# {r} over dims a broadcast only repeated gives back the operand")
+        lines.append(
+            f"rule {r}-broadcast: {r}{{axes=a, keepdims=1}}(broadcast_to{{shape=s}}(x)) => x "
+            "if shape(x) == shape($)"
+        )
+    lines.append("# max(x) of relu = relu of max(x) (relu is monotone)")
+    lines.append(
+        "rule reduce_max-relu: reduce_max{axes=a, keepdims=k}(relu(x)) <=> relu(reduce_max{axes=a, keepdims=k}(x))"
+    )
+    return "\n".join(lines)
+
+
+def _broadcast() -> str:
+    lines = [
+        "# broadcasting to the operand's own shape does nothing",
+        "rule broadcast-noop: broadcast_to{shape=s}(x) => x if shape(x) == shape($)",
+        "# reshaping to the operand's own shape does nothing",
+        "rule reshape-noop: reshape{shape=s}(x) => x if shape(x) == shape($)",
+        "# reshape of a reshape is one reshape",
+        "rule reshape-reshape: reshape{shape=t}(reshape{shape=s}(x)) => reshape{shape=t}(x)",
+    ]
+    for b in BINARY:
+        lines.append(
+            f"# {b} broadcasts implicitly: an explicit broadcast_to of the rhs is redundant"
+        )
+        lines.append(
+            f"rule {b}-broadcast-rhs: {b}(x, broadcast_to{{shape=s}}(y)) => {b}(x, y) if shape(x) == shape($)"
+        )
+        lines.append(
+            f"# {b} broadcasts implicitly: an explicit broadcast_to of the lhs is redundant"
+        )
+        lines.append(
+            f"rule {b}-broadcast-lhs: {b}(broadcast_to{{shape=s}}(x), y) => {b}(x, y) if shape(y) == shape($)"
+        )
+    return "\n".join(lines)
+
+
+_SOFTMAX = (
+    "div(exp(sub(x, reduce_max{axes=a, keepdims=1}(x))), "
+    "reduce_sum{axes=a, keepdims=1}(exp(sub(x, reduce_max{axes=a, keepdims=1}(x)))))"
+)
+_LAYERNORM = (
+    "div(sub(x, reduce_mean{axes=a, keepdims=1}(x)), sqrt(add(reduce_mean{axes=a, keepdims=1}("
+    "mul(sub(x, reduce_mean{axes=a, keepdims=1}(x)), sub(x, reduce_mean{axes=a, keepdims=1}(x)))), "
+    "const(e))))"
+)
+
+
+def _recompose() -> str:
+    return f"""
+# exp(x - max x) / sum(exp(x - max x)) along one axis is softmax
+rule softmax-recompose: {_SOFTMAX} => softmax{{axis=a}}(x) if single_axis(a)
+# exp(x) / sum(exp(x)) along one axis is softmax (softmax is shift-invariant)
+rule softmax-recompose-unshifted: div(exp(x), reduce_sum{{axes=a, keepdims=1}}(exp(x))) => softmax{{axis=a}}(x) if single_axis(a)
+# (x - mean x) / sqrt(mean((x - mean x)^2) + eps) along one axis is layernorm
+rule layernorm-recompose: {_LAYERNORM} => layernorm{{axis=a, epsilon=e}}(x) if f_positive(e) and single_axis(a)
+"""
+
+
+def _decompose() -> str:
+    return f"""
+# softmax as exp, max, sum and div
+rule softmax-decompose: softmax{{axis=a}}(x) => {_SOFTMAX}
+# layernorm as mean, sub, mul, sqrt and div
+rule layernorm-decompose: layernorm{{axis=a, epsilon=e}}(x) => {_LAYERNORM}
+"""
+
+
+def _fusion() -> str:
+    lines = []
+    for u in UNARY:
+        lines.append(f"# {u} as a one-op elementwise kernel (grown by fuse-inline)")
+        lines.append(f"rule fuse-{u}: {u}(x) => fused(ep_{u}(ep_in(x)))")
+    for b in BINARY:
+        lines.append(f"# {b} as a one-op elementwise kernel (grown by fuse-inline)")
+        lines.append(f"rule fuse-{b}: {b}(x, y) => fused(ep_{b}(ep_in(x), ep_in(y)))")
+    lines += [
+        "# a kernel's input produced by another elementwise kernel may be computed inline",
+        "rule fuse-inline: ep_in(fused(e)) => e",
+        "# a kernel's input produced by a matmul may be computed inline (matmul epilogue)",
+        "rule fuse-matmul: ep_in(matmul(a, b)) => ep_matmul(ep_in(a), ep_in(b))",
+    ]
+    for r in REDUCE:
+        lines.append(f"# {r} with an elementwise prologue is one kernel")
+        lines.append(
+            f"rule fuse-{r}: {r}{{axes=a, keepdims=k}}(fused(e)) => fused_{r}{{axes=a, keepdims=k}}(e)"
+        )
+    lines += [
+        "# softmax with an elementwise prologue is one kernel",
+        "rule fuse-softmax: softmax{axis=a}(fused(e)) => fused_softmax{axis=a}(e)",
+        "# layernorm with an elementwise prologue is one kernel",
+        "rule fuse-layernorm: layernorm{axis=a, epsilon=p}(fused(e)) => fused_layernorm{axis=a, epsilon=p}(e)",
+    ]
+    return "\n".join(lines)
+
+
+def _make(name: str, doc: str, expanding: bool, text: str) -> RuleSet:
+    return RuleSet(name, doc, expanding, tuple(parse_rules(text, f"<rule set {name}>")))
+
+
+RULE_SETS: dict[str, RuleSet] = {
+    s.name: s
+    for s in (
+        _make("algebra", "Identities of elementwise algebra.", False, _algebra()),
+        _make("constant-folding", "Arithmetic on rank-0 constants.", False, _constant_folding()),
+        _make(
+            "transpose",
+            "Transpose composition, (AB)^T, transpose of elementwise ops.",
+            True,
+            _transpose(),
+        ),
+        _make("broadcast", "Redundant broadcasts and reshapes.", False, _broadcast()),
+        _make("recompose", "Recognize softmax and layernorm.", False, _recompose()),
+        _make(
+            "reduce", "Reductions of scaled, added, transposed, broadcast values.", True, _reduce()
+        ),
+        _make("assoc-comm", "Associativity and commutativity (budgeted).", True, _assoc_comm()),
+        _make("distributivity", "Distributing and factoring.", True, _distributivity()),
+        _make("matmul", "Matrix chain reassociation and scalar motion.", True, _matmul()),
+        _make(
+            "fusion",
+            "Fused kernels: elementwise chains, matmul epilogues, reductions.",
+            True,
+            _fusion(),
+        ),
+        _make("decompose", "Softmax and layernorm as primitive ops (opt-in).", True, _decompose()),
+    )
+}
+DEFAULT_RULE_SETS = (
+    "algebra",
+    "constant-folding",
+    "transpose",
+    "broadcast",
+    "recompose",
+    "reduce",
+    "assoc-comm",
+    "distributivity",
+    "matmul",
+    "fusion",
+)
+
+
+def all_rules() -> list[Rule]:
+    """Every shipped rule, in every direction it runs."""
+    return [d for s in RULE_SETS.values() for r in s.rules for d in r.directions()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Attribute functions (Python for checking; egglog tables for rewriting)
+# ---------------------------------------------------------------------------------------------
+
+
+def perm_compose(p: str, q: str) -> str:
+    """transpose(transpose(x, p), q) == transpose(x, r): r[i] = p[q[i]]."""
+    pp, qq = str_ints(p), str_ints(q)
+    if len(pp) != len(qq):
+        raise TermTypeError("permutations of different ranks")
+    return ints_str([pp[i] for i in qq])
+
+
+def perm_axes(p: str, a: str) -> str:
+    """Reduce axes `a` of transpose(x, p) as axes of x."""
+    pp = str_ints(p)
+    return ints_str(sorted(pp[i] for i in str_ints(a)))
+
+
+def perm_reduce(p: str, a: str) -> str:
+    """The permutation left on the kept dims after reducing axes `a` of transpose(x, p)."""
+    pp, axes = str_ints(p), set(str_ints(a))
+    kept = [pp[i] for i in range(len(pp)) if i not in axes]
+    order = sorted(kept)
+    return ints_str([order.index(d) for d in kept])
+
+
+ATTR_IMPLS: dict[str, Any] = {
+    "perm_compose": perm_compose,
+    "perm_axes": perm_axes,
+    "perm_reduce": perm_reduce,
+    "f_add": lambda a, b: a + b,
+    "f_sub": lambda a, b: a - b,
+    "f_mul": lambda a, b: a * b,
+    "f_max": max,
+    "f_min": min,
+    "f_neg": lambda a: -a,
+}
+PRED_IMPLS: dict[str, Any] = {
+    "perm_is_identity": lambda p: str_ints(p) == tuple(range(len(str_ints(p)))),
+    "f_positive": lambda e: e > 0,
+    "single_axis": lambda a: len(str_ints(a)) == 1,
+}
+_EGG_PRIMS = {
+    "f_add": "+",
+    "f_sub": "-",
+    "f_mul": "*",
+    "f_max": "max",
+    "f_min": "min",
+    "f_neg": "neg",
+}
+_EGG_TABLES = {
+    "perm_compose": "perm-compose",
+    "perm_axes": "perm-axes",
+    "perm_reduce": "perm-reduce",
+}
+
+
+def _axes_subsets(rank: int) -> list[tuple[int, ...]]:
+    return [c for k in range(1, rank + 1) for c in itertools.combinations(range(rank), k)]
+
+
+def tables_program(ranks: Iterable[int]) -> str:
+    """Facts for the permutation tables, for the given ranks (1..MAX_RANK)."""
+    lines: list[str] = []
+    for rank in sorted({r for r in ranks if 1 <= r <= MAX_RANK}):
+        perms = [ints_str(p) for p in itertools.permutations(range(rank))]
+        lines.append(f'(perm-identity "{ints_str(range(rank))}")')
+        for p, q in itertools.product(perms, perms):
+            lines.append(f'(set (perm-compose "{p}" "{q}") "{perm_compose(p, q)}")')
+        for p in perms:
+            for a in _axes_subsets(rank):
+                s = ints_str(a)
+                lines.append(f'(set (perm-axes "{p}" "{s}") "{perm_axes(p, s)}")')
+                lines.append(f'(set (perm-reduce "{p}" "{s}") "{perm_reduce(p, s)}")')
+    return "\n".join(lines)
+
+
+def schema_program() -> str:
+    """Sorts, constructors, the shape function, tables and the shape-propagation rules."""
+    lines = ["(sort Op)", "(sort Ep)"]
+    for spec in OPS.values():
+        args = " ".join([*spec.children, *(t for _, t in spec.attrs)])
+        lines.append(f"(constructor {spec.egg} ({args}) {spec.sort})")
+    lines += [
+        "(function shape (Op) String :merge old)",
+        "(function named (i64) Op :merge old)",
+        "(function perm-compose (String String) String :no-merge)",
+        "(function perm-axes (String String) String :no-merge)",
+        "(function perm-reduce (String String) String :no-merge)",
+        "(relation perm-identity (String))",
+        "(relation single-axis (String))",
+        *(f'(single-axis "{a}")' for a in range(MAX_RANK)),
+        "(ruleset shapes)",
+    ]
+    for spec in OPS.values():
+        if spec.sort != "Op":
+            continue
+        if spec.category == "unary":
+            lines.append(
+                f"(rule ((= e ({spec.egg} x)) (= s (shape x))) ((set (shape e) s)) :ruleset shapes)"
+            )
+        elif spec.category == "binary":
+            lines.append(
+                f"(rule ((= e ({spec.egg} x y)) (= s (shape x)) (= s (shape y))) "
+                f"((set (shape e) s)) :ruleset shapes)"
+            )
+            lines.append(
+                f"(rule ((= e ({spec.egg} x (Scalar c))) (= s (shape x))) ((set (shape e) s)) "
+                ":ruleset shapes)"
+            )
+            lines.append(
+                f"(rule ((= e ({spec.egg} (Scalar c) x)) (= s (shape x))) ((set (shape e) s)) "
+                ":ruleset shapes)"
+            )
+        elif spec.category in ("broadcast", "reshape"):
+            lines.append(f"(rule ((= e ({spec.egg} x s))) ((set (shape e) s)) :ruleset shapes)")
+        elif spec.category == "scalar":
+            lines.append('(rule ((= e (Scalar c))) ((set (shape e) "")) :ruleset shapes)')
+    return "\n".join(lines)
+
+
+class _Compiler:
+    def __init__(self) -> None:
+        self.query: list[str] = []
+        self.fresh = 0
+
+    def attr(self, a: AttrExpr, egg_type: str, side: str) -> str:
+        if isinstance(a, PVar):
+            return "v_" + a.name.replace("-", "_")
+        if isinstance(a, PLit):
+            return egg_literal(a.value, egg_type)
+        args = [self.attr(x, t, side) for x, t in zip(a.args, _fun_types(a.name), strict=True)]
+        if a.name in _EGG_PRIMS:
+            return f"({_EGG_PRIMS[a.name]} {' '.join(args)})"
+        name = f"__f{self.fresh}"
+        self.fresh += 1
+        self.query.append(f"(= {name} ({_EGG_TABLES[a.name]} {' '.join(args)}))")
+        return name
+
+    def term(self, p: Pattern | PRoot, side: str) -> str:
+        if isinstance(p, PRoot):
+            return "__root"
+        if isinstance(p, PVar):
+            return "v_" + p.name.replace("-", "_")
+        spec = OPS[p.op]
+        parts = [spec.egg, *(self.term(c, side) for c in p.args)]
+        parts += [self.attr(a, t, side) for a, (_, t) in zip(p.attrs, spec.attrs, strict=True)]
+        return "(" + " ".join(parts) + ")"
+
+    def condition(self, c: Condition) -> str:
+        if isinstance(c, ShapeEq):
+            return f"(= (shape {self.term(c.a, 'cond')}) (shape {self.term(c.b, 'cond')}))"
+        args = [
+            self.attr(a, "String" if c.name.startswith("perm") else "f64", "cond") for a in c.args
+        ]
+        if c.name == "f_positive":
+            return f"(> {args[0]} 0.0)"
+        if c.name == "single_axis":
+            return f"(single-axis {args[0]})"
+        return f"(perm-identity {' '.join(args)})"
+
+
+def _fun_types(name: str) -> tuple[str, ...]:
+    from ziggurat.passes.eqsat_rulefile import ATTR_FUNCTIONS
+
+    return ATTR_FUNCTIONS[name][0]
+
+
+def rule_to_egglog(rule: Rule, ruleset: str) -> str:
+    """One egglog `rule` command per direction of `rule`."""
+    out = []
+    for d in rule.directions():
+        comp = _Compiler()
+        lhs = comp.term(d.lhs, "lhs")
+        conds = [comp.condition(c) for c in d.conditions]
+        rhs = comp.term(d.rhs, "rhs")
+        facts = " ".join([f"(= __root {lhs})", *conds, *comp.query])
+        out.append(f'(rule ({facts}) ((union __root {rhs})) :ruleset {ruleset} :name "{d.name}")')
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Soundness check
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Counterexample:
+    """Why a rule is unsound: an instance whose two sides differ."""
+
+    rule: Rule
+    message: str
+    shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    inputs: dict[str, NDArray] = field(default_factory=dict)
+    attrs: dict[str, Any] = field(default_factory=dict)
+    lhs: NDArray | None = None
+    rhs: NDArray | None = None
+
+    def __str__(self) -> str:
+        parts = [f"rule '{self.rule.name}' is unsound: {self.message}"]
+        parts.append(f"  rule: {self.rule.text()}")
+        if self.shapes:
+            shapes = ", ".join(f"{k}: {shape_str(v) or 'scalar'}" for k, v in self.shapes.items())
+            parts.append(f"  shapes: {shapes}")
+        if self.attrs:
+            parts.append("  attributes: " + ", ".join(f"{k}={v!r}" for k, v in self.attrs.items()))
+        with np.printoptions(precision=4, threshold=20, edgeitems=2):
+            for k, v in self.inputs.items():
+                parts.append(f"  input {k} = {np.array2string(v, separator=', ')}")
+            if self.lhs is not None:
+                parts.append(f"  left side  = {np.array2string(self.lhs, separator=', ')}")
+            if self.rhs is not None:
+                parts.append(f"  right side = {np.array2string(self.rhs, separator=', ')}")
+        return "\n".join(parts)
+
+
+class _Invalid(Exception):
+    """This random instance does not type-check or does not satisfy the conditions."""
+
+
+class _Instance:
+    def __init__(self, rng: random.Random, nrng: np.random.Generator, mode: int):
+        self.rng, self.nrng, self.mode = rng, nrng, mode
+        self.template = [rng.choice((2, 3, 4)) for _ in range(MAX_RANK)]
+        self.terms: dict[str, tuple[TType, NDArray]] = {}
+        self.attrs: dict[str, Any] = {}
+
+    def leaf_shape(self) -> tuple[int, ...]:
+        rank = self.rng.choices((0, 1, 2, 3), weights=(1, 2, 5, 2))[0]
+        if self.mode == 0:
+            shape = self.template[MAX_RANK - rank :]
+            return tuple(1 if self.rng.random() < 0.15 else d for d in shape)
+        return tuple(self.rng.choice((2, 3)) for _ in range(rank))
+
+    def leaf(self, name: str) -> tuple[TType, NDArray]:
+        if name not in self.terms:
+            shape = self.leaf_shape()
+            value = self.nrng.uniform(-2.0, 2.0, size=shape).round(3)
+            self.terms[name] = (TType(shape, "f64"), np.asarray(value, dtype=np.float64))
+        return self.terms[name]
+
+    def choose(self, spec_category: str, attr: str, child: TType | None) -> Any:
+        rank = len(child.shape) if child is not None else 0
+        rng = self.rng
+        if attr == "perm":
+            perm = list(range(rank))
+            rng.shuffle(perm)
+            return ints_str(perm)
+        if attr == "axes":
+            if rank == 0:
+                raise _Invalid
+            return ints_str(rng.choice(_axes_subsets(rank)))
+        if attr == "axis":
+            if rank == 0:
+                raise _Invalid
+            return str(rng.randrange(rank))
+        if attr == "keepdims":
+            return rng.randrange(2)
+        if attr == "epsilon":
+            return rng.choice((1e-5, 0.1))
+        if attr == "value":
+            return rng.choice((-1.5, -0.5, 0.5, 2.0, 3.0))
+        if attr == "elt":
+            return "f64"
+        if attr == "shape" and child is not None:
+            if spec_category == "reshape":
+                return (
+                    shape_str((child.elements,))
+                    if rng.random() < 0.5
+                    else shape_str(tuple(reversed(child.shape)))
+                )
+            target = tuple(3 if d == 1 else d for d in child.shape)
+            return shape_str((2, *target) if rng.random() < 0.5 and rank < MAX_RANK else target)
+        raise _Invalid
+
+    def attr(self, a: AttrExpr, category: str, attr: str, child: TType | None) -> Any:
+        if isinstance(a, PLit):
+            return a.value
+        if isinstance(a, PVar):
+            if a.name not in self.attrs:
+                self.attrs[a.name] = self.choose(category, attr, child)
+            return self.attrs[a.name]
+        args = [self.attr(x, category, attr, child) for x in a.args]
+        try:
+            return ATTR_IMPLS[a.name](*args)
+        except (ValueError, IndexError) as exc:
+            raise TermTypeError(str(exc)) from exc
+
+    def eval(self, p: Pattern) -> tuple[TType, NDArray]:
+        if isinstance(p, PVar):
+            return self.leaf(p.name)
+        spec = OPS[p.op]
+        children = [self.eval(c) for c in p.args]
+        first = children[0][0] if children else None
+        attrs = [
+            self.attr(a, spec.category, n, first)
+            for a, (n, _) in zip(p.attrs, spec.attrs, strict=True)
+        ]
+        t = infer_type(spec, attrs, [c[0] for c in children])
+        return t, eval_node(spec, attrs, [c[1] for c in children], t)
+
+    def holds(self, c: Condition, root: TType) -> bool:
+        if isinstance(c, Pred):
+            return bool(PRED_IMPLS[c.name](*(self.attr(a, "", "", None) for a in c.args)))
+        a = root if isinstance(c.a, PRoot) else self.eval(c.a)[0]
+        b = root if isinstance(c.b, PRoot) else self.eval(c.b)[0]
+        return a.shape == b.shape
+
+
+def check_rule(
+    rule: Rule, trials: int = 3, seed: int = 0, attempts: int = 600
+) -> Counterexample | None:
+    """Evaluate both sides of every direction of `rule` on `trials` random instances.
+
+    Returns None when all agree, else a counterexample. Instances are drawn with random shapes
+    (ranks 0-3, broadcast-compatible or not) until `trials` type-correct instances satisfying
+    the conditions are found; a rule that never yields one is reported as well.
+    """
+    for d in rule.directions():
+        found = _check_direction(d, trials, seed, attempts)
+        if found is not None:
+            return found
+    return None
+
+
+def _check_direction(rule: Rule, trials: int, seed: int, attempts: int) -> Counterexample | None:
+    rng = random.Random(f"{seed}:{rule.name}")
+    nrng = np.random.default_rng(abs(hash((seed, rule.name))) % (2**32))
+    good = 0
+    seen: set[tuple[Any, ...]] = set()
+    for attempt in range(attempts):
+        inst = _Instance(rng, nrng, attempt % 2)
+        try:
+            lt, lv = inst.eval(rule.lhs)
+            if not all(inst.holds(c, lt) for c in rule.conditions):
+                raise _Invalid
+        except (TermTypeError, _Invalid):
+            continue
+        key = tuple(sorted((k, v[0].shape) for k, v in inst.terms.items())) + tuple(
+            sorted(inst.attrs.items())
+        )
+        if key in seen and attempt < attempts // 2:
+            continue
+        seen.add(key)
+        shapes = {k: v[0].shape for k, v in inst.terms.items()}
+        inputs = {k: v[1] for k, v in inst.terms.items()}
+        try:
+            rt, rv = inst.eval(rule.rhs)
+        except TermTypeError as exc:
+            return Counterexample(
+                rule,
+                f"the right side does not type-check ({exc})",
+                shapes,
+                inputs,
+                dict(inst.attrs),
+                lv,
+            )
+        if rt.shape != lt.shape:
+            return Counterexample(
+                rule,
+                f"the sides have different shapes {lt.shape} and {rt.shape}",
+                shapes,
+                inputs,
+                dict(inst.attrs),
+                lv,
+                rv,
+            )
+        if not np.allclose(
+            np.asarray(lv, np.float64),
+            np.asarray(rv, np.float64),
+            rtol=1e-5,
+            atol=1e-6,
+            equal_nan=True,
+        ):
+            return Counterexample(
+                rule,
+                "the two sides compute different values",
+                shapes,
+                inputs,
+                dict(inst.attrs),
+                lv,
+                rv,
+            )
+        good += 1
+        if good >= trials:
+            return None
+    if good == 0:
+        return Counterexample(rule, "no random instance type-checks and satisfies the conditions")
+    return None
+
+
+def conditions_text(rule: Rule) -> str:
+    return " and ".join(show_condition(c) for c in rule.conditions)
+
+
+__all__ = [
+    "DEFAULT_RULE_SETS",
+    "RULE_SETS",
+    "Counterexample",
+    "RuleSet",
+    "all_rules",
+    "check_rule",
+    "rule_to_egglog",
+    "schema_program",
+    "tables_program",
+]

@@ -1,0 +1,743 @@
+"""ztensor <-> egglog terms for the `eqsat` pass.
+
+The e-graph has two sorts. `Op` holds tensor values: one constructor per modeled ztensor op,
+`Input` leaves (block arguments and results of ops that are not modeled), `Const` leaves
+(non-splat constants), `Scalar` (a rank-0 constant, broadcast by its consumer) and the fused
+forms `FMatmulEpi`, `FElementwise`, `FReduce*`, `FSoftmax`, `FLayerNorm`. `Ep` holds the
+bodies of fused forms: elementwise ops over `EIn` (a value read from memory) and `EHole` (the
+matmul result inside a `FMatmulEpi`).
+
+`OPS` describes every constructor once: its egglog name, its name in the rule syntax, its
+children's sorts and its attributes. Evaluation (reference semantics on numpy arrays), type
+inference and op building are all keyed by that table, so the rule checker, the cost model and
+the rebuilder agree on what a term means.
+
+Attribute encodings: permutations, axes and shapes are strings (`"1,0"`, `"0,2"`, `"4x8"`,
+`""` for rank 0); `keepdims` is an i64 (0 or 1); epsilons and scalars are f64.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from xdsl.dialects import func
+from xdsl.dialects.builtin import (
+    BFloat16Type,
+    DenseIntOrFPElementsAttr,
+    Float16Type,
+    Float32Type,
+    Float64Type,
+    FloatAttr,
+    IntegerAttr,
+    TensorType,
+    i1,
+    i64,
+)
+from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+
+from ziggurat.dialects import ztensor as zt
+from ziggurat.dialects import ztensor_semantics as sem
+
+NDArray = np.ndarray[Any, Any]
+Shape = tuple[int, ...]
+MAX_RANK = 4
+"""Tensors of higher rank are not modeled: ops on them stay opaque."""
+
+
+@dataclass(frozen=True)
+class TType:
+    """The type of an e-class: a static shape and an element type (None for a bare scalar)."""
+
+    shape: Shape
+    elt: str | None
+
+    @property
+    def elements(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64)) if self.shape else 1
+
+    @property
+    def itemsize(self) -> int:
+        return {"f64": 8, "f32": 4, "f16": 2, "bf16": 2, None: 4}[self.elt]
+
+
+class TermTypeError(Exception):
+    """A term whose operand types do not fit (raised by `infer_type`)."""
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    """One egglog constructor: its sort, children sorts and attributes (name, egglog type)."""
+
+    egg: str
+    dsl: str
+    sort: str
+    children: tuple[str, ...]
+    attrs: tuple[tuple[str, str], ...]
+    category: str
+    ztensor: type[Operation] | None = None
+
+
+def _unary_name(cls: type[Operation]) -> str:
+    return cls.name.split(".")[1]
+
+
+def _egg_name(dsl: str) -> str:
+    return "".join(part.capitalize() for part in dsl.split("_"))
+
+
+def _build_specs() -> dict[str, OpSpec]:
+    specs: list[OpSpec] = [
+        OpSpec("Input", "input", "Op", (), (("id", "i64"),), "leaf"),
+        OpSpec("Const", "tensor_const", "Op", (), (("id", "i64"),), "leaf"),
+        OpSpec("Scalar", "const", "Op", (), (("value", "f64"),), "scalar"),
+    ]
+    for b in zt.ELEMENTWISE_BINARY:
+        n = _unary_name(b)
+        specs.append(OpSpec(_egg_name(n), n, "Op", ("Op", "Op"), (), "binary", b))
+        specs.append(OpSpec("E" + _egg_name(n), "ep_" + n, "Ep", ("Ep", "Ep"), (), "binary", b))
+    for u in zt.ELEMENTWISE_UNARY:
+        n = _unary_name(u)
+        specs.append(OpSpec(_egg_name(n), n, "Op", ("Op",), (), "unary", u))
+        specs.append(OpSpec("E" + _egg_name(n), "ep_" + n, "Ep", ("Ep",), (), "unary", u))
+    specs += [
+        OpSpec("Matmul", "matmul", "Op", ("Op", "Op"), (), "matmul", zt.MatmulOp),
+        OpSpec(
+            "Transpose",
+            "transpose",
+            "Op",
+            ("Op",),
+            (("perm", "String"),),
+            "transpose",
+            zt.TransposeOp,
+        ),
+        OpSpec(
+            "Reshape", "reshape", "Op", ("Op",), (("shape", "String"),), "reshape", zt.ReshapeOp
+        ),
+        OpSpec(
+            "BroadcastTo",
+            "broadcast_to",
+            "Op",
+            ("Op",),
+            (("shape", "String"),),
+            "broadcast",
+            zt.BroadcastToOp,
+        ),
+        OpSpec("Cast", "cast", "Op", ("Op",), (("elt", "String"),), "cast", zt.CastOp),
+        OpSpec("Softmax", "softmax", "Op", ("Op",), (("axis", "String"),), "softmax", zt.SoftmaxOp),
+        OpSpec(
+            "LayerNorm",
+            "layernorm",
+            "Op",
+            ("Op",),
+            (("axis", "String"), ("epsilon", "f64")),
+            "layernorm",
+            zt.LayerNormOp,
+        ),
+        OpSpec("EMatmul", "ep_matmul", "Ep", ("Ep", "Ep"), (), "matmul", zt.MatmulOp),
+        OpSpec("Fused", "fused", "Op", ("Ep",), (), "fused"),
+        OpSpec(
+            "FSoftmax",
+            "fused_softmax",
+            "Op",
+            ("Ep",),
+            (("axis", "String"),),
+            "fused_softmax",
+            zt.SoftmaxOp,
+        ),
+        OpSpec(
+            "FLayerNorm",
+            "fused_layernorm",
+            "Op",
+            ("Ep",),
+            (("axis", "String"), ("epsilon", "f64")),
+            "fused_layernorm",
+            zt.LayerNormOp,
+        ),
+        OpSpec("EIn", "ep_in", "Ep", ("Op",), (), "ep_in"),
+    ]
+    for r in zt.REDUCTIONS:
+        n = _unary_name(r)
+        reduce_attrs = (("axes", "String"), ("keepdims", "i64"))
+        specs.append(OpSpec(_egg_name(n), n, "Op", ("Op",), reduce_attrs, "reduce", r))
+        specs.append(
+            OpSpec("F" + _egg_name(n), "fused_" + n, "Op", ("Ep",), reduce_attrs, "fused_reduce", r)
+        )
+    return {s.egg: s for s in specs}
+
+
+OPS: dict[str, OpSpec] = _build_specs()
+"""egglog constructor name -> spec."""
+BY_DSL: dict[str, OpSpec] = {s.dsl: s for s in OPS.values()}
+"""rule-syntax name -> spec."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Attribute encodings
+# ---------------------------------------------------------------------------------------------
+
+
+def ints_str(values: Sequence[int]) -> str:
+    return ",".join(str(v) for v in values)
+
+
+def str_ints(text: str) -> tuple[int, ...]:
+    return tuple(int(v) for v in text.split(",")) if text else ()
+
+
+def shape_str(shape: Sequence[int]) -> str:
+    return "x".join(str(d) for d in shape)
+
+
+def str_shape(text: str) -> Shape:
+    return tuple(int(d) for d in text.split("x")) if text else ()
+
+
+def egg_literal(value: object, egg_type: str) -> str:
+    """An attribute value as egglog source text."""
+    if egg_type == "String":
+        return '"' + str(value) + '"'
+    if egg_type == "f64":
+        text = repr(float(value))  # type: ignore[arg-type]
+        if text in ("inf", "-inf", "nan"):
+            raise ValueError(f"egglog has no literal for {text}")
+        return text if any(c in text for c in ".e") else text + ".0"
+    return str(int(value))  # type: ignore[call-overload]
+
+
+def elt_name(element_type: Attribute) -> str | None:
+    return {
+        Float32Type: "f32",
+        Float64Type: "f64",
+        Float16Type: "f16",
+        BFloat16Type: "bf16",
+    }.get(type(element_type))  # type: ignore[arg-type]
+
+
+def elt_attr(name: str) -> Attribute:
+    return {
+        "f32": Float32Type(),
+        "f64": Float64Type(),
+        "f16": Float16Type(),
+        "bf16": BFloat16Type(),
+    }[name]
+
+
+def np_dtype(name: str | None) -> np.dtype[Any]:
+    return np.dtype({"f64": np.float64, "f16": np.float16}.get(name or "f32", np.float32))
+
+
+def ttype_of(value: SSAValue) -> TType | None:
+    """The TType of a modeled tensor value, or None (not a static float tensor of rank <= 4)."""
+    ty = value.type
+    if not isinstance(ty, TensorType):
+        return None
+    elt = elt_name(ty.element_type)
+    shape = tuple(ty.get_shape())
+    if elt is None or any(d < 0 for d in shape) or len(shape) > MAX_RANK:
+        return None
+    return TType(shape, elt)
+
+
+def tensor_type(t: TType, elt: str | None = None) -> TensorType[Attribute]:
+    return TensorType(elt_attr(t.elt or elt or "f32"), t.shape)
+
+
+# ---------------------------------------------------------------------------------------------
+# Type inference
+# ---------------------------------------------------------------------------------------------
+
+
+def _elt(*types: TType) -> str | None:
+    elts = {t.elt for t in types if t.elt is not None}
+    if len(elts) > 1:
+        raise TermTypeError(f"element types differ: {sorted(elts)}")
+    return elts.pop() if elts else None
+
+
+def _wrap(f: Callable[[], Shape]) -> Shape:
+    try:
+        return f()
+    except Exception as exc:  # VerifyException from the dialect's shape helpers
+        raise TermTypeError(str(exc)) from exc
+
+
+def _axes(text: str, rank: int) -> tuple[int, ...]:
+    axes = str_ints(text)
+    if any(not 0 <= a < rank for a in axes) or len(set(axes)) != len(axes):
+        raise TermTypeError(f"axes {text!r} out of range for rank {rank}")
+    return axes
+
+
+def infer_type(
+    spec: OpSpec, attrs: Sequence[Any], children: Sequence[TType], leaf_types: Sequence[TType] = ()
+) -> TType:
+    """The type of a node given its attributes and its children's types."""
+    c = spec.category
+    if c == "leaf":
+        return leaf_types[int(attrs[0])]
+    if c == "scalar":
+        return TType((), None)
+    if c in ("unary", "ep_in", "fused"):
+        return children[0]
+    if c == "binary":
+        a, b = children
+        shape = _wrap(lambda: zt.broadcast_shapes(spec.dsl, a.shape, b.shape))
+        return TType(shape, _elt(a, b))
+    if c == "matmul":
+        a, b = children
+        return TType(_wrap(lambda: zt.matmul_shape("matmul", a.shape, b.shape)), _elt(a, b))
+    x = children[0]
+    if c == "transpose":
+        perm = str_ints(attrs[0])
+        if sorted(perm) != list(range(len(x.shape))):
+            raise TermTypeError(f"bad permutation {attrs[0]!r} for rank {len(x.shape)}")
+        return TType(tuple(x.shape[p] for p in perm), x.elt)
+    if c == "reshape":
+        shape = str_shape(attrs[0])
+        if int(np.prod(shape, dtype=np.int64)) != x.elements:
+            raise TermTypeError(f"cannot reshape {x.shape} into {shape}")
+        return TType(shape, x.elt)
+    if c == "broadcast":
+        shape = str_shape(attrs[0])
+        ok = len(x.shape) <= len(shape) and all(
+            s in (1, d) for s, d in zip(reversed(x.shape), reversed(shape), strict=False)
+        )
+        if not ok:
+            raise TermTypeError(f"cannot broadcast {x.shape} to {shape}")
+        return TType(shape, x.elt)
+    if c == "cast":
+        if x.elt is None:
+            raise TermTypeError("cannot cast a bare scalar")
+        return TType(x.shape, str(attrs[0]))
+    if c in ("reduce", "fused_reduce"):
+        axes = _axes(attrs[0], len(x.shape))
+        return TType(zt.reduced_shape(x.shape, axes, bool(int(attrs[1]))), x.elt)
+    if c in ("softmax", "layernorm", "fused_softmax", "fused_layernorm"):
+        if len(_axes(attrs[0], len(x.shape))) != 1:
+            raise TermTypeError(f"axis {attrs[0]!r} is not one axis")
+        if c in ("layernorm", "fused_layernorm") and not float(attrs[1]) > 0:
+            raise TermTypeError("epsilon must be positive")
+        return x
+    raise TermTypeError(f"no type rule for {spec.egg}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reference evaluation (numpy, through dialects/ztensor_semantics.py)
+# ---------------------------------------------------------------------------------------------
+
+
+def _cast(value: NDArray, t: TType) -> NDArray:
+    return np.asarray(value, dtype=np_dtype(t.elt)).reshape(t.shape)
+
+
+def eval_node(
+    spec: OpSpec,
+    attrs: Sequence[Any],
+    children: Sequence[NDArray],
+    out: TType,
+    leaves: Sequence[NDArray] = (),
+) -> NDArray:
+    """The value of one node on numpy children, with the reference semantics of ztensor."""
+    c = spec.category
+    with np.errstate(all="ignore"):
+        if c == "leaf":
+            return leaves[int(attrs[0])]
+        if c == "scalar":
+            return np.asarray(float(attrs[0]))
+        if c in ("ep_in", "fused"):
+            return children[0]
+        # A bare scalar takes the element type of the tensor it meets (as the rebuilt IR does).
+        dtype = np_dtype(out.elt) if out.elt is not None else None
+        args = [np.asarray(a, dtype=dtype) if dtype is not None else a for a in children]
+        if c == "unary":
+            return _cast(sem.UNARY_RULES[spec.ztensor](args[0]), out)  # type: ignore[index]
+        if c == "binary":
+            return _cast(sem.BINARY_RULES[spec.ztensor](args[0], args[1]), out)  # type: ignore[index]
+        if c == "matmul":
+            return _cast(np.matmul(args[0], args[1]), out)
+        x = args[0]
+        if c == "transpose":
+            return _cast(np.transpose(x, str_ints(attrs[0])), out)
+        if c == "reshape":
+            return _cast(x.reshape(out.shape), out)
+        if c == "broadcast":
+            return _cast(np.broadcast_to(x, out.shape).copy(), out)
+        if c == "cast":
+            return _cast(x, out)
+        if c in ("reduce", "fused_reduce"):
+            rule = sem.REDUCE_RULES[spec.ztensor]  # type: ignore[index]
+            return _cast(rule(x, axis=str_ints(attrs[0]), keepdims=bool(int(attrs[1]))), out)
+        if c in ("softmax", "fused_softmax"):
+            return _cast(sem.softmax(x, str_ints(attrs[0])[0]), out)
+        if c in ("layernorm", "fused_layernorm"):
+            return _cast(sem.layernorm(x, str_ints(attrs[0])[0], float(attrs[1])), out)
+    raise TermTypeError(f"no evaluation rule for {spec.egg}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain terms (rule instances, tests) and function translation
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """A ground term: a constructor, its attribute values and its children."""
+
+    op: str
+    attrs: tuple[Any, ...] = ()
+    args: tuple[Term, ...] = ()
+
+    def egg(self) -> str:
+        spec = OPS[self.op]
+        parts = [self.op, *(a.egg() for a in self.args)]
+        parts += [egg_literal(v, t) for v, (_, t) in zip(self.attrs, spec.attrs, strict=True)]
+        return "(" + " ".join(parts) + ")"
+
+
+@dataclass
+class Translation:
+    """A function's modeled ops as egglog `let` bindings, one per SSA value."""
+
+    lets: list[tuple[str, str]] = field(default_factory=list)
+    """(name, egglog term text) in dependency order; a name is `(named K)`, K its index."""
+    shapes: dict[str, str] = field(default_factory=dict)
+    """name -> shape string."""
+    leaf_values: list[SSAValue] = field(default_factory=list)
+    """`Input i` stands for leaf_values[i] (block args, opaque results)."""
+    leaf_types: list[TType] = field(default_factory=list)
+    """Type of `Input i` (and of `Const i`, which shares the numbering)."""
+    const_ops: dict[int, zt.ConstantOp] = field(default_factory=dict)
+    """`Const i` -> the constant op it stands for."""
+    value_names: dict[SSAValue, str] = field(default_factory=dict)
+    """Modeled SSA value -> its let name."""
+    modeled: list[Operation] = field(default_factory=list)
+    """Top-level ops represented in the e-graph, in program order."""
+    ranks: set[int] = field(default_factory=set)
+
+    def program(self) -> list[str]:
+        """egglog commands: one `named` binding per value, then the known shapes.
+
+        Bindings go through the one function `named` rather than global `let`s, which egglog
+        turns into one table each (slow on large functions).
+        """
+        lines = [f"(set {name} {term})" for name, term in self.lets]
+        lines += [f'(set (shape {name}) "{s}")' for name, s in self.shapes.items()]
+        return lines
+
+
+def _attr_values(op: Operation) -> tuple[Any, ...] | None:
+    """The egglog attributes of a modeled op (None: an attribute we cannot encode)."""
+    match op:
+        case zt.TransposeOp():
+            return (ints_str(op.perm),)
+        case zt.ReshapeOp() | zt.BroadcastToOp():
+            t = ttype_of(op.results[0])
+            return None if t is None else (shape_str(t.shape),)
+        case zt.CastOp():
+            t = ttype_of(op.results[0])
+            return None if t is None else (t.elt,)
+        case zt.ReduceOp():
+            return (ints_str(op.reduced_axes), int(op.keep))
+        case zt.SoftmaxOp():
+            return (str(op.normalized_axis),)
+        case zt.LayerNormOp():
+            return (str(op.normalized_axis), float(op.epsilon.value.data))
+    return ()
+
+
+SPEC_OF_CLASS: dict[type[Operation], OpSpec] = {
+    s.ztensor: s
+    for s in OPS.values()
+    if s.ztensor is not None
+    and s.sort == "Op"
+    and s.category
+    in (
+        "unary",
+        "binary",
+        "matmul",
+        "transpose",
+        "reshape",
+        "broadcast",
+        "cast",
+        "reduce",
+        "softmax",
+        "layernorm",
+    )
+}
+
+
+def translate(function: func.FuncOp) -> Translation:
+    """One `let` per modeled SSA value of the function's (single) block."""
+    tr = Translation()
+    names: dict[SSAValue, str] = {}
+
+    def leaf(value: SSAValue, t: TType) -> str:
+        if value in names:
+            return names[value]
+        index = len(tr.leaf_values)
+        tr.leaf_values.append(value)
+        tr.leaf_types.append(t)
+        name = f"(named {len(tr.lets)})"
+        tr.lets.append((name, f"(Input {index})"))
+        tr.shapes[name] = shape_str(t.shape)
+        names[value] = name
+        return name
+
+    def operand(value: SSAValue) -> str | None:
+        if value in names:
+            return names[value]
+        t = ttype_of(value)
+        return None if t is None else leaf(value, t)
+
+    for op in function.body.block.ops:
+        result_types = [ttype_of(r) for r in op.results]
+        if len(op.results) != 1 or result_types[0] is None:
+            continue
+        out = result_types[0]
+        tr.ranks.add(len(out.shape))
+        if isinstance(op, zt.ConstantOp):
+            values = [float(v) for v in op.value.get_values()]
+            if len(values) == 1 and out.shape == () and np.isfinite(values[0]):
+                term = Term("Scalar", (values[0],)).egg()
+            elif len(values) == 1 and np.isfinite(values[0]):
+                term = (
+                    f'(BroadcastTo {Term("Scalar", (values[0],)).egg()} "{shape_str(out.shape)}")'
+                )
+            else:
+                index = len(tr.leaf_values)
+                tr.leaf_values.append(op.results[0])
+                tr.leaf_types.append(out)
+                tr.const_ops[index] = op
+                term = f"(Const {index})"
+        elif type(op) in SPEC_OF_CLASS and not op.regions:
+            spec = SPEC_OF_CLASS[type(op)]
+            attrs = _attr_values(op)
+            args = [operand(v) for v in op.operands]
+            if attrs is None or any(a is None for a in args):
+                continue
+            for v in op.operands:
+                t = ttype_of(v)
+                if t is not None:
+                    tr.ranks.add(len(t.shape))
+            parts = [spec.egg, *[a for a in args if a is not None]]
+            parts += [egg_literal(v, t) for v, (_, t) in zip(attrs, spec.attrs, strict=True)]
+            term = "(" + " ".join(parts) + ")"
+        else:
+            continue
+        name = f"(named {len(tr.lets)})"
+        tr.lets.append((name, term))
+        tr.shapes[name] = shape_str(out.shape)
+        names[op.results[0]] = name
+        tr.value_names[op.results[0]] = name
+        tr.modeled.append(op)
+    return tr
+
+
+# ---------------------------------------------------------------------------------------------
+# Building ops back from chosen nodes
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Node:
+    """A node of the serialized e-graph: constructor, attribute values, child e-classes."""
+
+    op: str
+    attrs: tuple[Any, ...]
+    children: tuple[str, ...]
+
+    @property
+    def spec(self) -> OpSpec:
+        return OPS[self.op]
+
+
+class Builder:
+    """Materializes chosen e-graph nodes as ztensor ops, memoized per e-class (sharing kept)."""
+
+    def __init__(
+        self,
+        choice: dict[str, Node],
+        types: dict[str, TType],
+        leaf_value: Callable[[int], SSAValue],
+        insert: Callable[[Operation], None],
+    ):
+        self.choice = choice
+        self.types = types
+        self.leaf_value = leaf_value
+        self.insert = insert
+        self.built: dict[str, SSAValue] = {}
+
+    def value(self, cls: str, elt: str | None = None) -> SSAValue:
+        """The SSA value of an Op e-class (a bare scalar takes element type `elt`)."""
+        node = self.choice[cls]
+        if node.spec.category == "scalar":
+            return self._scalar(float(node.attrs[0]), elt or "f32", self.insert)
+        if cls in self.built:
+            return self.built[cls]
+        v = self._build(node, self.types[cls])
+        self.built[cls] = v
+        return v
+
+    @staticmethod
+    def _scalar(value: float, elt: str, insert: Callable[[Operation], None]) -> SSAValue:
+        ty = TensorType(elt_attr(elt), [])
+        c = zt.ConstantOp(DenseIntOrFPElementsAttr.from_list(ty, [value]))  # type: ignore[arg-type, type-var]
+        insert(c)
+        return c.result
+
+    def _build(self, node: Node, out: TType) -> SSAValue:
+        spec = node.spec
+        if spec.category == "leaf":
+            return self.leaf_value(int(node.attrs[0]))
+        if spec.category.startswith("fused"):
+            return self._build_fused(node, out)
+        elt = out.elt
+        operands = [self.value(c, elt) for c in node.children]
+        op = make_op(spec, node.attrs, operands, out)
+        self.insert(op)
+        return op.results[0]
+
+    def _build_fused(self, node: Node, out: TType) -> SSAValue:
+        spec = node.spec
+        elt = out.elt or "f32"
+        inputs: list[str] = []  # Op e-classes read by the body, in first-use order
+        seen: set[str] = set()
+        matmuls = 0
+
+        def collect(ep: str) -> None:
+            nonlocal matmuls
+            if ep in seen:
+                return
+            seen.add(ep)
+            n = self.choice[ep]
+            if n.spec.category == "ep_in":
+                inner = self.choice[n.children[0]]
+                if inner.spec.category != "scalar" and n.children[0] not in inputs:
+                    inputs.append(n.children[0])
+                return
+            if n.spec.category == "matmul":
+                # A matmul fed by computed values is not a plain epilogue: count it twice.
+                direct = all(self.choice[c].spec.category == "ep_in" for c in n.children)
+                matmuls += 1 if direct else 2
+            for c in n.children:
+                collect(c)
+
+        collect(node.children[0])
+        operands = [self.value(c, elt) for c in inputs]
+        block = Block(arg_types=[v.type for v in operands])
+        arg_of = dict(zip(inputs, block.args, strict=True))
+        body_ops: list[Operation] = []
+        memo: dict[str, SSAValue] = {}
+
+        def ep_value(ep: str) -> SSAValue:
+            if ep in memo:
+                return memo[ep]
+            n = self.choice[ep]
+            if n.spec.category == "ep_in":
+                inner = self.choice[n.children[0]]
+                if inner.spec.category == "scalar":
+                    v = self._scalar(float(inner.attrs[0]), elt, body_ops.append)
+                else:
+                    v = arg_of[n.children[0]]
+            else:
+                args = [ep_value(c) for c in n.children]
+                op = make_op(n.spec, n.attrs, args, self.types[ep], elt)
+                body_ops.append(op)
+                v = op.results[0]
+            memo[ep] = v
+            return v
+
+        result = ep_value(node.children[0])
+        if spec.category != "fused":
+            op = make_op(spec, node.attrs, [result], out, elt)
+            body_ops.append(op)
+            result = op.results[0]
+        body_ops.append(zt.YieldOp(result))
+        block.add_ops(body_ops)
+        fused = zt.FusedOp.create(
+            operands=operands,
+            result_types=[tensor_type(out, elt)],
+            attributes={"kind": _string(fused_kind(spec.category, matmuls))},
+            regions=[Region(block)],
+        )
+        self.insert(fused)
+        return fused.results[0]
+
+
+def fused_kind(category: str, matmuls: int) -> str:
+    """The advisory `kind` of a fused op: its top op's category and the matmuls in its body."""
+    if category == "fused":
+        return {0: "elementwise", 1: "matmul_epilogue"}.get(matmuls, "generic")
+    return "reduction" if matmuls == 0 else "generic"
+
+
+def _string(text: str) -> Attribute:
+    from xdsl.dialects.builtin import StringAttr
+
+    return StringAttr(text)
+
+
+def make_op(
+    spec: OpSpec,
+    attrs: Sequence[Any],
+    operands: Sequence[SSAValue],
+    out: TType,
+    elt: str | None = None,
+) -> Operation:
+    """A ztensor op for a node of category unary/binary/matmul/... with the given operands."""
+    cls = spec.ztensor
+    assert cls is not None, spec.egg
+    c = spec.category
+    result = tensor_type(out, elt)
+    if c in ("unary", "binary", "matmul"):
+        return cls.create(operands=list(operands), result_types=[result])
+    if c == "transpose":
+        return zt.TransposeOp(operands[0], str_ints(attrs[0]))
+    if c in ("reshape", "broadcast", "cast"):
+        return cls.create(operands=list(operands), result_types=[result])
+    if c in ("reduce", "fused_reduce"):
+        return cls.create(
+            operands=list(operands),
+            result_types=[result],
+            attributes={
+                "axes": zt._i64_array(str_ints(attrs[0])),
+                "keepdims": IntegerAttr(int(attrs[1]), i1),
+            },
+        )
+    if c in ("softmax", "fused_softmax"):
+        return zt.SoftmaxOp(operands[0], str_ints(attrs[0])[0])
+    if c in ("layernorm", "fused_layernorm"):
+        return zt.LayerNormOp.create(
+            operands=list(operands),
+            result_types=[result],
+            attributes={
+                "axis": IntegerAttr(str_ints(attrs[0])[0], i64),
+                "epsilon": FloatAttr(float(attrs[1]), Float32Type()),
+            },
+        )
+    raise TermTypeError(f"cannot build an op for {spec.egg}")
+
+
+def all_perms(rank: int) -> list[tuple[int, ...]]:
+    return list(itertools.permutations(range(rank)))
+
+
+__all__ = [
+    "BY_DSL",
+    "MAX_RANK",
+    "OPS",
+    "Builder",
+    "Node",
+    "OpSpec",
+    "TType",
+    "Term",
+    "TermTypeError",
+    "Translation",
+    "eval_node",
+    "infer_type",
+    "translate",
+]

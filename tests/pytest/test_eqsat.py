@@ -1,0 +1,368 @@
+"""The eqsat pass: fusion, matrix chains, numeric equality of extracted programs, costs, options."""
+
+from __future__ import annotations
+
+import json
+import random
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+from xdsl.context import Context
+from xdsl.dialects import func
+from xdsl.dialects.builtin import Builtin, ModuleOp, TensorType
+from xdsl.parser import Parser
+from xdsl.utils.exceptions import DiagnosticException
+
+from ziggurat.dialects import ztensor as zt
+from ziggurat.interpreter import run_function
+from ziggurat.passes.eqsat import EqsatPass, optimize_function
+from ziggurat.passes.eqsat_cost import (
+    FlopCostModel,
+    Hardware,
+    NodeInfo,
+    RooflineCostModel,
+    make_cost_model,
+)
+
+
+def parse(text: str) -> ModuleOp:
+    ctx = Context()
+    ctx.load_dialect(Builtin)
+    ctx.load_dialect(func.Func)
+    ctx.load_dialect(zt.ZTensor)
+    return Parser(ctx, text).parse_module()
+
+
+def apply(text: str, **options: object) -> tuple[ModuleOp, ModuleOp, list[dict]]:
+    """(input module, optimized module, stats) for `text` under `eqsat{options}`."""
+    before = parse(text)
+    after = parse(text)
+    stats_file = Path(__import__("tempfile").mkstemp(suffix=".json")[1])
+    EqsatPass(stats=str(stats_file), **options).apply(Context(), after)  # type: ignore[arg-type]
+    after.verify()
+    stats = json.loads(stats_file.read_text())
+    stats_file.unlink()
+    return before, after, stats
+
+
+def inputs_for(module: ModuleOp, name: str, seed: int = 0) -> list[np.ndarray]:
+    f = next(op for op in module.walk() if isinstance(op, func.FuncOp) and op.sym_name.data == name)
+    rng = np.random.default_rng(seed)
+    out = []
+    for t in f.function_type.inputs:
+        assert isinstance(t, TensorType)
+        out.append(rng.uniform(-1, 1, size=tuple(t.get_shape())).astype(np.float32))
+    return out
+
+
+def assert_same_results(before: ModuleOp, after: ModuleOp, name: str) -> None:
+    for seed in range(2):
+        args = inputs_for(before, name, seed)
+        want = run_function(before, name, *args)
+        got = run_function(after, name, *args)
+        assert len(want) == len(got)
+        for w, g in zip(want, got, strict=True):
+            np.testing.assert_allclose(g, w, rtol=2e-4, atol=2e-5)
+
+
+MLP = """
+func.func @mlp(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>, %c: tensor<128xf32>) -> tensor<64x128xf32> {
+  %m = ztensor.matmul %a, %b : (tensor<64x32xf32>, tensor<32x128xf32>) -> tensor<64x128xf32>
+  %s = ztensor.add %m, %c : (tensor<64x128xf32>, tensor<128xf32>) -> tensor<64x128xf32>
+  %r = ztensor.relu %s : tensor<64x128xf32>
+  func.return %r : tensor<64x128xf32>
+}
+"""
+
+
+def test_matmul_bias_relu_becomes_one_fused_kernel() -> None:
+    before, after, stats = apply(MLP)
+    f = next(iter(after.ops))
+    assert isinstance(f, func.FuncOp)
+    ops = list(f.body.block.ops)
+    assert len(ops) == 2 and isinstance(ops[0], zt.FusedOp)
+    assert ops[0].kind.data == "matmul_epilogue"  # type: ignore[attr-defined]
+    body = [op.name for op in ops[0].body.block.ops]
+    assert sorted(body) == sorted(
+        ["ztensor.matmul", "ztensor.add", "ztensor.relu", "ztensor.yield"]
+    )
+    assert stats[0]["cost_after"] < stats[0]["cost_before"]
+    assert stats[0]["changed"] and stats[0]["rules_fired"]["fuse-matmul"] >= 1
+    assert_same_results(before, after, "mlp")
+
+
+CHAIN_DIMS = (300, 350, 150, 50, 100, 200, 250, 400, 120, 80, 500)
+
+
+def chain_text(dims: tuple[int, ...]) -> str:
+    n = len(dims) - 1
+    args = ", ".join(f"%a{i}: tensor<{dims[i]}x{dims[i + 1]}xf32>" for i in range(n))
+    body, prev = [], "%a0"
+    for i in range(1, n):
+        body.append(
+            f"  %m{i} = ztensor.matmul {prev}, %a{i} : (tensor<{dims[0]}x{dims[i]}xf32>, "
+            f"tensor<{dims[i]}x{dims[i + 1]}xf32>) -> tensor<{dims[0]}x{dims[i + 1]}xf32>"
+        )
+        prev = f"%m{i}"
+    result = f"tensor<{dims[0]}x{dims[n]}xf32>"
+    return (
+        f"func.func @chain({args}) -> {result} {{\n"
+        + "\n".join(body)
+        + (f"\n  func.return {prev} : {result}\n}}\n")
+    )
+
+
+def chain_optimum(dims: tuple[int, ...]) -> int:
+    @cache
+    def best(i: int, j: int) -> int:
+        if i == j:
+            return 0
+        return min(
+            best(i, k) + best(k + 1, j) + dims[i] * dims[k + 1] * dims[j + 1] for k in range(i, j)
+        )
+
+    return best(0, len(dims) - 2)
+
+
+def multiplications(module: ModuleOp) -> int:
+    total = 0
+    for op in module.walk():
+        if isinstance(op, zt.MatmulOp):
+            a, b = op.lhs.type, op.rhs.type
+            assert isinstance(a, TensorType) and isinstance(b, TensorType)
+            total += a.get_shape()[0] * a.get_shape()[1] * b.get_shape()[1]
+    return total
+
+
+@pytest.mark.parametrize("cost_model", ["roofline", "flops"])
+def test_ten_matrix_chain_reaches_the_dp_optimum(cost_model: str) -> None:
+    _, after, stats = apply(chain_text(CHAIN_DIMS), rules=("matmul",), cost_model=cost_model)
+    assert multiplications(after) == chain_optimum(CHAIN_DIMS) == 28_755_000
+    assert stats[0]["saturated"] and stats[0]["eclasses"] == 55
+
+
+def test_small_chain_numerics() -> None:
+    dims = (5, 7, 2, 9, 3)
+    before, after, _ = apply(chain_text(dims), rules=("matmul",), cost_model="flops")
+    assert multiplications(after) == chain_optimum(dims)
+    assert_same_results(before, after, "chain")
+
+
+UNARY = ["relu", "exp", "tanh", "neg", "sigmoid", "abs"]
+BINARY = ["add", "mul", "sub", "maximum"]
+
+
+def random_program(seed: int, n_ops: int = 14) -> str:
+    """A random function over 4x8 tensors: elementwise ops, broadcasts, reductions, transposes,
+    matmuls, softmax and scalar constants, with several results (so values are shared)."""
+    rng = random.Random(seed)
+    t, tt, row = "tensor<4x8xf32>", "tensor<8x4xf32>", "tensor<4x1xf32>"
+    values: list[tuple[str, str]] = [("%x", t), ("%y", t), ("%w", tt)]
+    lines = [
+        "  %c2 = ztensor.constant dense<2.0> : tensor<f32>",
+        "  %c1 = ztensor.constant dense<1.0> : tensor<f32>",
+    ]
+
+    def pick(ty: str) -> str:
+        return rng.choice([v for v, vt in values if vt == ty])
+
+    for i in range(n_ops):
+        k = rng.random()
+        name = f"%v{i}"
+        if k < 0.25:
+            lines.append(f"  {name} = ztensor.{rng.choice(UNARY)} {pick(t)} : {t}")
+        elif k < 0.5:
+            op = rng.choice(BINARY)
+            lines.append(f"  {name} = ztensor.{op} {pick(t)}, {pick(t)} : ({t}, {t}) -> {t}")
+        elif k < 0.6:
+            c = rng.choice(["%c1", "%c2"])
+            lines.append(f"  {name} = ztensor.mul {pick(t)}, {c} : ({t}, tensor<f32>) -> {t}")
+        elif k < 0.7:
+            red = rng.choice(["reduce_sum", "reduce_max", "reduce_mean"])
+            r = f"%r{i}"
+            lines.append(
+                f"  {r} = ztensor.{red} {pick(t)} {{axes = array<i64: 1>, keepdims = true}} : {t} -> {row}"
+            )
+            lines.append(f"  {name} = ztensor.sub {pick(t)}, {r} : ({t}, {row}) -> {t}")
+        elif k < 0.8:
+            m = f"%q{i}"
+            lines.append(
+                f"  {m} = ztensor.matmul {pick(t)}, {pick(tt)} : ({t}, {tt}) -> tensor<4x4xf32>"
+            )
+            lines.append(
+                f"  {name} = ztensor.matmul {m}, {pick(t)} : (tensor<4x4xf32>, {t}) -> {t}"
+            )
+        elif k < 0.9:
+            tr = f"%t{i}"
+            lines.append(
+                f"  {tr} = ztensor.transpose {pick(t)} {{permutation = array<i64: 1, 0>}} : {t} -> {tt}"
+            )
+            lines.append(
+                f"  {name} = ztensor.transpose {tr} {{permutation = array<i64: 1, 0>}} : {tt} -> {t}"
+            )
+        else:
+            lines.append(f"  {name} = ztensor.softmax {pick(t)} {{axis = 1 : i64}} : {t}")
+        values.append((name, t))
+    outs = [v for v, vt in values[-3:]]
+    return (
+        f"func.func @f(%x: {t}, %y: {t}, %w: {tt}) -> ({t}, {t}, {t}) {{\n"
+        + "\n".join(lines)
+        + f"\n  func.return {', '.join(outs)} : {t}, {t}, {t}\n}}\n"
+    )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_programs_keep_their_values_and_never_cost_more(seed: int) -> None:
+    text = random_program(seed)
+    extractor = "ilp" if seed % 3 == 0 else "greedy-dag"
+    before, after, stats = apply(text, extractor=extractor, ilp_time_limit_ms=500)
+    assert stats[0]["cost_after"] <= stats[0]["cost_before"] * (1 + 1e-9)
+    assert_same_results(before, after, "f")
+
+
+def test_input_is_kept_when_nothing_is_cheaper() -> None:
+    text = MLP
+    _, after, stats = apply(text, rules=("algebra",))
+    assert not stats[0]["changed"]
+    assert str(after) == str(parse(text))
+
+
+def test_opaque_ops_are_left_in_place() -> None:
+    text = """
+func.func @g(%x: tensor<4xf32>) -> tensor<4xf32> {
+  func.return %x : tensor<4xf32>
+}
+func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %a = ztensor.neg %x : tensor<4xf32>
+  %b = ztensor.neg %a : tensor<4xf32>
+  %c = func.call @g(%b) : (tensor<4xf32>) -> tensor<4xf32>
+  %d = ztensor.relu %c : tensor<4xf32>
+  %e = ztensor.relu %d : tensor<4xf32>
+  func.return %e : tensor<4xf32>
+}
+"""
+    before, after, _ = apply(text, rules=("algebra",))
+    f = list(after.ops)[1]
+    assert isinstance(f, func.FuncOp)
+    names = [op.name for op in f.body.block.ops]
+    assert names == ["func.call", "ztensor.relu", "func.return"]
+    call = next(iter(f.body.block.ops))
+    assert call.operands[0] is f.body.block.args[0]
+    assert_same_results(before, after, "f")
+
+
+def test_stats_and_dot(tmp_path: Path) -> None:
+    module = parse(MLP)
+    dot = tmp_path / "egraph.dot"
+    stats = tmp_path / "stats.json"
+    EqsatPass(stats=str(stats), dot=str(dot)).apply(Context(), module)
+    data = json.loads(stats.read_text())[0]
+    for key in (
+        "iterations",
+        "enodes",
+        "eclasses",
+        "time_ms",
+        "cost_before",
+        "cost_after",
+        "rules_fired",
+    ):
+        assert key in data
+    assert data["enodes"] > 5 and data["eclasses"] > 3
+    assert dot.read_text().startswith("digraph")
+
+
+def test_stats_remark(capsys: pytest.CaptureFixture[str]) -> None:
+    EqsatPass(stats="-").apply(Context(), parse(MLP))
+    err = capsys.readouterr().err
+    assert err.startswith("remark: eqsat @mlp:") and "e-nodes" in err and "cost" in err
+
+
+def test_user_rule_file_rewrites(tmp_path: Path) -> None:
+    rules = tmp_path / "mine.rules"
+    rules.write_text(
+        "# tanh is odd\nrule tanh-odd: tanh(neg(x)) => neg(tanh(x))\nrule nn: neg(neg(x)) => x\n"
+    )
+    text = """
+func.func @f(%x: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %n = ztensor.neg %x : tensor<64x64xf32>
+  %t = ztensor.tanh %n : tensor<64x64xf32>
+  %r = ztensor.neg %t : tensor<64x64xf32>
+  func.return %r : tensor<64x64xf32>
+}
+"""
+    before, after, stats = apply(text, rules=(), rules_file=str(rules))
+    f = next(iter(after.ops))
+    assert isinstance(f, func.FuncOp)
+    assert [op.name for op in f.body.block.ops] == ["ztensor.tanh", "func.return"]
+    assert stats[0]["rules_fired"]["tanh-odd"] >= 1
+    assert_same_results(before, after, "f")
+
+
+def test_unsound_and_malformed_user_rules(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.rules"
+    bad.write_text("rule sq: sqrt(mul(x, x)) => x\n")
+    with pytest.raises(DiagnosticException, match=r"bad.rules:1: error: rule 'sq' is unsound"):
+        EqsatPass(rules_file=str(bad)).apply(Context(), parse(MLP))
+    EqsatPass(rules_file=str(bad), check_rules=False).apply(Context(), parse(MLP))
+    broken = tmp_path / "broken.rules"
+    broken.write_text("rule ok: neg(neg(x)) => x\nrule b: neg(x => x\n")
+    with pytest.raises(DiagnosticException, match=r"broken.rules:2:15: error: expected"):
+        EqsatPass(rules_file=str(broken)).apply(Context(), parse(MLP))
+
+
+def test_bad_options() -> None:
+    with pytest.raises(DiagnosticException, match="extractor must be"):
+        EqsatPass(extractor="best").apply(Context(), parse(MLP))
+    with pytest.raises(DiagnosticException, match="unknown cost model"):
+        EqsatPass(cost_model="magic").apply(Context(), parse(MLP))
+
+
+def test_hardware_detection_and_file(tmp_path: Path) -> None:
+    hw = Hardware.detect()
+    assert hw.peak_flops > 0 and hw.bandwidth > 0 and hw.vector_bits in (128, 256, 512)
+    path = tmp_path / "hw.json"
+    path.write_text(json.dumps({"peak_flops": 1e9, "bandwidth": 1e12, "launch_seconds": 0.0}))
+    model = make_cost_model("roofline", str(path))
+    assert isinstance(model, RooflineCostModel) and model.hw.peak_flops == 1e9
+    path.write_text(json.dumps({"peek_flops": 1}))
+    with pytest.raises(ValueError, match="unknown hardware field"):
+        Hardware.from_json(str(path))
+    assert isinstance(make_cost_model("ziggurat.passes.eqsat_cost:FlopCostModel"), FlopCostModel)
+
+
+def test_fused_kernels_do_not_pay_for_intermediates() -> None:
+    from ziggurat.passes.eqsat_terms import TType
+
+    model = RooflineCostModel(Hardware())
+    t = TType((1024, 1024), "f32")
+    add = model.node_cost(NodeInfo("Add", "binary", (), (t, t), t))
+    inline = model.node_cost(NodeInfo("EAdd", "binary", (), (t, t), t))
+    assert inline < add / 10
+
+
+class OnlyMatmulsCost:
+    """A user cost model: matmuls are expensive, everything else is free."""
+
+    def node_cost(self, node: NodeInfo) -> float:
+        return 1.0 if node.category == "matmul" else 0.0
+
+
+def test_custom_cost_model_plugs_in() -> None:
+    text = """
+func.func @f(%x: tensor<8x8xf32>, %y: tensor<8x8xf32>, %z: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  %a = ztensor.matmul %x, %y : (tensor<8x8xf32>, tensor<8x8xf32>) -> tensor<8x8xf32>
+  %b = ztensor.matmul %x, %z : (tensor<8x8xf32>, tensor<8x8xf32>) -> tensor<8x8xf32>
+  %r = ztensor.add %a, %b : (tensor<8x8xf32>, tensor<8x8xf32>) -> tensor<8x8xf32>
+  func.return %r : tensor<8x8xf32>
+}
+"""
+    before = parse(text)
+    module = parse(text)
+    f = next(iter(module.ops))
+    assert isinstance(f, func.FuncOp)
+    stats, _ = optimize_function(f, EqsatPass(rules=("distributivity",)), OnlyMatmulsCost(), [])
+    assert stats is not None and stats.cost_before == 2.0 and stats.cost_after == 1.0
+    assert sum(isinstance(op, zt.MatmulOp) for op in module.walk()) == 1
+    assert_same_results(before, module, "f")
