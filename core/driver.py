@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from xdsl.context import Context
 from xdsl.dialects import func
-from xdsl.dialects.builtin import MemRefType, ModuleOp, TensorType
+from xdsl.dialects.builtin import IntegerAttr, MemRefType, ModuleOp, TensorType, i64
 from xdsl.ir import Attribute
-from xdsl.passes import PassPipeline
+from xdsl.passes import ModulePass, PassPipeline
 
 import ziggurat
 from ziggurat.frontend import ZigguratError
@@ -33,6 +36,10 @@ from ziggurat.runtime import ArgSpec, CompiledModule, Kernel, Target, compile_ll
 from ziggurat.runtime.cache import cache_key
 from ziggurat.runtime.compiler import default_cache
 from ziggurat.universe import all_passes, make_context
+
+if TYPE_CHECKING:
+    from ziggurat.jit import Executable as JitExecutable
+    from ziggurat.jit import JitOptions
 
 DEFAULT_PIPELINE = "cpu-pipeline"
 """The one default pipeline shared by `zg.jit`, `zg.compile`, `ziggurat-run` and
@@ -46,14 +53,36 @@ class PipelineError(ZigguratError, ValueError):
 def parse_pipeline(spec: str) -> PassPipeline:
     """Parse an opt-style pipeline string (`"canonicalize,eqsat{node-limit=1000}"`) into an
     xDSL `PassPipeline` over every pass Ziggurat and xDSL know (plug-ins included)."""
+    from difflib import get_close_matches
+
+    from xdsl.utils.arg_spec import parse_pipeline as parse_arg_specs
+    from xdsl.utils.exceptions import ArgSpecParseError
+
+    from ziggurat.passes import get_all_passes
+
     passes = all_passes()
     try:
+        names = [arg.name for arg in parse_arg_specs(spec)]
+    except (ArgSpecParseError, Exception) as e:  # ArgSpecParseError is a BaseException
+        raise PipelineError(f"invalid pipeline {spec!r}: {e}") from None
+    unknown = [n for n in names if n not in passes]
+    if unknown:
+        ours = sorted(get_all_passes())
+        hints = [
+            f"'{n}' (did you mean {', '.join(repr(m) for m in close)}?)"
+            if (close := get_close_matches(n, list(passes), n=3))
+            else f"'{n}'"
+            for n in unknown
+        ]
+        raise PipelineError(
+            f"invalid pipeline {spec!r}: unknown pass {', '.join(hints)}; Ziggurat's passes "
+            f"(registered ones included) are {', '.join(ours)}, plus {len(passes) - len(ours)} "
+            "xDSL passes (`ziggurat-opt --help` lists every pass)"
+        )
+    try:
         return PassPipeline.parse_spec(passes, spec)
-    except Exception as e:
-        message = str(e)
-        if "Unrecognized passes" in message:
-            message += "; available passes: " + ", ".join(sorted(passes))
-        raise PipelineError(f"invalid pipeline {spec!r}: {message}") from None
+    except (ArgSpecParseError, Exception) as e:
+        raise PipelineError(f"invalid pipeline {spec!r}: {e}") from None
 
 
 def parse_module(text: str, filename: str = "<string>") -> ModuleOp:
@@ -183,7 +212,56 @@ def lower_to_llvm_ir(module: ModuleOp, pipeline: str | PassPipeline = DEFAULT_PI
 
     passes = parse_pipeline(pipeline) if isinstance(pipeline, str) else pipeline
     passes.apply(make_context(), module)
+    left = sorted({op.name for op in module.ops if not op.name.startswith("llvm.")})
+    if left:
+        spec = pipeline if isinstance(pipeline, str) else ",".join(p.name for p in passes.passes)
+        raise PipelineError(
+            f"pipeline {spec!r} does not lower the module to the llvm dialect ({', '.join(left)} "
+            f"left at the top level); a compiling pipeline must end with {DEFAULT_PIPELINE} "
+            f"(e.g. 'canonicalize,my-pass,{DEFAULT_PIPELINE}')"
+        )
     return translate_module(module)
+
+
+_SOURCE_STAMPS: dict[str, str] = {}
+
+
+def _file_stamp(path: str) -> str:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return f"{path}:missing"
+    return f"{path}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def _package_stamp() -> str:
+    """A digest of the size and mtime of every Ziggurat source file (computed once)."""
+    if "ziggurat" not in _SOURCE_STAMPS:
+        package = os.path.dirname(ziggurat.__file__)
+        stamps = []
+        for folder, dirs, files in os.walk(package, followlinks=True):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            stamps += [_file_stamp(os.path.join(folder, f)) for f in sorted(files)]
+        digest = hashlib.sha256("\n".join(stamps).encode()).hexdigest()
+        _SOURCE_STAMPS["ziggurat"] = digest
+    return _SOURCE_STAMPS["ziggurat"]
+
+
+def pipeline_fingerprint(pipeline: PassPipeline) -> str:
+    """What the output of `pipeline` depends on besides its text: Ziggurat's sources, the
+    source files of passes defined outside Ziggurat and xDSL (user passes, plug-ins), and
+    files named by pass options (e.g. `eqsat{rules-file=...}`), by size and mtime."""
+    parts = [_package_stamp()]
+    for p in pipeline.passes:
+        cls = type(p)
+        if not cls.__module__.startswith(("ziggurat.", "xdsl.")):
+            where = getattr(sys.modules.get(cls.__module__), "__file__", None)
+            # A pass defined without a source file (a REPL, a notebook) is keyed by identity.
+            parts.append(_file_stamp(where) if where else f"{cls.__qualname__}@{id(cls)}")
+        for value in vars(p).values():
+            if isinstance(value, str) and value and os.path.isfile(value):
+                parts.append(_file_stamp(os.path.abspath(value)))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def compile(
@@ -209,10 +287,12 @@ def compile(
     )
     text = _source_text(source)
     store = default_cache() if cache else None
+    passes = parse_pipeline(spec)
     key = cache_key(
         "lowered",
         hashlib.sha256(text.encode()).hexdigest(),
         spec,
+        pipeline_fingerprint(passes),
         target.key if isinstance(target.key, str) else str(target.key),
         str(opt_level),
         ziggurat.__version__,
@@ -246,54 +326,124 @@ def _default_spec(opt_level: int, target: Target, eqsat: bool = False) -> str:
     return f"{DEFAULT_PIPELINE}{{opt-level={opt_level} vector-width={target.vector_width()}{eq}}}"
 
 
+def _expanded_passes(pipeline: PassPipeline) -> list[ModulePass]:
+    """The passes of `pipeline` with every `cpu-pipeline` replaced by the passes it runs."""
+    from ziggurat.passes.cpu_pipeline import CpuPipelinePass
+
+    passes = all_passes()
+    out: list[ModulePass] = []
+    for p in pipeline.passes:
+        if isinstance(p, CpuPipelinePass):
+            for _, spec in p.stages():
+                out.extend(PassPipeline.parse_spec(passes, spec).passes)
+            out.append(_SetOptLevel(p.opt_level))
+        else:
+            out.append(p)
+    return out
+
+
+@dataclass(frozen=True)
+class _SetOptLevel(ModulePass):
+    """The last step of an expanded `cpu-pipeline`: record its opt level on the module."""
+
+    name = "cpu-pipeline-opt-level"
+
+    opt_level: int = 3
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        from ziggurat.passes.cpu_pipeline import OPT_LEVEL_ATTR
+
+        op.attributes[OPT_LEVEL_ATTR] = IntegerAttr(self.opt_level, i64)
+
+
+def pipeline_stages(
+    module: ModuleOp, pipeline: str | PassPipeline, until: str | None = None
+) -> dict[str, str]:
+    """The IR text of `module` at each of `zg.STAGES` reached by `pipeline` (not in place),
+    stopping once stage `until` is recorded.
+
+    `cpu-pipeline` is run pass by pass. "ztensor" is the input; "eqsat" the module after the
+    `eqsat` pass or, without one, the module `ztensor-to-ztile` receives; "ztile" after
+    `ztensor-to-ztile`; "zloop" the module `convert-to-llvm` receives; "llvm-dialect" the
+    module at the end of the pipeline. "llvm" and "asm" are not included.
+    """
+    parsed = parse_pipeline(pipeline) if isinstance(pipeline, str) else pipeline
+    work, ctx = module.clone(), make_context()
+    texts = {"ztensor": str(work)}
+    for p in _expanded_passes(parsed):
+        if until in texts:
+            return texts
+        if p.name == "ztensor-to-ztile" and "eqsat" not in texts:
+            texts["eqsat"] = str(work)
+        elif p.name == "convert-to-llvm":
+            texts["zloop"] = str(work)
+        if until in texts:
+            return texts
+        p.apply(ctx, work)
+        if p.name == "eqsat":
+            texts["eqsat"] = str(work)
+        elif p.name == "ztensor-to-ztile":
+            texts["ztile"] = str(work)
+    if "zloop" in texts:
+        texts["llvm-dialect"] = str(work)
+    return texts
+
+
 class CompiledBackend:
-    """The `zg.jit` backend that compiles traced modules with the default pipeline (or the
-    one given in the options) and runs native code through the runtime."""
+    """The default `zg.jit` backend: compiles traced modules with `zg.compile` (the default
+    pipeline `cpu-pipeline{opt-level=.. eqsat=..}`, or `options.pipeline` when given) and runs
+    the native code through the runtime.
+
+    Array arguments are passed to the runtime as they come: C-contiguous arrays without a copy,
+    F-contiguous ones (marked `{ziggurat.layout = "col_major"}` on the traced argument) are
+    copied to row-major first by the runtime (`ziggurat.runtime.calling`), since compiled code
+    reads statically shaped, identity-layout (row-major) memrefs. Results are fresh C-ordered
+    arrays. The executable is cached in memory by `zg.jit` and on disk by `zg.compile`.
+    """
 
     name = "compiled"
 
-    def _spec(self, options: Any) -> str:
-        return options.pipeline or _default_spec(options.opt_level, Target.default(), options.eqsat)
+    def pipeline_spec(self, options: JitOptions) -> str:
+        """The pipeline string these options compile with."""
+        if options.pipeline is not None:
+            return options.pipeline
+        return _default_spec(options.opt_level, Target.default(), options.eqsat)
 
-    def compile(self, module: ModuleOp, func_name: str, options: Any) -> Any:
+    def compile(self, module: ModuleOp, func_name: str, options: JitOptions) -> JitExecutable:
         exe = compile(
             module,
-            pipeline=self._spec(options),
+            pipeline=self.pipeline_spec(options),
             opt_level=options.opt_level,
             threads=options.threads,
             entry=func_name,
         )
         kernel = exe.function(func_name)
+        threads = options.threads
 
         def run(*arrays: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], ...]:
-            out = kernel(*arrays, threads=options.threads)
+            out = kernel(*arrays, threads=threads)
             return out if isinstance(out, tuple) else (out,)
 
         return run
 
-    def stage_text(self, module: ModuleOp, stage: str, options: Any) -> str:
-        from ziggurat.passes.cpu_pipeline import CpuPipelinePass
+    def stage_text(self, module: ModuleOp, stage: str, options: JitOptions) -> str:
+        from ziggurat.jit import StageUnavailableError, check_stage
 
+        check_stage(stage)
+        spec = self.pipeline_spec(options)
+        if stage == "llvm":
+            return lower_to_llvm_ir(module.clone(), spec)
+        if stage == "asm":
+            return compile(module, pipeline=spec, opt_level=options.opt_level).asm()
         if stage == "ztensor":
             return str(module)
-        if stage == "llvm":
-            return lower_to_llvm_ir(module.clone(), self._spec(options))
-        if stage == "asm":
-            return compile(module, pipeline=self._spec(options), opt_level=options.opt_level).asm()
-        if options.pipeline is not None:
-            raise ValueError(
-                f"stage {stage!r} belongs to the default pipeline; with a custom pipeline "
-                "only the 'ztensor', 'llvm' and 'asm' stages are available"
+        texts = pipeline_stages(module, spec, until=stage)
+        if stage not in texts:
+            raise StageUnavailableError(
+                f"stage {stage!r} is not reached by the pipeline {spec!r} (it reaches "
+                f"{', '.join(texts)})"
             )
-        stages = CpuPipelinePass(opt_level=options.opt_level, eqsat=options.eqsat).stages()
-        # Without eqsat, its stage shows the module the eqsat pass would have received.
-        wanted = "canonicalize" if stage == "eqsat" and not options.eqsat else stage
-        work, ctx, passes = module.clone(), make_context(), all_passes()
-        for name, spec in stages:
-            PassPipeline.parse_spec(passes, spec).apply(ctx, work)
-            if name == wanted:
-                return str(work)
-        raise ValueError(f"unknown stage {stage!r}")
+        return texts[stage]
 
     def __repr__(self) -> str:
         return "CompiledBackend()"

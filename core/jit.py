@@ -3,8 +3,9 @@
 A `JittedFunction` traces its Python function on the first call for each combination of
 argument shapes, dtypes, memory layouts and static (Python scalar) argument values, keeps the
 traced module and its executable in memory, and returns numpy arrays. Execution goes through a
-`Backend`: `InterpreterBackend` (xDSL's interpreter with Ziggurat's reference semantics) or a
-compiled backend. `DEFAULT_BACKEND` below is the one switch that selects the default.
+`Backend`: `CompiledBackend` (ziggurat/driver.py: the default pipeline, LLVM and the runtime;
+the default) or `InterpreterBackend` (xDSL's interpreter with Ziggurat's reference semantics).
+`DEFAULT_BACKEND` below is the one switch that selects the default.
 """
 
 from __future__ import annotations
@@ -50,9 +51,12 @@ class JitOptions:
     """Compilation options of `zg.jit`, handed to the backend.
 
     opt_level: 0-3, the optimization level of the compiled pipeline (LLVM and tiling effort).
-    eqsat: run equality saturation on the ztensor graph before lowering.
+    eqsat: run equality saturation on the ztensor graph before lowering (the `eqsat` pass in
+        `cpu-pipeline`; sound and bounded in time, so on by default).
     threads: worker threads for parallel loops (None: all cores, 1: serial).
-    pipeline: a pass pipeline string replacing the default pipeline (None: the default).
+    pipeline: a pass pipeline string replacing the default pipeline (None: the default
+        `cpu-pipeline{opt-level=.. eqsat=..}`); `eqsat` is then ignored, `opt_level` still sets
+        LLVM's level, and the string must lower to the llvm dialect (end with cpu-pipeline).
     """
 
     opt_level: int = 3
@@ -128,21 +132,34 @@ class InterpreterBackend:
             return str(module)
         raise StageUnavailableError(
             f"stage {stage!r} needs the compiled backend; the {self.name} backend only has the "
-            f"'ztensor' stage (pass zg.jit(backend=...) or switch DEFAULT_BACKEND in "
-            f"ziggurat/jit.py)"
+            f"'ztensor' stage (use zg.jit(backend=zg.CompiledBackend()), the default)"
         )
 
     def __repr__(self) -> str:
         return "InterpreterBackend()"
 
 
-DEFAULT_BACKEND: Backend = InterpreterBackend()
-"""The backend `zg.jit` uses when none is given (read at every call)."""
+DEFAULT_BACKEND: Backend
+"""The backend `zg.jit` uses when none is given (read at every call): `CompiledBackend()`
+(ziggurat/driver.py), the default pipeline and native code. It is created on first use so that
+`import ziggurat` does not load xDSL and llvmlite; assign `InterpreterBackend()` (or any
+`Backend`) to `ziggurat.jit.DEFAULT_BACKEND` to change the default of every `zg.jit`."""
 
 
 def default_backend() -> Backend:
-    """The current `DEFAULT_BACKEND`."""
-    return DEFAULT_BACKEND
+    """The current `DEFAULT_BACKEND` (the compiled backend unless it was reassigned)."""
+    backend = globals().get("DEFAULT_BACKEND")
+    if backend is None:
+        from ziggurat.driver import CompiledBackend
+
+        backend = globals().setdefault("DEFAULT_BACKEND", CompiledBackend())
+    return backend  # type: ignore[no-any-return]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "DEFAULT_BACKEND":
+        return default_backend()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,11 +23,24 @@ ZIGGURAT_UNIVERSE = Universe(
 )
 
 
+def _universes() -> list[Universe]:
+    """The `xdsl.universe` entry points of installed packages other than Ziggurat's own
+    (xDSL's universe among them), loaded."""
+    from importlib.metadata import entry_points
+
+    loaded = [ep.load() for ep in entry_points(group="xdsl.universe") if ep.name != "ziggurat"]
+    return [u for u in loaded if isinstance(u, Universe)]
+
+
 def all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
-    """Every pass usable in a Ziggurat pipeline string: xDSL's and Ziggurat's (incl. plug-ins)."""
+    """Every pass usable in a Ziggurat pipeline string: xDSL's, those of other packages'
+    `xdsl.universe` entry points, and Ziggurat's (incl. plug-ins and registered passes)."""
     from xdsl.transforms import get_all_passes as get_xdsl_passes
 
-    return {**get_xdsl_passes(), **get_all_passes()}
+    passes = get_xdsl_passes()
+    for universe in _universes():
+        passes.update(universe.all_passes)
+    return {**passes, **get_all_passes()}
 
 
 def make_context() -> Context:

@@ -160,6 +160,14 @@ class ZigguratOptMain(xDSLOptMain):
             elif action.dest == "target":
                 action.help = "output target (default: mlir; list below)"
         arg_parser.add_argument(
+            "--load-plugin",
+            action="append",
+            default=[],
+            metavar="FILE.py",
+            help="import a .py file that registers passes with @register_pass (repeatable; "
+            "also $ZIGGURAT_PLUGINS)",
+        )
+        arg_parser.add_argument(
             "--traceback",
             default=False,
             action="store_true",
@@ -416,6 +424,12 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     arguments = list(sys.argv[1:] if argv is None else argv)
     show_traceback = "--traceback" in arguments
     try:
+        from ziggurat.passes import PluginError, load_plugins, plugin_paths
+
+        try:
+            load_plugins(plugin_paths(arguments))
+        except PluginError as e:
+            raise UsageError(str(e)) from None
         tool = ZigguratOptMain(arguments)
         code = tool.run()
     except UsageError as e:

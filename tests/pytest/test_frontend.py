@@ -350,11 +350,13 @@ def test_lambda_star_args_and_kwargs() -> None:
 
 
 def test_decorator_forms_and_options() -> None:
-    @zg.jit(opt_level=1, eqsat=False, threads=1, pipeline="canonicalize")
+    @zg.jit(opt_level=1, eqsat=False, threads=1, pipeline="canonicalize,cpu-pipeline")
     def f(x: Any) -> Any:
         return x + 1
 
-    assert f.options == JitOptions(opt_level=1, eqsat=False, threads=1, pipeline="canonicalize")
+    assert f.options == JitOptions(
+        opt_level=1, eqsat=False, threads=1, pipeline="canonicalize,cpu-pipeline"
+    )
     np.testing.assert_array_equal(f(np.zeros(3)), np.ones(3))
     g = zg.jit(lambda x: x * 2, opt_level=0)
     assert g.options.opt_level == 0
