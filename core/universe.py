@@ -45,9 +45,6 @@ def all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
 
 def make_context() -> Context:
     """A context that knows every xDSL dialect and Ziggurat's, loaded lazily on first use."""
-    from xdsl.dialects import get_all_dialects as get_xdsl_dialects
+    from ziggurat.tools.diagnostics import default_context
 
-    ctx = Context(allow_unregistered=False)
-    for name, loader in {**get_xdsl_dialects(), **get_all_dialects()}.items():
-        ctx.register_dialect(name, loader)
-    return ctx
+    return default_context()
