@@ -607,6 +607,12 @@ def _reduction_setup(
     return view, vaxes, tile
 
 
+def _matmul_view(shape: Shape) -> View:
+    """The view of a matmul program with result `shape`: (batch dims and M) x N."""
+    nb = max(0, len(shape) - 2)
+    return View(shape, (tuple(range(nb + 1)), (nb + 1,)))
+
+
 class Planner:
     """Groups the ztensor ops of one block into kernels (see the module docstring)."""
 
@@ -646,6 +652,7 @@ class Planner:
             group.root.operands[0] if self._is_reduction(group) else group.root.results[0]
         )
         view = elementwise_view(root_shape)
+        mview = _matmul_view(root_shape)  # used only when a matmul (rank >= 2) is the core
         changed = True
         while changed:
             changed = False
@@ -662,6 +669,10 @@ class Planner:
                         continue
                     if view.pattern(tensor_shape(x)) is None:
                         continue
+                    # A matmul program's view groups (batch, M): values it computes in tiles
+                    # must not mix broadcast and full dims there.
+                    if group.matmul is not None and mview.pattern(tensor_shape(x)) is None:
+                        continue
                     if isinstance(p, zt.TransposeOp):
                         if not view.natural or group.matmul is not None:
                             continue
@@ -671,6 +682,11 @@ class Planner:
                             or group.matmul is not None
                             or group.has_transpose
                             or tensor_shape(x) != root_shape
+                            or any(
+                                mview.pattern(tensor_shape(r)) is None
+                                for m in group.members
+                                for r in m.results
+                            )
                         ):
                             continue
                         group.matmul = p
@@ -804,7 +820,7 @@ class Lowerer:
 
         a = matrix_buffer(mm.lhs, m, k)
         b = matrix_buffer(mm.rhs, k, n)
-        view = View(out_shape, (tuple(range(nb + 1)), (nb + 1,)))
+        view = _matmul_view(out_shape)
         leaves = self._leaves(gen, group, view)
         out = alloc_like(gen, view.dims, elt)
         acc_type = ztile.TileType((tm, tn), elt)

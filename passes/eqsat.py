@@ -370,6 +370,7 @@ def _rebuild(
     """Build the chosen program in front of each root's first outside user; False if impossible."""
     block = f.body.block
     modeled = set(tr.modeled)
+    used_consts = [c for c in tr.const_ops.values() if c.result.uses]
     inserted: list[Operation] = []
     current: list[Operation] = []
     leaf_ops = {i: v.owner for i, v in enumerate(tr.leaf_values) if isinstance(v.owner, Operation)}
@@ -405,7 +406,7 @@ def _rebuild(
     for old, new in new_values.items():
         if new is not old:
             old.replace_all_uses_with(new)
-    for old_op in reversed(tr.modeled):
+    for old_op in [*reversed(tr.modeled), *used_consts]:
         if all(not r.uses for r in old_op.results):
             old_op.detach()
             old_op.erase()

@@ -8,7 +8,10 @@ defaults; `Hardware.from_json(path)` reads a file with the same field names.
 (seconds), where the bandwidth grows when the op's working set fits in L2 or L3. Fused kernels
 are priced piecewise so that costs stay additive over e-nodes (what the extractors need): the
 kernel node pays its launch and its output write, each `ep_in` pays one read of its input, and
-each body op pays only its arithmetic — intermediates are never written or read back.
+each body op pays only its arithmetic — intermediates are never written or read back. A
+matmul kernel's core (`MCore`) pays its arithmetic and one read of each operand (overlapped,
+as in the roofline). One kernel node is one `ztile.grid` after `ztensor-to-ztile`: the kernel
+forms eqsat builds are exactly those the lowering computes in one grid (see docs/eqsat.md).
 
 Any object with `node_cost(NodeInfo) -> float` is a `CostModel`; pass `cost-model=module:Class`
 to the pass to use one.
@@ -24,7 +27,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Protocol
 
-from ziggurat.passes.eqsat_terms import TType
+from ziggurat.passes.eqsat_terms import OPS, TType
 
 # Arithmetic per element, in FLOP-equivalents (transcendentals are polynomial + range reduction).
 UNARY_FLOPS = {
@@ -123,6 +126,20 @@ class NodeInfo:
     inputs: tuple[TType, ...]
     output: TType
 
+    @property
+    def sort(self) -> str:
+        """The constructor's sort: "Op" (a tensor value), "Ep" or "Mp" (inside a kernel)."""
+        spec = OPS.get(self.op)
+        return spec.sort if spec is not None else "Op"
+
+    @property
+    def base_op(self) -> str:
+        """The ztensor op a node computes, as an egglog Op name ("Add" for EAdd, MAddR...)."""
+        spec = OPS.get(self.op)
+        if spec is None or spec.ztensor is None:
+            return self.op
+        return "".join(p.capitalize() for p in spec.ztensor.name.split(".")[1].split("_"))
+
 
 class CostModel(Protocol):
     """Anything that prices an e-node; costs must be non-negative and are summed over a DAG."""
@@ -135,9 +152,9 @@ def flops(node: NodeInfo) -> float:
     out = node.output.elements
     c = node.category
     if c == "unary":
-        return UNARY_FLOPS.get(node.op.removeprefix("E"), 1) * out
+        return UNARY_FLOPS.get(node.base_op, 1) * out
     if c == "binary":
-        return BINARY_FLOPS.get(node.op.removeprefix("E"), 1) * out
+        return BINARY_FLOPS.get(node.base_op, 1) * out
     if c == "matmul":
         a = node.inputs[0]
         return 2.0 * out * (a.shape[-1] if a.shape else 1)
@@ -175,10 +192,13 @@ class RooflineCostModel:
         if c == "ep_in":
             t = node.inputs[0]
             return 0.0 if t.shape == () else _bytes(t) / self.bandwidth(_bytes(t))
-        if node.op.startswith("E"):  # arithmetic inside a fused body
+        if node.sort != "Op":  # inside a kernel body
+            if c == "matmul":  # the core of a matmul kernel reads both operands
+                reads = sum(_bytes(t) for t in node.inputs)
+                return max(flops(node) / hw.peak_flops, reads / self.bandwidth(reads))
             return flops(node) / hw.peak_flops
         out = _bytes(node.output)
-        if c == "fused":
+        if c in ("fused", "fused_matmul"):
             return hw.launch_seconds + out / self.bandwidth(out)
         if c.startswith("fused_"):
             return hw.launch_seconds + out / self.bandwidth(out) + flops(node) / hw.peak_flops
@@ -198,7 +218,9 @@ class FlopCostModel:
             return 0.0
         if c == "ep_in":
             return _bytes(node.inputs[0]) if node.inputs[0].shape else 0.0
-        if node.op.startswith("E"):
+        if node.sort != "Op":
+            if c == "matmul":
+                return flops(node) + sum(_bytes(t) for t in node.inputs)
             return flops(node)
         out = _bytes(node.output)
         if c == "fused" or c.startswith("fused_"):

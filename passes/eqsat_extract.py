@@ -16,7 +16,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ziggurat.passes.eqsat_cost import CostModel, NodeInfo
-from ziggurat.passes.eqsat_terms import OPS, Node, TermTypeError, TType, infer_type
+from ziggurat.passes.eqsat_terms import (
+    OPS,
+    Node,
+    TermTypeError,
+    TType,
+    infer_type,
+    kernel_node_ok,
+)
 
 
 @dataclass
@@ -102,18 +109,19 @@ def _infer_types(view: EGraphView, leaf_types: Sequence[TType]) -> None:
         for nid in view.classes.pop(cls):
             del view.nodes[nid]
             del view.node_class[nid]
-    # Drop nodes whose children lost their class, or whose type disagrees with their class.
+    # Drop nodes whose children lost their class, whose type disagrees with their class, or
+    # that are kernel forms the lowering would not compute in one grid (`kernel_node_ok`).
     changed = True
     while changed:
         changed = False
         for nid, node in list(view.nodes.items()):
             ok = all(c in view.classes for c in node.children)
             if ok:
+                kids = [view.types[c] for c in node.children]
                 try:
-                    t = infer_type(
-                        node.spec, node.attrs, [view.types[c] for c in node.children], leaf_types
-                    )
+                    t = infer_type(node.spec, node.attrs, kids, leaf_types)
                     ok = t.shape == view.types[view.node_class[nid]].shape
+                    ok = ok and kernel_node_ok(node.spec, node.attrs, kids, t)
                 except TermTypeError:
                     ok = False
             if not ok:

@@ -12,8 +12,8 @@ rule softmax-recompose: div(exp(x), reduce_sum{axes=a, keepdims=1}(exp(x))) <=> 
 ```
 
 - Terms use ztensor op names (`add`, `matmul`, `reduce_sum`, ...), the fused forms (`fused`,
-  `fused_reduce_sum`, `fused_softmax`, `fused_layernorm`) and their bodies (`ep_in`, `ep_add`,
-  `ep_matmul`, ...). Attributes go in braces: `transpose{perm="1,0"}`, `reduce_sum{axes=a,
+  `fused_matmul`, `fused_reduce_sum`, `fused_softmax`, `fused_layernorm`) and their bodies
+  (`ep_in`, `ep_add`, ...; `mm_core`, `mm_add`, `mm_add_r`, ...). Attributes go in braces: `transpose{perm="1,0"}`, `reduce_sum{axes=a,
   keepdims=1}`, `layernorm{axis=a, epsilon=e}`. A number is a rank-0 constant; `const(c)` binds
   a rank-0 constant's value to `c`. Any other identifier is a variable.
 - `=>` rewrites left to right; `<=>` both ways.

@@ -294,11 +294,24 @@ def _fusion() -> str:
         lines.append(f"# {b} as a one-op elementwise kernel (grown by fuse-inline)")
         lines.append(f"rule fuse-{b}: {b}(x, y) => fused(ep_{b}(ep_in(x), ep_in(y)))")
     lines += [
-        "# a kernel's input produced by another elementwise kernel may be computed inline",
+        "# a kernel's input produced by an elementwise kernel may be computed inline",
         "rule fuse-inline: ep_in(fused(e)) => e",
-        "# a kernel's input produced by a matmul may be computed inline (matmul epilogue)",
-        "rule fuse-matmul: ep_in(matmul(a, b)) => ep_matmul(ep_in(a), ep_in(b))",
+        "# a matmul of two materialized operands as a matmul kernel (grown by its epilogue)",
+        "rule fuse-matmul: matmul(a, b) => fused_matmul(mm_core(a, b))",
     ]
+    for u in UNARY:
+        lines.append(f"# {u} of a matmul kernel's result joins its epilogue")
+        lines.append(f"rule fuse-epilogue-{u}: {u}(fused_matmul(m)) => fused_matmul(mm_{u}(m))")
+    for b in BINARY:
+        lines.append(f"# {b} with a matmul kernel's result on the left joins its epilogue")
+        lines.append(
+            f"rule fuse-epilogue-{b}: {b}(fused_matmul(m), y) => fused_matmul(mm_{b}(m, ep_in(y)))"
+        )
+        lines.append(f"# {b} with a matmul kernel's result on the right joins its epilogue")
+        lines.append(
+            f"rule fuse-epilogue-{b}-r: {b}(y, fused_matmul(m)) => "
+            f"fused_matmul(mm_{b}_r(ep_in(y), m))"
+        )
     for r in REDUCE:
         lines.append(f"# {r} with an elementwise prologue is one kernel")
         lines.append(
@@ -444,7 +457,7 @@ def tables_program(ranks: Iterable[int]) -> str:
 
 def schema_program() -> str:
     """Sorts, constructors, the shape function, tables and the shape-propagation rules."""
-    lines = ["(sort Op)", "(sort Ep)"]
+    lines = ["(sort Op)", "(sort Ep)", "(sort Mp)"]
     for spec in OPS.values():
         args = " ".join([*spec.children, *(t for _, t in spec.attrs)])
         lines.append(f"(constructor {spec.egg} ({args}) {spec.sort})")
@@ -458,6 +471,11 @@ def schema_program() -> str:
         "(relation single-axis (String))",
         *(f'(single-axis "{a}")' for a in range(MAX_RANK)),
         "(ruleset shapes)",
+        # Two matmul kernels of one value have equal bodies (FMatmul computes its body). Without
+        # this, an epilogue op on a value equal to its own operand (x*1 = x) would grow a new
+        # Mp body every iteration.
+        "(rule ((= c (FMatmul m1)) (= c (FMatmul m2)) (!= m1 m2)) ((union m1 m2)) "
+        ':ruleset shapes :name "fused-matmul-bodies")',
     ]
     for spec in OPS.values():
         if spec.sort != "Op":

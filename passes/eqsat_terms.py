@@ -1,11 +1,21 @@
 """ztensor <-> egglog terms for the `eqsat` pass.
 
-The e-graph has two sorts. `Op` holds tensor values: one constructor per modeled ztensor op,
+The e-graph has three sorts. `Op` holds tensor values: one constructor per modeled ztensor op,
 `Input` leaves (block arguments and results of ops that are not modeled), `Const` leaves
 (non-splat constants), `Scalar` (a rank-0 constant, broadcast by its consumer) and the fused
-forms `FMatmulEpi`, `FElementwise`, `FReduce*`, `FSoftmax`, `FLayerNorm`. `Ep` holds the
-bodies of fused forms: elementwise ops over `EIn` (a value read from memory) and `EHole` (the
-matmul result inside a `FMatmulEpi`).
+kernels. The other two sorts hold kernel bodies, and their grammar is the fused-form invariant
+(each kernel is exactly what `ztensor-to-ztile` computes in one `ztile.grid`):
+
+- `Ep`: elementwise bodies: elementwise ops over `EIn` (a value read from memory, or a scalar);
+  no matmul, reduction or data movement.
+- `Mp`: matmul-epilogue bodies: exactly one matmul `MCore(a, b)` of two materialized `Op`
+  values, at the bottom, under elementwise ops (`MAdd(m, e)`, `MAddR(e, m)`, `MRelu(m)`, ...)
+  whose other operands are `Ep` bodies.
+
+Kernels: `Fused(Ep)` (kind `elementwise`), `FMatmul(Mp)` (`matmul_epilogue`), and
+`FReduce*(Ep)`, `FSoftmax(Ep)`, `FLayerNorm(Ep)` (`reduction`: the reduction-like op applied to
+an elementwise prologue). `kernel_node_ok` adds what the grammar cannot say (ranks, shapes and
+tile sizes the lowering needs); extraction drops the nodes it rejects.
 
 `OPS` describes every constructor once: its egglog name, its name in the rule syntax, its
 children's sorts and its attributes. Evaluation (reference semantics on numpy arrays), type
@@ -97,12 +107,17 @@ def _build_specs() -> dict[str, OpSpec]:
     ]
     for b in zt.ELEMENTWISE_BINARY:
         n = _unary_name(b)
-        specs.append(OpSpec(_egg_name(n), n, "Op", ("Op", "Op"), (), "binary", b))
-        specs.append(OpSpec("E" + _egg_name(n), "ep_" + n, "Ep", ("Ep", "Ep"), (), "binary", b))
+        e = _egg_name(n)
+        specs.append(OpSpec(e, n, "Op", ("Op", "Op"), (), "binary", b))
+        specs.append(OpSpec("E" + e, "ep_" + n, "Ep", ("Ep", "Ep"), (), "binary", b))
+        specs.append(OpSpec("M" + e, "mm_" + n, "Mp", ("Mp", "Ep"), (), "binary", b))
+        specs.append(OpSpec("M" + e + "R", "mm_" + n + "_r", "Mp", ("Ep", "Mp"), (), "binary", b))
     for u in zt.ELEMENTWISE_UNARY:
         n = _unary_name(u)
-        specs.append(OpSpec(_egg_name(n), n, "Op", ("Op",), (), "unary", u))
-        specs.append(OpSpec("E" + _egg_name(n), "ep_" + n, "Ep", ("Ep",), (), "unary", u))
+        e = _egg_name(n)
+        specs.append(OpSpec(e, n, "Op", ("Op",), (), "unary", u))
+        specs.append(OpSpec("E" + e, "ep_" + n, "Ep", ("Ep",), (), "unary", u))
+        specs.append(OpSpec("M" + e, "mm_" + n, "Mp", ("Mp",), (), "unary", u))
     specs += [
         OpSpec("Matmul", "matmul", "Op", ("Op", "Op"), (), "matmul", zt.MatmulOp),
         OpSpec(
@@ -137,8 +152,9 @@ def _build_specs() -> dict[str, OpSpec]:
             "layernorm",
             zt.LayerNormOp,
         ),
-        OpSpec("EMatmul", "ep_matmul", "Ep", ("Ep", "Ep"), (), "matmul", zt.MatmulOp),
+        OpSpec("MCore", "mm_core", "Mp", ("Op", "Op"), (), "matmul", zt.MatmulOp),
         OpSpec("Fused", "fused", "Op", ("Ep",), (), "fused"),
+        OpSpec("FMatmul", "fused_matmul", "Op", ("Mp",), (), "fused_matmul"),
         OpSpec(
             "FSoftmax",
             "fused_softmax",
@@ -281,7 +297,7 @@ def infer_type(
         return leaf_types[int(attrs[0])]
     if c == "scalar":
         return TType((), None)
-    if c in ("unary", "ep_in", "fused"):
+    if c in ("unary", "ep_in", "fused", "fused_matmul"):
         return children[0]
     if c == "binary":
         a, b = children
@@ -325,6 +341,46 @@ def infer_type(
     raise TermTypeError(f"no type rule for {spec.egg}")
 
 
+KERNEL_MAX_RANK = 3
+"""Highest rank of a kernel's iteration space: ztile tiles have rank 1 to 3."""
+
+
+def reduction_prologue_fuses(shape: Shape, axes: Sequence[int]) -> bool:
+    """Whether `ztensor-to-ztile` computes an elementwise prologue inside the program of a
+    reduction over `axes` of a value of `shape` (with its default tile sizes): the operand has
+    rank 1 to 3 and no chunk along a reduced axis is padded."""
+    from ziggurat.lowering.tiling import DefaultTileSizes
+
+    if not axes or not 1 <= len(shape) <= KERNEL_MAX_RANK:
+        return False
+    tile = DefaultTileSizes().reduction(shape, axes)
+    return all(shape[a] % tile[a] == 0 for a in axes)
+
+
+def kernel_node_ok(
+    spec: OpSpec, attrs: Sequence[Any], children: Sequence[TType], out: TType
+) -> bool:
+    """Whether a node of a fused kernel is what `ztensor-to-ztile` computes in the kernel's one
+    `ztile.grid` (what the sorts cannot say):
+
+    - an elementwise kernel has rank 1 to 3;
+    - a matmul kernel is a 2-D matmul whose epilogue keeps the matmul's shape (the epilogue's
+      other operands broadcast into it);
+    - a reduction kernel's prologue is fusable (`reduction_prologue_fuses`).
+    """
+    c = spec.category
+    if c == "fused":
+        return 1 <= len(out.shape) <= KERNEL_MAX_RANK
+    if spec.sort == "Mp":
+        if c == "matmul":
+            return len(out.shape) == 2
+        core = [t for t, s in zip(children, spec.children, strict=True) if s == "Mp"]
+        return core[0].shape == out.shape
+    if c in ("fused_reduce", "fused_softmax", "fused_layernorm"):
+        return reduction_prologue_fuses(children[0].shape, str_ints(attrs[0]))
+    return True
+
+
 # ---------------------------------------------------------------------------------------------
 # Reference evaluation (numpy, through dialects/ztensor_semantics.py)
 # ---------------------------------------------------------------------------------------------
@@ -348,7 +404,7 @@ def eval_node(
             return leaves[int(attrs[0])]
         if c == "scalar":
             return np.asarray(float(attrs[0]))
-        if c in ("ep_in", "fused"):
+        if c in ("ep_in", "fused", "fused_matmul"):
             return children[0]
         # A bare scalar takes the element type of the tensor it meets (as the rebuilt IR does).
         dtype = np_dtype(out.elt) if out.elt is not None else None
@@ -501,18 +557,24 @@ def translate(function: func.FuncOp) -> Translation:
         tr.ranks.add(len(out.shape))
         if isinstance(op, zt.ConstantOp):
             values = [float(v) for v in op.value.get_values()]
-            if len(values) == 1 and out.shape == () and np.isfinite(values[0]):
+            splat = len(values) > 0 and all(v == values[0] for v in values)
+            if splat and out.shape == () and np.isfinite(values[0]):
                 term = Term("Scalar", (values[0],)).egg()
-            elif len(values) == 1 and np.isfinite(values[0]):
+            elif splat and np.isfinite(values[0]):
                 term = (
                     f'(BroadcastTo {Term("Scalar", (values[0],)).egg()} "{shape_str(out.shape)}")'
                 )
             else:
+                # A non-splat constant stays where it is, as a leaf (a kernel input).
                 index = len(tr.leaf_values)
                 tr.leaf_values.append(op.results[0])
                 tr.leaf_types.append(out)
                 tr.const_ops[index] = op
-                term = f"(Const {index})"
+                name = f"(named {len(tr.lets)})"
+                tr.lets.append((name, f"(Const {index})"))
+                tr.shapes[name] = shape_str(out.shape)
+                names[op.results[0]] = name
+                continue
         elif type(op) in SPEC_OF_CLASS and not op.regions:
             spec = SPEC_OF_CLASS[type(op)]
             attrs = _attr_values(op)
@@ -602,27 +664,26 @@ class Builder:
         return op.results[0]
 
     def _build_fused(self, node: Node, out: TType) -> SSAValue:
+        """One `ztensor.fused` op for a kernel node: its inputs are the materialized values the
+        body reads (`EIn` operands that are not scalars, and the matmul's two operands)."""
         spec = node.spec
         elt = out.elt or "f32"
         inputs: list[str] = []  # Op e-classes read by the body, in first-use order
         seen: set[str] = set()
-        matmuls = 0
 
-        def collect(ep: str) -> None:
-            nonlocal matmuls
-            if ep in seen:
+        def read(op_cls: str) -> None:
+            if self.choice[op_cls].spec.category != "scalar" and op_cls not in inputs:
+                inputs.append(op_cls)
+
+        def collect(body: str) -> None:
+            if body in seen:
                 return
-            seen.add(ep)
-            n = self.choice[ep]
-            if n.spec.category == "ep_in":
-                inner = self.choice[n.children[0]]
-                if inner.spec.category != "scalar" and n.children[0] not in inputs:
-                    inputs.append(n.children[0])
+            seen.add(body)
+            n = self.choice[body]
+            if n.spec.category in ("ep_in", "matmul"):  # a matmul only occurs as MCore here
+                for c in n.children:
+                    read(c)
                 return
-            if n.spec.category == "matmul":
-                # A matmul fed by computed values is not a plain epilogue: count it twice.
-                direct = all(self.choice[c].spec.category == "ep_in" for c in n.children)
-                matmuls += 1 if direct else 2
             for c in n.children:
                 collect(c)
 
@@ -633,10 +694,10 @@ class Builder:
         body_ops: list[Operation] = []
         memo: dict[str, SSAValue] = {}
 
-        def ep_value(ep: str) -> SSAValue:
-            if ep in memo:
-                return memo[ep]
-            n = self.choice[ep]
+        def body_value(body: str) -> SSAValue:
+            if body in memo:
+                return memo[body]
+            n = self.choice[body]
             if n.spec.category == "ep_in":
                 inner = self.choice[n.children[0]]
                 if inner.spec.category == "scalar":
@@ -644,15 +705,19 @@ class Builder:
                 else:
                     v = arg_of[n.children[0]]
             else:
-                args = [ep_value(c) for c in n.children]
-                op = make_op(n.spec, n.attrs, args, self.types[ep], elt)
+                args: list[SSAValue]
+                if n.spec.category == "matmul":
+                    args = [arg_of[c] for c in n.children]
+                else:
+                    args = [body_value(c) for c in n.children]
+                op = make_op(n.spec, n.attrs, args, self.types[body], elt)
                 body_ops.append(op)
                 v = op.results[0]
-            memo[ep] = v
+            memo[body] = v
             return v
 
-        result = ep_value(node.children[0])
-        if spec.category != "fused":
+        result = body_value(node.children[0])
+        if spec.category not in ("fused", "fused_matmul"):
             op = make_op(spec, node.attrs, [result], out, elt)
             body_ops.append(op)
             result = op.results[0]
@@ -661,18 +726,16 @@ class Builder:
         fused = zt.FusedOp.create(
             operands=operands,
             result_types=[tensor_type(out, elt)],
-            attributes={"kind": _string(fused_kind(spec.category, matmuls))},
+            attributes={"kind": _string(fused_kind(spec.category))},
             regions=[Region(block)],
         )
         self.insert(fused)
         return fused.results[0]
 
 
-def fused_kind(category: str, matmuls: int) -> str:
-    """The advisory `kind` of a fused op: its top op's category and the matmuls in its body."""
-    if category == "fused":
-        return {0: "elementwise", 1: "matmul_epilogue"}.get(matmuls, "generic")
-    return "reduction" if matmuls == 0 else "generic"
+def fused_kind(category: str) -> str:
+    """The `kind` of the `ztensor.fused` op built for a kernel node of `category`."""
+    return {"fused": "elementwise", "fused_matmul": "matmul_epilogue"}.get(category, "reduction")
 
 
 def _string(text: str) -> Attribute:

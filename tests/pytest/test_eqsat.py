@@ -366,3 +366,154 @@ func.func @f(%x: tensor<8x8xf32>, %y: tensor<8x8xf32>, %z: tensor<8x8xf32>) -> t
     assert stats is not None and stats.cost_before == 2.0 and stats.cost_after == 1.0
     assert sum(isinstance(op, zt.MatmulOp) for op in module.walk()) == 1
     assert_same_results(before, module, "f")
+
+
+# ---------------------------------------------------------------------------------------------
+# The fused-form invariant: every `ztensor.fused` op eqsat builds is ONE grid after lowering
+# ---------------------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _dense_vector(n: int) -> str:
+    return "dense<[" + ", ".join(f"{0.5 + (i % 7) * 0.25}" for i in range(n)) + "]>"
+
+
+MLP_EXAMPLE = (ROOT / "examples" / "mlp.mlir").read_text()
+# The example with a non-splat constant vector scaling the hidden layer.
+MLP_DENSE = MLP_EXAMPLE.replace("dense<1.0>", _dense_vector(256))
+GPT2_BLOCK = """
+func.func @gpt2_mlp(%x: tensor<32x64xf32>, %w1: tensor<64x256xf32>, %b1: tensor<256xf32>,
+                    %w2: tensor<256x64xf32>, %b2: tensor<64xf32>) -> tensor<32x64xf32> {
+  %h = ztensor.matmul %x, %w1 : (tensor<32x64xf32>, tensor<64x256xf32>) -> tensor<32x256xf32>
+  %hb = ztensor.add %h, %b1 : (tensor<32x256xf32>, tensor<256xf32>) -> tensor<32x256xf32>
+  %g = ztensor.gelu %hb : tensor<32x256xf32>
+  %o = ztensor.matmul %g, %w2 : (tensor<32x256xf32>, tensor<256x64xf32>) -> tensor<32x64xf32>
+  %ob = ztensor.add %o, %b2 : (tensor<32x64xf32>, tensor<64xf32>) -> tensor<32x64xf32>
+  %r = ztensor.add %ob, %x : (tensor<32x64xf32>, tensor<32x64xf32>) -> tensor<32x64xf32>
+  %n = ztensor.layernorm %r {axis = -1 : i64, epsilon = 1.0e-05 : f32} : tensor<32x64xf32>
+  func.return %n : tensor<32x64xf32>
+}
+"""
+RELU_MM = """
+func.func @f(%a: tensor<33x17xf32>, %b: tensor<17x65xf32>, %c: tensor<33x65xf32>) -> tensor<33x65xf32> {
+  %0 = ztensor.matmul %a, %b : (tensor<33x17xf32>, tensor<17x65xf32>) -> tensor<33x65xf32>
+  %1 = ztensor.add %0, %c : (tensor<33x65xf32>, tensor<33x65xf32>) -> tensor<33x65xf32>
+  %2 = ztensor.relu %1 : tensor<33x65xf32>
+  func.return %2 : tensor<33x65xf32>
+}
+"""
+SOFTMAX_AFFINE = """
+func.func @f(%x: tensor<64x100xf32>) -> tensor<64x100xf32> {
+  %c2 = ztensor.constant dense<2.0> : tensor<f32>
+  %c1 = ztensor.constant dense<1.0> : tensor<f32>
+  %a = ztensor.mul %x, %c2 : (tensor<64x100xf32>, tensor<f32>) -> tensor<64x100xf32>
+  %b = ztensor.add %a, %c1 : (tensor<64x100xf32>, tensor<f32>) -> tensor<64x100xf32>
+  %s = ztensor.softmax %b {axis = 1 : i64} : tensor<64x100xf32>
+  func.return %s : tensor<64x100xf32>
+}
+"""
+# Rows longer than the reduction tile budget are reduced in padded chunks: no prologue fuses.
+LONG_ROWS = """
+func.func @f(%x: tensor<4x10000xf32>, %y: tensor<4x10000xf32>) -> tensor<4x1xf32> {
+  %e = ztensor.exp %x : tensor<4x10000xf32>
+  %a = ztensor.add %e, %y : (tensor<4x10000xf32>, tensor<4x10000xf32>) -> tensor<4x10000xf32>
+  %s = ztensor.reduce_sum %a {axes = array<i64: 1>, keepdims = true} : tensor<4x10000xf32> -> tensor<4x1xf32>
+  func.return %s : tensor<4x1xf32>
+}
+"""
+# A batched matmul keeps its epilogue apart (matmul kernels are 2-D).
+BATCHED_EPILOGUE = """
+func.func @f(%a: tensor<2x8x16xf32>, %b: tensor<2x16x8xf32>, %c: tensor<8x8xf32>) -> tensor<2x8x8xf32> {
+  %m = ztensor.matmul %a, %b : (tensor<2x8x16xf32>, tensor<2x16x8xf32>) -> tensor<2x8x8xf32>
+  %t = ztensor.tanh %c : tensor<8x8xf32>
+  %s = ztensor.add %m, %t : (tensor<2x8x8xf32>, tensor<8x8xf32>) -> tensor<2x8x8xf32>
+  %r = ztensor.relu %s : tensor<2x8x8xf32>
+  func.return %r : tensor<2x8x8xf32>
+}
+"""
+INVARIANT_PROGRAMS = {
+    "long-rows": (LONG_ROWS, ["elementwise"]),
+    "batched-epilogue": (BATCHED_EPILOGUE, ["elementwise"]),
+    "mlp": (MLP_EXAMPLE, ["matmul_epilogue", "reduction"]),
+    "mlp-dense-constant": (MLP_DENSE, ["matmul_epilogue", "reduction"]),
+    "gpt2-mlp": (GPT2_BLOCK, ["matmul_epilogue", "reduction"]),
+    "relu-mm": (RELU_MM, ["matmul_epilogue"]),
+    "softmax-affine": (SOFTMAX_AFFINE, ["reduction"]),
+    **{f"random-{seed}": (random_program(seed), None) for seed in range(6)},
+}
+
+
+def lowered_grids(fused: zt.FusedOp) -> int:
+    """The number of `ztile.grid`s `ztensor-to-ztile` makes of `fused` alone in a function."""
+    from xdsl.dialects.builtin import FunctionType
+    from xdsl.ir import Block, Region
+
+    from ziggurat.dialects import ztile
+    from ziggurat.lowering.ztensor_to_ztile import ZTensorToZTilePass
+
+    types = [v.type for v in fused.inputs]
+    block = Block(arg_types=types)
+    op = fused.clone()
+    op.operands = list(block.args)
+    block.add_ops([op, func.ReturnOp(op.results[0])])
+    f = func.FuncOp("kernel", FunctionType.from_lists(types, [op.results[0].type]), Region(block))
+    module = ModuleOp([f])
+    ZTensorToZTilePass().apply(Context(), module)
+    module.verify()
+    assert not any(o.dialect_name() == "ztensor" for o in module.walk())
+    return sum(isinstance(o, ztile.GridOp) for o in module.walk())
+
+
+@pytest.mark.parametrize("name", list(INVARIANT_PROGRAMS))
+def test_every_fused_op_lowers_to_one_grid(name: str) -> None:
+    import ziggurat as zg
+    from ziggurat.driver import parse_module
+
+    text, kinds = INVARIANT_PROGRAMS[name]
+    before = parse_module(text)
+    after = parse_module(text)
+    zg.parse_pipeline("canonicalize,eqsat").apply(zg.make_context(), after)
+    after.verify()
+    fused = [op for op in after.walk() if isinstance(op, zt.FusedOp)]
+    for op in fused:
+        matmuls = sum(isinstance(o, zt.MatmulOp) for o in op.body.walk())
+        assert matmuls <= 1, str(op)
+        assert lowered_grids(op) == 1, f"{op.kind.data} kernel is not one grid:\n{op}"
+    if kinds is not None:
+        assert [op.kind.data for op in fused] == kinds, str(after)
+    f = next(op for op in before.walk() if isinstance(op, func.FuncOp))
+    entry = f.sym_name.data
+    exe = zg.compile(after, pipeline="cpu-pipeline{opt-level=1}", entry=entry, cache=False)
+    for seed in range(2):
+        args = inputs_for(before, entry, seed)
+        want = run_function(before, entry, *args)
+        got = exe(*args)
+        got = got if isinstance(got, tuple) else (got,)
+        assert len(want) == len(got)
+        for w, g in zip(want, got, strict=True):
+            np.testing.assert_allclose(g, w, rtol=2e-4, atol=2e-5)
+
+
+class KernelCount:
+    """A cost model counting kernels: every node computing a tensor in memory costs 1."""
+
+    def node_cost(self, node: NodeInfo) -> float:
+        return 1.0 if node.sort == "Op" and node.category not in ("leaf", "scalar") else 0.0
+
+
+@pytest.mark.parametrize("name", list(INVARIANT_PROGRAMS))
+def test_kernels_priced_are_the_grids_lowered(name: str) -> None:
+    """With a cost model counting kernels, the extracted cost is the number of grids the
+    lowering makes of the whole function: a fused op is priced as exactly one kernel."""
+    from ziggurat.dialects import ztile
+    from ziggurat.driver import parse_module
+    from ziggurat.lowering.ztensor_to_ztile import ZTensorToZTilePass
+
+    module = parse_module(INVARIANT_PROGRAMS[name][0])
+    f = next(op for op in module.walk() if isinstance(op, func.FuncOp))
+    stats, _ = optimize_function(f, EqsatPass(), KernelCount(), [])
+    assert stats is not None and stats.changed
+    ZTensorToZTilePass().apply(Context(), module)
+    grids = sum(isinstance(op, ztile.GridOp) for op in module.walk())
+    assert stats.cost_after == grids
