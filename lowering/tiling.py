@@ -2,10 +2,10 @@
 
 A `TileSizeChooser` answers three questions about a kernel: the output tile of an elementwise
 program, the (M, N, K) blocking of a matmul, and the tile of a reduction program (with the
-chunk walked along each reduced axis). `DefaultTileSizes` is the built-in heuristic (64x64
-output tiles with K = 256 for matmul, row blocks for reductions); `FixedTileSizes` applies the
-sizes given by the `tile-sizes` pass option. The polyhedral auto-tiler plugs in by providing
-another object with the same methods.
+chunk walked along each reduced axis). `DefaultTileSizes` is the built-in heuristic (tall
+output tiles of up to 256x64 with K chunks of up to 256 for matmul, row blocks for
+reductions); `FixedTileSizes` applies the sizes given by the `tile-sizes` pass option. The
+polyhedral auto-tiler plugs in by providing another object with the same methods.
 
 Every size returned is >= 1 and at most the dimension it tiles, so tiles never exceed the data
 (except where an exact divisor is asked for, see `largest_divisor_at_most`).
@@ -37,6 +37,13 @@ def largest_divisor_at_most(n: int, limit: int) -> int:
     return 1
 
 
+def balanced_split(n: int, limit: int) -> int:
+    """The size of the fewest equal pieces of at most `limit` that cover n (n, limit >= 1):
+    1000 with limit 256 gives 250 (4 pieces), not 256 (and a last piece of 232)."""
+    pieces = -(-n // max(limit, 1))
+    return -(-n // pieces)
+
+
 def clamp_tile(shape: Sequence[int], tile: Sequence[int]) -> tuple[int, ...]:
     """`tile` with every size clipped to [1, dim]."""
     return tuple(max(1, min(t, d)) for t, d in zip(tile, shape, strict=True))
@@ -66,16 +73,23 @@ class DefaultTileSizes:
 
     - elementwise: up to 256 along the last dim, the rest of a 4096-element budget on the
       dims before it (innermost first);
-    - matmul: 64x64 output tiles, K chunks of 256 (smaller when the matrix is smaller);
+    - matmul: output tiles of up to 256 rows by 64 columns and K chunks of up to 256, the
+      rows and the K extent split into equal pieces (a padded last piece is computed in
+      full); when that leaves fewer than 4 output tiles, M tiles shrink (not below 48
+      rows) so that several threads get work. `ztile-to-zloop` reads the lhs tile in place
+      and copies only the rhs tile, so tall tiles amortize that copy over many rows, and 64
+      columns are one register block of 4 AVX-512 vectors.
     - reduction: a reduced axis is taken whole when the reduced extent fits the 8192-element
       budget (so no chunk loop and no padding), otherwise in chunks of 4096 along the last
       reduced axis; kept dims get row blocks of up to 8 rows (up to 128 along a kept last
       dim).
     """
 
-    matmul_m: int = 64
+    matmul_m: int = 256
     matmul_n: int = 64
     matmul_k: int = 256
+    matmul_min_m: int = 48
+    matmul_min_programs: int = 4
 
     def elementwise(self, shape: Sequence[int]) -> tuple[int, ...]:
         if not shape:
@@ -89,7 +103,13 @@ class DefaultTileSizes:
         return tuple(tile)
 
     def matmul(self, m: int, n: int, k: int) -> tuple[int, int, int]:
-        return (min(m, self.matmul_m), min(n, self.matmul_n), min(k, self.matmul_k))
+        tn = min(n, self.matmul_n)
+        # Split M further (not below `matmul_min_m` rows) when the grid would otherwise have
+        # fewer than `matmul_min_programs` instances, so that several threads get work.
+        row_pieces = -(-self.matmul_min_programs // -(-n // tn))
+        row_pieces = max(1, min(row_pieces, m // self.matmul_min_m))
+        limit = min(self.matmul_m, -(-m // row_pieces))
+        return (balanced_split(m, limit), tn, balanced_split(k, self.matmul_k))
 
     def reduction(self, shape: Sequence[int], axes: Sequence[int]) -> tuple[int, ...]:
         tile = list(shape)

@@ -34,7 +34,12 @@ Lowering per op:
 - `ztile.dot` -> register blocks of up to 6 rows x 4 vectors (2 vectors when W < 16) of
   the accumulator carried as `zloop.for` iter_args over K; each step broadcasts one element
   of A and multiplies it into a vector of B with `vector.fma`. When the accumulator tile has
-  no other use (the usual `scf.for` K loop), its buffer is updated in place.
+  no other use (the usual `scf.for` K loop), its buffer is updated in place. A `ztile.load`
+  whose only use is the lhs of a later dot (with only loads and `arith` ops in between) is
+  not copied when the whole tile lies in bounds: the dot reads A from the loaded memref.
+  Whether it does is decided at compile time from upper bounds of the offsets (grid size,
+  `scf.for` bounds, `arith.addi`/`muli` of those), else by a run-time test whose other
+  branch loads the tile (with padding) into a buffer and runs the same dot on it.
 - `ztile.transpose` -> scalar copy loops.
 - `scf.for` carrying tiles -> an `scf.for` over the non-tile iter_args; each tile iter_arg
   lives in one buffer updated by the body (copied only when the yielded tile lives elsewhere).
@@ -126,6 +131,10 @@ class _GridLowering:
         self.values: dict[SSAValue, SSAValue] = {}
         self.buffers: dict[SSAValue, Buffer] = {}
         self.known_ints: dict[SSAValue, int] = {}
+        self.deferred: dict[SSAValue, ztile.LoadOp] = {}
+        self.upper: dict[SSAValue, int] = {
+            iv: n - 1 for iv, n in zip(self.ivs, grid.grid_shape, strict=True)
+        }
 
     # ----- building blocks -------------------------------------------------------------------
 
@@ -320,6 +329,8 @@ class _GridLowering:
 
     def lower_ops(self, ops: Sequence[Operation]) -> None:
         group: list[Operation] = []
+        for load in _dot_lhs_loads(ops):
+            self.deferred[load.result] = load
 
         def flush() -> None:
             if group:
@@ -335,6 +346,8 @@ class _GridLowering:
             produced = {r for g in group for r in g.results}
             if op.regions or op.has_trait(IsTerminator) or any(v in produced for v in op.operands):
                 flush()
+            if isinstance(op, ztile.LoadOp) and op.result in self.deferred:
+                continue
             self.lower_op(op)
         flush()
 
@@ -374,6 +387,15 @@ class _GridLowering:
             and isinstance(new.result.type, IndexType)
         ):
             self.known_ints[new.result] = new.value.value.data
+        elif isinstance(new, arith.AddiOp | arith.MuliOp):
+            lhs, rhs = self.upper_bound(new.lhs), self.upper_bound(new.rhs)
+            if lhs is not None and rhs is not None and min(lhs, rhs) >= 0:
+                self.upper[new.result] = lhs + rhs if isinstance(new, arith.AddiOp) else lhs * rhs
+
+    def upper_bound(self, v: SSAValue) -> int | None:
+        """A compile-time upper bound of a non-negative `index` value, else None."""
+        known = self.known(v)
+        return known if known is not None else self.upper.get(v)
 
     # ----- scf.for carrying tiles ------------------------------------------------------------
 
@@ -400,6 +422,9 @@ class _GridLowering:
         )
         self.emit(new)
         self.values[old_block.args[0]] = new_block.args[0]
+        lb, ub, step = (self.known(self.lookup(v)) for v in (op.lb, op.ub, op.step))
+        if lb is not None and ub is not None and step is not None and 0 <= lb < ub and step > 0:
+            self.upper[new_block.args[0]] = lb + (ub - lb - 1) // step * step
         scalars = iter(new_block.args[1:])
         for k, arg in enumerate(old_block.args[1:]):
             if is_tile[k]:
@@ -626,12 +651,57 @@ class _GridLowering:
         self.tile_nest(out_shape, body)
 
     def lower_dot(self, op: ztile.DotOp) -> None:
-        a, b, c = self.buffer(op.lhs), self.buffer(op.rhs), self.buffer(op.acc)
-        m, k = a.shape
+        c = self.buffer(op.acc)
+        out = c if op.acc.has_one_use() else self.alloc(c.shape, c.element_type)
+        self.buffers[op.result] = out
+        load = self.deferred.pop(op.lhs, None)
+        if load is None:
+            self.emit_dot(self.buffer_operand(self.buffer(op.lhs)), op, out)
+            return
+
+        # The lhs tile is read in place from the memref it is loaded from when the whole
+        # tile lies in bounds; otherwise it is loaded (with padding) into a buffer first.
+        def in_place() -> None:
+            self.emit_dot(self.memref_operand(mem, offsets), op, out)
+
+        def buffered() -> None:
+            self.lower_load(load)
+            self.emit_dot(self.buffer_operand(self.buffer(op.lhs)), op, out)
+
+        mem = self.lookup(load.memref)
+        mt = mem.type
+        assert isinstance(mt, MemRefType)
+        dims = tuple(mt.get_shape())
+        offsets = [self.lookup(v) for v in load.indices]
+        shape = _tile_type(load.result).get_shape()
+        known = [self.known(o) for o in offsets]
+        highest = [self.upper_bound(o) for o in offsets]
+        if all(h is not None and h + t <= d for h, t, d in zip(highest, shape, dims, strict=True)):  # type: ignore[operator]
+            in_place()
+        elif all(k is not None for k in known):
+            buffered()
+        elif all(t <= d for t, d in zip(shape, dims, strict=True)):
+            slack = [self.sub(d - t, o) for d, t, o in zip(dims, shape, offsets, strict=True)]
+            self.if_(self.nonnegative(slack), in_place, buffered)
+        else:
+            buffered()
+
+    def buffer_operand(self, buf: Buffer) -> _Operand:
+        return lambda i, kk: (buf.memref, [i, kk])
+
+    def memref_operand(self, mem: SSAValue, offsets: Sequence[SSAValue]) -> _Operand:
+        return lambda i, kk: (mem, [self.add(offsets[0], i), self.add(offsets[1], kk)])
+
+    def emit_dot(self, a_at: _Operand, op: ztile.DotOp, out: Buffer) -> None:
+        """`out = acc + a @ b`, reading element (i, k) of `a` where `a_at` says."""
+        b, c = self.buffer(op.rhs), self.buffer(op.acc)
+        m, k = _tile_type(op.lhs).get_shape()
         n = c.shape[1]
         elt = c.element_type
-        out = c if op.acc.has_one_use() else self.alloc(c.shape, elt)
-        self.buffers[op.result] = out
+
+        def a_load(i: SSAValue, kk: SSAValue) -> SSAValue:
+            mem, idx = a_at(i, kk)
+            return self.value(memref.LoadOp.get(mem, idx))
 
         if not c.vectorized:
 
@@ -641,7 +711,7 @@ class _GridLowering:
                 init = self.value(memref.LoadOp.get(c.memref, [i, zero]))
 
                 def step(kk: SSAValue, acc: list[SSAValue]) -> list[SSAValue]:
-                    x = self.value(memref.LoadOp.get(a.memref, [i, kk]))
+                    x = a_load(i, kk)
                     y = self.value(memref.LoadOp.get(b.memref, [kk, zero]))
                     return [self.value(math.FmaOp(x, y, acc[0]))]
 
@@ -668,7 +738,7 @@ class _GridLowering:
                 bs = [self.value(vector.LoadOp(b.memref, [kk, j], vty)) for j in cj]
                 new: list[SSAValue] = []
                 for r, i in enumerate(ri):
-                    x = self.value(memref.LoadOp.get(a.memref, [i, kk]))
+                    x = a_load(i, kk)
                     xb = self.value(vector.BroadcastOp(x, vty))
                     for v in range(vecs):
                         new.append(self.value(vector.FMAOp(xb, bs[v], acc[r * vecs + v])))
@@ -714,6 +784,28 @@ class _GridLowering:
             self.emit(memref.StoreOp.get(x, out.memref, idx))
 
         self.nest(ty.get_shape(), body)
+
+
+_Operand = Callable[[SSAValue, SSAValue], tuple[SSAValue, list[SSAValue]]]
+"""Where element (i, k) of a `ztile.dot` operand lives: (memref, indices)."""
+
+
+def _dot_lhs_loads(ops: Sequence[Operation]) -> list[ztile.LoadOp]:
+    """The `ztile.load`s in `ops` whose only use is as the lhs of a later `ztile.dot` in
+    `ops`, with nothing but loads and `arith` ops in between (so nothing writes memory)."""
+    found: list[ztile.LoadOp] = []
+    position = {op: n for n, op in enumerate(ops)}
+    for n, op in enumerate(ops):
+        if not isinstance(op, ztile.LoadOp) or not op.result.has_one_use():
+            continue
+        user = next(iter(op.result.uses))
+        dot = user.operation
+        if not isinstance(dot, ztile.DotOp) or user.index != 0 or dot not in position:
+            continue
+        between = ops[n + 1 : position[dot]]
+        if all(isinstance(o, ztile.LoadOp) or o.dialect_name() == "arith" for o in between):
+            found.append(op)
+    return found
 
 
 def _blocks(n: int, size: int) -> list[tuple[int, int, int]]:
