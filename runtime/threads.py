@@ -3,7 +3,7 @@
 `convert-to-llvm` outlines the body of a `zloop.parallel` into
 `void @f__parK(i64 begin, i64 end, ptr ctx)` and replaces the loop by a call to the external
 `void @ziggurat_parallel_for(ptr fn, i64 total, ptr ctx)`. This module implements that symbol
-as a ctypes callback: it splits `[0, total)` into `chunks_per_thread` (3) chunks per thread and
+as a ctypes callback: it splits `[0, total)` into `chunks_per_thread` (16) chunks per thread and
 runs `fn(begin, end, ctx)` on the calling thread and on pool threads. Each chunk is a ctypes
 call, which releases the GIL, so chunks run truly in parallel.
 
@@ -171,7 +171,7 @@ class _Region:
 class ThreadPool:
     """Persistent worker threads that help the calling thread run parallel loops."""
 
-    def __init__(self, chunks_per_thread: int = 3) -> None:
+    def __init__(self, chunks_per_thread: int = 16) -> None:
         self.chunks_per_thread = chunks_per_thread
         self._queues: list[queue.SimpleQueue[tuple[_Region, int] | None]] = []
         self._workers: list[threading.Thread] = []

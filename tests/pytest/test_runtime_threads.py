@@ -113,14 +113,14 @@ def test_parallel_rows_match_numpy(rows_module, threads: int) -> None:  # type: 
 
 def test_chunk_counts() -> None:
     pool = zthreads.pool()
-    for total, threads, chunks in [(1, 4, 1), (2, 2, 2), (5, 2, 5), (1000, 2, 6), (1000, 4, 12)]:
+    for total, threads, chunks in [(1, 4, 1), (2, 2, 2), (5, 2, 5), (1000, 2, 32), (1000, 4, 64)]:
         bounds = pool.chunk_bounds(total, threads)
         assert len(bounds) - 1 == chunks
         assert bounds[0] == 0 and bounds[-1] == total
         assert all(bounds[i] < bounds[i + 1] for i in range(chunks))
 
 
-@pytest.mark.parametrize(("total", "threads", "chunks"), [(1, 4, 1), (2, 2, 2), (1000, 3, 9)])
+@pytest.mark.parametrize(("total", "threads", "chunks"), [(1, 4, 1), (2, 2, 2), (1000, 3, 48)])
 def test_pool_runs_one_two_and_many_chunks(total: int, threads: int, chunks: int) -> None:
     seen = np.zeros(total, dtype=np.int64)
 
@@ -157,7 +157,7 @@ def test_exception_in_a_chunk_is_raised_after_all_chunks_finish() -> None:
     runner.join(timeout=30)
     assert not runner.is_alive(), "parallel_for deadlocked after an exception"
     assert len(result) == 1 and isinstance(result[0], ZeroDivisionError)
-    assert len(done) == 5
+    assert len(done) == 2 * zthreads.pool().chunks_per_thread - 1
 
 
 def test_error_in_the_callback_surfaces_on_the_kernel(rows_module) -> None:  # type: ignore[no-untyped-def]
