@@ -50,6 +50,12 @@ from xdsl.ir import Attribute
 from xdsl.utils.exceptions import InterpretationError
 
 from ziggurat.dialects import zloop
+from ziggurat.dialects.ztensor_semantics import (
+    ieee_max_reduce,
+    ieee_maximum,
+    ieee_min_reduce,
+    ieee_minimum,
+)
 
 
 def numpy_dtype(element_type: Attribute) -> np.dtype[Any]:
@@ -285,7 +291,7 @@ class ZLoopFunctions(InterpreterFunctions):
             if len(args) > 1:
                 r = dtype.type(r + args[1])
         elif kind in ("maximumf", "minimumf"):
-            f = np.max if kind == "maximumf" else np.min
+            f = ieee_max_reduce if kind == "maximumf" else ieee_min_reduce
             r = f(v)
             if len(args) > 1:
                 pair = np.array([r, args[1]], dtype=dtype)
@@ -427,13 +433,13 @@ class NumpyArithFunctions(ArithFunctions):
     def run_maximumf(
         self, interpreter: Interpreter, op: arith.MaximumfOp, args: PythonValues
     ) -> PythonValues:
-        return self._binary(op, args, np.maximum)
+        return self._binary(op, args, ieee_maximum)
 
     @impl(arith.MinimumfOp)
     def run_minimumf(
         self, interpreter: Interpreter, op: arith.MinimumfOp, args: PythonValues
     ) -> PythonValues:
-        return self._binary(op, args, np.minimum)
+        return self._binary(op, args, ieee_minimum)
 
     @impl(arith.NegfOp)
     def run_negf(

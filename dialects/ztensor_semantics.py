@@ -12,6 +12,7 @@ from typing import Any, cast
 import numpy as np
 from xdsl.dialects.builtin import (
     BFloat16Type,
+    BytesAttr,
     DenseIntOrFPElementsAttr,
     Float16Type,
     Float32Type,
@@ -62,8 +63,52 @@ def sigmoid(x: NDArray) -> NDArray:
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype)
 
 
+def ieee_maximum(x: Any, y: Any) -> NDArray:
+    """IEEE 754-2019 `maximum` (as `arith.maximumf` and `llvm.maximum`): NaN propagates and
+    -0.0 < +0.0, so the result does not depend on the order of the operands."""
+    r = np.maximum(x, y)
+    zeros = (np.asarray(x) == 0) & (np.asarray(y) == 0)
+    if np.any(zeros):
+        both_negative = np.signbit(x) & np.signbit(y)
+        r = np.where(zeros, np.where(both_negative, -0.0, 0.0).astype(r.dtype), r)
+    return np.asarray(r)
+
+
+def ieee_minimum(x: Any, y: Any) -> NDArray:
+    """IEEE 754-2019 `minimum`: NaN propagates and -0.0 < +0.0."""
+    r = np.minimum(x, y)
+    zeros = (np.asarray(x) == 0) & (np.asarray(y) == 0)
+    if np.any(zeros):
+        either_negative = np.signbit(x) | np.signbit(y)
+        r = np.where(zeros, np.where(either_negative, -0.0, 0.0).astype(r.dtype), r)
+    return np.asarray(r)
+
+
+def ieee_max_reduce(x: NDArray, axis: Any = None, keepdims: bool = False) -> NDArray:
+    """The maximum over `axis` with `ieee_maximum`'s order: +0.0 wins over -0.0, NaN propagates."""
+    r = np.max(x, axis=axis, keepdims=keepdims)
+    if np.any(r == 0):
+        positive_zero = np.any((x == 0) & ~np.signbit(x), axis=axis, keepdims=keepdims)
+        r = np.where(r == 0, np.where(positive_zero, 0.0, -0.0).astype(x.dtype), r)
+    return np.asarray(r)
+
+
+def ieee_min_reduce(x: NDArray, axis: Any = None, keepdims: bool = False) -> NDArray:
+    """The minimum over `axis` with `ieee_minimum`'s order: -0.0 wins over +0.0, NaN propagates."""
+    r = np.min(x, axis=axis, keepdims=keepdims)
+    if np.any(r == 0):
+        negative_zero = np.any((x == 0) & np.signbit(x), axis=axis, keepdims=keepdims)
+        r = np.where(r == 0, np.where(negative_zero, -0.0, 0.0).astype(x.dtype), r)
+    return np.asarray(r)
+
+
+def relu(x: NDArray) -> NDArray:
+    """max(x, +0.0) in IEEE order: relu(-0.0) is +0.0, relu(NaN) is NaN."""
+    return ieee_maximum(x, x.dtype.type(0))
+
+
 def softmax(x: NDArray, axis: int) -> NDArray:
-    shifted = x - np.max(x, axis=axis, keepdims=True)
+    shifted = x - ieee_max_reduce(x, axis=axis, keepdims=True)
     e = np.exp(shifted)
     return e / np.sum(e, axis=axis, keepdims=True)
 
@@ -86,7 +131,7 @@ UNARY_RULES: dict[type[zt.UnaryOp], Callable[[NDArray], NDArray]] = {
     zt.LogOp: np.log,
     zt.TanhOp: np.tanh,
     zt.SigmoidOp: sigmoid,
-    zt.ReluOp: lambda x: np.maximum(x, x.dtype.type(0)),
+    zt.ReluOp: relu,
     zt.GeluOp: gelu,
     zt.SqrtOp: np.sqrt,
     zt.RsqrtOp: _rsqrt,
@@ -98,14 +143,14 @@ BINARY_RULES: dict[type[zt.BinaryOp], Callable[[NDArray, NDArray], NDArray]] = {
     zt.SubOp: np.subtract,
     zt.MulOp: np.multiply,
     zt.DivOp: np.divide,
-    zt.MaximumOp: np.maximum,
-    zt.MinimumOp: np.minimum,
+    zt.MaximumOp: ieee_maximum,
+    zt.MinimumOp: ieee_minimum,
     zt.PowOp: np.power,
 }
 
 REDUCE_RULES: dict[type[zt.ReduceOp], Callable[..., NDArray]] = {
     zt.ReduceSumOp: np.sum,
-    zt.ReduceMaxOp: np.max,
+    zt.ReduceMaxOp: ieee_max_reduce,
     zt.ReduceMeanOp: np.mean,
 }
 
@@ -122,15 +167,67 @@ def _shaped(op: Operation, value: NDArray | np.generic) -> NDArray:
     return np.asarray(value, dtype=numpy_dtype(ty.element_type)).reshape(ty.get_shape())
 
 
+SPLAT_MATERIALIZE_LIMIT = 1 << 16
+"""`constant_value` returns splats with more elements than this as read-only broadcast views
+(one stored element), so that a huge splat constant costs no memory in the interpreter."""
+
+_LITTLE_ENDIAN_DTYPES: dict[type[Attribute], str] = {
+    Float16Type: "<f2",
+    Float32Type: "<f4",
+    Float64Type: "<f8",
+}
+
+
 def constant_value(op: zt.ConstantOp) -> NDArray:
-    """The numpy array of a `ztensor.constant`."""
+    """The numpy array of a `ztensor.constant`.
+
+    A splat is read from its one stored element: above `SPLAT_MATERIALIZE_LIMIT` elements it
+    is a read-only `np.broadcast_to` view (O(1) memory), otherwise a fresh array.
+    """
     ty = _result_type(op)
     dtype = numpy_dtype(ty.element_type)
-    values = [float(v) for v in op.value.get_values()]
     shape = tuple(ty.get_shape())
-    if len(values) == 1:
-        return np.full(shape, values[0], dtype=dtype)
+    attr = op.value
+    if zt.stored_count(attr) == 1:
+        scalar = np.asarray(attr.get_values()[0], dtype=dtype)
+        if ty.element_count() > SPLAT_MATERIALIZE_LIMIT:
+            return np.broadcast_to(scalar, shape)
+        return np.full(shape, scalar, dtype=dtype)
+    stored = _LITTLE_ENDIAN_DTYPES.get(type(ty.element_type))
+    if stored is not None:
+        return np.frombuffer(attr.data.data, dtype=stored).astype(dtype).reshape(shape)
+    values = [float(v) for v in attr.get_values()]
     return np.asarray(values, dtype=dtype).reshape(shape)
+
+
+SPLAT_PRESERVING: tuple[type[Operation], ...] = (
+    *UNARY_RULES,
+    *BINARY_RULES,
+    zt.BroadcastToOp,
+    zt.ReshapeOp,
+    zt.TransposeOp,
+    zt.CastOp,
+    zt.ReduceMaxOp,
+)
+"""Ops whose result is a splat when every operand is one (`evaluate_splat`)."""
+
+
+def evaluate_splat(op: Operation, scalars: Sequence[NDArray]) -> NDArray | None:
+    """The 0-d result of `op` on splat operands given by their 0-d scalars (in the operands'
+    dtypes), or None when `op` is not in `SPLAT_PRESERVING`. Exact: every element of the
+    result is this value (the max of equal values is that value; the others act per element).
+    """
+    out = numpy_dtype(_result_type(op).element_type)
+    with np.errstate(all="ignore"):
+        if type(op) in UNARY_RULES:
+            r = UNARY_RULES[type(op)](scalars[0])  # type: ignore[index]
+        elif type(op) in BINARY_RULES:
+            r = BINARY_RULES[type(op)](scalars[0], scalars[1])  # type: ignore[index]
+        elif isinstance(op, SPLAT_PRESERVING):
+            r = scalars[0]
+        else:
+            return None
+        return np.asarray(r).astype(out).reshape(())
 
 
 def evaluate(op: Operation, args: Sequence[NDArray]) -> tuple[NDArray, ...]:
@@ -167,15 +264,48 @@ def evaluate(op: Operation, args: Sequence[NDArray]) -> tuple[NDArray, ...]:
 
 
 def dense_attr(array: NDArray, tensor_type: TensorType[Attribute]) -> DenseIntOrFPElementsAttr:
-    """A dense elements attribute holding `array` with the given tensor type."""
-    values = [float(v) for v in array.reshape(-1)]
+    """A dense elements attribute holding `array` with the given tensor type; a splat (every
+    element equal, bit for bit) is stored once (`ztensor.splat_attr`)."""
+    flat = np.ascontiguousarray(array).reshape(-1)
+    if flat.size and bool(
+        (flat.view(np.uint8).reshape(flat.size, -1) == flat[:1].view(np.uint8)).all()
+    ):
+        return zt.splat_attr(tensor_type, float(flat[0]))
+    stored = _LITTLE_ENDIAN_DTYPES.get(type(tensor_type.element_type))
+    if stored is not None:
+        data = flat.astype(stored).tobytes()
+        return DenseIntOrFPElementsAttr(cast(Any, tensor_type), BytesAttr(data))
+    values = [float(v) for v in flat]
     return DenseIntOrFPElementsAttr.from_list(cast(Any, tensor_type), values)
+
+
+def _splat_scalar(a: NDArray) -> NDArray | None:
+    """The 0-d scalar of an array whose elements are all equal bit for bit: a broadcast view
+    (as `constant_value` returns large splats) or a small array; else None."""
+    if a.size == 0:
+        return None
+    if all(stride == 0 for stride in a.strides):
+        return a.reshape(-1)[0].reshape(())
+    if a.size > SPLAT_MATERIALIZE_LIMIT:
+        return None
+    flat = np.ascontiguousarray(a).reshape(-1)
+    rows = flat.view(np.uint8).reshape(flat.size, -1)
+    return flat[0].reshape(()) if bool((rows == rows[0]).all()) else None
 
 
 def _run_rule(
     ft: InterpreterFunctions, interpreter: Interpreter, op: Operation, args: PythonValues
 ) -> PythonValues:
-    return evaluate(op, [np.asarray(a) for a in args])
+    arrays = [np.asarray(a) for a in args]
+    ty = _result_type(op)
+    if isinstance(op, SPLAT_PRESERVING) and ty.element_count() > SPLAT_MATERIALIZE_LIMIT:
+        scalars = [_splat_scalar(a) for a in arrays]
+        if scalars and all(x is not None for x in scalars):
+            # Splats stay splat: evaluate once on the scalars, answer a broadcast view.
+            value = evaluate_splat(op, cast(list[NDArray], scalars))
+            assert value is not None
+            return (np.broadcast_to(value, tuple(ty.get_shape())),)
+    return evaluate(op, arrays)
 
 
 def _run_fused(

@@ -520,7 +520,7 @@ class DivOp(BinaryOp):
 
 @irdl_op_definition
 class MaximumOp(BinaryOp):
-    """Elementwise maximum (NaN propagates, like numpy.maximum).
+    """Elementwise IEEE 754-2019 maximum (NaN propagates, -0.0 < +0.0).
 
     Example: `%r = ztile.maximum %a, %b : !ztile.tile<16x16xf32>`
     """
@@ -530,7 +530,7 @@ class MaximumOp(BinaryOp):
 
 @irdl_op_definition
 class MinimumOp(BinaryOp):
-    """Elementwise minimum (NaN propagates, like numpy.minimum).
+    """Elementwise IEEE 754-2019 minimum (NaN propagates, -0.0 < +0.0).
 
     Example: `%r = ztile.minimum %a, %b : !ztile.tile<16x16xf32>`
     """
@@ -605,7 +605,7 @@ class SigmoidOp(UnaryOp):
 
 @irdl_op_definition
 class ReluOp(UnaryOp):
-    """Elementwise max(x, 0). Example: `%r = ztile.relu %x : !ztile.tile<16x16xf32>`"""
+    """Elementwise maximum(x, +0.0). Example: `%r = ztile.relu %x : !ztile.tile<16x16xf32>`"""
 
     name = "ztile.relu"
 

@@ -27,13 +27,22 @@ from xdsl.ir import Operation
 from xdsl.utils.exceptions import InterpretationError
 
 from ziggurat.dialects import ztile
-from ziggurat.dialects.ztensor_semantics import gelu, numpy_dtype, sigmoid
+from ziggurat.dialects.ztensor_semantics import (
+    gelu,
+    ieee_max_reduce,
+    ieee_maximum,
+    ieee_minimum,
+    numpy_dtype,
+    relu,
+    sigmoid,
+)
 
 NDArray = np.ndarray[Any, Any]
 
 
 def _rsqrt(x: NDArray) -> NDArray:
-    return (1 / np.sqrt(x)).astype(x.dtype)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (1 / np.sqrt(x)).astype(x.dtype)
 
 
 UNARY_RULES: dict[type[ztile.UnaryOp], Callable[[NDArray], NDArray]] = {
@@ -42,7 +51,7 @@ UNARY_RULES: dict[type[ztile.UnaryOp], Callable[[NDArray], NDArray]] = {
     ztile.LogOp: np.log,
     ztile.TanhOp: np.tanh,
     ztile.SigmoidOp: sigmoid,
-    ztile.ReluOp: lambda x: np.maximum(x, x.dtype.type(0)),
+    ztile.ReluOp: relu,
     ztile.GeluOp: gelu,
     ztile.SqrtOp: np.sqrt,
     ztile.RsqrtOp: _rsqrt,
@@ -54,8 +63,8 @@ BINARY_RULES: dict[type[ztile.BinaryOp], Callable[[NDArray, NDArray], NDArray]] 
     ztile.SubOp: np.subtract,
     ztile.MulOp: np.multiply,
     ztile.DivOp: np.divide,
-    ztile.MaximumOp: np.maximum,
-    ztile.MinimumOp: np.minimum,
+    ztile.MaximumOp: ieee_maximum,
+    ztile.MinimumOp: ieee_minimum,
     ztile.PowOp: np.power,
 }
 
@@ -161,7 +170,7 @@ class ZTileFunctions(InterpreterFunctions):
     def run_reduce(
         self, interpreter: Interpreter, op: ztile.ReduceOp, args: PythonValues
     ) -> PythonValues:
-        rule = np.sum if op.kind_name == "sum" else np.max
+        rule = np.sum if op.kind_name == "sum" else ieee_max_reduce
         value = rule(args[0], axis=op.axis_value, keepdims=True)
         return (np.asarray(value, dtype=_result_dtype(op)),)
 

@@ -179,6 +179,9 @@ def emit_tanh(builder: ir.IRBuilder, x: ir.Value) -> ir.Value:
         small = e.fma(b.fmul(x, z), b.fdiv(num, den), x)
     else:
         small = e.fma(b.fmul(x, z), e.horner(z, _F32_TANH_POLY), x)
+    # tanh is odd: the sign of x, which the polynomial loses at x = -0.0 (x*z*p(0) + x is
+    # +0.0 + -0.0 = +0.0 since p(0) < 0).
+    small = e.intr("llvm.copysign", [small, x])
     ex = emit_exp(builder, b.fadd(ax, ax))
     large = b.fsub(e.c(1.0), b.fdiv(e.c(2.0), b.fadd(ex, e.c(1.0))))
     large = e.intr("llvm.copysign", [large, x])

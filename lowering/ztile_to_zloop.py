@@ -30,7 +30,8 @@ Lowering per op:
   outside the chain. `relu`, `sigmoid`, `gelu` (tanh approximation) and the like expand
   into `arith`/`math` ops.
 - `ztile.reduce` -> along the last axis: vector accumulation, `vector.reduction`, scalar
-  tail; along another axis: whole-vector accumulation across rows.
+  tail; along another axis: whole-vector accumulation across rows. Sums start from +0.0 (as
+  numpy's: a sum of -0.0s is +0.0), maxima from the first element.
 - `ztile.dot` -> register blocks of up to 6 rows x 4 vectors (2 vectors when W < 16) of
   the accumulator carried as `zloop.for` iter_args over K; each step broadcasts one element
   of A and multiplies it into a vector of B with `vector.fma`. When the accumulator tile has
@@ -127,7 +128,7 @@ class _GridLowering:
         self.ivs = parallel.induction_vars
         self.block = parallel.body.block
         self.prologue: list[Operation] = []
-        self.constants: dict[tuple[float | int, Attribute, bool], SSAValue] = {}
+        self.constants: dict[tuple[str | int, Attribute, bool], SSAValue] = {}
         self.values: dict[SSAValue, SSAValue] = {}
         self.buffers: dict[SSAValue, Buffer] = {}
         self.known_ints: dict[SSAValue, int] = {}
@@ -160,7 +161,7 @@ class _GridLowering:
 
     def const(self, x: float, element_type: Attribute, vectorized: bool) -> SSAValue:
         """A float constant (splat into a vector when `vectorized`), defined in the prologue."""
-        key = (x, element_type, vectorized)
+        key = (float(x).hex(), element_type, vectorized)  # tells -0.0 from +0.0
         if key not in self.constants:
             scalar = arith.ConstantOp(FloatAttr(x, cast(Float32Type, element_type)))
             self.prologue.append(scalar)
@@ -599,12 +600,17 @@ class _GridLowering:
                     return [*idx, j]
 
                 if full:
-                    first = self.read(src, at(self.index(0)))
+                    # A sum starts from +0.0 (numpy's: a sum of -0.0s is +0.0); a max from
+                    # the first vector.
+                    if is_sum:
+                        start, init = 0, self.const(0.0, elt, True)
+                    else:
+                        start, init = w, self.read(src, at(self.index(0)))
                     (acc,) = self.loop(
-                        w,
+                        start,
                         full,
                         w,
-                        [first],
+                        [init],
                         lambda j, a: [self.value(combine(a[0], self.read(src, at(j))))],
                     )
                     kind = (
@@ -638,12 +644,15 @@ class _GridLowering:
             def at(k: SSAValue) -> list[SSAValue]:
                 return [k if d == axis else i for d, i in enumerate(idx)]
 
-            first = self.read(src, at(self.index(0)))
+            if is_sum:  # from +0.0, as numpy sums
+                start, init = 0, self.const(0.0, elt, src.vectorized)
+            else:
+                start, init = 1, self.read(src, at(self.index(0)))
             (acc,) = self.loop(
-                1,
+                start,
                 shape[axis],
                 1,
-                [first],
+                [init],
                 lambda k, a: [self.value(combine(a[0], self.read(src, at(k))))],
             )
             self.write(acc, out, idx)

@@ -286,3 +286,27 @@ def test_every_op_has_semantics() -> None:
 
     implemented = {op for op, _ in ZTensorFunctions._impls()}
     assert set(zt.ZTensor.operations) <= implemented
+
+
+def test_maximum_and_minimum_are_ieee_and_order_independent() -> None:
+    """-0.0 < +0.0 and NaN propagates, whatever the order (numpy.maximum returns its second
+    operand for maximum(-0.0, 0.0))."""
+    from ziggurat.dialects.ztensor_semantics import (
+        ieee_max_reduce,
+        ieee_maximum,
+        ieee_min_reduce,
+        ieee_minimum,
+        relu,
+    )
+
+    a = np.array([-0.0, 0.0, -0.0, np.nan, 1.0], np.float32)
+    b = np.array([0.0, -0.0, -0.0, 1.0, np.nan], np.float32)
+    for f in (ieee_maximum, ieee_minimum):
+        np.testing.assert_array_equal(np.signbit(f(a, b)), np.signbit(f(b, a)))
+        assert np.isnan(f(a, b)[3:]).all()
+    assert list(np.signbit(ieee_maximum(a, b))[:3]) == [False, False, True]
+    assert list(np.signbit(ieee_minimum(a, b))[:3]) == [True, True, True]
+    assert not np.signbit(relu(np.array([-0.0], np.float32)))[0]
+    z = np.array([[-0.0, 0.0], [-0.0, -0.0]], np.float32)
+    assert list(np.signbit(ieee_max_reduce(z, axis=1))) == [False, True]
+    assert list(np.signbit(ieee_min_reduce(z, axis=1))) == [True, True]
