@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ziggurat.errors import ZigguratError
+
 if TYPE_CHECKING:
     from xdsl.dialects.builtin import ModuleOp
     from xdsl.ir import Attribute, Block, Operation, SSAValue
@@ -38,10 +40,6 @@ LAYOUT_ATTR = "ziggurat.layout"
 # ---------------------------------------------------------------------------------------------
 # Errors
 # ---------------------------------------------------------------------------------------------
-
-
-class ZigguratError(Exception):
-    """Base of the exceptions Ziggurat raises on purpose."""
 
 
 class ZigguratTraceError(ZigguratError, TypeError, ValueError):
@@ -164,18 +162,13 @@ class Tracer:
         return TracedArray(self, result, tuple(ty.get_shape()), dtype)
 
     def constant(self, array: NDArray) -> TracedArray:
-        """A `ztensor.constant` holding `array` (a splat when every element is equal)."""
-        from xdsl.dialects.builtin import DenseIntOrFPElementsAttr
-
+        """A `ztensor.constant` holding `array`: a splat (stored once) when every element is
+        equal bit for bit, so `[0.0, -0.0]` is not a splat."""
         from ziggurat.dialects import ztensor as zt
+        from ziggurat.dialects.ztensor_semantics import dense_attr
 
         ty = tensor_type(array.shape, array.dtype)
-        flat = array.reshape(-1)
-        values = (
-            [float(flat[0])] if flat.size and (flat == flat[0]).all() else [float(v) for v in flat]
-        )
-        attr = DenseIntOrFPElementsAttr.from_list(typing.cast(Any, ty), values)
-        return self.emit(zt.ConstantOp(attr))
+        return self.emit(zt.ConstantOp(dense_attr(array, typing.cast(Any, ty))))
 
     def finish(self, outputs: Sequence[TracedArray]) -> ModuleOp:
         """Close the trace: return `outputs` and wrap the function in a module."""

@@ -10,21 +10,30 @@ that the lowering turns into a single kernel.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
-from typing import ClassVar, cast
+from dataclasses import dataclass
+from typing import Any, ClassVar, cast
 
+import numpy as np
 from xdsl.dialects.builtin import (
     BFloat16Type,
+    BytesAttr,
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
     Float16Type,
     Float32Type,
     Float64Type,
     FloatAttr,
+    IndexType,
     IntegerAttr,
     IntegerType,
+    MemRefType,
+    PackableType,
     TensorType,
     UnrankedTensorType,
+    VectorType,
     i1,
     i64,
 )
@@ -45,6 +54,8 @@ from xdsl.irdl import (
     var_operand_def,
     var_result_def,
 )
+from xdsl.parser import Parser
+from xdsl.printer import Printer
 from xdsl.traits import (
     ConstantLike,
     HasParent,
@@ -53,7 +64,7 @@ from xdsl.traits import (
     RecursiveMemoryEffect,
     SingleBlockImplicitTerminator,
 )
-from xdsl.utils.exceptions import VerifyException
+from xdsl.utils.exceptions import ParseError, VerifyException
 
 FLOAT_TYPES: tuple[type[Attribute], ...] = (Float16Type, BFloat16Type, Float32Type, Float64Type)
 
@@ -115,6 +126,325 @@ def matmul_shape(op_name: str, lhs: Sequence[int], rhs: Sequence[int]) -> tuple[
     return (*batch, lhs[-2], rhs[-1])
 
 
+# ---------------------------------------------------------------------------------------------
+# Sizes and dense constants (splats are held once, never expanded)
+# ---------------------------------------------------------------------------------------------
+
+INDEX_MAX = 2**63 - 1
+"""The largest `index` (i64) value: the bound on every dimension, element count and byte size."""
+
+_INDEX_MAX_TEXT = f"at most 2^63-1 = {INDEX_MAX}"
+
+
+def element_size(element_type: Attribute) -> int | None:
+    """The bytes one element of `element_type` takes in a dense attribute, or None if xDSL
+    cannot pack that type (f80, f128, wide integers, ...)."""
+    if not isinstance(element_type, PackableType):
+        return None
+    try:
+        return int(element_type.compile_time_size)
+    except NotImplementedError:
+        return None
+
+
+def check_index_range(op_name: str, what: str, ty: TensorType[Attribute]) -> None:
+    """Raise a VerifyException naming `op_name`, `what` and the dimension when a dimension,
+    the element count or the byte size of `ty` does not fit the index type (i64)."""
+    shape = ty.get_shape()
+    for i, d in enumerate(shape):
+        if d > INDEX_MAX:
+            raise VerifyException(
+                f"'{op_name}' op {what} dimension {i} is {d}, beyond the index range "
+                f"({_INDEX_MAX_TEXT})"
+            )
+    count = math.prod(shape)
+    if count > INDEX_MAX:
+        dims = " x ".join(map(str, shape))
+        raise VerifyException(
+            f"'{op_name}' op {what} has {dims} = {count} elements, beyond the index range "
+            f"({_INDEX_MAX_TEXT})"
+        )
+    size = element_size(ty.element_type)
+    if size is not None and count * size > INDEX_MAX:
+        raise VerifyException(
+            f"'{op_name}' op {what} takes {count} x {size} = {count * size} bytes, beyond the "
+            f"index range ({_INDEX_MAX_TEXT})"
+        )
+
+
+def splat_attr(tensor_type: TensorType[Attribute], value: float | int) -> DenseIntOrFPElementsAttr:
+    """A splat dense attribute of `tensor_type` that stores `value` once (O(1) memory, whatever
+    the shape); it prints as `dense<value>` and every ztensor consumer reads it as a splat.
+
+    Use this instead of `DenseIntOrFPElementsAttr.from_list(ty, [value])`, which stores every
+    element. A type with no elements stores none.
+    """
+    elt = tensor_type.element_type
+    if not isinstance(elt, PackableType):
+        raise TypeError(f"splat_attr: cannot pack elements of type {elt}")
+    count = math.prod(tensor_type.get_shape())
+    if isinstance(elt, IntegerType):
+        value = elt.get_normalized_value(int(value))
+    data = elt.pack([value]) if count else b""  # pyright: ignore[reportUnknownMemberType]
+    return DenseIntOrFPElementsAttr(cast(Any, tensor_type), BytesAttr(data))
+
+
+def stored_count(attr: DenseIntOrFPElementsAttr) -> int:
+    """How many elements `attr` stores: the element count of its type, or 1 for a compact
+    splat (see `splat_attr`)."""
+    size = element_size(attr.get_element_type())
+    return len(attr.data.data) // size if size else 0
+
+
+def is_compact_splat(attr: DenseIntOrFPElementsAttr) -> bool:
+    """`attr` stores one element for a type with a different element count (a compact splat)."""
+    return stored_count(attr) == 1 and math.prod(attr.get_shape()) != 1
+
+
+def _stored_splat_bytes(attr: DenseIntOrFPElementsAttr) -> bytes | None:
+    """The bytes of the one element every element of `attr` equals, or None."""
+    size = element_size(attr.get_element_type())
+    raw = attr.data.data
+    if not size or not raw or len(raw) % size:
+        return None
+    if len(raw) > size:
+        word = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}.get(size)
+        if word is not None:
+            words = np.frombuffer(raw, dtype=word)
+            if not bool((words == words[0]).all()):
+                return None
+        elif raw != raw[:size] * (len(raw) // size):
+            return None
+    return raw[:size]
+
+
+def splat_scalar(attr: DenseIntOrFPElementsAttr) -> float | None:
+    """The scalar of a splat dense attribute (every element equal, bit for bit: -0.0 and +0.0
+    differ), or None for a non-splat or an empty one.
+
+    O(1) for a compact splat (`splat_attr`, or the parsed `dense<x>` of `ztensor.constant`);
+    an expanded one is compared as raw bytes, never unpacked into Python floats.
+    """
+    first = _stored_splat_bytes(attr)
+    if first is None:
+        return None
+    elt = attr.get_element_type()
+    assert isinstance(elt, PackableType)
+    return float(elt.unpack(first, 1)[0])  # pyright: ignore[reportUnknownArgumentType]
+
+
+def compact_splat(attr: DenseIntOrFPElementsAttr) -> DenseIntOrFPElementsAttr:
+    """`attr` with a splat stored once (see `splat_attr`); other attributes unchanged (also
+    those whose stored element count does not match their type: the verifier reports them)."""
+    stored = stored_count(attr)
+    if stored <= 1 or stored != math.prod(attr.get_shape()):
+        return attr
+    first = _stored_splat_bytes(attr)
+    if first is None:
+        return attr
+    return DenseIntOrFPElementsAttr(attr.type, BytesAttr(first))
+
+
+_HEX = re.compile(r"-?\s*0x", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Element:
+    """A parsed literal element: its value, how it was written, where."""
+
+    value: int | float
+    at: int
+    is_hex: bool = False
+    is_bool: bool = False
+
+
+class _Unsupported(Exception):
+    """A dense literal that `parse_dense_elements` leaves to xDSL's parser (complex)."""
+
+
+def _parse_literal_element(parser: Parser) -> _Element:
+    at = parser.pos
+    is_hex = bool(_HEX.match(parser.lexer.input.content, at))
+    if (value := parser.parse_optional_number()) is not None:
+        return _Element(value, at, is_hex=is_hex)
+    if (flag := parser.parse_optional_boolean()) is not None:
+        return _Element(int(flag), at, is_bool=True)
+    if parser.parse_optional_punctuation("(") is not None:
+        raise _Unsupported
+    parser.raise_error("expected a float, integer or boolean literal in dense literal", at)
+
+
+def _parse_literal(parser: Parser) -> tuple[list[_Element], list[int]]:
+    """A scalar (shape []) or a nested list of elements, flattened, with its shape."""
+    at = parser.pos
+    nested = parser.parse_optional_comma_separated_list(
+        parser.Delimiter.SQUARE, lambda: _parse_literal(parser)
+    )
+    if nested is None:
+        return [_parse_literal_element(parser)], []
+    if not nested:
+        return [], [0]
+    inner = nested[0][1]
+    if any(shape != inner for _, shape in nested):
+        parser.raise_error("dense literal has inconsistent shapes between elements", at)
+    return [e for values, _ in nested for e in values], [len(nested), *inner]
+
+
+def _convert_element(parser: Parser, element: _Element, elt: Attribute, size: int) -> int | float:
+    value, at = element.value, element.at
+    if isinstance(elt, IntegerType | IndexType):
+        if isinstance(value, float):
+            parser.raise_error(f"expected an integer literal for element type {elt}", at)
+        if element.is_bool and elt != i1:
+            parser.raise_error(f"boolean literals are only allowed for i1, not {elt}", at)
+        if isinstance(elt, IntegerType):
+            try:
+                return elt.get_normalized_value(value)
+            except ValueError as e:
+                parser.raise_error(str(e), at)
+        if not -(2**63) <= value <= INDEX_MAX:
+            parser.raise_error(f"integer literal {value} is out of range for index", at)
+        return value
+    assert isinstance(elt, PackableType)
+    if element.is_hex:
+        # As in MLIR: a hexadecimal integer in a float context is the element's bit pattern
+        # (how infinities and NaNs print).
+        if isinstance(value, float) or value < 0 or value >= 1 << (8 * size):
+            parser.raise_error(f"hexadecimal literal is not a {size}-byte bit pattern of {elt}", at)
+        return float(elt.unpack(value.to_bytes(size, "little"), 1)[0])  # pyright: ignore[reportUnknownArgumentType]
+    try:
+        number = float(value)
+        elt.pack([number])  # pyright: ignore[reportUnknownMemberType]
+    except (OverflowError, ValueError):
+        parser.raise_error(f"literal {value} is out of range for {elt}", at)
+    return number
+
+
+LARGE_SPLAT = 1 << 16
+"""In other ops' dense attributes, splats with more elements than this are held once."""
+
+_SHAPED_TYPES = (TensorType, VectorType, MemRefType)
+
+
+def parse_dense_elements(
+    parser: Parser, type: Attribute | None = None, *, for_constant: bool = False
+) -> DenseIntOrFPElementsAttr:
+    """Parse a dense elements attribute after its `dense` keyword: `<...>`, then `: type`
+    unless the caller parsed `type` already (`parse_with_type`).
+
+    Accepts what xDSL's dense parser accepts for tensors, vectors and memrefs of f16, bf16,
+    f32, f64, integer and index elements: a scalar (a splat), a nested list, a hex string, or
+    `<>`. Unlike xDSL's parser, a hexadecimal integer element of a float type is its bit
+    pattern, as in MLIR (how infinities and NaNs print), and a splat is held once (see
+    `splat_attr`): always for `ztensor.constant` (`for_constant`), above `LARGE_SPLAT`
+    elements otherwise.
+
+    For `ztensor.constant`, the type must be a ranked tensor, and an element count that does
+    not match the type (`dense<>` for a non-empty tensor) is left to the verifier, which
+    reports it at the op. Otherwise such counts are parse errors, and literals this does not
+    handle (complex elements, other element types) raise `_Unsupported`.
+    """
+    start = parser.pos
+    parser.parse_punctuation("<", " in dense attribute")
+    elements: list[_Element] = []
+    literal_shape: list[int] = [0]
+    hex_data: bytes | None = None
+    literal_at = parser.pos
+    if parser.parse_optional_punctuation(">") is None:
+        if (text := parser.parse_optional_str_literal()) is not None:
+            if not text.lower().startswith("0x"):
+                parser.raise_error("hex string in dense attribute must start with '0x'", literal_at)
+            try:
+                hex_data = bytes.fromhex(text[2:])
+            except ValueError:
+                parser.raise_error("hex string in dense attribute is invalid", literal_at)
+        else:
+            elements, literal_shape = _parse_literal(parser)
+        parser.parse_punctuation(">", " in dense attribute")
+    type_at = parser.pos
+    if type is None:
+        parser.parse_punctuation(":", " in dense attribute")
+        type_at = parser.pos
+        type = parser.parse_type()
+    if not isinstance(type, TensorType if for_constant else _SHAPED_TYPES):
+        if not for_constant:
+            raise _Unsupported
+        parser.raise_error(f"'ztensor.constant' expects a ranked tensor type, got {type}", type_at)
+    ty = cast(TensorType[Attribute], type)
+    shape = list(ty.get_shape())
+    if any(d < 0 for d in shape):
+        parser.raise_error(f"a dense literal needs a static shape, got {ty}", type_at)
+    elt = ty.element_type
+    size = element_size(elt)
+    if size is None or not isinstance(elt, (*FLOAT_TYPES, IntegerType, IndexType)):
+        if not for_constant:
+            raise _Unsupported
+        parser.raise_error(
+            f"'ztensor.constant' must have a float element type (f16, bf16, f32, f64), got {elt}",
+            type_at,
+        )
+    count = math.prod(shape)
+    splat_min = 1 if for_constant else LARGE_SPLAT
+    if hex_data is not None:
+        if len(hex_data) % size:
+            parser.raise_error(
+                f"hex string holds {len(hex_data)} bytes, not a whole number of {elt} elements",
+                literal_at,
+            )
+        held = len(hex_data) // size
+        if held == 1 and count != 1:  # a splat
+            data = hex_data if count > splat_min else hex_data * count
+        elif held == count:
+            data = hex_data
+        else:
+            parser.raise_error(
+                f"hex string holds {held} elements of {elt}, but {ty} has {count} (give one "
+                "element for a splat, or all of them)",
+                literal_at,
+            )
+    else:
+        if not shape and len(elements) != 1:
+            parser.raise_error(
+                f"a dense literal of rank-0 type {ty} holds exactly one element", start
+            )
+        if literal_shape and (elements or not for_constant) and literal_shape != shape:
+            parser.raise_error(
+                f"dense literal has shape {literal_shape}, but the type {ty} has shape {shape}",
+                literal_at,
+            )
+        values = [_convert_element(parser, e, elt, size) for e in elements]
+        if not literal_shape and count != 1:  # a splat
+            values = values if count > splat_min else values * count
+        assert isinstance(elt, PackableType)
+        data = elt.pack(values)  # pyright: ignore[reportUnknownMemberType]
+    return DenseIntOrFPElementsAttr(cast(Any, ty), BytesAttr(data))
+
+
+def parse_optional_dense_elements(
+    parser: Parser, type: Attribute | None = None
+) -> DenseIntOrFPElementsAttr | None:
+    """`parse_dense_elements` for any op's dense attribute (a parser's
+    `parse_dense_int_or_fp_elements_attr`, after `dense`), or None, with tokens consumed,
+    where it fails or does not handle the literal: the caller then rewinds and lets xDSL parse
+    it (and report its own errors)."""
+    try:
+        return parse_dense_elements(parser, type)
+    except (_Unsupported, ParseError):
+        return None
+
+
+def parse_dense_literal(parser: Parser) -> DenseIntOrFPElementsAttr:
+    """Parse `dense<...> : tensor<...>` for `ztensor.constant` (see `parse_dense_elements`)."""
+    parser.parse_keyword("dense", " (a 'ztensor.constant' takes a dense elements attribute)")
+    at = parser.pos
+    try:
+        return parse_dense_elements(parser, for_constant=True)
+    except _Unsupported:
+        parser.raise_error(
+            "complex literals are not supported in 'ztensor.constant' (float elements only)", at
+        )
+
+
 def _tensor(op_name: str, what: str, value: SSAValue) -> TensorType[Attribute]:
     ty = value.type
     if not isinstance(ty, TensorType):
@@ -127,6 +457,7 @@ def _tensor(op_name: str, what: str, value: SSAValue) -> TensorType[Attribute]:
         )
     if any(d < 0 for d in ty.get_shape()):
         raise VerifyException(f"'{op_name}' op {what} must have a static shape, got {ty}")
+    check_index_range(op_name, what, ty)
     return ty
 
 
@@ -248,7 +579,9 @@ class DivOp(BinaryOp):
 
 @irdl_op_definition
 class MaximumOp(BinaryOp):
-    """Elementwise maximum (numpy.maximum: NaN propagates) with broadcasting.
+    """Elementwise maximum with broadcasting: IEEE 754-2019 `maximum` (as `arith.maximumf`):
+    NaN propagates and -0.0 < +0.0, so it does not depend on the order of the operands (unlike
+    numpy.maximum, which returns its second operand for `maximum(-0.0, 0.0)`).
 
     Example: `%r = ztensor.maximum %a, %b : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>`
     """
@@ -259,7 +592,8 @@ class MaximumOp(BinaryOp):
 
 @irdl_op_definition
 class MinimumOp(BinaryOp):
-    """Elementwise minimum (numpy.minimum: NaN propagates) with broadcasting.
+    """Elementwise minimum with broadcasting: IEEE 754-2019 `minimum`: NaN propagates and
+    -0.0 < +0.0.
 
     Example: `%r = ztensor.minimum %a, %b : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>`
     """
@@ -333,7 +667,10 @@ class SigmoidOp(UnaryOp):
 
 @irdl_op_definition
 class ReluOp(UnaryOp):
-    """Elementwise max(x, 0). Example: `%r = ztensor.relu %x : tensor<4xf32>`"""
+    """Elementwise `maximum(x, +0.0)`: relu(-0.0) is +0.0, relu(NaN) is NaN.
+
+    Example: `%r = ztensor.relu %x : tensor<4xf32>`
+    """
 
     name = "ztensor.relu"
 
@@ -580,7 +917,8 @@ class ReduceOp(IRDLOperation):
 
 @irdl_op_definition
 class ReduceSumOp(ReduceOp):
-    """Sum over `axes`, optionally keeping reduced dims as size 1 (numpy.sum).
+    """Sum over `axes`, optionally keeping reduced dims as size 1 (numpy.sum: the sum starts
+    from +0.0, so a sum of -0.0s is +0.0; the order of the additions is unspecified).
 
     Example:
     `%s = ztensor.reduce_sum %x {axes = array<i64: 1>, keepdims = true} : tensor<4x8xf32> -> tensor<4x1xf32>`
@@ -591,7 +929,8 @@ class ReduceSumOp(ReduceOp):
 
 @irdl_op_definition
 class ReduceMaxOp(ReduceOp):
-    """Maximum over `axes` (numpy.max).
+    """Maximum over `axes` (numpy.max, in `ztensor.maximum`'s order: NaN propagates and +0.0
+    wins over -0.0).
 
     Example: `%m = ztensor.reduce_max %x {axes = array<i64: 0>} : tensor<4x8xf32> -> tensor<8xf32>`
     """
@@ -692,6 +1031,11 @@ class LayerNormOp(NormalizeOp):
 class ConstantOp(IRDLOperation):
     """A tensor constant from dense elements (a splat or every element).
 
+    Syntax: `ztensor.constant dense<...> : tensor<...> attr-dict`. A splat (`dense<x>`, or a
+    hex string of one element) is held once whatever the shape, and stays a splat through
+    canonicalization, folding, the interpreter and the lowering; a hexadecimal integer
+    element of a float type is its bit pattern (`dense<0x7F800000>` is +inf in f32).
+
     Example: `%c = ztensor.constant dense<1.0> : tensor<4x8xf32>`
     """
 
@@ -701,16 +1045,41 @@ class ConstantOp(IRDLOperation):
     result = result_def(_T)
     traits = traits_def(Pure(), ConstantLike())
 
-    assembly_format = "$value attr-dict"
-
     def __init__(self, value: DenseIntOrFPElementsAttr):
+        """`value` is stored as given, except that a splat is stored once (`compact_splat`)."""
+        value = compact_splat(value)
         super().__init__(attributes={"value": value}, result_types=[value.type])
+
+    @classmethod
+    def parse(cls, parser: Parser) -> ConstantOp:
+        # `$value attr-dict`, with a splat `dense<x>` held once however large the tensor.
+        value = parse_dense_literal(parser)
+        at = parser.pos
+        attributes = parser.parse_optional_attr_dict()
+        if "value" in attributes:
+            parser.raise_error("'ztensor.constant' takes its value once, not in attr-dict too", at)
+        op = cls.create(attributes={"value": value, **attributes}, result_types=[value.type])
+        return op
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_attribute(self.value)  # a splat prints as `dense<x>` (one element)
+        printer.print_op_attributes(self.attributes, reserved_attr_names=("value",))
 
     def verify_(self) -> None:
         ty = _tensor(self.name, "result", self.result)
         if self.value.type != ty:
             raise VerifyException(
                 f"'{self.name}' op value type {self.value.type} differs from result type {ty}"
+            )
+        count = ty.element_count()
+        size = element_size(ty.element_type)
+        held = len(self.value.data.data)
+        if size is None or held % size or held // size not in ({count, 1} if count else {0}):
+            holds = f"{held // size} elements" if size and not held % size else f"{held} bytes"
+            raise VerifyException(
+                f"'{self.name}' op value holds {holds}, but {ty} has {count} elements "
+                "(a dense literal holds one element, a splat, or all of them)"
             )
 
 

@@ -21,15 +21,24 @@ FOLD_ELEMENT_LIMIT = 64
 
 
 def _splat_value(value: SSAValue) -> float | None:
-    """The scalar of a splat `ztensor.constant`, or None."""
+    """The scalar of a splat `ztensor.constant` (sign of zero kept), or None.
+
+    Compares the raw element bytes (`ztensor.splat_scalar`), so it never unpacks the elements
+    into Python floats and tells -0.0 from +0.0; a compact splat is read in O(1).
+    """
     op = value.owner
     if not isinstance(op, zt.ConstantOp):
         return None
-    values = op.value.get_values()
-    first = float(values[0])
-    if all(float(v) == first for v in values):
-        return first
-    return None
+    return zt.splat_scalar(op.value)
+
+
+def _is(value: float | None, expected: float) -> bool:
+    """`value` is exactly `expected`, telling -0.0 from +0.0."""
+    return (
+        value is not None
+        and value == expected
+        and bool(np.signbit(value)) == bool(np.signbit(expected))
+    )
 
 
 def _replace_with(rewriter: PatternRewriter, op: Operation, value: SSAValue) -> bool:
@@ -83,11 +92,13 @@ class FoldReshapeReshape(RewritePattern):
 
 
 class FoldBinaryIdentity(RewritePattern):
-    # x + 0 -> x ; 0 + x -> x ; x - 0 -> x ; x * 1 -> x ; 1 * x -> x ; x / 1 -> x ; x ** 1 -> x
-    # (only when the splat does not broadcast x to a larger shape)
+    # IEEE-exact identities only (the sign of zero matters: -0.0 + 0.0 is +0.0):
+    # x + -0.0 -> x ; -0.0 + x -> x ; x - 0.0 -> x ; x * 1 -> x ; 1 * x -> x ; x / 1 -> x ;
+    # x ** 1 -> x (only when the splat does not broadcast x to a larger shape).
+    # `x + 0.0 -> x` is not exact (it keeps -0.0) and is not applied.
     IDENTITIES: ClassVar[dict[type[zt.BinaryOp], tuple[float, bool]]] = {
         # op: (identity element, commutative)
-        zt.AddOp: (0.0, True),
+        zt.AddOp: (-0.0, True),
         zt.SubOp: (0.0, False),
         zt.MulOp: (1.0, True),
         zt.DivOp: (1.0, False),
@@ -99,14 +110,16 @@ class FoldBinaryIdentity(RewritePattern):
         self, op: zt.AddOp | zt.SubOp | zt.MulOp | zt.DivOp | zt.PowOp, rewriter: PatternRewriter
     ) -> None:
         identity, commutative = self.IDENTITIES[type(op)]
-        if _splat_value(op.rhs) == identity and _replace_with(rewriter, op, op.lhs):
+        if _is(_splat_value(op.rhs), identity) and _replace_with(rewriter, op, op.lhs):
             return
-        if commutative and _splat_value(op.lhs) == identity:
+        if commutative and _is(_splat_value(op.lhs), identity):
             _replace_with(rewriter, op, op.rhs)
 
 
 class FoldSmallConstants(RewritePattern):
-    # op(constant, ..., constant) -> constant, evaluated with the reference semantics
+    # op(constant, ..., constant) -> constant, evaluated with the reference semantics;
+    # op(splat, ..., splat) -> splat for elementwise and shape ops, whatever the size
+    # (evaluated once on the scalars, never on the elements).
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
         if (
             isinstance(op, zt.ConstantOp | zt.FusedOp | zt.YieldOp)
@@ -117,14 +130,31 @@ class FoldSmallConstants(RewritePattern):
             return
         ty = op.results[0].type
         assert isinstance(ty, TensorType)
+        from ziggurat.dialects.ztensor_semantics import (
+            SPLAT_PRESERVING,
+            constant_value,
+            dense_attr,
+            evaluate,
+            evaluate_splat,
+            numpy_dtype,
+        )
+
+        if isinstance(op, SPLAT_PRESERVING) and ty.element_count() > 0:
+            scalars = [_splat_value(v) for v in op.operands]
+            if all(s is not None for s in scalars):
+                args0 = [
+                    np.asarray(s, dtype=numpy_dtype(v.type.element_type))  # type: ignore[attr-defined]
+                    for s, v in zip(scalars, op.operands, strict=True)
+                ]
+                value = evaluate_splat(op, args0)
+                if value is not None:
+                    rewriter.replace(op, zt.ConstantOp(zt.splat_attr(ty, float(value))))
+                return
         if ty.element_count() > FOLD_ELEMENT_LIMIT:
             return
-        from ziggurat.dialects.ztensor_semantics import constant_value, dense_attr, evaluate
-
         args = [constant_value(v.owner) for v in op.operands]  # type: ignore[arg-type]
         (result,) = evaluate(op, args)
-        if not np.all(np.isfinite(result)):
-            return
+        # Folded in the result's type, so an overflow is inf as at run time.
         rewriter.replace(op, zt.ConstantOp(dense_attr(result, ty)))
 
 
