@@ -4,9 +4,11 @@ For every `func.func` with a single block, the pass:
 1. translates the block's ztensor ops to egglog terms (`eqsat_terms.translate`): one `let` per
    SSA value, block arguments and results of ops it does not model as `Input` leaves; those ops
    stay where they are, untouched;
-2. runs the simplifying rule sets to saturation, then the expanding ones one iteration at a time
-   (with the simplifying sets in between) until a fixpoint or a budget (`node-limit` e-nodes,
-   `iter-limit` iterations, `time-limit-ms`) is hit;
+2. runs the rule sets in bounded steps (`Saturation`): the simplifying sets until they change
+   nothing, then the expanding ones one iteration at a time (with the simplifying sets in
+   between) until a fixpoint or a budget (`node-limit` e-nodes, `iter-limit` iterations,
+   `time-limit-ms`, `memory-limit-mb`) is hit; the budgets are checked after every step, so
+   they hold within an iteration too;
 3. prices every e-node with the cost model (`eqsat_cost`: roofline on a detected or given
    `hardware`, `flops`, or a user's `module:Class`);
 4. extracts the cheapest program counting shared subexpressions once (greedy-DAG, or the exact
@@ -14,14 +16,20 @@ For every `func.func` with a single block, the pass:
    unless the result is strictly cheaper, and otherwise rebuilds the ops in dependency order in
    front of their first user outside the e-graph, then verifies the function.
 
-`rules` names rule sets of `eqsat_rules.RULE_SETS`; `rules-file` adds user rules (checked for
-soundness unless `check-rules=false`). `stats=-` prints a remark to stderr, `stats=PATH` writes
-JSON; `dot=PATH` writes the e-graph as DOT (and PATH.svg when graphviz is installed).
+`rules` names rule sets of `eqsat_rules.RULE_SETS`. By default only the IEEE-exact sets run
+(the same result for every input, signed zeros, infinities and NaN included); `fast-math`
+(`nsz`, `nnan`, `ninf`, `reassoc`, `arcp`, `afn` or `fast`) enables the sets that need those
+flags, e.g. matrix-chain reassociation (`fast-math=reassoc,nnan,ninf`). `rules-file` adds user
+rules (checked for soundness under the enabled flags unless `check-rules=false`). `stats=remark`
+(or `-`) prints a remark to stderr, `stats=json` the JSON, `stats-file=PATH` writes the JSON to
+PATH; `dot=PATH` writes the e-graph as DOT (and PATH.svg when graphviz is installed).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -37,6 +45,7 @@ from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import DiagnosticException
 
 from ziggurat.dialects import ztensor as zt
+from ziggurat.errors import PassOptionError
 from ziggurat.passes.eqsat_cost import CostModel, NodeInfo, make_cost_model
 from ziggurat.passes.eqsat_extract import (
     EGraphView,
@@ -51,6 +60,7 @@ from ziggurat.passes.eqsat_rules import (
     DEFAULT_RULE_SETS,
     RULE_SETS,
     check_rule,
+    parse_fast_math,
     rule_to_egglog,
     schema_program,
     tables_program,
@@ -94,13 +104,21 @@ class EqsatStats:
         )
 
 
-def egraph_size(eg: egglog.EGraph) -> int:
-    """Number of e-nodes of Ziggurat constructors in the e-graph."""
-    total = 0
+def egraph_sizes(eg: egglog.EGraph) -> tuple[int, int]:
+    """(e-nodes of Ziggurat constructors, rows of all tables) in the e-graph."""
+    nodes = rows = 0
     for out in eg.run_program(*eg.parse_program("(print-size)")):
         if isinstance(out, egglog.PrintAllFunctionsSize):
-            total += sum(int(n) for name, n in out.sizes if name in OPS)
-    return total
+            for name, n in out.sizes:
+                rows += int(n)
+                if name in OPS:
+                    nodes += int(n)
+    return nodes, rows
+
+
+def egraph_size(eg: egglog.EGraph) -> int:
+    """Number of e-nodes of Ziggurat constructors in the e-graph."""
+    return egraph_sizes(eg)[0]
 
 
 def _reports(outputs: list[Any]) -> list[Any]:
@@ -113,64 +131,137 @@ def _fired(report: Any, into: dict[str, int]) -> None:
             into[name] = into.get(name, 0) + int(n)
 
 
+def resident_memory_mb() -> float:
+    """This process's resident memory in MiB (0 where /proc is unavailable)."""
+    try:
+        with open("/proc/self/statm") as f:
+            pages = int(f.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+MATCH_CAP = 1000
+"""The most matches of one rule one step applies (egglog's back-off scheduler bans a rule for
+the rest of the step beyond its match limit), so that one step stays short."""
+
+
 @dataclass
 class Saturation:
-    """Runs rule sets on one e-graph under budgets."""
+    """Runs rule sets on one e-graph in bounded steps, checking the budgets after each step.
+
+    A step is one iteration of rule sets under egglog's back-off scheduler, whose match limit
+    (an eighth of the e-nodes left in the budget, at most `MATCH_CAP`) caps how many matches
+    of each rule the step applies, so that a step adds a bounded number of e-nodes. A
+    simplifying step runs shape propagation and every simplifying set once; they repeat until
+    they change nothing (at most `simplify_rounds` times). Each iteration then runs every
+    expanding set as a step of its own, followed by the simplifying steps again. After every
+    step the e-node, iteration, time and memory budgets are checked; the first one exceeded
+    stops the run, and `stats.stop_reason` names it. An iteration that changes nothing ends the
+    run: "saturated", or "match limit" when rules were held back by the match limit.
+    """
 
     simplify: list[str]
     expand: list[str]
     node_limit: int
     iter_limit: int
     time_limit_s: float
+    memory_limit_mb: float = 4096.0
+    simplify_rounds: int = 8
 
     def run(self, eg: egglog.EGraph, stats: EqsatStats) -> None:
-        start = time.perf_counter()
-        simp = " ".join(f"(run {s})" for s in ["shapes", *self.simplify])
-        simplify = eg.parse_program(f"(run-schedule (repeat 8 (seq {simp})))")
-        size = egraph_size(eg)
+        self._start = time.perf_counter()
+        self._memory_base = resident_memory_mb()
+        self._programs: dict[tuple[tuple[str, ...], int], list[Any]] = {}
+        self._size, self._rows = egraph_sizes(eg)
         stats.stop_reason = "saturated"
         for iteration in range(self.iter_limit + 1):
-            updated = False
-            for report in _reports(eg.run_program(*simplify)):
-                _fired(report, stats.rules_fired)
-                updated |= bool(report.updated)
             stats.iterations = iteration
+            self._reported = False
+            updated = self._simplify(eg, stats)
+            if updated is None:
+                return
             if iteration == self.iter_limit:
                 stats.stop_reason = "iteration limit"
-                break
-            if time.perf_counter() - start > self.time_limit_s:
-                stats.stop_reason = "time limit"
-                break
-            size = egraph_size(eg)
-            if size > self.node_limit:
-                stats.stop_reason = "node limit"
-                break
+                return
             if not self.expand:
+                return
+            for ruleset in self.expand:
+                changed = self._step(eg, (ruleset,), stats)
+                if changed is None:
+                    return
+                updated |= changed
+            if not updated:
+                # Without a change in the tables, egglog's own "updated" means that rules were
+                # banned for having more matches than a step allows.
+                stats.saturated = not self._reported
+                if not stats.saturated:
+                    stats.stop_reason = "match limit"
+                return
+
+    def _simplify(self, eg: egglog.EGraph, stats: EqsatStats) -> bool | None:
+        """Simplifying steps until nothing changes; whether anything changed, or None when a
+        budget stopped the run."""
+        any_update = False
+        for _ in range(self.simplify_rounds):
+            changed = self._step(eg, ("shapes", *self.simplify), stats)
+            if changed is None:
+                return None
+            any_update |= changed
+            if not changed:
                 break
-            # A back-off scheduler caps each rule's matches in this iteration, so one iteration
-            # cannot overshoot the node budget by much.
-            limit = max(64, (self.node_limit - size) // 8)
-            runs = " ".join(f"(run-with bo {r})" for r in self.expand)
-            expand = eg.parse_program(
+        return any_update
+
+    def _step(self, eg: egglog.EGraph, rulesets: tuple[str, ...], stats: EqsatStats) -> bool | None:
+        """One bounded iteration of `rulesets`; whether it changed the e-graph, or None when a
+        budget is exhausted (a step is never started over budget)."""
+        reason = self._exhausted()
+        if reason:
+            stats.stop_reason = reason
+            return None
+        limit = max(64, min(MATCH_CAP, (self.node_limit - self._size) // 8))
+        key = (rulesets, limit)
+        if key not in self._programs:
+            runs = " ".join(f"(run-with bo {r})" for r in rulesets)
+            self._programs[key] = eg.parse_program(
                 f"(run-schedule (let-scheduler bo (back-off :match-limit {limit})) (seq {runs}))"
             )
-            for report in _reports(eg.run_program(*expand)):
-                _fired(report, stats.rules_fired)
-                updated |= bool(report.updated)
-            if not updated:
-                stats.saturated = True
-                break
+        for report in _reports(eg.run_program(*self._programs[key])):
+            _fired(report, stats.rules_fired)
+            self._reported |= bool(report.updated)
+        # egglog reports an update when a rule was banned by the scheduler or a `set` wrote an
+        # equal value; progress is a change in the tables.
+        rows = self._rows
+        self._size, self._rows = egraph_sizes(eg)
+        updated = self._rows != rows
+        reason = self._exhausted()
+        if reason:
+            stats.stop_reason = reason
+            return None
+        return updated
+
+    def _exhausted(self) -> str:
+        if self._size > self.node_limit:
+            return "node limit"
+        if time.perf_counter() - self._start > self.time_limit_s:
+            return "time limit"
+        if resident_memory_mb() - self._memory_base > self.memory_limit_mb:
+            return "memory limit"
+        return ""
 
 
-def load_user_rules(path: str, check: bool = True) -> list[Rule]:
-    """Parse a rule file and check every rule's soundness (unless `check` is False)."""
+def load_user_rules(
+    path: str, check: bool = True, flags: frozenset[str] = frozenset()
+) -> list[Rule]:
+    """Parse a rule file and check every rule's soundness (unless `check` is False): IEEE-exact
+    on special values, or under the fast-math `flags` the pass enables."""
     try:
         rules = load_rule_file(path)
     except RuleSyntaxError as exc:
         raise DiagnosticException(str(exc)) from exc
     if check:
         for rule in rules:
-            counterexample = check_rule(rule, trials=4)
+            counterexample = check_rule(rule, trials=4, flags=flags)
             if counterexample is not None:
                 # One line: tools print the first line of a diagnostic.
                 text = str(counterexample).replace("\n", " ")
@@ -185,38 +276,101 @@ class EqsatPass(ModulePass):
     name = "eqsat"
 
     rules: tuple[str, ...] = DEFAULT_RULE_SETS
+    fast_math: tuple[str, ...] = ()
     node_limit: int = 6000
     iter_limit: int = 12
-    time_limit_ms: int = 500
+    time_limit_ms: int = 10000
+    memory_limit_mb: int = 4096
     extractor: str = "greedy-dag"
     cost_model: str = "roofline"
     hardware: str = ""
     rules_file: str = ""
     check_rules: bool = True
     stats: str = ""
+    stats_file: str = ""
     dot: str = ""
     ilp_time_limit_ms: int = 2000
 
-    def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
-        if self.extractor not in ("greedy-dag", "ilp"):
-            raise DiagnosticException(
-                f"eqsat: extractor must be greedy-dag or ilp, got '{self.extractor}'"
-            )
+    def flags(self) -> frozenset[str]:
+        """The enabled fast-math flags."""
+        try:
+            return parse_fast_math(self.fast_math)
+        except ValueError as exc:
+            raise PassOptionError(self.name, "fast-math", str(exc)) from exc
+
+    def rule_sets(self) -> list[str]:
+        """The rule sets that run: those of `rules` whose fast-math flags are all enabled. A
+        set named explicitly (not by the default) without its flags enabled is an error."""
         unknown = [r for r in self.rules if r not in RULE_SETS]
         if unknown:
-            raise DiagnosticException(
-                f"eqsat: unknown rule set(s) {', '.join(unknown)}; known: {', '.join(RULE_SETS)}"
+            raise PassOptionError(
+                self.name,
+                "rules",
+                f"unknown rule set(s) {', '.join(unknown)}; known: {', '.join(RULE_SETS)}",
             )
+        enabled = self.flags()
+        chosen = []
+        for name in self.rules:
+            missing = RULE_SETS[name].flags - enabled
+            if not missing:
+                chosen.append(name)
+            elif tuple(self.rules) != DEFAULT_RULE_SETS:
+                raise PassOptionError(
+                    self.name,
+                    "rules",
+                    f"rule set '{name}' is not IEEE-exact: it needs "
+                    f"fast-math={','.join(sorted(RULE_SETS[name].flags))} "
+                    f"(missing: {','.join(sorted(missing))})",
+                )
+        return chosen
+
+    def validate(self) -> None:
+        """Raise a PassOptionError naming the first invalid option."""
+        if self.extractor not in ("greedy-dag", "ilp"):
+            raise PassOptionError(
+                self.name, "extractor", f"must be greedy-dag or ilp, got '{self.extractor}'"
+            )
+        if self.extractor == "ilp" and importlib.util.find_spec("scipy") is None:
+            raise PassOptionError(
+                self.name,
+                "extractor",
+                "ilp needs scipy, which is not installed (pip install 'ziggurat[ilp]'); "
+                "or use extractor=greedy-dag",
+            )
+        if self.stats not in ("", "-", "remark", "json"):
+            raise PassOptionError(
+                self.name,
+                "stats",
+                f"must be remark (or -) or json, got '{self.stats}'; "
+                "write the JSON to a file with stats-file=PATH",
+            )
+        for option, value in (
+            ("node-limit", self.node_limit),
+            ("iter-limit", self.iter_limit),
+            ("time-limit-ms", self.time_limit_ms),
+            ("memory-limit-mb", self.memory_limit_mb),
+            ("ilp-time-limit-ms", self.ilp_time_limit_ms),
+        ):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise PassOptionError(
+                    self.name, option, f"must be a non-negative integer, got {value!r}"
+                )
+        self.rule_sets()
+
+    def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
+        self.validate()
         try:
             model = make_cost_model(self.cost_model, self.hardware)
         except (OSError, ValueError, ImportError, AttributeError, TypeError) as exc:
             raise DiagnosticException(f"eqsat: cannot make cost model: {exc}") from exc
-        user = load_user_rules(self.rules_file, self.check_rules) if self.rules_file else []
+        flags = self.flags()
+        user = load_user_rules(self.rules_file, self.check_rules, flags) if self.rules_file else []
+        rulesets = self.rule_sets()
         all_stats = []
         dots = []
         for f in list(op.walk()):
             if isinstance(f, func.FuncOp) and len(f.body.blocks) == 1:
-                stats, dot = optimize_function(f, self, model, user)
+                stats, dot = optimize_function(f, self, model, user, rulesets)
                 if stats is not None:
                     all_stats.append(stats)
                 if dot:
@@ -224,12 +378,19 @@ class EqsatPass(ModulePass):
         self._report(all_stats, dots)
 
     def _report(self, all_stats: list[EqsatStats], dots: list[str]) -> None:
-        if self.stats == "-":
+        if self.stats in ("-", "remark"):
             for s in all_stats:
                 print(s.remark(), file=sys.stderr)
-        elif self.stats:
-            with open(self.stats, "w") as out:
-                json.dump([s.__dict__ for s in all_stats], out, indent=2)
+        elif self.stats == "json":
+            print(json.dumps([s.__dict__ for s in all_stats], indent=2), file=sys.stderr)
+        if self.stats_file:
+            try:
+                with open(self.stats_file, "w") as out:
+                    json.dump([s.__dict__ for s in all_stats], out, indent=2)
+            except OSError as exc:
+                raise DiagnosticException(
+                    f"eqsat: cannot write stats-file '{self.stats_file}': {exc.strerror}"
+                ) from exc
         if self.dot and dots:
             text = dots[0] if len(dots) == 1 else "\n".join(dots)
             with open(self.dot, "w") as out:
@@ -294,7 +455,11 @@ def input_cost(tr: Translation, model: CostModel) -> float:
 
 
 def optimize_function(
-    f: func.FuncOp, options: EqsatPass, model: CostModel, user: list[Rule]
+    f: func.FuncOp,
+    options: EqsatPass,
+    model: CostModel,
+    user: list[Rule],
+    rulesets: list[str] | None = None,
 ) -> tuple[EqsatStats | None, str]:
     """Saturate, extract and rebuild one function; returns its stats and DOT text."""
     t0 = time.perf_counter()
@@ -302,10 +467,24 @@ def optimize_function(
     stats = EqsatStats(f.sym_name.data, extractor=options.extractor)
     if not tr.modeled:
         return None, ""
-    eg, simplify, expand = build_egraph(tr, list(options.rules), user)
+    chosen = options.rule_sets() if rulesets is None else rulesets
+    eg, simplify, expand = build_egraph(tr, chosen, user)
     t1 = time.perf_counter()
+    size = egraph_size(eg)
+    if size > options.node_limit:
+        # The function alone exceeds the budget: nothing can be rewritten, and extraction
+        # would only give back the input.
+        stats.enodes = size
+        stats.stop_reason = f"node limit (the function alone has {size} e-nodes)"
+        stats.time_ms = {"build": (t1 - t0) * 1e3}
+        return stats, ""
     Saturation(
-        simplify, expand, options.node_limit, options.iter_limit, options.time_limit_ms / 1000
+        simplify,
+        expand,
+        options.node_limit,
+        options.iter_limit,
+        options.time_limit_ms / 1000,
+        options.memory_limit_mb,
     ).run(eg, stats)
     t2 = time.perf_counter()
     serialized = eg.serialize([])

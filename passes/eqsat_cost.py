@@ -57,16 +57,14 @@ class Hardware:
     def detect() -> Hardware:
         """The host's description, from /proc/cpuinfo and /sys; defaults where unreadable."""
         cores = os.cpu_count() or 1
-        vector_bits, mhz = 128, 2500.0
+        vector_bits = 128
         try:
             info = Path("/proc/cpuinfo").read_text()
             flags = set(re.search(r"^flags\s*:(.*)$", info, re.M).group(1).split())  # type: ignore[union-attr]
             vector_bits = 512 if "avx512f" in flags else 256 if "avx2" in flags else 128
-            found = re.search(r"^cpu MHz\s*:\s*([\d.]+)", info, re.M)
-            if found:
-                mhz = float(found.group(1))
         except (OSError, AttributeError):
             pass
+        mhz = _nominal_mhz()
         caches = _sys_caches()
         lanes = vector_bits // 32
         # Two FMA pipes, two FLOPs per FMA.
@@ -93,6 +91,21 @@ class Hardware:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _nominal_mhz() -> float:
+    """The CPU's nominal clock: cpufreq's base (or maximum) frequency, else 2500 MHz. Never the
+    live `cpu MHz` of /proc/cpuinfo, which moves with load and would make the extracted program
+    depend on the moment it was compiled."""
+    base = Path("/sys/devices/system/cpu/cpu0/cpufreq")
+    for name in ("base_frequency", "cpuinfo_max_freq"):
+        try:
+            khz = float((base / name).read_text().strip())
+        except (OSError, ValueError):
+            continue
+        if khz > 0:
+            return khz / 1000
+    return 2500.0
 
 
 def _sys_caches() -> dict[int, int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ziggurat.passes.eqsat_cost import CostModel, NodeInfo
@@ -150,27 +150,29 @@ def price(view: EGraphView, model: CostModel) -> None:
 
 
 def dag_cost(view: EGraphView, choice: dict[str, str], roots: Iterable[str]) -> float:
-    """Cost of the DAG reachable from `roots` when class c is computed by node choice[c]."""
+    """Cost of the DAG reachable from `roots` when class c is computed by node choice[c]
+    (ValueError on a cyclic choice). Iterative: programs may be thousands of ops deep."""
     total = 0.0
     seen: set[str] = set()
     on_path: set[str] = set()
-
-    def visit(cls: str) -> None:
-        nonlocal total
-        if cls in seen:
-            return
-        if cls in on_path:
-            raise ValueError("cyclic choice")
-        on_path.add(cls)
-        nid = choice[cls]
-        for c in view.nodes[nid].children:
-            visit(c)
-        on_path.discard(cls)
-        seen.add(cls)
-        total += view.costs[nid]
-
-    for r in roots:
-        visit(r)
+    for root in roots:
+        if root in seen:
+            continue
+        on_path.add(root)
+        stack: list[tuple[str, Iterator[str]]] = [(root, iter(view.nodes[choice[root]].children))]
+        while stack:
+            cls, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                on_path.discard(cls)
+                seen.add(cls)
+                total += view.costs[choice[cls]]
+            elif child not in seen:
+                if child in on_path:
+                    raise ValueError("cyclic choice")
+                on_path.add(child)
+                stack.append((child, iter(view.nodes[choice[child]].children)))
     return total
 
 

@@ -212,6 +212,31 @@ def str_shape(text: str) -> Shape:
     return tuple(int(d) for d in text.split("x")) if text else ()
 
 
+def splat_scalar(op: zt.ConstantOp) -> float | None:
+    """The value of a splat constant (sign of zero kept), or None; compares the raw element
+    bytes instead of unpacking every element."""
+    attr = op.value
+    raw = attr.data.data
+    count = len(attr)
+    if count == 0 or len(raw) % count:
+        return None
+    width = len(raw) // count
+    if count > 1:
+        rows = np.frombuffer(raw, dtype=np.uint8).reshape(count, width)
+        if not bool((rows == rows[0]).all()):
+            return None
+    return float(attr.get_element_type().unpack(raw[:width], 1)[0])
+
+
+def scalar_term(value: float) -> str:
+    """The egglog term of a rank-0 constant. egglog's f64 equality does not tell -0.0 from
+    +0.0 (a pattern `(Scalar 0.0)` would match both), so -0.0 is `(Neg (Scalar 0.0))` and a
+    `Scalar` never holds -0.0."""
+    if value == 0.0 and np.signbit(value):
+        return "(Neg (Scalar 0.0))"
+    return Term("Scalar", (value,)).egg()
+
+
 def egg_literal(value: object, egg_type: str) -> str:
     """An attribute value as egglog source text."""
     if egg_type == "String":
@@ -403,7 +428,8 @@ def eval_node(
         if c == "leaf":
             return leaves[int(attrs[0])]
         if c == "scalar":
-            return np.asarray(float(attrs[0]))
+            # Rounded as the rebuilt constant is (a bare scalar is f32 unless it meets f64).
+            return _cast(np.asarray(float(attrs[0])), out)
         if c in ("ep_in", "fused", "fused_matmul"):
             return children[0]
         # A bare scalar takes the element type of the tensor it meets (as the rebuilt IR does).
@@ -556,14 +582,11 @@ def translate(function: func.FuncOp) -> Translation:
         out = result_types[0]
         tr.ranks.add(len(out.shape))
         if isinstance(op, zt.ConstantOp):
-            values = [float(v) for v in op.value.get_values()]
-            splat = len(values) > 0 and all(v == values[0] for v in values)
-            if splat and out.shape == () and np.isfinite(values[0]):
-                term = Term("Scalar", (values[0],)).egg()
-            elif splat and np.isfinite(values[0]):
-                term = (
-                    f'(BroadcastTo {Term("Scalar", (values[0],)).egg()} "{shape_str(out.shape)}")'
-                )
+            value = splat_scalar(op)
+            if value is not None and np.isfinite(value):
+                term = scalar_term(value)
+                if out.shape != ():
+                    term = f'(BroadcastTo {term} "{shape_str(out.shape)}")'
             else:
                 # A non-splat constant stays where it is, as a leaf (a kernel input).
                 index = len(tr.leaf_values)
@@ -633,16 +656,74 @@ class Builder:
         self.insert = insert
         self.built: dict[str, SSAValue] = {}
 
-    def value(self, cls: str, elt: str | None = None) -> SSAValue:
-        """The SSA value of an Op e-class (a bare scalar takes element type `elt`)."""
+    def scalar_of(self, cls: str) -> float | None:
+        """The value of a chosen rank-0 constant (`Scalar c`, or -0.0 as `Neg (Scalar 0.0)`)."""
         node = self.choice[cls]
         if node.spec.category == "scalar":
-            return self._scalar(float(node.attrs[0]), elt or "f32", self.insert)
-        if cls in self.built:
-            return self.built[cls]
-        v = self._build(node, self.types[cls])
-        self.built[cls] = v
-        return v
+            return float(node.attrs[0])
+        if node.op == "Neg":
+            inner = self.choice[node.children[0]]
+            if inner.spec.category == "scalar" and float(inner.attrs[0]) == 0.0:
+                return -0.0
+        return None
+
+    def value(self, cls: str, elt: str | None = None) -> SSAValue:
+        """The SSA value of an Op e-class (a bare scalar takes element type `elt`).
+
+        Builds the classes it needs first, in post-order, with an explicit stack (programs
+        may be thousands of ops deep); LookupError on a cyclic choice.
+        """
+        scalar = self.scalar_of(cls)
+        if scalar is not None:
+            return self._scalar(scalar, elt or "f32", self.insert)
+        expanding: set[str] = set()
+        stack: list[tuple[str, bool]] = [(cls, False)]
+        while stack:
+            c, ready = stack.pop()
+            if c in self.built:
+                continue
+            if ready:
+                self.built[c] = self._build(self.choice[c], self.types[c])
+                continue
+            if c in expanding:
+                raise LookupError("cyclic choice")
+            expanding.add(c)
+            stack.append((c, True))
+            for d in reversed(self._deps(c)):
+                if d not in self.built and self.scalar_of(d) is None:
+                    if d in expanding:
+                        raise LookupError("cyclic choice")
+                    stack.append((d, False))
+        return self.built[cls]
+
+    def _deps(self, cls: str) -> list[str]:
+        """The Op e-classes that must be built before `cls`."""
+        node = self.choice[cls]
+        if node.spec.category == "leaf":
+            return []
+        if node.spec.category.startswith("fused"):
+            return self._fused_inputs(node)
+        return list(node.children)
+
+    def _fused_inputs(self, node: Node) -> list[str]:
+        """The Op e-classes a kernel body reads (`EIn` operands that are not scalars, and the
+        matmul's two operands), in first-use order."""
+        inputs: list[str] = []
+        seen: set[str] = set()
+        stack = [node.children[0]]
+        while stack:
+            body = stack.pop()
+            if body in seen:
+                continue
+            seen.add(body)
+            n = self.choice[body]
+            if n.spec.category in ("ep_in", "matmul"):  # a matmul only occurs as MCore here
+                for c in n.children:
+                    if self.scalar_of(c) is None and c not in inputs:
+                        inputs.append(c)
+            else:
+                stack.extend(reversed(n.children))
+        return inputs
 
     @staticmethod
     def _scalar(value: float, elt: str, insert: Callable[[Operation], None]) -> SSAValue:
@@ -668,53 +749,41 @@ class Builder:
         body reads (`EIn` operands that are not scalars, and the matmul's two operands)."""
         spec = node.spec
         elt = out.elt or "f32"
-        inputs: list[str] = []  # Op e-classes read by the body, in first-use order
-        seen: set[str] = set()
-
-        def read(op_cls: str) -> None:
-            if self.choice[op_cls].spec.category != "scalar" and op_cls not in inputs:
-                inputs.append(op_cls)
-
-        def collect(body: str) -> None:
-            if body in seen:
-                return
-            seen.add(body)
-            n = self.choice[body]
-            if n.spec.category in ("ep_in", "matmul"):  # a matmul only occurs as MCore here
-                for c in n.children:
-                    read(c)
-                return
-            for c in n.children:
-                collect(c)
-
-        collect(node.children[0])
+        inputs = self._fused_inputs(node)
         operands = [self.value(c, elt) for c in inputs]
         block = Block(arg_types=[v.type for v in operands])
         arg_of = dict(zip(inputs, block.args, strict=True))
         body_ops: list[Operation] = []
         memo: dict[str, SSAValue] = {}
 
-        def body_value(body: str) -> SSAValue:
-            if body in memo:
-                return memo[body]
-            n = self.choice[body]
-            if n.spec.category == "ep_in":
-                inner = self.choice[n.children[0]]
-                if inner.spec.category == "scalar":
-                    v = self._scalar(float(inner.attrs[0]), elt, body_ops.append)
-                else:
-                    v = arg_of[n.children[0]]
-            else:
+        def body_value(root: str) -> SSAValue:
+            # Post-order with an explicit stack: a kernel body may be a long chain.
+            stack: list[tuple[str, bool]] = [(root, False)]
+            while stack:
+                body, ready = stack.pop()
+                if body in memo:
+                    continue
+                n = self.choice[body]
+                if n.spec.category == "ep_in":
+                    scalar = self.scalar_of(n.children[0])
+                    if scalar is not None:
+                        memo[body] = self._scalar(scalar, elt, body_ops.append)
+                    else:
+                        memo[body] = arg_of[n.children[0]]
+                    continue
                 args: list[SSAValue]
                 if n.spec.category == "matmul":
                     args = [arg_of[c] for c in n.children]
+                elif not ready:
+                    stack.append((body, True))
+                    stack.extend((c, False) for c in reversed(n.children) if c not in memo)
+                    continue
                 else:
-                    args = [body_value(c) for c in n.children]
+                    args = [memo[c] for c in n.children]
                 op = make_op(n.spec, n.attrs, args, self.types[body], elt)
                 body_ops.append(op)
-                v = op.results[0]
-            memo[body] = v
-            return v
+                memo[body] = op.results[0]
+            return memo[root]
 
         result = body_value(node.children[0])
         if spec.category not in ("fused", "fused_matmul"):

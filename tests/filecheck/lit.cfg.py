@@ -9,7 +9,7 @@ config.name = "ziggurat"
 config.test_format = lit.formats.ShTest()
 config.suffixes = [".mlir"]
 config.test_source_root = os.path.dirname(__file__)
-config.excludes = ["lit.cfg.py", "Output"]
+config.excludes = ["lit.cfg.py", "Output", "Inputs"]
 config.environment["PATH"] = os.environ["PATH"]
 for var in ("HOME", "ZIGGURAT_CACHE_DIR", "ZIGGURAT_NO_CACHE", "XDG_CACHE_HOME"):
     if var in os.environ:

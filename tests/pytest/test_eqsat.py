@@ -40,7 +40,7 @@ def apply(text: str, **options: object) -> tuple[ModuleOp, ModuleOp, list[dict]]
     before = parse(text)
     after = parse(text)
     stats_file = Path(__import__("tempfile").mkstemp(suffix=".json")[1])
-    EqsatPass(stats=str(stats_file), **options).apply(Context(), after)  # type: ignore[arg-type]
+    EqsatPass(stats_file=str(stats_file), **options).apply(Context(), after)  # type: ignore[arg-type]
     after.verify()
     stats = json.loads(stats_file.read_text())
     stats_file.unlink()
@@ -136,16 +136,24 @@ def multiplications(module: ModuleOp) -> int:
     return total
 
 
+MATMUL_FLAGS = ("reassoc", "nnan", "ninf")
+"""Matrix-chain reassociation is not IEEE-exact: it needs these fast-math flags."""
+
+
 @pytest.mark.parametrize("cost_model", ["roofline", "flops"])
 def test_ten_matrix_chain_reaches_the_dp_optimum(cost_model: str) -> None:
-    _, after, stats = apply(chain_text(CHAIN_DIMS), rules=("matmul",), cost_model=cost_model)
+    _, after, stats = apply(
+        chain_text(CHAIN_DIMS), rules=("matmul",), fast_math=MATMUL_FLAGS, cost_model=cost_model
+    )
     assert multiplications(after) == chain_optimum(CHAIN_DIMS) == 28_755_000
     assert stats[0]["saturated"] and stats[0]["eclasses"] == 55
 
 
 def test_small_chain_numerics() -> None:
     dims = (5, 7, 2, 9, 3)
-    before, after, _ = apply(chain_text(dims), rules=("matmul",), cost_model="flops")
+    before, after, _ = apply(
+        chain_text(dims), rules=("matmul",), fast_math=MATMUL_FLAGS, cost_model="flops"
+    )
     assert multiplications(after) == chain_optimum(dims)
     assert_same_results(before, after, "chain")
 
@@ -257,7 +265,7 @@ def test_stats_and_dot(tmp_path: Path) -> None:
     module = parse(MLP)
     dot = tmp_path / "egraph.dot"
     stats = tmp_path / "stats.json"
-    EqsatPass(stats=str(stats), dot=str(dot)).apply(Context(), module)
+    EqsatPass(stats_file=str(stats), dot=str(dot)).apply(Context(), module)
     data = json.loads(stats.read_text())[0]
     for key in (
         "iterations",
@@ -313,8 +321,12 @@ def test_unsound_and_malformed_user_rules(tmp_path: Path) -> None:
 
 
 def test_bad_options() -> None:
-    with pytest.raises(DiagnosticException, match="extractor must be"):
+    from ziggurat.errors import PassOptionError
+
+    with pytest.raises(PassOptionError, match="option 'extractor': must be greedy-dag or ilp"):
         EqsatPass(extractor="best").apply(Context(), parse(MLP))
+    with pytest.raises(PassOptionError, match="option 'node-limit'"):
+        EqsatPass(node_limit=-1).apply(Context(), parse(MLP))
     with pytest.raises(DiagnosticException, match="unknown cost model"):
         EqsatPass(cost_model="magic").apply(Context(), parse(MLP))
 
@@ -362,7 +374,9 @@ func.func @f(%x: tensor<8x8xf32>, %y: tensor<8x8xf32>, %z: tensor<8x8xf32>) -> t
     module = parse(text)
     f = next(iter(module.ops))
     assert isinstance(f, func.FuncOp)
-    stats, _ = optimize_function(f, EqsatPass(rules=("distributivity",)), OnlyMatmulsCost(), [])
+    stats, _ = optimize_function(
+        f, EqsatPass(rules=("distributivity",), fast_math=("reassoc", "nsz")), OnlyMatmulsCost(), []
+    )
     assert stats is not None and stats.cost_before == 2.0 and stats.cost_after == 1.0
     assert sum(isinstance(op, zt.MatmulOp) for op in module.walk()) == 1
     assert_same_results(before, module, "f")
@@ -465,15 +479,31 @@ def lowered_grids(fused: zt.FusedOp) -> int:
     return sum(isinstance(o, ztile.GridOp) for o in module.walk())
 
 
+PINNED_HARDWARE = Hardware(
+    peak_flops=2 * 2500e6 * 16 * 2 * 2,
+    bandwidth=2.0e10,
+    l1_bytes=32 * 1024,
+    l2_bytes=1024 * 1024,
+    l3_bytes=32 * 1024 * 1024,
+    vector_bits=512,
+    cores=2,
+)
+"""A 2-core AVX-512 machine: the kernel kinds eqsat picks depend on the hardware it prices."""
+
+
 @pytest.mark.parametrize("name", list(INVARIANT_PROGRAMS))
-def test_every_fused_op_lowers_to_one_grid(name: str) -> None:
+def test_every_fused_op_lowers_to_one_grid(name: str, tmp_path: Path) -> None:
     import ziggurat as zg
     from ziggurat.driver import parse_module
 
     text, kinds = INVARIANT_PROGRAMS[name]
     before = parse_module(text)
     after = parse_module(text)
-    zg.parse_pipeline("canonicalize,eqsat").apply(zg.make_context(), after)
+    hardware = tmp_path / "hardware.json"
+    hardware.write_text(json.dumps(PINNED_HARDWARE.to_dict()))
+    zg.parse_pipeline(f'canonicalize,eqsat{{hardware="{hardware}"}}').apply(
+        zg.make_context(), after
+    )
     after.verify()
     fused = [op for op in after.walk() if isinstance(op, zt.FusedOp)]
     for op in fused:
@@ -517,3 +547,227 @@ def test_kernels_priced_are_the_grids_lowered(name: str) -> None:
     ZTensorToZTilePass().apply(Context(), module)
     grids = sum(isinstance(op, ztile.GridOp) for op in module.walk())
     assert stats.cost_after == grids
+
+
+# ---------------------------------------------------------------------------------------------
+# IEEE special values and budgets (reliability regressions)
+# ---------------------------------------------------------------------------------------------
+
+SPECIALS = np.array([1.0, -2.0, -0.0, 0.0, np.inf, -np.inf, np.nan, 1e-45, 3e38], np.float32)
+
+
+def elementwise_text(body: list[str], result: str, n: int = len(SPECIALS)) -> str:
+    t = f"tensor<{n}xf32>"
+    lines = "\n".join(f"  {line.replace('T', t)}" for line in body)
+    return f"func.func @f(%x: {t}) -> {t} {{\n{lines}\n  func.return {result} : {t}\n}}\n"
+
+
+TIMES_ZERO = {
+    "x*0*3": [
+        "%z = ztensor.constant dense<0.0> : tensor<f32>",
+        "%t = ztensor.constant dense<3.0> : tensor<f32>",
+        "%a = ztensor.mul %x, %z : (T, tensor<f32>) -> T",
+        "%b = ztensor.mul %a, %t : (T, tensor<f32>) -> T",
+    ],
+    "x*3*0": [
+        "%z = ztensor.constant dense<0.0> : tensor<f32>",
+        "%t = ztensor.constant dense<3.0> : tensor<f32>",
+        "%a = ztensor.mul %x, %t : (T, tensor<f32>) -> T",
+        "%b = ztensor.mul %a, %z : (T, tensor<f32>) -> T",
+    ],
+    "x*-0*3": [
+        "%z = ztensor.constant dense<-0.0> : tensor<f32>",
+        "%t = ztensor.constant dense<3.0> : tensor<f32>",
+        "%a = ztensor.mul %x, %z : (T, tensor<f32>) -> T",
+        "%b = ztensor.mul %a, %t : (T, tensor<f32>) -> T",
+    ],
+    "1/((x-x)*3)": [
+        "%o = ztensor.constant dense<1.0> : tensor<f32>",
+        "%t = ztensor.constant dense<3.0> : tensor<f32>",
+        "%d = ztensor.sub %x, %x : (T, T) -> T",
+        "%a = ztensor.mul %d, %t : (T, tensor<f32>) -> T",
+        "%b = ztensor.div %o, %a : (tensor<f32>, T) -> T",
+    ],
+    "1/(x+0)": [
+        "%o = ztensor.constant dense<1.0> : tensor<f32>",
+        "%z = ztensor.constant dense<0.0> : tensor<f32>",
+        "%a = ztensor.add %x, %z : (T, tensor<f32>) -> T",
+        "%b = ztensor.div %o, %a : (tensor<f32>, T) -> T",
+    ],
+}
+
+
+def same_floats(got: np.ndarray, want: np.ndarray) -> bool:
+    """Equal as IEEE values: NaN where NaN, and the sign of zero and of infinity."""
+    from ziggurat.passes.eqsat_rules import values_agree
+
+    return values_agree(np.asarray(got, np.float64), np.asarray(want, np.float64))
+
+
+@pytest.mark.parametrize("name", list(TIMES_ZERO))
+def test_default_rules_keep_ieee_values(name: str) -> None:
+    """The default eqsat (and canonicalize) keep signed zeros, infinities and NaN as numpy."""
+    import ziggurat as zg
+    from ziggurat.driver import parse_module
+
+    text = elementwise_text(TIMES_ZERO[name], "%b")
+    before = parse_module(text)
+    after = parse_module(text)
+    zg.parse_pipeline("canonicalize,eqsat,canonicalize").apply(zg.make_context(), after)
+    after.verify()
+    (want,) = run_function(before, "f", SPECIALS)
+    (got,) = run_function(after, "f", SPECIALS)
+    assert same_floats(got, want), f"{got} != {want}\n{after}"
+    exe = zg.compile(text, cache=False)
+    assert same_floats(exe(SPECIALS), want)
+
+
+@pytest.mark.parametrize("name", ["x*0*3", "x*3*0", "x*-0*3"])
+@pytest.mark.parametrize("fast_math", [(), ("fast",)])
+def test_times_zero_chains_terminate(name: str, fast_math: tuple[str, ...]) -> None:
+    """`x * 0.0 * 3.0` once made eqsat grow without bound; it saturates, with any flags."""
+    _, _, stats = apply(elementwise_text(TIMES_ZERO[name], "%b"), fast_math=fast_math)
+    assert stats[0]["stop_reason"] == "saturated" and stats[0]["enodes"] < 500
+
+
+def chain_program(n: int) -> str:
+    """s_i = m_{i-1} + a_i, m_i = s_i * a_i: assoc/comm/distributivity grow it exponentially."""
+    args = ", ".join(f"%a{i}: tensor<8xf32>" for i in range(n))
+    lines, prev = [], "%a0"
+    t = "(tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>"
+    for i in range(1, n):
+        lines.append(f"  %s{i} = ztensor.add {prev}, %a{i} : {t}")
+        lines.append(f"  %m{i} = ztensor.mul %s{i}, %a{i} : {t}")
+        prev = f"%m{i}"
+    return (
+        f"func.func @f({args}) -> tensor<8xf32> {{\n"
+        + "\n".join(lines)
+        + (f"\n  func.return {prev} : tensor<8xf32>\n}}\n")
+    )
+
+
+def test_node_budget_holds_within_an_iteration() -> None:
+    before, after, stats = apply(
+        chain_program(16), fast_math=("fast",), node_limit=400, iter_limit=200
+    )
+    assert stats[0]["stop_reason"] == "node limit"
+    # One step adds at most a bounded number of e-nodes past the budget.
+    assert stats[0]["enodes"] < 2 * 400
+    assert_same_results(before, after, "f")
+
+
+def test_time_budget_holds_within_an_iteration(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The time budget is checked after every step, not once per iteration: with a clock that
+    advances one second per reading and a 3.5 s budget, the run stops inside iteration 1."""
+    import types
+
+    import ziggurat.passes.eqsat as eqsat_module
+
+    clock = [0.0]
+
+    def perf_counter() -> float:
+        clock[0] += 1.0
+        return clock[0]
+
+    steps: list[tuple[str, ...]] = []
+    step = eqsat_module.Saturation._step
+
+    def counting_step(self, eg, rulesets, stats):  # type: ignore[no-untyped-def]
+        steps.append(rulesets)
+        return step(self, eg, rulesets, stats)
+
+    monkeypatch.setattr(eqsat_module, "time", types.SimpleNamespace(perf_counter=perf_counter))
+    monkeypatch.setattr(eqsat_module.Saturation, "_step", counting_step)
+    _, _, stats = apply(chain_program(8), fast_math=("fast",), time_limit_ms=3500)
+    assert stats[0]["stop_reason"] == "time limit"
+    expanding = [s for s in steps if len(s) == 1]
+    # Stopped before running every expanding set of the first iteration once.
+    assert 0 < len(expanding) < 5, steps
+
+
+def test_stats_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    module = parse(MLP)
+    EqsatPass(stats="json").apply(Context(), module)
+    err = capsys.readouterr().err
+    assert json.loads(err)[0]["function"] == "mlp"
+    with pytest.raises(Exception, match="option 'stats'"):
+        EqsatPass(stats="json.out").apply(Context(), parse(MLP))
+    assert not (Path.cwd() / "json").exists()
+
+
+def test_jit_reassociates_matrix_chains_only_under_fast_math() -> None:
+    """`(A @ B) @ v` keeps numpy's order by default; `fast_math` lets eqsat reassociate."""
+    import ziggurat as zg
+
+    def chain(a: np.ndarray, b: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return (a @ b) @ v
+
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((64, 64), np.float32), rng.standard_normal((64, 64), np.float32)
+    v = rng.standard_normal((64, 1), np.float32)
+
+    def first_matmul_operands(fn: zg.JittedFunction) -> str:
+        text = fn.lower(a, b, v).as_text("eqsat")
+        line = next(x for x in text.splitlines() if "ztensor.matmul" in x)
+        return line.split("ztensor.matmul")[1].split(":")[0].strip()
+
+    exact = zg.jit(chain)
+    fast = zg.jit(chain, fast_math=True)
+    flags = zg.jit(chain, fast_math=("reassoc", "nnan", "ninf"))
+    assert first_matmul_operands(exact).startswith("%0, %1")  # a @ b first
+    assert first_matmul_operands(fast).startswith("%1, %2")  # b @ v first
+    assert first_matmul_operands(flags).startswith("%1, %2")
+    want = (a.astype(np.float64) @ b) @ v
+    for fn in (exact, fast):
+        np.testing.assert_allclose(fn(a, b, v), want, rtol=1e-3, atol=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [("fast", TypeError), (("fastest",), ValueError), (1, TypeError), ((3,), ValueError)],
+)
+def test_jit_fast_math_is_validated(value: object, error: type[Exception]) -> None:
+    import ziggurat as zg
+
+    with pytest.raises(error, match="fast_math"):
+        zg.jit(lambda x: x, fast_math=value)
+
+
+def long_chain(n: int) -> str:
+    """`n` elementwise ops in one dependence chain (unary and binary, splat constants)."""
+    t = "tensor<16xf32>"
+    lines = [f"  %c = ztensor.constant dense<1.0001> : {t}"]
+    cur = "%x"
+    for i in range(n):
+        k = i % 4
+        if k == 0:
+            lines.append(f"  %v{i} = ztensor.mul {cur}, %c : ({t}, {t}) -> {t}")
+        elif k == 1:
+            lines.append(f"  %v{i} = ztensor.tanh {cur} : {t}")
+        elif k == 2:
+            lines.append(f"  %v{i} = ztensor.add {cur}, %x : ({t}, {t}) -> {t}")
+        else:
+            lines.append(f"  %v{i} = ztensor.neg {cur} : {t}")
+        cur = f"%v{i}"
+    body = "\n".join(lines)
+    return f"func.func @f(%x: {t}) -> {t} {{\n{body}\n  func.return {cur} : {t}\n}}\n"
+
+
+def test_long_chains_need_no_recursion() -> None:
+    """eqsat's translation, extraction and rebuild walk iteratively: a 1,500-op chain passes
+    with a recursion limit far below its depth; a function larger than the node budget is
+    left as it is."""
+    import sys
+
+    limit = sys.getrecursionlimit()
+    text = long_chain(1500)
+    before, after = parse(text), parse(text)
+    sys.setrecursionlimit(400)
+    try:
+        EqsatPass(node_limit=20000, iter_limit=1).apply(Context(), after)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert_same_results(before, after, "f")
+    _, kept, stats = apply(long_chain(1500), node_limit=1000)
+    assert stats[0]["stop_reason"].startswith("node limit (the function alone")
+    assert str(kept) == str(parse(long_chain(1500)))

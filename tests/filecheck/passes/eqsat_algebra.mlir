@@ -1,4 +1,5 @@
 // RUN: ziggurat-opt %s -p 'eqsat{rules=algebra,constant-folding,broadcast}' | filecheck %s
+// RUN: ziggurat-opt %s -p 'eqsat{rules=algebra,algebra-nsz,constant-folding,constant-reassoc,broadcast fast-math=reassoc,nsz}' | filecheck %s --check-prefix=FAST
 
 // x * 1 and -(-x) vanish.
 // CHECK-LABEL: func.func @identities
@@ -11,17 +12,52 @@ func.func @identities(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   func.return %nn : tensor<4x8xf32>
 }
 
-// (x * 2) * 3 = x * 6.
+// (x * 2) * 3 = x * 6 only under fast-math=reassoc (x * 2 may overflow where x * 6 does not).
 // CHECK-LABEL: func.func @fold
-// CHECK-NEXT:    %[[C:.*]] = ztensor.constant dense<6.000000e+00> : tensor<f32>
-// CHECK-NEXT:    %{{.*}} = ztensor.mul %x, %[[C]]
-// CHECK-NEXT:    func.return
+// CHECK:         ztensor.mul
+// CHECK:         ztensor.mul
+// CHECK:         func.return
+// FAST-LABEL: func.func @fold
+// FAST-NEXT:    %[[C:.*]] = ztensor.constant dense<6.000000e+00> : tensor<f32>
+// FAST-NEXT:    %{{.*}} = ztensor.mul %x, %[[C]]
+// FAST-NEXT:    func.return
 func.func @fold(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %a = ztensor.constant dense<2.0> : tensor<f32>
   %b = ztensor.constant dense<3.0> : tensor<f32>
   %m1 = ztensor.mul %x, %a : (tensor<4x8xf32>, tensor<f32>) -> tensor<4x8xf32>
   %m2 = ztensor.mul %m1, %b : (tensor<4x8xf32>, tensor<f32>) -> tensor<4x8xf32>
   func.return %m2 : tensor<4x8xf32>
+}
+
+// x + -0.0 is x for every x; x + 0.0 is not (-0.0 + 0.0 is +0.0), except under nsz.
+// CHECK-LABEL: func.func @signed_zeros
+// CHECK-NEXT:    %[[Z:.*]] = ztensor.constant dense<0.000000e+00> : tensor<f32>
+// CHECK-NEXT:    %[[A:.*]] = ztensor.add %x, %[[Z]]
+// CHECK-NEXT:    func.return %[[A]]
+// FAST-LABEL: func.func @signed_zeros
+// FAST-NEXT:    func.return %x
+func.func @signed_zeros(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %nz = ztensor.constant dense<-0.0> : tensor<f32>
+  %z = ztensor.constant dense<0.0> : tensor<f32>
+  %a = ztensor.add %x, %nz : (tensor<4x8xf32>, tensor<f32>) -> tensor<4x8xf32>
+  %b = ztensor.add %a, %z : (tensor<4x8xf32>, tensor<f32>) -> tensor<4x8xf32>
+  func.return %b : tensor<4x8xf32>
+}
+
+// x * 0 * 3 stays (x * 0 is -0 for negative x and NaN for infinite x); no rule loops on it.
+// CHECK-LABEL: func.func @times_zero
+// CHECK:         ztensor.mul
+// CHECK:         ztensor.mul
+// CHECK:         func.return
+// FAST-LABEL: func.func @times_zero
+// FAST:         ztensor.mul
+// FAST:         func.return
+func.func @times_zero(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %z = ztensor.constant dense<0.0> : tensor<f32>
+  %t = ztensor.constant dense<3.0> : tensor<f32>
+  %a = ztensor.mul %x, %z : (tensor<4x8xf32>, tensor<f32>) -> tensor<4x8xf32>
+  %b = ztensor.mul %a, %t : (tensor<4x8xf32>, tensor<f32>) -> tensor<4x8xf32>
+  func.return %b : tensor<4x8xf32>
 }
 
 // An explicit broadcast_to before an add is redundant.

@@ -17,7 +17,20 @@
 // SKIP: func.func @f
 
 // RUN: not ziggurat-opt %s -p 'eqsat{rules=nosuchset}' 2>&1 | filecheck %s --check-prefix=SET
-// SET: eqsat: unknown rule set(s) nosuchset
+// SET: pass 'eqsat', option 'rules': unknown rule set(s) nosuchset
+
+// Rule sets that are not IEEE-exact need their fast-math flags.
+// RUN: not ziggurat-opt %s -p 'eqsat{rules=matmul}' 2>&1 | filecheck %s --check-prefix=FLAGS
+// FLAGS: pass 'eqsat', option 'rules': rule set 'matmul' is not IEEE-exact: it needs fast-math=ninf,nnan,reassoc
+// RUN: not ziggurat-opt %s -p 'eqsat{fast-math=fastest}' 2>&1 | filecheck %s --check-prefix=BADFLAG
+// BADFLAG: pass 'eqsat', option 'fast-math': unknown fast-math flag(s) fastest
+// RUN: not ziggurat-opt %s -p 'eqsat{stats="out.json"}' 2>&1 | filecheck %s --check-prefix=STATS
+// STATS: pass 'eqsat', option 'stats': must be remark (or -) or json
+// A user rule that is only right up to the sign of zero is rejected unless nsz is enabled.
+// RUN: printf 'rule add-zero: add(x, 0.0) => x if shape(x) == shape($)\n' > %t.nsz.rules
+// RUN: not ziggurat-opt %s -p 'eqsat{rules-file="%t.nsz.rules"}' 2>&1 | filecheck %s --check-prefix=NSZ
+// NSZ: rule 'add-zero' is unsound
+// RUN: ziggurat-opt %s -p 'eqsat{rules-file="%t.nsz.rules" fast-math=nsz}' | filecheck %s --check-prefix=SKIP
 
 func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> {
   %r = ztensor.relu %x : tensor<4xf32>
