@@ -20,6 +20,9 @@ Grouping (fusion) is planned per block, from the last op backwards:
   when no chunk is padded along a reduced axis;
 - `ztensor.fused` ops are inlined first, so their bodies form one group (one grid) whenever
   the rules above allow it (the kinds eqsat produces always do);
+- a group grows to at most `MAX_FUSED_OPS` (256) ops: longer chains are split into several
+  kernels of that size, each reading the previous one's result from a buffer (LLVM compiles
+  huge loop bodies in superlinear time, and one buffer round trip per 256 ops costs little);
 - `reshape` and `cast` are copies (scalar loops over the elements, since ztile tiles have the
   rank of their memref and no element-type conversion), a non-splat `constant` is a buffer
   filled by scalar stores.
@@ -31,6 +34,10 @@ when its rank is 1 to 3, otherwise a shape whose dims group several tensor dims 
 buffer does not have the view's shape (lower-rank broadcast operands, high-rank tensors) are
 copied into a buffer of the view's shape first, and results are copied back.
 
+Planning and emission are iterative (a worklist grows each group, an explicit stack walks
+its tile expression), linear in the size of the block: programs of any depth lower without
+Python recursion (a 10,000-op chain is about 40 kernels).
+
 Assumes: functions whose ztensor ops are on static shapes (what the dialect verifies).
 Leaves every other op alone.
 """
@@ -38,7 +45,8 @@ Leaves every other op alone.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -78,6 +86,13 @@ Groups = tuple[tuple[int, ...], ...]
 
 MAX_TILE_RANK = 3
 
+MAX_FUSED_OPS = 256
+"""The most ztensor ops one kernel computes. Fusion stops growing a group at this size and
+the producers left out start kernels of their own (their results pass through a buffer):
+LLVM's code generation is superlinear in the size of a loop body (a 2,000-op body takes
+about 10x the time of 500 ops of it), so a 10,000-op chain compiles as about 40 kernels
+in linear time instead of one body that takes minutes."""
+
 # ---------------------------------------------------------------------------------------------
 # Building blocks: an op inserter with index arithmetic, and scalar copy loops
 # ---------------------------------------------------------------------------------------------
@@ -94,7 +109,7 @@ class Gen:
         self.before = before
         self.known: dict[SSAValue, int] = dict(parent.known) if parent else {}
         self._index: dict[int, SSAValue] = dict(parent._index) if parent else {}
-        self._float: dict[tuple[float, Attribute], SSAValue] = dict(parent._float) if parent else {}
+        self._float: dict[tuple[str, Attribute], SSAValue] = dict(parent._float) if parent else {}
 
     def add(self, op: Operation) -> SSAValue:
         """Insert `op`; its first result (ops without results return a dummy via `add_op`)."""
@@ -115,7 +130,7 @@ class Gen:
         return self._index[n]
 
     def fconst(self, x: float, elt: Attribute) -> SSAValue:
-        key = (x, elt)
+        key = (float(x).hex(), elt)  # tells -0.0 from +0.0
         if key not in self._float:
             self._float[key] = self.add(arith.ConstantOp(FloatAttr(x, cast(Any, elt))))
         return self._float[key]
@@ -456,13 +471,16 @@ _ZT_UNARY: dict[type[zt.UnaryOp], type[ztile.UnaryOp]] = {
 
 
 def splat_value(op: Operation) -> float | None:
-    """The value of a splat `ztensor.constant`, else None."""
+    """The value of a splat `ztensor.constant` (every element equal bit for bit, so -0.0 and
+    +0.0 differ), else None; O(1) for the compact splats the parser and folders build."""
     if not isinstance(op, zt.ConstantOp):
         return None
-    values = op.value.get_values()
-    if len(values) == 1 or (len(values) > 0 and all(v == values[0] for v in values)):
-        return float(values[0])
-    return None
+    return zt.splat_scalar(op.value)
+
+
+_Key = tuple[SSAValue, tuple[SSAValue, ...], Shape]
+_Steps = Generator[_Key, SSAValue, SSAValue]
+"""A step of tile emission: yields the keys of sub-tiles it needs, returns its tile."""
 
 
 class TileEmitter:
@@ -487,6 +505,7 @@ class TileEmitter:
         self.leaves = leaves
         self.padding = padding
         self.cache: dict[tuple[SSAValue, tuple[SSAValue, ...], Shape], SSAValue] = {}
+        self._splats: dict[SSAValue, float | None] = {}
 
     def with_gen(self, gen: Gen) -> TileEmitter:
         """An emitter for a nested block (a fresh cache: tiles of the outer block stay valid
@@ -497,11 +516,61 @@ class TileEmitter:
 
     def operand(self, x: SSAValue, offs: list[SSAValue], shape: Shape) -> SSAValue:
         """The tile of `x` expanded to `shape` (numpy broadcasting along view dims)."""
-        owner = x.owner
-        splat = splat_value(owner) if isinstance(owner, Operation) else None
+        return self._run(self._operand_steps(x, offs, shape))
+
+    def emit(self, v: SSAValue, offs: list[SSAValue], shape: Shape) -> SSAValue:
+        key = (v, tuple(offs), shape)
+        if key in self.cache:
+            return self.cache[key]
+        return self._run(self._emit_steps(v, list(offs), shape), key)
+
+    def _run(self, steps: _Steps, key: _Key | None = None) -> SSAValue:
+        """Drive emission steps with an explicit stack instead of Python recursion, so that
+        expressions as deep as the program (chains of 10,000 ops) emit in constant Python
+        stack depth. Each step generator yields the key of a sub-tile it needs and receives
+        that tile; ops are emitted in the same order as a recursive walk would emit them."""
+        stack: list[tuple[_Key | None, _Steps]] = [(key, steps)]
+        sent: SSAValue | None = None
+        while True:
+            k, it = stack[-1]
+            try:
+                req = next(it) if sent is None else it.send(sent)
+            except StopIteration as stop:
+                tile = cast(SSAValue, stop.value)
+                if k is not None:
+                    self.cache[k] = tile
+                stack.pop()
+                if not stack:
+                    return tile
+                sent = tile
+                continue
+            if req in self.cache:
+                sent = self.cache[req]
+                continue
+            stack.append((req, self._emit_steps(req[0], list(req[1]), req[2])))
+            sent = None
+
+    def _splat_of(self, v: SSAValue) -> float | None:
+        """The splat value of `v`'s defining constant (memoized), else None."""
+        if v not in self._splats:
+            owner = v.owner
+            self._splats[v] = splat_value(owner) if isinstance(owner, Operation) else None
+        return self._splats[v]
+
+    def _splat_tile(self, v: SSAValue, value: float, shape: Shape) -> SSAValue:
+        """One `ztile.splat` of a splat constant per tile shape and block (cached under the
+        key `(v, (), shape)`: its tile does not depend on the offsets)."""
+        key: _Key = (v, (), shape)
+        if key not in self.cache:
+            elt = element_type(v)
+            tt = ztile.TileType(shape, elt)
+            self.cache[key] = self.gen.add(ztile.SplatOp(self.gen.fconst(value, elt), tt))
+        return self.cache[key]
+
+    def _operand_steps(self, x: SSAValue, offs: list[SSAValue], shape: Shape) -> _Steps:
+        splat = self._splat_of(x)
         if splat is not None:
-            tt = ztile.TileType(shape, element_type(x))
-            return self.gen.add(ztile.SplatOp(self.gen.fconst(splat, element_type(x)), tt))
+            return self._splat_tile(x, splat, shape)
         if x in self.leaves:
             pattern: tuple[int, ...] | None = tensor_shape(self.leaves[x])
         else:
@@ -509,38 +578,31 @@ class TileEmitter:
         assert pattern is not None, "mixed broadcast inside a fused group"
         x_offs = [self.gen.index(0) if p == 1 else o for p, o in zip(pattern, offs, strict=True)]
         x_shape = tuple(1 if p == 1 else s for p, s in zip(pattern, shape, strict=True))
-        t = self.emit(x, x_offs, x_shape)
+        t = yield (x, tuple(x_offs), x_shape)
         if x_shape != shape:
             t = self.gen.add(ztile.BroadcastOp(t, ztile.TileType(shape, element_type(x))))
         return t
 
-    def emit(self, v: SSAValue, offs: list[SSAValue], shape: Shape) -> SSAValue:
-        key = (v, tuple(offs), shape)
-        if key in self.cache:
-            return self.cache[key]
-        t = self._emit(v, offs, shape)
-        self.cache[key] = t
-        return t
-
-    def _emit(self, v: SSAValue, offs: list[SSAValue], shape: Shape) -> SSAValue:
+    def _emit_steps(self, v: SSAValue, offs: list[SSAValue], shape: Shape) -> _Steps:
         g = self.gen
         elt = element_type(v)
         tt = ztile.TileType(shape, elt)
         op = v.owner
-        splat = splat_value(op) if isinstance(op, Operation) else None
+        splat = self._splat_of(v)
         if splat is not None:
-            return g.add(ztile.SplatOp(g.fconst(splat, elt), tt))
+            return self._splat_tile(v, splat, shape)
         if v in self.leaves:
             return g.add(ztile.LoadOp(self.leaves[v], offs, tt, padding=self.padding))
         assert isinstance(op, Operation) and op in self.members, f"not in the group: {v}"
         if isinstance(op, zt.BinaryOp):
-            lhs = self.operand(op.lhs, offs, shape)
-            rhs = self.operand(op.rhs, offs, shape)
+            lhs = yield from self._operand_steps(op.lhs, offs, shape)
+            rhs = yield from self._operand_steps(op.rhs, offs, shape)
             return g.add(_ZT_BINARY[type(op)](lhs, rhs))
         if isinstance(op, zt.UnaryOp):
-            return g.add(_ZT_UNARY[type(op)](self.operand(op.input, offs, shape)))
+            t = yield from self._operand_steps(op.input, offs, shape)
+            return g.add(_ZT_UNARY[type(op)](t))
         if isinstance(op, zt.BroadcastToOp):
-            return self.operand(op.input, offs, shape)
+            return (yield from self._operand_steps(op.input, offs, shape))
         if isinstance(op, zt.TransposeOp):
             # View dims are the logical dims here (transposes only fuse into natural views).
             perm = op.perm
@@ -551,7 +613,7 @@ class TileEmitter:
             for i, p in enumerate(full):
                 in_offs[p] = offs[i]
                 in_shape[p] = shape[i]
-            t = self.operand(op.input, in_offs, tuple(in_shape))
+            t = yield from self._operand_steps(op.input, in_offs, tuple(in_shape))
             return g.add(ztile.TransposeOp(t, full))
         raise AssertionError(f"cannot emit {op.name} as a tile expression")
 
@@ -577,10 +639,17 @@ class Group:
     root: Operation
     members: set[Operation] = field(default_factory=set)
     matmul: zt.MatmulOp | None = None
+    order: list[Operation] = field(default_factory=list)
+    """The members, every op before the ops that produce its operands (filled by the
+    planner; erasing in this order never erases a value that is still used)."""
 
     @property
     def has_transpose(self) -> bool:
         return any(isinstance(m, zt.TransposeOp) for m in self.members)
+
+
+def _use_count(value: SSAValue) -> int:
+    return sum(1 for _ in value.uses)
 
 
 def _reduction_setup(
@@ -620,12 +689,13 @@ class Planner:
         self.block = block
         self.chooser = chooser
         self.assigned: dict[Operation, Group] = {}
+        self._splats: dict[Operation, float | None] = {}
 
     def plan(self) -> list[Group]:
         groups: list[Group] = []
         ops = [op for op in self.block.ops if op.dialect_name() == "ztensor"]
         for op in reversed(ops):
-            if op in self.assigned or splat_value(op) is not None:
+            if op in self.assigned or self._splat(op) is not None:
                 continue
             group = Group(op, {op})
             if isinstance(op, zt.MatmulOp):
@@ -647,54 +717,82 @@ class Planner:
         view, vaxes, tile = setup
         return view.natural and all(view.dims[a] % tile[a] == 0 for a in vaxes)
 
+    def _splat(self, op: Operation) -> float | None:
+        """`splat_value(op)`, memoized (constants are looked at once per use)."""
+        if op not in self._splats:
+            self._splats[op] = splat_value(op)
+        return self._splats[op]
+
     def _absorb(self, group: Group, allow_matmul: bool) -> None:
+        """Grow `group` from its root towards its producers with a worklist (no recursion,
+        linear in the group's size and edges).
+
+        A producer joins when every use of its value is inside the group: each member's
+        operands are examined once, counting the uses seen, and the producer is considered
+        when the count reaches the value's number of uses (at its last user's turn)."""
         root_shape = tensor_shape(
             group.root.operands[0] if self._is_reduction(group) else group.root.results[0]
         )
         view = elementwise_view(root_shape)
         mview = _matmul_view(root_shape)  # used only when a matmul (rank >= 2) is the core
-        changed = True
-        while changed:
-            changed = False
-            for member in list(group.members):
-                if member is group.matmul:  # its operands are read as buffers, not fused
+
+        def fits_mview(op: Operation) -> bool:
+            if len(root_shape) < 2:  # no matmul can be the core (its result has rank >= 2)
+                return True
+            return all(mview.pattern(tensor_shape(r)) is not None for r in op.results)
+
+        has_transpose = group.has_transpose
+        mview_misfits = sum(1 for m in group.members if not fits_mview(m))
+        group.order = [group.root]
+        seen_uses: dict[SSAValue, int] = {}
+        use_counts: dict[SSAValue, int] = {}
+        queue: deque[Operation] = deque([group.root])
+        while queue:
+            member = queue.popleft()
+            if member is group.matmul:  # its operands are read as buffers, not fused
+                continue
+            for x in member.operands:
+                p = x.owner
+                if not isinstance(p, Operation) or p in self.assigned:
                     continue
-                for x in member.operands:
-                    p = x.owner
-                    if not isinstance(p, Operation) or p in self.assigned:
+                if p.parent is not self.block or self._splat(p) is not None:
+                    continue
+                seen = seen_uses.get(x, 0) + 1
+                seen_uses[x] = seen
+                if x not in use_counts:
+                    use_counts[x] = _use_count(x)
+                if seen != use_counts[x]:
+                    continue
+                if view.pattern(tensor_shape(x)) is None:
+                    continue
+                # A matmul program's view groups (batch, M): values it computes in tiles
+                # must not mix broadcast and full dims there.
+                if group.matmul is not None and mview.pattern(tensor_shape(x)) is None:
+                    continue
+                if isinstance(p, zt.TransposeOp):
+                    if not view.natural or group.matmul is not None:
                         continue
-                    if p.parent is not self.block or splat_value(p) is not None:
+                    has_transpose = True
+                elif isinstance(p, zt.MatmulOp):
+                    if (
+                        not allow_matmul
+                        or group.matmul is not None
+                        or has_transpose
+                        or tensor_shape(x) != root_shape
+                        or mview_misfits
+                    ):
                         continue
-                    if not all(u.operation in group.members for u in x.uses):
-                        continue
-                    if view.pattern(tensor_shape(x)) is None:
-                        continue
-                    # A matmul program's view groups (batch, M): values it computes in tiles
-                    # must not mix broadcast and full dims there.
-                    if group.matmul is not None and mview.pattern(tensor_shape(x)) is None:
-                        continue
-                    if isinstance(p, zt.TransposeOp):
-                        if not view.natural or group.matmul is not None:
-                            continue
-                    elif isinstance(p, zt.MatmulOp):
-                        if (
-                            not allow_matmul
-                            or group.matmul is not None
-                            or group.has_transpose
-                            or tensor_shape(x) != root_shape
-                            or any(
-                                mview.pattern(tensor_shape(r)) is None
-                                for m in group.members
-                                for r in m.results
-                            )
-                        ):
-                            continue
-                        group.matmul = p
-                    elif not isinstance(p, ELEMENTWISE_TYPES):
-                        continue
-                    group.members.add(p)
-                    self.assigned[p] = group
-                    changed = True
+                    group.matmul = p
+                elif not isinstance(p, ELEMENTWISE_TYPES):
+                    continue
+                group.members.add(p)
+                group.order.append(p)
+                self.assigned[p] = group
+                if len(group.members) >= MAX_FUSED_OPS:
+                    return
+                if not fits_mview(p):
+                    mview_misfits += 1
+                queue.append(p)
 
     @staticmethod
     def _is_reduction(group: Group) -> bool:
@@ -730,6 +828,13 @@ class Lowerer:
         else:
             raise NotImplementedError(f"ztensor-to-ztile: no lowering for '{root.name}'")
         root.results[0].replace_all_uses_with(result)
+        if group.members == {root}:
+            Rewriter.erase_op(root)
+            return
+        if len(group.order) == len(group.members) and set(group.order) == group.members:
+            for op in group.order:  # users before producers: linear in the group's size
+                Rewriter.erase_op(op)
+            return
         ordered = [op for op in root.parent_block().ops if op in group.members]  # type: ignore[union-attr]
         for op in reversed(ordered):
             Rewriter.erase_op(op)
@@ -1047,6 +1152,8 @@ class Lowerer:
         out = alloc_like(gen, shape, elt)
         value = op.value
         assert isinstance(value, DenseIntOrFPElementsAttr)
+        # Splats never get here (they lower as elementwise kernels); this stores every element.
+        assert zt.stored_count(value) == op.result.type.element_count(), "expanded constant"  # type: ignore[attr-defined]
         values = [float(v) for v in value.get_values()]
         for lin, x in enumerate(values):
             idx = [gen.index(i) for i in _unravel(lin, shape)]
