@@ -10,9 +10,15 @@ the default) or `InterpreterBackend` (xDSL's interpreter with Ziggurat's referen
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
+import gc
+import os
 import re
 import threading
+import warnings
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, overload, runtime_checkable
@@ -57,12 +63,24 @@ class JitOptions:
     pipeline: a pass pipeline string replacing the default pipeline (None: the default
         `cpu-pipeline{opt-level=.. eqsat=..}`); `eqsat` is then ignored, `opt_level` still sets
         LLVM's level, and the string must lower to the llvm dialect (end with cpu-pipeline).
+    fast_math: the fast-math flags eqsat may use (passes/fast_math.py): False (the default:
+        IEEE-exact rewrites only), True (all flags), or a sequence of flag names such as
+        ("reassoc", "nnan", "ninf") for matrix-chain reassociation.
     """
 
     opt_level: int = 3
     eqsat: bool = True
     threads: int | None = None
     pipeline: str | None = None
+    fast_math: bool | tuple[str, ...] = False
+
+    def fast_math_flags(self) -> tuple[str, ...]:
+        """`fast_math` as flag names (sorted)."""
+        if self.fast_math is True:
+            return ("fast",)
+        if self.fast_math is False:
+            return ()
+        return tuple(sorted(self.fast_math))
 
     def __post_init__(self) -> None:
         if isinstance(self.opt_level, bool) or not isinstance(self.opt_level, int):
@@ -77,6 +95,19 @@ class JitOptions:
             raise ValueError(f"zg.jit: threads must be None or an int >= 1, got {self.threads!r}")
         if self.pipeline is not None and not isinstance(self.pipeline, str):
             raise TypeError(f"zg.jit: pipeline must be None or a str, got {self.pipeline!r}")
+        if not isinstance(self.fast_math, bool):
+            from ziggurat.passes.fast_math import parse_fast_math
+
+            if isinstance(self.fast_math, str) or not isinstance(self.fast_math, tuple | list):
+                raise TypeError(
+                    "zg.jit: fast_math must be a bool or a tuple of flag names, "
+                    f"got {self.fast_math!r}"
+                )
+            try:
+                parse_fast_math(self.fast_math)
+            except ValueError as exc:
+                raise ValueError(f"zg.jit: fast_math: {exc}") from exc
+            object.__setattr__(self, "fast_math", tuple(self.fast_math))
 
 
 class StageUnavailableError(ZigguratError, NotImplementedError):
@@ -314,6 +345,46 @@ class Specialization:
         return tuple(results) if self.structure == "tuple" else list(results)
 
 
+DEFAULT_CACHE_SIZE = 64
+"""How many specializations a `zg.jit` function keeps in memory unless told otherwise (each
+holds its traced module and loaded native code, a few hundred KB)."""
+
+CACHE_SIZE_ENV = "ZIGGURAT_JIT_CACHE_SIZE"
+"""Environment variable overriding `DEFAULT_CACHE_SIZE` (an int >= 1), read when a function
+is decorated."""
+
+
+def _check_cache_size(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"zg.jit: cache_size must be None or an int >= 1, got {value!r}")
+    return value
+
+
+def default_cache_size() -> int:
+    """`$ZIGGURAT_JIT_CACHE_SIZE` if it is an int >= 1 (else a warning), or
+    `DEFAULT_CACHE_SIZE`."""
+    text = os.environ.get(CACHE_SIZE_ENV, "").strip()
+    if text:
+        try:
+            return _check_cache_size(int(text))
+        except ValueError:
+            warnings.warn(
+                f"ziggurat: ignoring {CACHE_SIZE_ENV}={text!r} (not an int >= 1); "
+                f"using {DEFAULT_CACHE_SIZE}",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+    return DEFAULT_CACHE_SIZE
+
+
+def release_memory() -> None:
+    """Collect cyclic garbage now (traced xDSL modules are cyclic, and with them go native
+    code and LLVM modules) and, on glibc, hand freed heap pages back to the OS."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 class CacheInfo(NamedTuple):
     """`JittedFunction.cache_info()`: calls served from the cache, traces, and what is cached."""
 
@@ -356,20 +427,35 @@ def _outputs(fname: str, tracer: Tracer, result: Any) -> tuple[list[TracedArray]
 
 
 class JittedFunction:
-    """A Python function compiled per argument signature; call it like the original."""
+    """A Python function compiled per argument signature; call it like the original.
+
+    Specializations live in an LRU of `cache_size` entries (default `default_cache_size()`):
+    a call with a new signature beyond that evicts the least recently used one, which is
+    traced and compiled again (from the disk cache, usually) if it comes back.
+    """
 
     __name__: str
     __qualname__: str
     __wrapped__: Callable[..., Any]
 
-    def __init__(self, fn: Callable[..., Any], options: JitOptions, backend: Backend | None):
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        options: JitOptions,
+        backend: Backend | None,
+        cache_size: int | None = None,
+    ):
         self.fn = fn
         self.options = options
         self.backend = backend
         self.func_name = _symbol_name(fn)
-        self._cache: dict[tuple[Any, ...], Specialization] = {}
+        self.cache_size = (
+            default_cache_size() if cache_size is None else _check_cache_size(cache_size)
+        )
+        self._cache: OrderedDict[tuple[Any, ...], Specialization] = OrderedDict()
         self._hits = 0
         self._misses = 0
+        self.evictions = 0
         self._lock = threading.RLock()
         functools.update_wrapper(self, fn)
 
@@ -413,8 +499,13 @@ class JittedFunction:
                 spec.signature = signature._replace(arrays=())  # keep no user arrays alive
                 self._cache[key] = spec
                 self._misses += 1
-            elif count:
-                self._hits += 1
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)  # the least recently used
+                    self.evictions += 1
+            else:
+                self._cache.move_to_end(key)
+                if count:
+                    self._hits += 1
         return spec, signature
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -449,10 +540,15 @@ class JittedFunction:
             return CacheInfo(self._hits, self._misses, len(self._cache), entries)
 
     def cache_clear(self) -> None:
-        """Forget every specialization and reset the counters."""
+        """Forget every specialization, reset the counters and release their memory.
+
+        The memory (traced modules, loaded native code) is freed at once unless something
+        else still holds a specialization (a `Lowered` or `Compiled` object).
+        """
         with self._lock:
             self._cache.clear()
-            self._hits = self._misses = 0
+            self._hits = self._misses = self.evictions = 0
+        release_memory()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -532,32 +628,50 @@ def _options(options: dict[str, Any]) -> JitOptions:
     if unknown:
         raise TypeError(
             f"zg.jit: unknown option(s) {', '.join(unknown)}; the options are "
-            f"{', '.join(_OPTION_NAMES)}, backend"
+            f"{', '.join(_OPTION_NAMES)}, backend, cache_size"
         )
     return JitOptions(**options)
 
 
 @overload
 def jit(
-    fn: Callable[..., Any], /, *, backend: Backend | None = None, **options: Any
+    fn: Callable[..., Any],
+    /,
+    *,
+    backend: Backend | None = None,
+    cache_size: int | None = None,
+    **options: Any,
 ) -> JittedFunction: ...
 
 
 @overload
 def jit(
-    fn: None = None, /, *, backend: Backend | None = None, **options: Any
+    fn: None = None,
+    /,
+    *,
+    backend: Backend | None = None,
+    cache_size: int | None = None,
+    **options: Any,
 ) -> Callable[[Callable[..., Any]], JittedFunction]: ...
 
 
 def jit(
-    fn: Callable[..., Any] | None = None, /, *, backend: Backend | None = None, **options: Any
+    fn: Callable[..., Any] | None = None,
+    /,
+    *,
+    backend: Backend | None = None,
+    cache_size: int | None = None,
+    **options: Any,
 ) -> JittedFunction | Callable[[Callable[..., Any]], JittedFunction]:
     """Compile a numpy-like function: `@zg.jit`, `zg.jit(fn, **options)` or `@zg.jit(**options)`.
 
-    Options: `opt_level` (0-3), `eqsat` (bool), `threads` (None or >= 1), `pipeline` (a pass
-    pipeline string), and `backend` (a `Backend`; default `DEFAULT_BACKEND` at call time).
+    Options: `opt_level` (0-3), `eqsat` (bool), `fast_math` (bool or flag names: see
+    `JitOptions`), `threads` (None or >= 1), `pipeline` (a pass pipeline string), `backend` (a `Backend`; default `DEFAULT_BACKEND` at call time) and
+    `cache_size` (specializations kept in memory, an LRU; default `default_cache_size()`).
     """
     opts = _options(options)
+    if cache_size is not None:
+        _check_cache_size(cache_size)
     if backend is not None and not isinstance(backend, Backend):
         raise TypeError(
             f"zg.jit: backend must implement Backend (compile, stage_text), got {backend!r}"
@@ -566,13 +680,15 @@ def jit(
     def wrap(f: Callable[..., Any]) -> JittedFunction:
         if not callable(f):
             raise TypeError(f"zg.jit: expected a callable, got {_describe(f)}")
-        return JittedFunction(f, opts, backend)
+        return JittedFunction(f, opts, backend, cache_size)
 
     return wrap if fn is None else wrap(fn)
 
 
 __all__ = [
+    "CACHE_SIZE_ENV",
     "DEFAULT_BACKEND",
+    "DEFAULT_CACHE_SIZE",
     "STAGES",
     "Backend",
     "CacheInfo",
@@ -583,5 +699,7 @@ __all__ = [
     "Lowered",
     "StageUnavailableError",
     "default_backend",
+    "default_cache_size",
     "jit",
+    "release_memory",
 ]

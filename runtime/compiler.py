@@ -21,6 +21,7 @@ import os
 import re
 import threading
 import time
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +29,7 @@ from typing import Any
 import llvmlite.binding as llvm
 
 from ziggurat import __version__ as ziggurat_version
-from ziggurat.runtime.cache import ObjectCache, cache_enabled, cache_key
+from ziggurat.runtime.cache import CacheEntry, ObjectCache, cache_enabled, cache_key
 from ziggurat.runtime.calling import ArgSpec, Kernel, check_signature
 from ziggurat.runtime.target import Target
 from ziggurat.runtime.threads import runtime_symbols
@@ -103,12 +104,17 @@ def _jit() -> Any:
 
 
 def default_cache() -> ObjectCache | None:
-    """The cache in the default folder (re-read from the environment), or None if disabled."""
+    """The cache in the default folder with the default size cap (both re-read from the
+    environment), or None if disabled."""
     global _shared_cache
     if not cache_enabled():
         return None
     fresh = ObjectCache()
-    if _shared_cache is None or _shared_cache.directory != fresh.directory:
+    if (
+        _shared_cache is None
+        or _shared_cache.directory != fresh.directory
+        or _shared_cache.max_size != fresh.max_size
+    ):
         _shared_cache = fresh
     return _shared_cache
 
@@ -276,6 +282,66 @@ def _check_signatures(
     return checked
 
 
+def _cached_object(
+    entry: CacheEntry, target: Target, opt_level: int
+) -> tuple[dict[str, list[str]], bytes]:
+    """The exported functions and object bytes of a cache entry; ValueError if its metadata
+    is not what `compile_llvm_ir` writes for this target, opt level and toolchain."""
+    meta = entry.meta
+    functions = meta.get("functions")
+    if not isinstance(functions, dict) or not all(
+        isinstance(name, str)
+        and isinstance(params, list)
+        and all(isinstance(p, str) for p in params)
+        for name, params in functions.items()
+    ):
+        raise ValueError("cache entry: 'functions' is not a map of names to parameter types")
+    expected = {
+        "cpu": target.cpu,
+        "features": target.features,
+        "opt_level": opt_level,
+        "llvm": LLVM_VERSION,
+        "ziggurat": ziggurat_version,
+    }
+    for name, value in expected.items():
+        if meta.get(name) != value:
+            raise ValueError(f"cache entry: {name!r} is {meta.get(name)!r}, expected {value!r}")
+    if not entry.obj:
+        raise ValueError("cache entry: empty object")
+    return functions, entry.obj
+
+
+def _load_cached(
+    store: ObjectCache,
+    key: str,
+    signatures: Mapping[str, Sequence[ArgSpec]],
+    target: Target,
+    opt_level: int,
+    label: str,
+) -> tuple[dict[str, list[str]], dict[str, tuple[ArgSpec, ...]], Any, dict[str, int]] | None:
+    """Link the cached object for `key`: (functions, checked signatures, tracker, addresses),
+    or None on a miss.
+
+    An entry whose metadata is malformed, whose functions do not match `signatures`, or whose
+    object does not link is rejected (deleted) and None returned, so the caller compiles
+    cold and rewrites it; no failure of a cached entry reaches the caller. (When the
+    signatures themselves are wrong, the cold compile reports it.)
+    """
+    cached = store.load_checked(key, lambda entry: _cached_object(entry, target, opt_level))
+    if cached is None:
+        return None
+    functions, obj = cached
+    try:
+        checked = _check_signatures(signatures, functions)
+        tracker, addresses = load_object(obj, list(checked), label)
+        if not all(addresses.values()):
+            raise ZigguratCompileError("cache entry: an exported function has address 0")
+    except Exception:  # anything wrong with the entry: rebuild it rather than fail
+        store.reject(key)
+        return None
+    return functions, checked, tracker, addresses
+
+
 @dataclass
 class CompiledModule:
     """Machine code loaded into the process, with callable kernels for its signatures."""
@@ -291,7 +357,11 @@ class CompiledModule:
     compile_seconds: float
     _tracker: Any = field(repr=False)
     _optimized: llvm.ModuleRef | None = field(default=None, repr=False)
-    _kernels: dict[str, Kernel] = field(default_factory=dict, repr=False)
+    # Weak: a Kernel keeps its module alive (`owner`), so a strong map back would make a
+    # cycle that only the garbage collector frees (and with it the JIT code).
+    _kernels: weakref.WeakValueDictionary[str, Kernel] = field(
+        default_factory=weakref.WeakValueDictionary, repr=False
+    )
 
     def kernel(self, name: str) -> Kernel:
         """The callable for function `name` (one of the names given signatures)."""
@@ -366,29 +436,22 @@ def compile_llvm_ir(
     )
     label = "zg-" + key[:12]
 
-    entry = store.load(key) if store is not None else None
-    if entry is not None:
-        functions = entry.meta.get("functions")
-        if isinstance(functions, dict):
-            checked = _check_signatures(signatures, functions)
-            try:
-                tracker, addresses = load_object(entry.obj, list(checked), label)
-            except ZigguratCompileError:
-                assert store is not None
-                store.discard(key)
-            else:
-                return CompiledModule(
-                    ir_text,
-                    target,
-                    opt_level,
-                    key,
-                    checked,
-                    functions,
-                    addresses,
-                    True,
-                    time.perf_counter() - start,
-                    tracker,
-                )
+    if store is not None:
+        warm = _load_cached(store, key, signatures, target, opt_level, label)
+        if warm is not None:
+            functions, checked, tracker, addresses = warm
+            return CompiledModule(
+                ir_text,
+                target,
+                opt_level,
+                key,
+                checked,
+                functions,
+                addresses,
+                True,
+                time.perf_counter() - start,
+                tracker,
+            )
 
     module = prepare_module(ir_text, target)
     functions = exported_functions(module)

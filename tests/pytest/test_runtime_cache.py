@@ -106,7 +106,7 @@ def test_damaged_entry_is_discarded_and_rebuilt(tmp_path: Path, damage: str) -> 
     assert compile_llvm_ir(IR, SIGNATURES, cache=cache).from_cache
 
 
-def test_concurrent_compiles_from_two_processes(tmp_path: Path) -> None:
+def test_concurrent_compiles_from_four_processes(tmp_path: Path) -> None:
     script = textwrap.dedent(
         f"""
         import sys, numpy as np
@@ -126,7 +126,7 @@ def test_concurrent_compiles_from_two_processes(tmp_path: Path) -> None:
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(2)
+        for _ in range(4)
     ]
     for proc in procs:
         out, err = proc.communicate(timeout=120)
