@@ -35,7 +35,14 @@ from ziggurat.api import (
     tanh,
     transpose,
 )
-from ziggurat.frontend import TracedArray, ZigguratError, ZigguratTraceError
+from ziggurat.errors import (
+    ArgumentError,
+    CompileError,
+    PassOptionError,
+    PipelineError,
+    ZigguratError,
+)
+from ziggurat.frontend import TracedArray, ZigguratTraceError
 from ziggurat.jit import (
     STAGES,
     Backend,
@@ -51,16 +58,21 @@ __version__ = "0.1.0"
 __all__ = [
     "DEFAULT_PIPELINE",
     "STAGES",
+    "ArgumentError",
     "Backend",
+    "CompileError",
     "CompiledBackend",
+    "DiagnosticError",
     "Executable",
     "InterpreterBackend",
     "JitOptions",
     "Lowered",
+    "PassOptionError",
     "PipelineError",
     "StageUnavailableError",
     "Target",
     "TracedArray",
+    "UnsupportedError",
     "ZigguratError",
     "ZigguratTraceError",
     "__version__",
@@ -106,7 +118,6 @@ if TYPE_CHECKING:
         DEFAULT_PIPELINE,
         CompiledBackend,
         Executable,
-        PipelineError,
         compile,
         parse_module,
         parse_pipeline,
@@ -114,7 +125,9 @@ if TYPE_CHECKING:
         signatures,
     )
     from ziggurat.passes import register_pass
+    from ziggurat.passes.cpu_pipeline import UnsupportedError
     from ziggurat.runtime import Target
+    from ziggurat.tools.diagnostics import DiagnosticError
     from ziggurat.universe import all_passes, make_context
 
 # The embedding API pulls in xDSL and llvmlite: load it on first use so `import ziggurat`
@@ -127,7 +140,8 @@ _LAZY = {
     "run_reference": "ziggurat.driver",
     "Executable": "ziggurat.driver",
     "CompiledBackend": "ziggurat.driver",
-    "PipelineError": "ziggurat.driver",
+    "DiagnosticError": "ziggurat.tools.diagnostics",
+    "UnsupportedError": "ziggurat.passes.cpu_pipeline",
     "DEFAULT_PIPELINE": "ziggurat.driver",
     "make_context": "ziggurat.universe",
     "all_passes": "ziggurat.universe",

@@ -24,16 +24,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from xdsl.context import Context
 from xdsl.dialects import func
-from xdsl.dialects.builtin import IntegerAttr, MemRefType, ModuleOp, TensorType, i64
+from xdsl.dialects.builtin import MemRefType, ModuleOp, TensorType
 from xdsl.ir import Attribute
-from xdsl.passes import ModulePass, PassPipeline
+from xdsl.passes import PassPipeline
 
 import ziggurat
-from ziggurat.frontend import ZigguratError
+from ziggurat.errors import ArgumentError, PipelineError, ZigguratError
 from ziggurat.runtime import ArgSpec, CompiledModule, Kernel, Target, compile_llvm_ir
-from ziggurat.runtime.cache import cache_key
+from ziggurat.runtime.cache import CacheEntry, cache_key
 from ziggurat.runtime.compiler import default_cache
 from ziggurat.universe import all_passes, make_context
 
@@ -43,11 +42,8 @@ if TYPE_CHECKING:
 
 DEFAULT_PIPELINE = "cpu-pipeline"
 """The one default pipeline shared by `zg.jit`, `zg.compile`, `ziggurat-run` and
-`ziggurat-opt -p cpu-pipeline` (see passes/cpu_pipeline.py)."""
-
-
-class PipelineError(ZigguratError, ValueError):
-    """A pipeline string names an unknown pass or a bad option."""
+`ziggurat-opt -p cpu-pipeline` (see passes/cpu_pipeline.py): canonicalize, eqsat, the
+lowerings to the llvm dialect. `cpu-pipeline{eqsat=false}` leaves equality saturation out."""
 
 
 def parse_pipeline(spec: str) -> PassPipeline:
@@ -80,9 +76,15 @@ def parse_pipeline(spec: str) -> PassPipeline:
             "xDSL passes (`ziggurat-opt --help` lists every pass)"
         )
     try:
-        return PassPipeline.parse_spec(passes, spec)
+        pipeline = PassPipeline.parse_spec(passes, spec)
     except (ArgSpecParseError, Exception) as e:
         raise PipelineError(f"invalid pipeline {spec!r}: {e}") from None
+    from ziggurat.passes.options import check_options, flatten
+
+    for p in pipeline.passes:
+        check_options(p)
+    flatten(pipeline.passes)  # checks the options of the passes composites run
+    return pipeline
 
 
 def parse_module(text: str, filename: str = "<string>") -> ModuleOp:
@@ -106,6 +108,26 @@ def _public_functions(module: ModuleOp) -> list[func.FuncOp]:
     ]
 
 
+def _unsupported_signature(f: func.FuncOp, message: str) -> ZigguratError:
+    from ziggurat.passes.cpu_pipeline import UnsupportedError
+    from ziggurat.tools.diagnostics import op_diagnostic
+
+    return UnsupportedError(op_diagnostic(f, f"@{f.sym_name.data}: {message}", None))
+
+
+def _check_signature(f: func.FuncOp) -> None:
+    from ziggurat.passes.cpu_pipeline import type_problem
+
+    kinds = (("argument", f.function_type.inputs.data), ("result", f.function_type.outputs.data))
+    for kind, types in kinds:
+        for i, ty in enumerate(types):
+            problem = type_problem(ty)
+            if problem is not None:
+                raise _unsupported_signature(
+                    f, f"{kind} #{i} has type {ty}: cpu-pipeline does not support {problem}"
+                )
+
+
 def signatures(module: ModuleOp) -> dict[str, tuple[ArgSpec, ...]]:
     """Calling signatures of the public functions of a module *before* lowering.
 
@@ -115,6 +137,7 @@ def signatures(module: ModuleOp) -> dict[str, tuple[ArgSpec, ...]]:
     """
     result: dict[str, tuple[ArgSpec, ...]] = {}
     for f in _public_functions(module):
+        _check_signature(f)
         specs: list[ArgSpec] = []
         for i, ty in enumerate(f.function_type.inputs.data):
             if isinstance(ty, TensorType):
@@ -128,14 +151,13 @@ def signatures(module: ModuleOp) -> dict[str, tuple[ArgSpec, ...]]:
                     )
                 )
             else:
-                raise ZigguratError(
-                    f"@{f.sym_name.data}: argument {i} has type {ty}; compiled functions take "
-                    "tensors or memrefs"
+                raise _unsupported_signature(
+                    f, f"argument #{i} has type {ty}; compiled functions take tensors or memrefs"
                 )
         for i, ty in enumerate(f.function_type.outputs.data):
             if not isinstance(ty, TensorType):
-                raise ZigguratError(
-                    f"@{f.sym_name.data}: result {i} has type {ty}; compiled functions return tensors"
+                raise _unsupported_signature(
+                    f, f"result #{i} has type {ty}; compiled functions return tensors"
                 )
             specs.append(
                 ArgSpec(tuple(ty.get_shape()), _numpy_dtype(ty.element_type), "out", f"result{i}")
@@ -206,12 +228,39 @@ def _source_text(source: ModuleOp | str) -> str:
     return source if isinstance(source, str) else str(source)
 
 
-def lower_to_llvm_ir(module: ModuleOp, pipeline: str | PassPipeline = DEFAULT_PIPELINE) -> str:
+def run_pipeline(pipeline: PassPipeline, module: ModuleOp, filename: str = "<string>") -> None:
+    """Apply `pipeline` to `module` in place, pass by pass (composites like `cpu-pipeline`
+    expanded), checking each pass's options and input first.
+
+    A pass that rejects its input raises a `DiagnosticError` (located at the op when the pass
+    says where, else naming the pass and `filename`); other exceptions are bugs and propagate.
+    """
+    from ziggurat.passes.options import check_options, flatten, pass_failure, run_step
+    from ziggurat.tools.diagnostics import Diagnostic, DiagnosticError
+
+    for p in pipeline.passes:
+        check_options(p)
+    ctx = make_context()
+    for step in flatten(pipeline.passes):
+        try:
+            run_step(step, ctx, module)
+        except Exception as e:
+            message = pass_failure(step, e)
+            if message is None:
+                raise
+            raise DiagnosticError(Diagnostic("error", message, filename=filename)) from e
+
+
+def lower_to_llvm_ir(
+    module: ModuleOp,
+    pipeline: str | PassPipeline = DEFAULT_PIPELINE,
+    filename: str = "<string>",
+) -> str:
     """Run `pipeline` on `module` (in place) and translate the result to LLVM IR text."""
     from ziggurat.lowering.llvm_translate import translate_module
 
     passes = parse_pipeline(pipeline) if isinstance(pipeline, str) else pipeline
-    passes.apply(make_context(), module)
+    run_pipeline(passes, module, filename)
     left = sorted({op.name for op in module.ops if not op.name.startswith("llvm.")})
     if left:
         spec = pipeline if isinstance(pipeline, str) else ",".join(p.name for p in passes.passes)
@@ -264,6 +313,14 @@ def pipeline_fingerprint(pipeline: PassPipeline) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def _lowered_entry(entry: CacheEntry) -> tuple[str, dict[str, tuple[ArgSpec, ...]]]:
+    """The LLVM IR and signatures of a `compile` cache entry (raises if it is malformed)."""
+    data = json.loads(entry.meta["signatures"])
+    if not isinstance(data, dict) or not data:
+        raise ValueError("cache entry: 'signatures' is not a non-empty map")
+    return entry.obj.decode("utf-8"), _specs_from_json(data)
+
+
 def compile(
     source: ModuleOp | str,
     *,
@@ -279,12 +336,13 @@ def compile(
     (default: the host) at `opt_level` and load it.
 
     The input is not modified. `threads` sets the default thread count of the calls.
+    Errors in the input raise `DiagnosticError` (located), unsupported constructs
+    `UnsupportedError`, bad arguments `ArgumentError`, bad pipelines `PipelineError`: all
+    `ZigguratError`s.
     """
+    _check_compile_arguments(source, pipeline, opt_level, target, threads, entry)
     target = target or Target.default()
-    spec = (
-        pipeline
-        or f"{DEFAULT_PIPELINE}{{opt-level={opt_level} vector-width={target.vector_width()}}}"
-    )
+    spec = pipeline or _default_spec(opt_level, target)
     text = _source_text(source)
     store = default_cache() if cache else None
     passes = parse_pipeline(spec)
@@ -297,16 +355,23 @@ def compile(
         str(opt_level),
         ziggurat.__version__,
     )
-    entry_data = store.load(key) if store is not None else None
-    if entry_data is not None:
-        ir_text = entry_data.obj.decode()
-        sigs = _specs_from_json(json.loads(entry_data.meta["signatures"]))
-    else:
-        module = parse_module(text, filename) if isinstance(source, str) else source.clone()
-        sigs = signatures(module)
-        ir_text = lower_to_llvm_ir(module, spec)
-        if store is not None:
-            store.store(key, ir_text.encode(), {"signatures": json.dumps(_specs_to_json(sigs))})
+    cached = store.load_checked(key, _lowered_entry) if store is not None else None
+    if cached is not None and store is not None:
+        ir_text, sigs = cached
+        try:
+            compiled = compile_llvm_ir(
+                ir_text, sigs, target=target, opt_level=opt_level, cache=cache
+            )
+        except Exception:  # well-formed but unusable cached IR: rebuild it, never fail on it
+            store.reject(key)
+        else:
+            return Executable(compiled, sigs, ir_text, entry=entry, threads=threads)
+    # A miss, or a cached entry that was rejected: lower from scratch.
+    module = parse_module(text, filename) if isinstance(source, str) else source.clone()
+    sigs = signatures(module)
+    ir_text = lower_to_llvm_ir(module, spec, filename)
+    if store is not None:
+        store.store(key, ir_text.encode(), {"signatures": json.dumps(_specs_to_json(sigs))})
     compiled = compile_llvm_ir(ir_text, sigs, target=target, opt_level=opt_level, cache=cache)
     return Executable(compiled, sigs, ir_text, entry=entry, threads=threads)
 
@@ -321,39 +386,48 @@ def run_reference(
     return run_function(module, entry, *inputs)
 
 
-def _default_spec(opt_level: int, target: Target, eqsat: bool = False) -> str:
-    eq = " eqsat=true" if eqsat else ""
-    return f"{DEFAULT_PIPELINE}{{opt-level={opt_level} vector-width={target.vector_width()}{eq}}}"
+def _check_compile_arguments(
+    source: object,
+    pipeline: object,
+    opt_level: object,
+    target: object,
+    threads: object,
+    entry: object,
+) -> None:
+    """`ArgumentError` for arguments of `compile` of the wrong type or out of range."""
+    if not isinstance(source, ModuleOp | str):
+        raise ArgumentError(f"zg.compile: source must be .mlir text or a ModuleOp, got {source!r}")
+    if pipeline is not None and not isinstance(pipeline, str):
+        raise ArgumentError(f"zg.compile: pipeline must be None or a str, got {pipeline!r}")
+    if isinstance(opt_level, bool) or not isinstance(opt_level, int) or opt_level not in range(4):
+        raise ArgumentError(f"zg.compile: opt_level must be an int in 0..3, got {opt_level!r}")
+    if target is not None and not isinstance(target, Target):
+        raise ArgumentError(
+            f"zg.compile: target must be None or a zg.Target (e.g. zg.Target.named('avx2')), "
+            f"got {target!r}"
+        )
+    if threads is not None and (
+        isinstance(threads, bool) or not isinstance(threads, int) or threads < 1
+    ):
+        raise ArgumentError(f"zg.compile: threads must be None or an int >= 1, got {threads!r}")
+    if entry is not None and not isinstance(entry, str):
+        raise ArgumentError(f"zg.compile: entry must be None or a function name, got {entry!r}")
 
 
-def _expanded_passes(pipeline: PassPipeline) -> list[ModulePass]:
-    """The passes of `pipeline` with every `cpu-pipeline` replaced by the passes it runs."""
-    from ziggurat.passes.cpu_pipeline import CpuPipelinePass
+def _default_spec(
+    opt_level: int, target: Target, eqsat: bool = True, fast_math: tuple[str, ...] = ()
+) -> str:
+    """The default pipeline for `opt_level` and `target` (eqsat on unless `eqsat` is False,
+    with the fast-math flags `fast_math`): the same string, hence the same cache entries, for
+    zg.jit, zg.compile and ziggurat-run."""
+    from ziggurat.passes.fast_math import flags_text, parse_fast_math
 
-    passes = all_passes()
-    out: list[ModulePass] = []
-    for p in pipeline.passes:
-        if isinstance(p, CpuPipelinePass):
-            for _, spec in p.stages():
-                out.extend(PassPipeline.parse_spec(passes, spec).passes)
-            out.append(_SetOptLevel(p.opt_level))
-        else:
-            out.append(p)
-    return out
-
-
-@dataclass(frozen=True)
-class _SetOptLevel(ModulePass):
-    """The last step of an expanded `cpu-pipeline`: record its opt level on the module."""
-
-    name = "cpu-pipeline-opt-level"
-
-    opt_level: int = 3
-
-    def apply(self, ctx: Context, op: ModuleOp) -> None:
-        from ziggurat.passes.cpu_pipeline import OPT_LEVEL_ATTR
-
-        op.attributes[OPT_LEVEL_ATTR] = IntegerAttr(self.opt_level, i64)
+    eq = "" if eqsat else " eqsat=false"
+    flags = parse_fast_math(fast_math)
+    fm = f" fast-math={flags_text(flags)}" if flags and eqsat else ""
+    return (
+        f"{DEFAULT_PIPELINE}{{opt-level={opt_level} vector-width={target.vector_width()}{eq}{fm}}}"
+    )
 
 
 def pipeline_stages(
@@ -367,10 +441,13 @@ def pipeline_stages(
     `ztensor-to-ztile`; "zloop" the module `convert-to-llvm` receives; "llvm-dialect" the
     module at the end of the pipeline. "llvm" and "asm" are not included.
     """
+    from ziggurat.passes.options import flatten, run_step
+
     parsed = parse_pipeline(pipeline) if isinstance(pipeline, str) else pipeline
     work, ctx = module.clone(), make_context()
     texts = {"ztensor": str(work)}
-    for p in _expanded_passes(parsed):
+    for step in flatten(parsed.passes):
+        p = step.pass_
         if until in texts:
             return texts
         if p.name == "ztensor-to-ztile" and "eqsat" not in texts:
@@ -379,7 +456,7 @@ def pipeline_stages(
             texts["zloop"] = str(work)
         if until in texts:
             return texts
-        p.apply(ctx, work)
+        run_step(step, ctx, work)
         if p.name == "eqsat":
             texts["eqsat"] = str(work)
         elif p.name == "ztensor-to-ztile":
@@ -407,7 +484,9 @@ class CompiledBackend:
         """The pipeline string these options compile with."""
         if options.pipeline is not None:
             return options.pipeline
-        return _default_spec(options.opt_level, Target.default(), options.eqsat)
+        return _default_spec(
+            options.opt_level, Target.default(), options.eqsat, options.fast_math_flags()
+        )
 
     def compile(self, module: ModuleOp, func_name: str, options: JitOptions) -> JitExecutable:
         exe = compile(

@@ -1,15 +1,64 @@
-"""`cpu-pipeline`: the default pipeline from ztensor to the llvm dialect for the host CPU."""
+"""`cpu-pipeline`: the default pipeline from ztensor to the llvm dialect for the host CPU.
+
+It is a composite pass: `inner_passes()` lists the passes it runs, so drivers can show each
+one (`ziggurat-opt --print-between-passes`, `--time-passes`) and `Lowered.as_text` can stop
+between them. Before running, it checks that the input is something it compiles and reports
+what is not (f16 tensors, `?` dimensions, zero-size tensors, linalg ops, ...) at the op.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import IntegerAttr, ModuleOp, i64
-from xdsl.passes import ModulePass, PassPipeline
+from xdsl.dialects import func
+from xdsl.dialects.builtin import (
+    AnyFloat,
+    ComplexType,
+    ContainerType,
+    IntegerAttr,
+    MemRefType,
+    ModuleOp,
+    TensorType,
+    f32,
+    f64,
+    i64,
+)
+from xdsl.ir import Attribute, Operation
+from xdsl.passes import ModulePass
+
+from ziggurat.errors import PassOptionError
+from ziggurat.passes.fast_math import flags_text, parse_fast_math
+from ziggurat.tools.diagnostics import DiagnosticError, op_diagnostic
 
 OPT_LEVEL_ATTR = "ziggurat.opt_level"
 """Module attribute recording the LLVM optimization level the pipeline asked for."""
+
+SUPPORTED_DIALECTS = (
+    "builtin",
+    "func",
+    "ztensor",
+    "ztile",
+    "zloop",
+    "arith",
+    "math",
+    "scf",
+    "memref",
+    "vector",
+    "bufferization",
+    "llvm",
+)
+"""Dialects whose ops `cpu-pipeline` accepts: ztensor, and the ops of the lower levels its
+passes produce (a module may enter at any level)."""
+
+MAX_BYTES = 2**63 - 1
+"""The largest tensor or memref (in bytes) whose addresses fit the index type."""
+
+
+class UnsupportedError(DiagnosticError):
+    """Valid IR that the default pipeline does not compile, located at the op (f16/bf16 or
+    integer elements, dynamic or zero-size dimensions, sizes beyond the index range, ops of
+    dialects it does not lower)."""
 
 
 def default_vector_width() -> int:
@@ -19,16 +68,101 @@ def default_vector_width() -> int:
     return Target.default().vector_width()
 
 
+def type_problem(ty: Attribute) -> str | None:
+    """What `cpu-pipeline` does not support about values of the tensor or memref type `ty`
+    (None if it compiles them, or if `ty` is not shaped): a phrase that follows
+    "cpu-pipeline does not support"."""
+    if not isinstance(ty, TensorType | MemRefType):
+        return None
+    shape = tuple(ty.get_shape())
+    element = ty.get_element_type()
+    if element not in (f32, f64):
+        return f"element type {element} (it compiles f32 and f64 tensors)"
+    if any(d < 0 for d in shape):
+        return "dynamic dimensions ('?'): give every dimension a static size"
+    if 0 in shape:
+        return "zero-size tensors (this one has no elements)"
+    size = 8 if element == f64 else 4
+    for d in shape:
+        size *= d
+    if size > MAX_BYTES:
+        return f"values of {size} bytes (beyond the index range, at most 2^63-1 bytes)"
+    return None
+
+
+def _float_problem(ty: Attribute) -> str | None:
+    """Floating-point or complex scalars, vectors, tensors or memrefs other than f32/f64."""
+    element = ty.get_element_type() if isinstance(ty, ContainerType) else ty
+    if isinstance(element, ComplexType):
+        return "complex numbers"
+    if isinstance(element, AnyFloat) and element not in (f32, f64):
+        return f"{element} values (it compiles f32 and f64)"
+    return None
+
+
+def _unsupported(op: Operation, message: str) -> UnsupportedError:
+    return UnsupportedError(op_diagnostic(op, message, None))
+
+
+def check_supported(module: ModuleOp) -> None:
+    """Raise a located `UnsupportedError` at the first op `cpu-pipeline` cannot compile."""
+    for op in module.walk():
+        dialect = op.dialect_name()
+        if dialect not in SUPPORTED_DIALECTS:
+            raise _unsupported(
+                op,
+                f"is not supported by cpu-pipeline: it compiles the ztensor dialect (and the "
+                f"ztile and zloop levels below it), not '{dialect}' ops",
+            )
+        if isinstance(op, func.FuncOp):
+            kinds = (
+                ("argument", op.function_type.inputs.data),
+                ("result", op.function_type.outputs.data),
+            )
+            for kind, types in kinds:
+                for i, ty in enumerate(types):
+                    problem = type_problem(ty) or _float_problem(ty)
+                    if problem is not None:
+                        raise _unsupported(
+                            op,
+                            f"{kind} #{i} has type {ty}: cpu-pipeline does not support {problem}",
+                        )
+            continue
+        for kind, values in (("operand", op.operands), ("result", op.results)):
+            for i, value in enumerate(values):
+                ty = value.type
+                problem = (type_problem(ty) if dialect == "ztensor" else None) or _float_problem(ty)
+                if problem is not None:
+                    raise _unsupported(
+                        op, f"{kind} #{i} has type {ty}: cpu-pipeline does not support {problem}"
+                    )
+
+
+@dataclass(frozen=True)
+class RecordOptLevelPass(ModulePass):
+    """The last step of `cpu-pipeline`: record its opt level on the module."""
+
+    name = "record-opt-level"
+
+    opt_level: int = 3
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        op.attributes[OPT_LEVEL_ATTR] = IntegerAttr(self.opt_level, i64)
+
+
 @dataclass(frozen=True)
 class CpuPipelinePass(ModulePass):
     """The default pipeline, shared by `zg.jit`, `zg.compile`, `ziggurat-run` and
     `ziggurat-opt -p cpu-pipeline`:
 
-    `canonicalize`, optionally `eqsat`, `ztensor-to-ztile`, `bufferize`,
-    `ztile-to-zloop{vector-width=W}`, `canonicalize`, `convert-to-llvm`.
+    `canonicalize`, `eqsat` (unless `eqsat=false`; IEEE-exact rules only unless `fast-math`
+    enables flags, see passes/fast_math.py), `ztensor-to-ztile`, `bufferize`,
+    `ztile-to-zloop{vector-width=W}`, `canonicalize`, `convert-to-llvm`, then
+    `record-opt-level`.
 
-    Assumes a module of `func.func`s on ztensor (or already-lowered levels: each pass leaves
-    ops it does not own alone). Leaves a module in the llvm dialect whose attribute
+    Takes a module of `func.func`s on ztensor (or already-lowered levels: each pass leaves
+    ops it does not own alone) and rejects, located at the op, what it cannot compile (see
+    `check_supported`). Leaves a module in the llvm dialect whose attribute
     `ziggurat.opt_level` carries `opt-level` for the LLVM backend (`-t llvm`, `-t asm`, the
     runtime). `vector-width=0` picks the host's width (16 with AVX-512, else 8).
     """
@@ -37,26 +171,59 @@ class CpuPipelinePass(ModulePass):
 
     opt_level: int = 3
     vector_width: int = 0
-    eqsat: bool = False
+    eqsat: bool = True
+    fast_math: tuple[str, ...] = ()
+
+    def validate(self) -> None:
+        """Option checks (`PassOptionError`), run by every driver when it builds the pass."""
+        try:
+            parse_fast_math(self.fast_math)
+        except ValueError as exc:
+            raise PassOptionError(self.name, "fast-math", str(exc)) from exc
+        if self.opt_level not in range(4):
+            raise PassOptionError(self.name, "opt-level", f"must be 0..3, got {self.opt_level}")
+        if self.vector_width < 0:
+            raise PassOptionError(
+                self.name,
+                "vector-width",
+                f"must be 0 (the host's) or a lane count >= 1, got {self.vector_width}",
+            )
 
     def stages(self) -> list[tuple[str, str]]:
         """(stage name, pipeline spec) in order; stage names are those of `Lowered.as_text`."""
         width = self.vector_width or default_vector_width()
         return [
             ("canonicalize", "canonicalize"),
-            *([("eqsat", "eqsat")] if self.eqsat else []),
+            *([("eqsat", self._eqsat_spec())] if self.eqsat else []),
             ("ztile", "ztensor-to-ztile"),
             ("bufferize", "bufferize"),
             ("zloop", f"ztile-to-zloop{{vector-width={width}}},canonicalize"),
             ("llvm-dialect", "convert-to-llvm"),
         ]
 
-    def apply(self, ctx: Context, op: ModuleOp) -> None:
-        if self.opt_level not in range(4):
-            raise ValueError(f"cpu-pipeline: opt-level must be 0..3, got {self.opt_level}")
+    def _eqsat_spec(self) -> str:
+        flags = parse_fast_math(self.fast_math)
+        return f"eqsat{{fast-math={flags_text(flags)}}}" if flags else "eqsat"
+
+    def inner_passes(self) -> list[ModulePass]:
+        """The passes this pipeline runs, in order (the expansion of `stages()`)."""
+        from xdsl.passes import PassPipeline
+
         from ziggurat.universe import all_passes
 
         passes = all_passes()
         spec = ",".join(s for _, s in self.stages())
-        PassPipeline.parse_spec(passes, spec).apply(ctx, op)
-        op.attributes[OPT_LEVEL_ATTR] = IntegerAttr(self.opt_level, i64)
+        return [*PassPipeline.parse_spec(passes, spec).passes, RecordOptLevelPass(self.opt_level)]
+
+    def check_input(self, module: ModuleOp) -> None:
+        check_supported(module)
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        from ziggurat.passes.options import check_input, check_options
+
+        self.validate()
+        self.check_input(op)
+        for p in self.inner_passes():
+            check_options(p)
+            check_input(p, op)
+            p.apply(ctx, op)

@@ -22,7 +22,7 @@ import sys
 import textwrap
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import fields
 from difflib import get_close_matches
 from importlib.metadata import PackageNotFoundError, version
@@ -30,22 +30,29 @@ from io import StringIO
 from typing import IO, ClassVar, NoReturn
 
 from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation
 from xdsl.passes import ModulePass, PassPipeline, get_pass_option_infos
 from xdsl.printer import Printer
 from xdsl.utils.arg_spec import ArgSpec, parse_pipeline
 from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ShrinkException
 from xdsl.xdsl_opt_main import xDSLOptMain
 
+from ziggurat.errors import PassOptionError
+from ziggurat.passes.options import Step, check_options, flatten, pass_failure, run_step
 from ziggurat.tools.diagnostics import (
     Diagnostic,
     DiagnosticError,
     SourceBuffer,
     decode_source,
+    has_expected_diagnostics,
     match_expected_diagnostics,
+    op_diagnostic,
     parse_buffer,
     split_input,
     verify_operation,
+    xdsl_opt_output,
 )
+from ziggurat.tools.targets import UNIMPLEMENTED_TARGETS, target_problem
 
 PROG = "ziggurat-opt"
 
@@ -109,6 +116,7 @@ class ZigguratOptMain(xDSLOptMain):
     def __init__(self, args: Sequence[str] | None = None):
         self._current_buffer: SourceBuffer | None = None
         self._running_pass: str | None = None
+        self._steps: list[Step] = []
         super().__init__(
             description="Ziggurat's modular optimizer driver (xdsl-opt with Ziggurat's "
             "dialects, passes and targets, and located diagnostics).",
@@ -208,7 +216,34 @@ class ZigguratOptMain(xDSLOptMain):
                     f"available passes:\n{_wrapped(valid)}"
                 )
         passes = tuple(self._instantiate(s) for s in specs)
-        self.pipeline = PassPipeline(passes, self._pass_callback())
+        try:
+            # Composites (cpu-pipeline) run pass by pass, so that --print-between-passes,
+            # --time-passes and the verifier see each of their passes.
+            self._steps = flatten(passes)
+        except PassOptionError as e:
+            raise UsageError(self._option_message(spec, e)) from None
+        self.pipeline = PassPipeline(passes)
+        target = self.args.target
+        if target in UNIMPLEMENTED_TARGETS:
+            raise UsageError(
+                f"target '{target}' cannot print anything: {UNIMPLEMENTED_TARGETS[target]}"
+            )
+
+    @staticmethod
+    def _option_message(spec: str, error: PassOptionError) -> str:
+        """The error with the pipeline and a caret under the option, when it is there."""
+        message = str(error)
+        start = spec.find(f"{error.pass_name}{{")
+        if start < 0 or error.option is None:
+            return message
+        end = spec.find("}", start)
+        body = spec[start : end if end >= 0 else len(spec)]
+        for name in (error.option, error.option.replace("-", "_")):
+            at = body.find(f"{name}=")
+            if at >= 0:
+                column = start + at
+                return f"{message}\n  {spec}\n  {' ' * column}^"
+        return message
 
     @staticmethod
     def _pipeline_syntax_message(spec: str, error: ArgSpecParseError) -> str:
@@ -241,49 +276,63 @@ class ZigguratOptMain(xDSLOptMain):
                     f"{_option_list(pass_cls)}"
                 )
         try:
-            return pass_cls.from_pass_spec(spec)
+            instance = pass_cls.from_pass_spec(spec)
+            check_options(instance)
+        except PassOptionError as e:
+            raise UsageError(self._option_message(self.args.passes, e)) from None
         except (ValueError, TypeError) as e:
             raise UsageError(
                 f"invalid options for pass '{spec.name}' in '{spec}': {e}; {_option_list(pass_cls)}"
             ) from None
+        return instance
 
-    def _pass_callback(
-        self,
-    ) -> Callable[[ModulePass | None, ModuleOp, ModulePass | None], None]:
-        start = time.perf_counter()
+    def _verify_after(self, module: ModuleOp, label: str) -> None:
+        try:
+            verify_operation(module, self._current_buffer)
+        except DiagnosticError as e:
+            first, *rest = e.diagnostics
+            raise DiagnosticError(
+                Diagnostic(
+                    first.severity,
+                    f"{first.message} (in the IR produced by pass '{label}')",
+                    first.location,
+                    first.filename,
+                    first.source_line,
+                    first.caret_length,
+                    first.notes,
+                ),
+                *rest,
+            ) from e
 
-        def callback(
-            previous: ModulePass | None, module: ModuleOp, upcoming: ModulePass | None
-        ) -> None:
-            nonlocal start
-            if self.args.time_passes and previous is not None:
-                print(f"Pass {previous.name} took {time.perf_counter() - start} seconds")
-            if previous is not None and not self.args.disable_verify:
-                try:
-                    verify_operation(module, self._current_buffer)
-                except DiagnosticError as e:
-                    first, *rest = e.diagnostics
-                    raise DiagnosticError(
-                        Diagnostic(
-                            first.severity,
-                            f"{first.message} (in the IR produced by pass '{previous.name}')",
-                            first.location,
-                            first.filename,
-                            first.source_line,
-                            first.caret_length,
-                            first.notes,
-                        ),
-                        *rest,
+    def run_pipeline(self, module: ModuleOp, buffer: SourceBuffer) -> None:
+        """Run every pass (composites expanded), verifying after each; `DiagnosticError` for
+        input the passes reject, `InternalError` for anything else they raise."""
+        timings: list[tuple[str, float]] = []
+        for k, step in enumerate(self._steps):
+            self._running_pass = step.label
+            start = time.perf_counter()
+            try:
+                run_step(step, self.ctx, module)
+            except (DiagnosticError, ShrinkException):
+                raise
+            except Exception as e:
+                message = pass_failure(step, e)
+                if message is None:
+                    raise InternalError(
+                        f"in pass '{step.label}': {type(e).__name__}: {e}", e
                     ) from e
-            if previous is not None and upcoming is not None and self.args.print_between_passes:
-                print(f"IR after {previous.name}:")
+                raise DiagnosticError(Diagnostic("error", message, filename=buffer.name)) from e
+            timings.append((step.label, time.perf_counter() - start))
+            if not self.args.disable_verify:
+                self._verify_after(module, step.label)
+            if self.args.print_between_passes and k + 1 < len(self._steps):
+                print(f"IR after {step.label}:")
                 Printer(stream=sys.stdout).print_op(module)
                 print("\n\n\n")
-            self._running_pass = None if upcoming is None else upcoming.name
-            if self.args.time_passes and upcoming is not None:
-                start = time.perf_counter()
-
-        return callback
+        self._running_pass = None
+        if self.args.time_passes:
+            sys.stdout.write(timing_table(timings))
+            sys.stdout.flush()
 
     # ---- processing --------------------------------------------------------------------
 
@@ -320,22 +369,31 @@ class ZigguratOptMain(xDSLOptMain):
                 raise InternalError(
                     f"{type(e).__name__} while verifying {buffer.name}: {e}", e
                 ) from e
-        self._running_pass = self.pipeline.passes[0].name if self.pipeline.passes else None
         try:
-            self.pipeline.apply(self.ctx, module)
-        except (DiagnosticError, ShrinkException):
-            raise
-        except DiagnosticException as e:
-            name = self._running_pass or "?"
-            message = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            self.run_pipeline(module, buffer)
+        except DiagnosticError as e:
+            raise DiagnosticError(*with_source(e.diagnostics, buffer)) from e
+        problem = target_problem(self.args.target, module)
+        if problem is not None:
+            op, message = problem
             raise DiagnosticError(
-                Diagnostic("error", f"pass '{name}' failed: {message}", filename=buffer.name)
-            ) from e
-        except Exception as e:
-            name = self._running_pass or "?"
-            raise InternalError(f"in pass '{name}': {type(e).__name__}: {e}", e) from e
+                op_diagnostic(op, message, buffer)
+                if op is not None
+                else Diagnostic("error", message, filename=buffer.name)
+            )
         try:
             return self.output_resulting_program(module)
+        except (NotImplementedError, AssertionError, OverflowError) as e:
+            # xDSL's printer cannot print some valid IR (f80 or complex constants).
+            op = _unprintable_op(module)
+            reason = (
+                f"xDSL's printer cannot print it ({type(e).__name__}{': ' if str(e) else ''}{e})"
+            )
+            raise DiagnosticError(
+                op_diagnostic(op, f"unsupported: {reason}", buffer)
+                if op is not None
+                else Diagnostic("error", f"cannot print the module: {reason}", filename=buffer.name)
+            ) from e
         except DiagnosticException as e:
             raise DiagnosticError(
                 Diagnostic(
@@ -358,19 +416,31 @@ class ZigguratOptMain(xDSLOptMain):
         to_file = self.args.output_file is not None
         output: IO[str] = StringIO() if to_file else sys.stdout
         failed = False
+        # --verify-diagnostics: MLIR's meaning with expected-* annotations, else xDSL's.
+        mlir_verify = self.args.verify_diagnostics and has_expected_diagnostics(text)
         try:
             for i, buffer in enumerate(buffers):
                 if i > 0:
                     output.write("// -----\n")
                 produced: list[Diagnostic] = []
                 parse_failed = False
+                xdsl_output: str | None = None
                 try:
                     output.write(self.process_chunk(buffer))
                 except DiagnosticError as e:
                     produced = list(e.diagnostics)
                     parse_failed = isinstance(e, ParseFailure)
+                    if not mlir_verify:
+                        xdsl_output = xdsl_opt_output(
+                            e,
+                            buffer,
+                            parsing_diagnostics=self.args.parsing_diagnostics,
+                            verify_diagnostics=self.args.verify_diagnostics,
+                        )
                 output.flush()
-                if self.args.verify_diagnostics:
+                if xdsl_output is not None:
+                    print(xdsl_output, end="", flush=True)
+                elif mlir_verify:
                     errors = match_expected_diagnostics(buffer, produced)
                     report(errors)
                     failed |= bool(errors)
@@ -401,6 +471,73 @@ class ZigguratOptMain(xDSLOptMain):
                 )
                 return EXIT_INPUT_ERROR
         return EXIT_INPUT_ERROR if failed else EXIT_OK
+
+
+def with_source(diagnostics: Sequence[Diagnostic], buffer: SourceBuffer) -> list[Diagnostic]:
+    """`diagnostics` with the source line and caret of `buffer` where they have a location
+    in it but no source line (errors raised by passes, located at an op)."""
+    out = []
+    for d in diagnostics:
+        notes = with_source(d.notes, buffer)
+        if d.location is not None and d.source_line is None:
+            d = buffer.diagnostic(d.severity, d.message, d.location, d.caret_length, notes)
+        else:
+            d = Diagnostic(
+                d.severity,
+                d.message,
+                d.location,
+                d.filename,
+                d.source_line,
+                d.caret_length,
+                tuple(notes),
+            )
+        out.append(d)
+    return out
+
+
+def _unprintable_op(module: ModuleOp) -> Operation | None:
+    """The first op without regions that xDSL's printer fails on (None if none does)."""
+    for op in module.walk():
+        if op.regions:
+            continue
+        try:
+            Printer(stream=StringIO()).print_op(op)
+        except Exception:
+            return op
+    return None
+
+
+def timing_table(timings: Sequence[tuple[str, float]]) -> str:
+    """`--time-passes`: wall time per pass, composite passes (`cpu-pipeline/eqsat` labels)
+    with their total and their inner passes indented below them."""
+    total = sum(t for _, t in timings)
+    rows: list[tuple[int, str, float]] = []
+    open_groups: list[str] = []
+    for label, seconds in timings:
+        *groups, leaf = label.split("/")
+        depth = 0
+        while depth < min(len(groups), len(open_groups)) and groups[depth] == open_groups[depth]:
+            depth += 1
+        del open_groups[depth:]
+        for level in range(depth, len(groups)):
+            prefix = "/".join(groups[: level + 1]) + "/"
+            group_total = sum(t for lab, t in timings if lab.startswith(prefix))
+            rows.append((level, groups[level], group_total))
+            open_groups.append(groups[level])
+        rows.append((len(groups), leaf, seconds))
+    lines = [
+        "===" + "-" * 70 + "===",
+        "Pass execution timing report".center(76).rstrip(),
+        "===" + "-" * 70 + "===",
+        f"  Total Execution Time: {total:.4f} seconds",
+        "",
+        f"  {'Wall Time':>9} {'(%)':^8}  Name",
+    ]
+    for depth, name, seconds in rows:
+        share = 100.0 * seconds / total if total > 0 else 0.0
+        lines.append(f"  {seconds:9.4f} ({share:5.1f}%)  {'  ' * depth}{name}")
+    lines.append(f"  {total:9.4f} ({100.0 if total > 0 else 0.0:5.1f}%)  Total")
+    return "\n".join(lines) + "\n\n"
 
 
 def report(diagnostics: Sequence[Diagnostic], stream: IO[str] | None = None) -> None:
@@ -459,4 +596,12 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     sys.exit(code)
 
 
-__all__ = ["InternalError", "UsageError", "ZigguratOptMain", "main", "report"]
+__all__ = [
+    "InternalError",
+    "UsageError",
+    "ZigguratOptMain",
+    "main",
+    "report",
+    "timing_table",
+    "with_source",
+]

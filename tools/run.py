@@ -3,35 +3,85 @@
 ```
 ziggurat-run FILE.mlir [--entry NAME] [--input a.npy ...] [--seed S] [--check] [--bench N]
              [--threads T] [-o out.npy] [--opt-level L] [--target host|avx2|avx512]
+             [-p PIPELINE | --no-eqsat] [--load-plugin FILE.py]
 ```
 
 Inputs come from .npy files (one per argument, in order) or are seeded random normals.
 `--check` runs the same function with the reference interpreter and exits 1 on a mismatch.
-Errors are one line on stderr and a non-zero exit, never a traceback.
+Errors are one located message on stderr (`FILE:LINE:COL: error: ...`, or
+`ziggurat-run: error: ...`) and a non-zero exit, never a traceback: 1 for errors in the
+input, 2 for command-line errors, 3 for internal errors (bugs; `--traceback` shows where).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import statistics
 import sys
 import time
+import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 
+if TYPE_CHECKING:
+    from ziggurat.tools.diagnostics import Diagnostic
+
 Array = np.ndarray[Any, Any]
+
+PROG = "ziggurat-run"
+
+EXIT_INPUT_ERROR = 1
+EXIT_USAGE_ERROR = 2
+EXIT_INTERNAL_ERROR = 3
 
 
 class RunError(Exception):
-    """A user-facing error: printed as one line, exit status 1 (2 for usage)."""
+    """A user-facing error: printed as one line, exit status 1 (or `code`)."""
+
+    def __init__(self, message: str, code: int = EXIT_INPUT_ERROR):
+        super().__init__(message)
+        self.code = code
+
+
+class Located(Exception):
+    """Located diagnostics to print as they are (exit status 1)."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__("\n".join(d.format() for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def _tolerance(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="ziggurat-run",
+        prog=PROG,
         description="Compile FILE.mlir with the default pipeline and run a function on it.",
+        epilog="Exit codes: 0 success, 1 errors in the input or a failed check, 2 command-line "
+        "errors, 3 internal errors. Documentation: docs/cli.md",
     )
     p.add_argument("file", help="the .mlir file")
     p.add_argument("--entry", help="function to run (default: the only public function)")
@@ -45,17 +95,87 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="seed for random inputs (default 0)")
     p.add_argument("--check", action="store_true", help="compare with the reference interpreter")
     p.add_argument(
-        "--bench", type=int, default=0, metavar="N", help="time N runs, print median/min"
+        "--bench", type=_count, default=0, metavar="N", help="time N runs, print median/min"
     )
-    p.add_argument("--threads", type=int, default=None, help="threads for parallel loops")
+    p.add_argument("--threads", type=_positive, default=None, help="threads for parallel loops")
     p.add_argument("-o", "--output", help="write the result to a .npy (several results: .npz)")
     p.add_argument(
         "--opt-level", type=int, default=3, choices=range(4), help="LLVM optimization level"
     )
     p.add_argument("--target", default=None, choices=["host", "avx2", "avx512"], help="CPU target")
-    p.add_argument("--rtol", type=float, default=1e-4, help="relative tolerance of --check")
-    p.add_argument("--atol", type=float, default=1e-5, help="absolute tolerance of --check")
+    p.add_argument(
+        "-p",
+        "--passes",
+        default=None,
+        metavar="PIPELINE",
+        help="compile with this pass pipeline instead of the default one; it must lower to "
+        "the llvm dialect, i.e. end with cpu-pipeline (e.g. 'my-pass,cpu-pipeline')",
+    )
+    p.add_argument(
+        "--no-eqsat",
+        action="store_true",
+        help="leave equality saturation out of the default pipeline (cpu-pipeline{eqsat=false})",
+    )
+    p.add_argument(
+        "--load-plugin",
+        action="append",
+        default=[],
+        metavar="FILE.py",
+        help="import a .py file that registers passes with @register_pass (repeatable; "
+        "also $ZIGGURAT_PLUGINS)",
+    )
+    p.add_argument("--rtol", type=_tolerance, default=1e-4, help="relative tolerance of --check")
+    p.add_argument("--atol", type=_tolerance, default=1e-5, help="absolute tolerance of --check")
+    p.add_argument(
+        "--traceback",
+        action="store_true",
+        help="show the Python traceback of internal errors (for debugging)",
+    )
     return p
+
+
+def _format_bytes(n: int) -> str:
+    size = float(n)
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if size < 1024 or unit == "PiB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    raise AssertionError("unreachable")
+
+
+def _memory_bytes() -> int | None:
+    """The machine's physical memory, if the OS says."""
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def _nbytes(spec: Any) -> int:
+    return int(math.prod(spec.shape)) * int(spec.dtype.itemsize)
+
+
+def _check_memory(specs: list[Any], fail: Any) -> None:
+    """Reject, before allocating anything, arguments and results that cannot fit in memory
+    (inputs are held twice: the data and the copy each call gets)."""
+    memory = _memory_bytes()
+    if memory is None:
+        return
+    need = 0
+    for s in specs:
+        size = _nbytes(s)
+        need += 2 * size if s.role != "out" else size
+        if size > memory:
+            label = s.name.replace("arg", "argument #").replace("result", "result #")
+            raise fail(
+                f"{label} ({s.dtype}{list(s.shape)}) needs {_format_bytes(size)}, more "
+                f"than this machine's {_format_bytes(memory)} of memory"
+            )
+    if need > memory:
+        raise fail(
+            f"the arguments and results need {_format_bytes(need)} in all, more than this "
+            f"machine's {_format_bytes(memory)} of memory"
+        )
 
 
 def _load_inputs(paths: list[str], specs: list[Any], entry: str) -> list[Array]:
@@ -67,8 +187,12 @@ def _load_inputs(paths: list[str], specs: list[Any], entry: str) -> list[Array]:
             array = np.load(path, allow_pickle=False)
         except FileNotFoundError:
             raise RunError(f"{path}: no such file") from None
-        except (OSError, ValueError) as e:
+        except MemoryError:
+            raise RunError(f"{path}: too large to load into memory") from None
+        except (OSError, ValueError, EOFError) as e:
             raise RunError(f"{path}: not a readable .npy file ({e})") from None
+        if not isinstance(array, np.ndarray):
+            raise RunError(f"{path}: not a .npy file (an .npz archive?)")
         if array.shape != spec.shape or array.dtype != spec.dtype:
             raise RunError(
                 f"{path}: input {i} of @{entry} must be {spec.dtype}{list(spec.shape)}, "
@@ -80,31 +204,63 @@ def _load_inputs(paths: list[str], specs: list[Any], entry: str) -> list[Array]:
 
 def _random_inputs(specs: list[Any], seed: int) -> list[Array]:
     rng = np.random.default_rng(seed)
-    return [rng.standard_normal(s.shape).astype(s.dtype) for s in specs]
+    return [rng.standard_normal(s.shape, dtype=s.dtype) for s in specs]
+
+
+def _check_output_path(path: str, results: int) -> None:
+    """Fail before compiling if `-o` cannot be written."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise RunError(f"cannot write '{path}': no such directory '{folder}'")
+    if not os.access(folder, os.W_OK):
+        raise RunError(f"cannot write '{path}': directory '{folder}' is not writable")
+    if os.path.isdir(path):
+        raise RunError(f"cannot write '{path}': it is a directory")
+    if results > 1 and not path.endswith(".npz"):
+        raise RunError(f"the function has {results} results: write them to a .npz file, not {path}")
 
 
 def _save(path: str, results: list[Array]) -> None:
-    if path.endswith(".npz"):
-        np.savez(path, *results)
-    elif len(results) == 1:
-        np.save(path, results[0])
-    else:
-        raise RunError(f"@entry has {len(results)} results: write them to a .npz file, not {path}")
+    try:
+        if path.endswith(".npz"):
+            np.savez(path, *results)
+        else:
+            np.save(path, results[0])
+    except OSError as e:
+        raise RunError(f"cannot write '{path}': {e.strerror or e}") from None
+
+
+def _same_specials(got: Array, want: Array) -> bool:
+    """NaN in the same places, and the same infinities (with their signs)."""
+    nan_got, nan_want = np.isnan(got), np.isnan(want)
+    inf_got, inf_want = np.isinf(got), np.isinf(want)
+    return bool(
+        np.array_equal(nan_got, nan_want)
+        and np.array_equal(inf_got, inf_want)
+        and np.array_equal(got[inf_got], want[inf_want])
+    )
 
 
 def _check(results: list[Array], expected: list[Array], rtol: float, atol: float) -> float:
     worst = 0.0
     for i, (got, want) in enumerate(zip(results, expected, strict=True)):
         want = np.asarray(want)
-        scale = max(1.0, float(np.nanmax(np.abs(want), initial=0.0)))
+        if got.shape == want.shape and not _same_specials(got, want):
+            raise RunError(
+                f"check failed: result {i} differs from the reference interpreter "
+                "(NaN or infinity in different places)"
+            )
+        finite_want = want[np.isfinite(want)] if got.shape == want.shape else want
+        scale = max(1.0, float(np.max(np.abs(finite_want), initial=0.0)))
         if got.shape != want.shape or not np.allclose(
             got, want, rtol=rtol, atol=atol * scale, equal_nan=True
         ):
-            diff = (
-                np.abs(got.astype(np.float64) - want.astype(np.float64))
-                if got.shape == want.shape
-                else None
-            )
+            with np.errstate(invalid="ignore"):
+                diff = (
+                    np.abs(got.astype(np.float64) - want.astype(np.float64))
+                    if got.shape == want.shape
+                    else None
+                )
             detail = (
                 f"max abs error {np.nanmax(diff):.3g}"
                 if diff is not None
@@ -119,11 +275,46 @@ def _check(results: list[Array], expected: list[Array], rtol: float, atol: float
     return worst
 
 
+def _pipeline(args: argparse.Namespace, opt_level: int, target: Any) -> str | None:
+    """The pipeline string to compile with (None: zg.compile's default)."""
+    from ziggurat.driver import _default_spec
+    from ziggurat.runtime import Target
+
+    if args.passes is not None:
+        if args.no_eqsat:
+            raise RunError(
+                "--no-eqsat changes the default pipeline; with -p, write "
+                "cpu-pipeline{eqsat=false} in the pipeline instead",
+                EXIT_USAGE_ERROR,
+            )
+        return str(args.passes)
+    if args.no_eqsat:
+        return _default_spec(opt_level, target or Target.default(), eqsat=False)
+    return None
+
+
 def run(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
+    from xdsl.dialects import func
+
     from ziggurat import driver as zg
+    from ziggurat.errors import PipelineError, ZigguratError
+    from ziggurat.passes import PluginError, load_plugins
     from ziggurat.runtime import Target
-    from ziggurat.tools.diagnostics import DiagnosticError
+    from ziggurat.tools.diagnostics import DiagnosticError, SourceBuffer, op_diagnostic
+    from ziggurat.tools.opt import with_source
+
+    try:
+        load_plugins(args.load_plugin)
+    except PluginError as e:
+        raise RunError(str(e), EXIT_USAGE_ERROR) from None
+    target = Target.named(args.target) if args.target else None
+    spec = _pipeline(args, args.opt_level, target)
+    if spec is not None:
+        try:
+            zg.parse_pipeline(spec)
+        except PipelineError as e:
+            raise RunError(str(e), EXIT_USAGE_ERROR) from None
 
     path = Path(args.file)
     try:
@@ -136,12 +327,16 @@ def run(argv: list[str]) -> int:
         source = text.decode()
     except UnicodeDecodeError:
         raise RunError(f"{path}: not a text file (invalid UTF-8)") from None
+    buffer = SourceBuffer(str(path), source)
+
+    def located(error: DiagnosticError) -> Located:
+        return Located(with_source(error.diagnostics, buffer))
+
     try:
         module = zg.parse_module(source, str(path))
+        signatures = zg.signatures(module)
     except DiagnosticError as e:
-        sys.stderr.write(str(e).rstrip() + "\n")
-        return 1
-    signatures = zg.signatures(module)
+        raise located(e) from None
     if not signatures:
         raise RunError(f"{path}: no public function to run")
     entry = args.entry
@@ -155,20 +350,61 @@ def run(argv: list[str]) -> int:
         raise RunError(
             f"{path}: no public function @{entry} (functions: {', '.join(sorted(signatures))})"
         )
+    function = next(
+        op for op in module.ops if isinstance(op, func.FuncOp) and op.sym_name.data == entry
+    )
     specs = [s for s in signatures[entry] if s.role != "out"]
-    inputs = (
-        _load_inputs(args.input, specs, entry) if args.input else _random_inputs(specs, args.seed)
-    )
+    outs = [s for s in signatures[entry] if s.role == "out"]
+    inout = [i for i, s in enumerate(specs) if s.role == "inout"]
 
-    target = Target.named(args.target) if args.target else None
-    exe = zg.compile(
-        source, opt_level=args.opt_level, target=target, entry=entry, filename=str(path)
-    )
-    out = exe(*[a.copy() for a in inputs], threads=args.threads)
-    results = list(out) if isinstance(out, tuple) else [out]
-    for i, r in enumerate(results):
-        print(f"result {i}: {r.dtype}{list(r.shape)}")
+    def at_function(message: str) -> Located:
+        return Located([op_diagnostic(function, message, buffer)])
+
+    _check_memory(list(signatures[entry]), at_function)
+    if args.output:
+        _check_output_path(args.output, len(outs) if outs else len(inout))
+    try:
+        inputs = (
+            _load_inputs(args.input, specs, entry)
+            if args.input
+            else _random_inputs(specs, args.seed)
+        )
+    except MemoryError:
+        raise at_function("not enough memory for the inputs") from None
+
+    try:
+        exe = zg.compile(
+            source,
+            pipeline=spec,
+            opt_level=args.opt_level,
+            target=target,
+            entry=entry,
+            filename=str(path),
+        )
+    except DiagnosticError as e:
+        raise located(e) from None
+    except ZigguratError as e:
+        raise RunError(str(e)) from None
+    call_args = [a.copy() for a in inputs]
+    try:
+        out = exe(*call_args, threads=args.threads)
+    except MemoryError:
+        raise at_function("not enough memory to run it") from None
+    if out is None:
+        results = [call_args[i] for i in inout]
+        print(f"@{entry} returns nothing; it updated its memref arguments in place:")
+        for i in inout:
+            print(f"argument {i}: {call_args[i].dtype}{list(call_args[i].shape)}")
+    else:
+        results = list(out) if isinstance(out, tuple) else [out]
+        for i, r in enumerate(results):
+            print(f"result {i}: {r.dtype}{list(r.shape)}")
     if args.check:
+        if out is None:
+            raise RunError(
+                f"cannot --check @{entry}: it returns nothing (it writes its memref arguments in "
+                "place, which the reference interpreter does not model)"
+            )
         expected = zg.run_reference(module, entry, inputs)
         worst = _check(results, [np.asarray(e) for e in expected], args.rtol, args.atol)
         print(f"check: OK, matches the reference interpreter (max abs error {worst:.3g})")
@@ -183,21 +419,43 @@ def run(argv: list[str]) -> int:
             f"min {min(times) * 1e3:.3f} ms"
         )
     if args.output:
+        if not results:
+            raise RunError(f"@{entry} has no results and no memref arguments: nothing to write")
         _save(args.output, results)
     return 0
 
 
-def main(argv: list[str] | None = None) -> None:
+def _error(message: str) -> None:
+    sys.stderr.write(f"{PROG}: error: {message}\n")
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    from ziggurat.errors import ZigguratError
     from ziggurat.runtime import ZigguratCallError
 
+    arguments = sys.argv[1:] if argv is None else argv
     try:
-        code = run(sys.argv[1:] if argv is None else argv)
+        code = run(arguments)
     except RunError as e:
-        sys.stderr.write(f"ziggurat-run: error: {e}\n")
-        code = 1
-    except (ZigguratCallError, ValueError, KeyError) as e:
-        sys.stderr.write(f"ziggurat-run: error: {e}\n")
-        code = 1
+        _error(str(e))
+        code = e.code
+    except Located as e:
+        sys.stderr.write(str(e).rstrip() + "\n")
+        code = EXIT_INPUT_ERROR
+    except (ZigguratError, ZigguratCallError) as e:
+        _error(str(e))
+        code = EXIT_INPUT_ERROR
     except KeyboardInterrupt:
         code = 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 0
+    except Exception as e:
+        if "--traceback" in arguments:
+            traceback.print_exception(e, file=sys.stderr)
+        first = str(e).splitlines()[0] if str(e) else ""
+        sys.stderr.write(f"{PROG}: internal error: {type(e).__name__}: {first}\n")
+        if "--traceback" not in arguments:
+            sys.stderr.write(f"{PROG}: note: this is a bug; rerun with --traceback to see where\n")
+        code = EXIT_INTERNAL_ERROR
     sys.exit(code)

@@ -164,7 +164,7 @@ def test_compile_errors() -> None:
     ):
         zg.compile(MLP, pipeline="canonicalize", cache=False)
     bad_type = "func.func @f(%x: tensor<4xf32>) -> i32 {\n  %c = arith.constant 0 : i32\n  func.return %c : i32\n}"
-    with pytest.raises(zg.ZigguratError, match="@f: result 0 has type i32; compiled functions"):
+    with pytest.raises(zg.ZigguratError, match="@f: result #0 has type i32; compiled functions"):
         zg.compile(bad_type)
 
 
@@ -208,7 +208,8 @@ def test_registered_pass_appears_everywhere_and_runs_inside_jit() -> None:
     assert zg.register_pass(FoldNegNegPass) is FoldNegNegPass  # usually a class decorator
     assert zg.all_passes()["test-fold-neg-neg"]() is FoldNegNegPass
     assert "test-fold-neg-neg" in zpasses.get_all_passes()
-    pipeline = "canonicalize,test-fold-neg-neg,cpu-pipeline"
+    # eqsat would fold the negations too: leave it out to see the plug-in's work.
+    pipeline = "canonicalize,test-fold-neg-neg,cpu-pipeline{eqsat=false}"
     assert [p.name for p in zg.parse_pipeline(pipeline).passes][1] == "test-fold-neg-neg"
 
     f = zg.jit(lambda x: zg.exp(-zg.negative(x)) * 2, pipeline=pipeline)
@@ -218,7 +219,9 @@ def test_registered_pass_appears_everywhere_and_runs_inside_jit() -> None:
     assert "ztensor.neg" not in lowered.as_text("eqsat")  # the module ztensor-to-ztile gets
     np.testing.assert_allclose(f(x), np.exp(x) * 2, rtol=1e-6)
     # Without the pass both negations are compiled.
-    plain = zg.jit(lambda x: zg.exp(-zg.negative(x)) * 2, pipeline="canonicalize,cpu-pipeline")
+    plain = zg.jit(
+        lambda x: zg.exp(-zg.negative(x)) * 2, pipeline="canonicalize,cpu-pipeline{eqsat=false}"
+    )
     assert plain.lower(x).as_text("eqsat").count("ztensor.neg") == 2
 
 
@@ -406,10 +409,11 @@ def test_options_flow_into_the_pipeline() -> None:
     backend = CompiledBackend()
     width = zg.Target.default().vector_width()
     assert backend.pipeline_spec(JitOptions(opt_level=1, eqsat=False)) == (
-        f"cpu-pipeline{{opt-level=1 vector-width={width}}}"
+        f"cpu-pipeline{{opt-level=1 vector-width={width} eqsat=false}}"
     )
+    # eqsat is part of the default pipeline: zg.jit's default is zg.compile's default.
     assert backend.pipeline_spec(JitOptions()) == (
-        f"cpu-pipeline{{opt-level=3 vector-width={width} eqsat=true}}"
+        f"cpu-pipeline{{opt-level=3 vector-width={width}}}"
     )
     assert backend.pipeline_spec(JitOptions(pipeline="canonicalize,cpu-pipeline")) == (
         "canonicalize,cpu-pipeline"
@@ -568,3 +572,150 @@ def test_tutorial_commands_work(tmp_path: Path) -> None:
     assert "check: OK" in out.stdout
     assert "PASS: mine :: div_to_mul.mlir" in out.stdout
     assert "4 passed" in out.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# One error model: every user mistake is a ZigguratError
+# ---------------------------------------------------------------------------------------------
+
+
+def test_error_hierarchy() -> None:
+    assert issubclass(zg.DiagnosticError, zg.CompileError)
+    assert issubclass(zg.UnsupportedError, zg.DiagnosticError)
+    assert issubclass(zg.CompileError, zg.ZigguratError)
+    assert issubclass(zg.PassOptionError, zg.PipelineError)
+    assert issubclass(zg.PipelineError, ValueError)
+    assert issubclass(zg.ArgumentError, TypeError) and issubclass(zg.ArgumentError, ValueError)
+    assert zg.DiagnosticError is DiagnosticError
+    assert zg.PipelineError is PipelineError
+    assert issubclass(zg.ZigguratTraceError, zg.ZigguratError)
+    assert issubclass(zg.StageUnavailableError, zg.ZigguratError)
+
+
+def _unary(ty: str) -> str:
+    return (
+        f"func.func @f(%a: tensor<{ty}>) -> tensor<{ty}> {{\n"
+        f"  %0 = ztensor.exp %a : tensor<{ty}>\n  func.return %0 : tensor<{ty}>\n}}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "error", "message"),
+    [
+        (
+            _unary("4x8xf16"),
+            zg.UnsupportedError,
+            "t.mlir:1:1: error: 'func.func' op @f: "
+            "argument #0 has type tensor<4x8xf16>: cpu-pipeline does not support element type f16",
+        ),
+        (_unary("4x8xbf16"), zg.UnsupportedError, "element type bf16"),
+        (_unary("0x8xf32"), zg.UnsupportedError, "does not support zero-size tensors"),
+        (
+            "func.func @f(%a: tensor<4xf32>) -> tensor<4xf32> {\n"
+            "  %0 = ztensor.exp %a : tensor<4xf32>\n"
+            "  %1 = arith.constant 1.0 : f16\n  func.return %0 : tensor<4xf32>\n}\n",
+            zg.UnsupportedError,
+            "t.mlir:3:8: error: 'arith.constant' op result #0 has type f16",
+        ),
+        (_unary("4xf32").replace("ztensor.exp", "ztensor.frob"), zg.DiagnosticError, "t.mlir:2:8"),
+    ],
+)
+def test_compile_raises_located_zigguraterrors(source: str, error: type, message: str) -> None:
+    with pytest.raises(error) as info:
+        zg.compile(source, filename="t.mlir", cache=False)
+    assert message in str(info.value)
+    assert isinstance(info.value, zg.ZigguratError)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"threads": "4"}, zg.ArgumentError, "threads must be None or an int >= 1, got '4'"),
+        ({"threads": 0}, zg.ArgumentError, "threads must be None or an int >= 1"),
+        ({"opt_level": 9}, zg.ArgumentError, "opt_level must be an int in 0..3, got 9"),
+        ({"pipeline": 3}, zg.ArgumentError, "pipeline must be None or a str"),
+        ({"target": "avx2"}, zg.ArgumentError, "target must be None or a zg.Target"),
+        (
+            {"pipeline": "cpu-pipeline{opt-level=9}"},
+            zg.PassOptionError,
+            "pass 'cpu-pipeline', option 'opt-level': must be 0..3, got 9",
+        ),
+        (
+            {"pipeline": "ztensor-to-ztile{tile-sizes=0,0,0},cpu-pipeline"},
+            zg.PassOptionError,
+            "option 'tile-sizes'",
+        ),
+        ({"pipeline": "eqsat{extractor=foo},cpu-pipeline"}, zg.PassOptionError, "'extractor'"),
+        (
+            {"pipeline": "bufferize,cpu-pipeline"},
+            zg.DiagnosticError,
+            "<string>:5:8: error: 'ztensor.matmul' op is not lowered yet: 'bufferize'",
+        ),
+    ],
+)
+def test_compile_argument_and_pipeline_errors(kwargs: Any, error: type, message: str) -> None:
+    with pytest.raises(error, match=re.escape(message)):
+        zg.compile(MLP, cache=False, **kwargs)
+
+
+def test_pass_option_error_names_the_pass_and_the_option() -> None:
+    with pytest.raises(zg.PassOptionError) as info:
+        zg.parse_pipeline("canonicalize,eqsat{node-limit=-1}")
+    assert (info.value.pass_name, info.value.option) == ("eqsat", "node-limit")
+    with pytest.raises(zg.PassOptionError) as info:
+        zg.parse_pipeline("cpu-pipeline{opt-level=4}")
+    assert (info.value.pass_name, info.value.option) == ("cpu-pipeline", "opt-level")
+
+
+def test_memref_function_without_results_compiles_and_runs_in_place() -> None:
+    source = (
+        "func.func @f(%a: memref<4xf32>, %b: memref<4xf32>) {\n"
+        "  %c0 = arith.constant 0 : index\n  %v = memref.load %a[%c0] : memref<4xf32>\n"
+        "  memref.store %v, %b[%c0] : memref<4xf32>\n  func.return\n}\n"
+    )
+    exe = zg.compile(source, cache=False)
+    a, b = np.arange(4, dtype=np.float32) + 1, np.zeros(4, np.float32)
+    assert exe(a, b) is None
+    np.testing.assert_array_equal(b, [1, 0, 0, 0])
+
+
+# ---------------------------------------------------------------------------------------------
+# One default pipeline
+# ---------------------------------------------------------------------------------------------
+
+
+def test_default_pipeline_includes_eqsat_and_is_shared(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ziggurat import driver
+    from ziggurat.passes.cpu_pipeline import CpuPipelinePass
+
+    inner = [p.name for p in CpuPipelinePass().inner_passes()]
+    assert inner == [
+        "canonicalize",
+        "eqsat",
+        "ztensor-to-ztile",
+        "bufferize",
+        "ztile-to-zloop",
+        "canonicalize",
+        "convert-to-llvm",
+        "record-opt-level",
+    ]
+    assert "eqsat" not in [p.name for p in CpuPipelinePass(eqsat=False).inner_passes()]
+    seen: list[str] = []
+    original = driver.lower_to_llvm_ir
+
+    def spy(module: ModuleOp, pipeline: Any = driver.DEFAULT_PIPELINE, *rest: Any) -> str:
+        seen.append(pipeline)
+        return original(module, pipeline, *rest)
+
+    monkeypatch.setattr(driver, "lower_to_llvm_ir", spy)
+    zg.compile(MLP, cache=False)
+    assert seen == [CompiledBackend().pipeline_spec(JitOptions())]
+    assert "eqsat" not in seen[0]  # on by default, so not spelled out
+    assert CompiledBackend().pipeline_spec(JitOptions(eqsat=False)).endswith(" eqsat=false}")
+
+
+def test_default_pipeline_fuses_with_eqsat() -> None:
+    f = zg.jit(lambda x: zg.exp(-zg.negative(x)) * 2)
+    x = rand(5, 7)
+    assert "ztensor.fused" in f.lower(x).as_text("eqsat")
+    np.testing.assert_allclose(f(x), np.exp(x) * 2, rtol=1e-6)

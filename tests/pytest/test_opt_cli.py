@@ -346,13 +346,41 @@ def test_verify_diagnostics_missing_expected(tmp_path: Path) -> None:
 
 
 def test_verify_diagnostics_unexpected(tmp_path: Path) -> None:
-    write(tmp_path, "v.mlir", VERIFY.format(annotation="// no annotation"))
+    # MLIR's meaning applies to a file with expected-* annotations (here in another chunk).
+    annotated = (
+        "// -----\nfunc.func @h(%a: tensor<4xf32>) {\n"
+        "  // expected-error@+1 {{is out of range}}\n"
+        "  %0 = ztensor.softmax %a {axis = 3 : i64} : tensor<4xf32>\n  func.return\n}\n"
+    )
+    write(tmp_path, "v.mlir", VERIFY.format(annotation="// no annotation") + annotated)
     proc = run("v.mlir", "--split-input-file", "--verify-diagnostics", cwd=tmp_path)
     assert proc.returncode == 1
     assert proc.stderr.splitlines()[0] == (
         "v.mlir:3:8: error: unexpected error: 'ztensor.add' op operand shapes are not "
         "broadcast-compatible: 4, 5"
     )
+    assert len(proc.stderr.splitlines()) == 3  # the annotated chunk's error was expected
+
+
+def test_verify_diagnostics_without_annotations_is_xdsl_opt_mode(tmp_path: Path) -> None:
+    # A file without annotations: xdsl-opt's meaning (print the diagnostic, carry on, exit 0),
+    # which xDSL's own FileCheck tests rely on (tests/filecheck/xdsl_compat).
+    write(tmp_path, "v.mlir", VERIFY.format(annotation="// no annotation"))
+    proc = run("v.mlir", "--split-input-file", "--verify-diagnostics", cwd=tmp_path)
+    assert proc.returncode == 0
+    assert proc.stderr == ""
+    assert proc.stdout.startswith(
+        "'ztensor.add' op operand shapes are not broadcast-compatible: 4, 5\n"
+    )
+    assert "func.func @g" in proc.stdout
+    xdsl_opt = subprocess.run(
+        [_script("xdsl-opt"), "v.mlir", "--split-input-file", "--verify-diagnostics"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert (xdsl_opt.returncode, xdsl_opt.stdout) == (0, proc.stdout)
 
 
 def test_verify_diagnostics_expected_but_input_is_valid(tmp_path: Path) -> None:
@@ -559,3 +587,240 @@ def test_fuzzed_inputs_give_only_diagnostics() -> None:
                 signal.alarm(0)
     finally:
         signal.signal(signal.SIGALRM, previous)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pass options, pass preconditions, unsupported input and targets: user errors, not bugs
+# ---------------------------------------------------------------------------------------------
+
+MLP_FILE = REPO / "examples" / "mlp.mlir"
+
+
+@pytest.mark.parametrize(
+    ("pipeline", "first", "caret"),
+    [
+        (
+            "cpu-pipeline{opt-level=9}",
+            "pass 'cpu-pipeline', option 'opt-level': must be 0..3, got 9",
+            13,
+        ),
+        (
+            "canonicalize,ztensor-to-ztile{tile-sizes=0,0,0}",
+            "pass 'ztensor-to-ztile', option 'tile-sizes': sizes must be >= 1, got (0, 0, 0)",
+            30,
+        ),
+        ("eqsat{extractor=foo}", "pass 'eqsat', option 'extractor': must be greedy-dag or ilp", 6),
+        ("ztile-to-zloop{vector-width=0}", "pass 'ztile-to-zloop', option 'vector-width'", 15),
+        ("cpu-pipeline{vector-width=-8}", "pass 'cpu-pipeline', option 'vector-width'", 13),
+    ],
+)
+def test_bad_pass_option_values_exit_2(pipeline: str, first: str, caret: int) -> None:
+    proc = run(str(MLP_FILE), "-p", pipeline)
+    assert proc.returncode == opt.EXIT_USAGE_ERROR, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert lines[0].startswith(f"ziggurat-opt: error: {first}"), lines[0]
+    assert lines[1:] == [f"  {pipeline}", "  " + " " * caret + "^"]
+
+
+def test_pass_preconditions_are_located_user_errors(tmp_path: Path) -> None:
+    proc = run(str(MLP_FILE), "-p", "bufferize")
+    assert proc.returncode == opt.EXIT_INPUT_ERROR
+    assert proc.stderr.splitlines()[0] == (
+        f"{MLP_FILE}:5:8: error: 'ztensor.matmul' op is not lowered yet: 'bufferize' works on "
+        "the buffers of ztile programs; run 'ztensor-to-ztile' first (or 'cpu-pipeline' for the "
+        "whole pipeline)"
+    )
+    linalg = write(
+        tmp_path,
+        "linalg.mlir",
+        "func.func @f(%a: tensor<4x4xf32>, %c: tensor<4x4xf32>) -> tensor<4x4xf32> {\n"
+        "  %0 = linalg.matmul ins(%a, %a : tensor<4x4xf32>, tensor<4x4xf32>) "
+        "outs(%c : tensor<4x4xf32>) -> tensor<4x4xf32>\n"
+        "  func.return %0 : tensor<4x4xf32>\n}\n",
+    )
+    for pipeline, message in (
+        ("cpu-pipeline", "'linalg.matmul' op is not supported by cpu-pipeline"),
+        ("bufferize", "'linalg.matmul' op produces a returned tensor that 'bufferize' cannot"),
+    ):
+        proc = run(str(linalg), "-p", pipeline)
+        assert proc.returncode == opt.EXIT_INPUT_ERROR
+        assert proc.stderr.startswith(f"{linalg}:2:8: error: {message}"), proc.stderr
+        assert "internal error" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("signature", "body", "where", "message"),
+    [
+        (
+            "%a: tensor<4x8xf16>) -> tensor<4x8xf16>",
+            "",
+            "1:1",
+            "argument #0 has type tensor<4x8xf16>: cpu-pipeline does not support element type f16",
+        ),
+        ("%a: tensor<4x8xbf16>) -> tensor<4x8xbf16>", "", "1:1", "element type bf16"),
+        ("%a: tensor<0x8xf32>) -> tensor<0x8xf32>", "", "1:1", "zero-size tensors"),
+        ("%a: tensor<?x8xf32>) -> tensor<?x8xf32>", "", "1:1", "dynamic dimensions ('?')"),
+        ("%a: tensor<4xindex>) -> tensor<4xindex>", "", "1:1", "element type index"),
+        (
+            "%a: tensor<4611686018427387904x4xf32>) -> tensor<4611686018427387904x4xf32>",
+            "",
+            "1:1",
+            "beyond the index range",
+        ),
+        (
+            "%a: tensor<4xf32>) -> tensor<4xf32>",
+            "  %c = arith.constant 1.0 : f80\n",
+            "2:8",
+            "'arith.constant' op result #0 has type f80: cpu-pipeline does not support f80",
+        ),
+    ],
+)
+def test_cpu_pipeline_rejects_unsupported_input_at_the_op(
+    tmp_path: Path, signature: str, body: str, where: str, message: str
+) -> None:
+    path = write(
+        tmp_path,
+        "u.mlir",
+        f"func.func @f({signature} {{\n{body}  func.return %a : "
+        f"{signature.rsplit('-> ', 1)[1]}\n}}\n",
+    )
+    proc = run(str(path), "-p", "cpu-pipeline", "-t", "llvm")
+    assert proc.returncode == opt.EXIT_INPUT_ERROR, proc.stderr
+    first = proc.stderr.splitlines()[0]
+    assert first.startswith(f"{path}:{where}: error: "), first
+    assert message in first
+    assert "internal error" not in proc.stderr
+
+
+def test_xdsl_parser_and_printer_limits_are_located(tmp_path: Path) -> None:
+    complex_splat = write(
+        tmp_path, "c.mlir", '"test.op"() {a = dense<1.0> : tensor<2xcomplex<f32>>} : () -> ()\n'
+    )
+    proc = run(str(complex_splat), "--allow-unregistered-dialect")
+    assert proc.returncode == opt.EXIT_INPUT_ERROR
+    assert proc.stderr.splitlines()[0] == (
+        f"{complex_splat}:1:18: error: unsupported: xDSL cannot represent this (AssertionError)"
+    )
+    f80 = write(
+        tmp_path,
+        "f80.mlir",
+        "func.func @f() {\n  %0 = arith.constant 1.0 : f80\n  func.return\n}\n",
+    )
+    proc = run(str(f80))
+    assert proc.returncode == opt.EXIT_INPUT_ERROR
+    assert proc.stderr.splitlines()[0] == (
+        f"{f80}:2:8: error: 'arith.constant' op unsupported: xDSL's printer cannot print it "
+        "(NotImplementedError)"
+    )
+
+
+@pytest.mark.parametrize("target", ["x86-asm", "riscv-asm", "arm-asm"])
+def test_assembly_targets_on_our_ir_are_located_errors(target: str) -> None:
+    proc = run(str(MLP_FILE), "-t", target)
+    assert proc.returncode == opt.EXIT_INPUT_ERROR
+    assert proc.stderr.splitlines()[0].startswith(
+        f"{MLP_FILE}:3:1: error: 'func.func' op cannot be printed by target '{target}': it prints"
+    )
+    assert proc.stdout == ""
+
+
+@pytest.mark.parametrize(("target", "needs"), [("wat", "wasm.module"), ("wgsl", "gpu.module")])
+def test_targets_that_would_print_nothing_are_errors(target: str, needs: str) -> None:
+    proc = run(str(MLP_FILE), "-t", target)
+    assert proc.returncode == opt.EXIT_INPUT_ERROR
+    assert proc.stderr.startswith(
+        f"{MLP_FILE}: error: target '{target}' does not apply to this module"
+    )
+    assert f"has no '{needs}'" in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_unimplemented_target_is_a_usage_error() -> None:
+    proc = run(str(MLP_FILE), "-t", "mps")
+    assert proc.returncode == opt.EXIT_USAGE_ERROR
+    assert proc.stderr.startswith("ziggurat-opt: error: target 'mps' cannot print anything")
+
+
+def test_deliberate_value_errors_of_passes_are_pass_failures(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class Rejecting(ModulePass):
+        name = "test-reject"
+
+        def apply(self, ctx: object, op: ModuleOp) -> None:
+            raise ValueError("test-reject: this module has no @main")
+
+    original = opt.ZigguratOptMain.register_all_passes
+
+    def register(self: opt.ZigguratOptMain) -> None:
+        original(self)
+        self.available_passes["test-reject"] = lambda: Rejecting
+
+    monkeypatch.setattr(opt.ZigguratOptMain, "register_all_passes", register)
+    with pytest.raises(SystemExit) as exit_info:
+        opt.main([str(OPS_FILE), "-p", "test-reject"])
+    assert exit_info.value.code == opt.EXIT_INPUT_ERROR
+    assert capsys.readouterr().err == (
+        f"{OPS_FILE}: error: pass 'test-reject' failed: test-reject: this module has no @main\n"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Composite pipelines report their inner passes
+# ---------------------------------------------------------------------------------------------
+
+INNER = [
+    "canonicalize",
+    "eqsat",
+    "ztensor-to-ztile",
+    "bufferize",
+    "ztile-to-zloop",
+    "canonicalize",
+    "convert-to-llvm",
+    "record-opt-level",
+]
+
+
+def test_time_passes_table_lists_the_inner_passes_of_cpu_pipeline() -> None:
+    proc = run(str(MLP_FILE), "-p", "canonicalize,cpu-pipeline", "--time-passes", "-t", "llvm")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    start = lines.index("  Wall Time   (%)     Name")
+    names = [line[22:] for line in lines[start + 1 : start + 12]]
+    assert names == ["canonicalize", "cpu-pipeline", *[f"  {n}" for n in INNER], "Total"]
+    assert lines[start - 2].startswith("  Total Execution Time: ")
+    assert 'define void @"mlp"' in proc.stdout
+
+
+def test_print_between_passes_shows_each_inner_pass() -> None:
+    proc = run(str(MLP_FILE), "-p", "cpu-pipeline", "--print-between-passes")
+    assert proc.returncode == 0, proc.stderr
+    shown = [line for line in proc.stdout.splitlines() if line.startswith("IR after ")]
+    assert shown == [f"IR after cpu-pipeline/{n}:" for n in INNER[:-1]]
+
+
+def test_timing_table_nests_composites() -> None:
+    table = opt.timing_table([("a", 1.0), ("p/b", 2.0), ("p/c", 1.0)])
+    assert table.splitlines()[3:] == [
+        "  Total Execution Time: 4.0000 seconds",
+        "",
+        "  Wall Time   (%)     Name",
+        "     1.0000 ( 25.0%)  a",
+        "     3.0000 ( 75.0%)  p",
+        "     2.0000 ( 50.0%)    b",
+        "     1.0000 ( 25.0%)    c",
+        "     4.0000 (100.0%)  Total",
+        "",
+    ]
+
+
+def test_plain_xdsl_opt_lowers_to_llvm_ir_through_the_plugin() -> None:
+    proc = subprocess.run(
+        [_script("xdsl-opt"), str(MLP_FILE), "-p", "cpu-pipeline{eqsat=false}", "-t", "llvm"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert 'define void @"mlp"' in proc.stdout
+    assert "Traceback" not in proc.stderr

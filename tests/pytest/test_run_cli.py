@@ -115,3 +115,166 @@ def test_missing_file_and_parse_error(tmp_path: Path) -> None:
     assert r.returncode == 1
     assert f"{bad}:2:" in r.stderr and "error:" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# Unsupported input, resources and option values: located or one-line errors, never tracebacks
+# ---------------------------------------------------------------------------------------------
+
+UNARY = """func.func @f(%a: tensor<{shape}x{ty}>) -> tensor<{shape}x{ty}> {{
+  %0 = ztensor.exp %a : tensor<{shape}x{ty}>
+  func.return %0 : tensor<{shape}x{ty}>
+}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            UNARY.format(shape="4x8", ty="f16"),
+            "1:1: error: 'func.func' op @f: argument #0 has "
+            "type tensor<4x8xf16>: cpu-pipeline does not support element type f16",
+        ),
+        (UNARY.format(shape="4x8", ty="bf16"), "does not support element type bf16"),
+        (UNARY.format(shape="0x8", ty="f32"), "does not support zero-size tensors"),
+        (
+            "func.func @f(%a: tensor<4x4xf32>, %c: tensor<4x4xf32>) -> tensor<4x4xf32> {\n"
+            "  %0 = linalg.matmul ins(%a, %a : tensor<4x4xf32>, tensor<4x4xf32>) "
+            "outs(%c : tensor<4x4xf32>) -> tensor<4x4xf32>\n"
+            "  func.return %0 : tensor<4x4xf32>\n}\n",
+            "2:8: error: 'linalg.matmul' op is not supported by cpu-pipeline",
+        ),
+    ],
+)
+def test_unsupported_input_is_located(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "u.mlir"
+    path.write_text(text)
+    r = run(path, "--check")
+    assert r.returncode == 1
+    assert r.stderr.startswith(f"{path}:"), r.stderr
+    assert message in r.stderr.splitlines()[0]
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr
+
+
+INPLACE = """func.func @f(%a: memref<4xf32>, %b: memref<4xf32>) {
+  %c0 = arith.constant 0 : index
+  %v = memref.load %a[%c0] : memref<4xf32>
+  memref.store %v, %b[%c0] : memref<4xf32>
+  func.return
+}
+"""
+
+
+def test_memref_function_without_results(tmp_path: Path) -> None:
+    path = tmp_path / "inplace.mlir"
+    path.write_text(INPLACE)
+    np.save(tmp_path / "a.npy", np.arange(4, dtype=np.float32) + 1)
+    np.save(tmp_path / "b.npy", np.zeros(4, np.float32))
+    out = tmp_path / "out.npz"
+    inputs = ["--input", tmp_path / "a.npy", "--input", tmp_path / "b.npy"]
+    r = run(path, *inputs, "-o", out)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [
+        "@f returns nothing; it updated its memref arguments in place:",
+        "argument 0: float32[4]",
+        "argument 1: float32[4]",
+    ]
+    with np.load(out) as saved:
+        np.testing.assert_array_equal(saved["arr_1"], [1, 0, 0, 0])
+    r = run(path, *inputs, "--check")
+    assert r.returncode == 1
+    assert "cannot --check @f: it returns nothing" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_input_too_large_for_memory_is_rejected_before_allocating(tmp_path: Path) -> None:
+    import os
+
+    memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    if memory >= 2**40:
+        pytest.skip("this machine has 1 TiB of memory or more")
+    path = tmp_path / "huge.mlir"
+    path.write_text(UNARY.format(shape="131072x1048576", ty="f32"))  # 512 GiB
+    r = run(path)
+    assert r.returncode == 1
+    first = r.stderr.splitlines()[0]
+    assert first.startswith(f"{path}:1:1: error: 'func.func' op argument #0 "), first
+    assert "needs 512.0 GiB, more than this machine's" in first
+    assert "Traceback" not in r.stderr
+
+
+def test_unwritable_output_fails_before_compiling(add_file: Path, tmp_path: Path) -> None:
+    r = run(add_file, "--entry", "add", "-o", "/nonexistent/out.npy")
+    assert r.returncode == 1
+    assert r.stderr == (
+        "ziggurat-run: error: cannot write '/nonexistent/out.npy': no such directory "
+        "'/nonexistent'\n"
+    )
+    r = run(add_file, "--entry", "twice", "-o", tmp_path / "two.npy")
+    assert r.returncode == 1
+    assert "has 2 results: write them to a .npz file" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--bench", "-5"], "argument --bench: must be >= 0, got -5"),
+        (["--rtol", "nan"], "argument --rtol: must be a finite number >= 0, got nan"),
+        (["--atol", "-1"], "argument --atol: must be a finite number >= 0, got -1"),
+        (["--threads", "0"], "argument --threads: must be >= 1, got 0"),
+        (["-p", "cpu-pipeline{opt-level=9}"], "pass 'cpu-pipeline', option 'opt-level': must be"),
+        (["-p", "nope,cpu-pipeline"], "unknown pass 'nope'"),
+        (["-p", "cpu-pipeline", "--no-eqsat"], "--no-eqsat changes the default pipeline"),
+        (["--load-plugin", "/no/such/plugin.py"], "plugin '/no/such/plugin.py': no such file"),
+    ],
+)
+def test_bad_option_values_exit_2(add_file: Path, args: list[str], message: str) -> None:
+    r = run(add_file, "--entry", "add", *args)
+    assert r.returncode == 2, r.stderr
+    assert message in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_pipeline_override_no_eqsat_and_plugins(add_file: Path) -> None:
+    for args in (
+        ["--no-eqsat"],
+        ["-p", "canonicalize,cpu-pipeline{eqsat=false}"],
+        ["--load-plugin", ROOT / "examples" / "custom_pass.py", "-p", "div-to-mul,cpu-pipeline"],
+    ):
+        r = run(add_file, "--entry", "add", "--check", *args)
+        assert r.returncode == 0, (args, r.stderr)
+        assert "check: OK" in r.stdout
+    r = run(add_file, "--entry", "add", "-p", "canonicalize")
+    assert r.returncode == 1
+    assert "does not lower the module to the llvm dialect" in r.stderr
+
+
+def test_internal_errors_are_one_line_with_exit_3(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], add_file: Path
+) -> None:
+    from ziggurat import driver
+    from ziggurat.tools import run as run_tool
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(driver, "compile", crash)
+    with pytest.raises(SystemExit) as info:
+        run_tool.main([str(add_file), "--entry", "add"])
+    assert info.value.code == 3
+    assert capsys.readouterr().err == (
+        "ziggurat-run: internal error: KeyError: 'boom'\n"
+        "ziggurat-run: note: this is a bug; rerun with --traceback to see where\n"
+    )
+
+
+def test_check_compares_infinities_and_nans_exactly() -> None:
+    """An infinity in the reference result must not make the tolerance infinite."""
+    from ziggurat.tools.run import RunError, _check
+
+    want = [np.array([np.inf, 1.0, np.nan], np.float32)]
+    assert _check([want[0].copy()], want, 1e-4, 1e-5) == 0.0
+    for bad in ([np.inf, 2.0, np.nan], [-np.inf, 1.0, np.nan], [np.inf, 1.0, 0.0]):
+        with pytest.raises(RunError, match="check failed"):
+            _check([np.array(bad, np.float32)], want, 1e-4, 1e-5)

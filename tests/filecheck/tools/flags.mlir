@@ -2,9 +2,13 @@
 
 // -p with several passes, --print-between-passes and --time-passes.
 // RUN: ziggurat-opt %s -p canonicalize,cse --print-between-passes --time-passes | filecheck %s --check-prefix=PIPE
-// PIPE:      Pass canonicalize took {{.*}} seconds
 // PIPE:      IR after canonicalize:
-// PIPE:      Pass cse took {{.*}} seconds
+// PIPE:      Pass execution timing report
+// PIPE:      Total Execution Time: {{[0-9.]+}} seconds
+// PIPE:      Wall Time   (%)     Name
+// PIPE-NEXT: {{ +[0-9.]+ \( *[0-9.]+%\)}}  canonicalize
+// PIPE-NEXT: {{ +[0-9.]+ \( *[0-9.]+%\)}}  cse
+// PIPE-NEXT: {{ +[0-9.]+ \(100.0%\)}}  Total
 // PIPE:      func.func @f
 // PIPE-NOT:  ztensor.transpose
 // PIPE:      func.return

@@ -23,6 +23,16 @@
 // RUN: not ziggurat-opt %s -p 'scf-parallel-loop-tiling{parallel-loop-tile-sizes=four}' 2>&1 | filecheck %s --check-prefix=OPTTYPE
 // OPTTYPE: ziggurat-opt: error: invalid options for pass 'scf-parallel-loop-tiling' in {{.*}}: Incompatible types: given ('four',), expected tuple[int, ...]; its options are: parallel-loop-tile-sizes: tuple[int, ...]
 
+// Option values a pass rejects: one mechanism for every pass, exit 2, the option named.
+// RUN: not ziggurat-opt %s -p 'cpu-pipeline{opt-level=9}' 2>&1 | filecheck %s --check-prefix=OPTVALUE
+// OPTVALUE:      ziggurat-opt: error: pass 'cpu-pipeline', option 'opt-level': must be 0..3, got 9
+// OPTVALUE-NEXT:   cpu-pipeline{opt-level=9}
+// OPTVALUE-NEXT:                ^
+// RUN: not ziggurat-opt %s -p 'ztensor-to-ztile{tile-sizes=0,0,0}' 2>&1 | filecheck %s --check-prefix=TILES
+// TILES: ziggurat-opt: error: pass 'ztensor-to-ztile', option 'tile-sizes': sizes must be >= 1, got (0, 0, 0)
+// RUN: not ziggurat-opt %s -p 'eqsat{extractor=foo}' 2>&1 | filecheck %s --check-prefix=EXTRACTOR
+// EXTRACTOR: ziggurat-opt: error: pass 'eqsat', option 'extractor': must be greedy-dag or ilp, got 'foo'
+
 // RUN: not ziggurat-opt %s -t nosuchtarget 2>&1 | filecheck %s --check-prefix=TARGET
 // TARGET: ziggurat-opt: error: argument -t/--target: invalid choice: 'nosuchtarget' (choose from {{.*}}mlir
 

@@ -1,6 +1,9 @@
 // Plain xdsl-opt sees Ziggurat's dialects through the `xdsl.universe` entry point.
 // RUN: xdsl-opt %s | filecheck %s
 // RUN: xdsl-opt %s -p canonicalize | filecheck %s --check-prefix=CANON
+// The docs' plugin route to LLVM IR: xDSL's `llvm` target hands Ziggurat's modules to Ziggurat.
+// RUN: xdsl-opt %s -p 'cpu-pipeline{eqsat=false}' -t llvm | filecheck %s --check-prefix=LLVM
+// LLVM: define void @"f"(ptr noalias
 
 // CHECK:      func.func @f(%a: tensor<4x8xf32>, %b: tensor<8xf32>) -> tensor<8x4xf32> {
 // CHECK-NEXT:   %0 = ztensor.add %a, %b : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
