@@ -14,6 +14,10 @@ The pieces, reusable outside `ziggurat-opt`:
 - `verify_operation(op, buffer)`: xDSL's verifier plus SSA dominance, located.
 - `expected_diagnostics(buffer)` / `match_expected_diagnostics(...)`: MLIR's
   `--verify-diagnostics` annotations (`// expected-error@+1 {{...}}`).
+- `region_kind(op, index)` / `GraphRegions`: which regions obey SSA dominance (MLIR's
+  `RegionKindInterface`, which xDSL lacks).
+- `has_expected_diagnostics(text)` / `xdsl_opt_output(...)`: xdsl-opt's meaning of
+  `--verify-diagnostics` and `--parsing-diagnostics` for files without annotations.
 
 Example:
 ```
@@ -29,14 +33,28 @@ except DiagnosticError as e:
 from __future__ import annotations
 
 import bisect
+import dataclasses
+import functools
 import re
+import struct
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
+from io import StringIO
 from typing import Literal, NoReturn, TypeVar, cast
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr, UnknownLoc
+from xdsl.dialects.builtin import (
+    AnyDenseElement,
+    DenseIntOrFPElementsAttr,
+    FileLineColLoc,
+    IntAttr,
+    ModuleOp,
+    RankedStructure,
+    StringAttr,
+    UnknownLoc,
+    UnregisteredOp,
+)
 from xdsl.ir import (
     Attribute,
     AttributeInvT,
@@ -45,19 +63,23 @@ from xdsl.ir import (
     Dialect,
     Operation,
     OpResult,
+    Region,
     SSAValue,
     TypeAttribute,
 )
-from xdsl.irdl.dominance import DominanceInfo
 from xdsl.parser import Parser, UnresolvedOperand
 from xdsl.parser.generic_parser import ParserState
+from xdsl.traits import OpTrait
 from xdsl.utils.exceptions import (
     DiagnosticException,
     MultipleSpansParseError,
     ParseError,
+    VerifyException,
 )
 from xdsl.utils.lexer import Input, Span
 from xdsl.utils.mlir_lexer import MLIRLexer, MLIRTokenKind
+
+from ziggurat.errors import CompileError
 
 Severity = Literal["error", "warning", "note", "remark"]
 _A = TypeVar("_A", bound=Attribute)
@@ -134,7 +156,7 @@ class Diagnostic:
         return self.format()
 
 
-class DiagnosticError(Exception):
+class DiagnosticError(CompileError):
     """An error in the input (IR text, pipeline, file), carrying located diagnostics.
 
     `str(error)` is the formatted report; `error.diagnostics` the diagnostics themselves
@@ -302,9 +324,15 @@ def _reject_nul(text: str, name: str) -> NoReturn:
 # ---------------------------------------------------------------------------------------------
 
 
+_XDSL_LIMITS = (NotImplementedError, AssertionError, OverflowError, MemoryError, struct.error)
+"""What xDSL's parser and printer raise on input they cannot represent (complex or f80
+dense constants, huge shapes, integers out of range of a dense array's element type):
+reported as unsupported input, not as internal errors."""
+
+
 def _input_error(exc: BaseException) -> bool:
     """Whether `exc`, raised while parsing, reports bad input rather than a bug."""
-    return isinstance(exc, DiagnosticException | ValueError)
+    return isinstance(exc, (DiagnosticException, ValueError, *_XDSL_LIMITS))
 
 
 class _SafeMLIRLexer(MLIRLexer):
@@ -316,6 +344,11 @@ class _SafeMLIRLexer(MLIRLexer):
     """
 
     _unescaped_characters_regex = re.compile(r'"(?:[^"\\\n\v\f]|\\(?:["nt\\]|[0-9A-Fa-f]{2}))*"')
+
+
+class LocatedParseError(ParseError):
+    """A parse error that `LocatingParser` reports in place of xDSL's (a better location or
+    message); xDSL's own error, if any, is its `__cause__`."""
 
 
 class LocatingParser(Parser):
@@ -360,7 +393,7 @@ class LocatingParser(Parser):
             pos = self._name_positions[-1]
             quoted = self.buffer.text.startswith('"', pos)
             end = pos + len(name) + (2 if quoted else 0)
-            raise ParseError(
+            raise LocatedParseError(
                 Span(pos, end, self.lexer.input), self._unknown_op_message(name)
             ) from e
 
@@ -396,13 +429,30 @@ class LocatingParser(Parser):
             if not _input_error(e):
                 raise
             end = max(self.pos, start + 1)
-            raise ParseError(Span(start, end, self.lexer.input), _exception_message(e)) from e
+            raise LocatedParseError(
+                Span(start, end, self.lexer.input), _exception_message(e)
+            ) from e
 
     def parse_optional_type(self) -> TypeAttribute | None:
         return self._guard(super().parse_optional_type)
 
     def parse_optional_attribute(self) -> Attribute | None:
         return self._guard(super().parse_optional_attribute)
+
+    def parse_dense_int_or_fp_elements_attr(
+        self, type: RankedStructure[AnyDenseElement] | None
+    ) -> DenseIntOrFPElementsAttr:
+        # Hexadecimal float elements are bit patterns (as MLIR prints infinities and NaNs) and
+        # a large splat is held once, not expanded (ztensor.parse_optional_dense_elements);
+        # what that leaves, or fails on, xDSL parses as usual.
+        from ziggurat.dialects.ztensor import parse_optional_dense_elements
+
+        start = self.pos
+        attr = parse_optional_dense_elements(self, type)
+        if attr is not None:
+            return attr
+        self._resume_from(start)
+        return super().parse_dense_int_or_fp_elements_attr(type)
 
     def parse_module(self, allow_implicit_module: bool = True) -> ModuleOp:
         if allow_implicit_module and self._current_token.kind == MLIRTokenKind.EOF:
@@ -421,13 +471,17 @@ class LocatingParser(Parser):
             if not uses:
                 raise
             _, name, span = min(uses, key=lambda u: u[0])
-            raise ParseError(span, f"use of undefined value '%{name}'") from None
+            raise LocatedParseError(span, f"use of undefined value '%{name}'") from e
 
 
 def _exception_message(exc: BaseException) -> str:
     """The message of `exc` on one line (xDSL's constraint errors span several)."""
+    if isinstance(exc, MemoryError):
+        return "unsupported: too large to represent (out of memory)"
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     if not lines:
+        if isinstance(exc, _XDSL_LIMITS):
+            return f"unsupported: xDSL cannot represent this ({type(exc).__name__})"
         return type(exc).__name__
     text = lines[0]
     for line in lines[1:]:
@@ -513,17 +567,220 @@ def op_diagnostic(
     return Diagnostic(severity, message, loc, notes=tuple(notes))
 
 
-def _is_graph_region_owner(op: Operation | None) -> bool:
-    # MLIR's builtin.module body is a graph region: no dominance inside it.
-    return isinstance(op, ModuleOp)
+# ---------------------------------------------------------------------------------------------
+# Region kinds and SSA dominance
+# ---------------------------------------------------------------------------------------------
+
+RegionKind = Literal["ssacfg", "graph"]
+"""MLIR's `RegionKind`: `ssacfg` regions obey SSA dominance, `graph` regions do not."""
+
+
+class GraphRegions(OpTrait):
+    """Marks an operation whose regions are graph regions (no SSA dominance).
+
+    The counterpart of MLIR's `RegionKindInterface` returning `RegionKind::Graph` (and of
+    its `HasOnlyGraphRegion` trait), which xDSL lacks: inside such a region, uses and
+    definitions may come in any order and values may form cycles. `indices` limits it to
+    some regions (by position); the default is all of them. Add it to an op's `traits`.
+    """
+
+    indices: tuple[int, ...]
+
+    def __init__(self, *indices: int):
+        object.__setattr__(self, "indices", tuple(indices))
+
+    def region_kind(self, index: int) -> RegionKind:
+        return "graph" if not self.indices or index in self.indices else "ssacfg"
+
+
+GRAPH_REGION_OPS: frozenset[str] = frozenset({"builtin.module", "equivalence.graph"})
+"""Operations of xDSL's dialects whose regions are graph regions: `builtin.module` (as in
+MLIR, whose `ModuleOp` has `HasOnlyGraphRegion`) and `equivalence.graph` (an e-graph, whose
+e-classes may refer to each other in cycles)."""
+
+REGISTER_LEVEL_DIALECTS: frozenset[str] = frozenset(
+    {
+        "arm", "arm_func", "arm_neon", "riscv", "riscv_cf", "riscv_debug", "riscv_func",
+        "riscv_scf", "riscv_snitch", "rv32", "rv64", "snitch", "snitch_stream", "x86",
+        "x86_func", "x86_scf",
+    }
+)  # fmt: skip
+"""xDSL's assembly-level dialects. Their SSA values name machine registers and their
+branches jump to labels, so a register may be written in one block and read in another
+that the CFG does not show it dominates; their regions are not SSA-CFG regions."""
+
+EGRAPH_NODE_OPS: frozenset[str] = frozenset({"equivalence.class", "equivalence.const_class"})
+"""E-class operations of xDSL's `equivalence` dialect. Equality saturation
+(`apply-eqsat-pdl-interp`) leaves an e-graph inline in a function body, where an e-class
+may use an operation that uses the e-class (a cycle): a use of an e-class, or by one, is
+an e-graph edge, checked only for scope (the use lies in the region of the definition),
+not for order."""
+
+UNKNOWN_KIND_DIALECTS: frozenset[str] = frozenset({"test"})
+"""Dialects of placeholder operations (xDSL's `test.op`, `test.termop`, ...) whose region
+kind is unknown, like an unregistered operation's in MLIR: their regions are not checked."""
+
+
+def region_kind(op: Operation, index: int) -> RegionKind:
+    """The kind of region `index` of `op`, as MLIR's `RegionKindInterface` would say.
+
+    In order: a `GraphRegions` trait on the op; `GRAPH_REGION_OPS`; operations of unknown
+    kind (unregistered operations, `UNKNOWN_KIND_DIALECTS`) and of xDSL's assembly-level
+    dialects (`REGISTER_LEVEL_DIALECTS`, or ops that xDSL's backend marks as assembly
+    printable or register allocatable) are `graph`; everything else is `ssacfg`, MLIR's
+    default for an operation without `RegionKindInterface`.
+    """
+    trait = op.get_trait(GraphRegions)
+    if trait is not None:
+        return trait.region_kind(index)
+    if op.name in GRAPH_REGION_OPS or isinstance(op, UnregisteredOp):
+        return "graph"
+    dialect = op.name.split(".", 1)[0] if "." in op.name else ""
+    if dialect in UNKNOWN_KIND_DIALECTS or dialect in REGISTER_LEVEL_DIALECTS:
+        return "graph"
+    if _is_register_level(type(op)):
+        return "graph"
+    return "ssacfg"
+
+
+@functools.cache
+def _backend_classes() -> tuple[tuple[type, ...], tuple[type, ...]]:
+    """(register types, assembly-level op classes) of xDSL's backend, imported on first use."""
+    try:
+        from xdsl.backend.assembly_printer import AssemblyPrintable
+        from xdsl.backend.register_allocatable import RegisterAllocatableOperation
+        from xdsl.backend.register_type import RegisterType
+    except ImportError:  # pragma: no cover - an xDSL without the backend package
+        return (), ()
+    return (RegisterType,), (AssemblyPrintable, RegisterAllocatableOperation)
+
+
+def _is_register_level(op_type: type[Operation]) -> bool:
+    return issubclass(op_type, _backend_classes()[1])
+
+
+def _is_register(value: SSAValue) -> bool:
+    """Whether `value` is a machine register of xDSL's assembly-level dialects (its type is
+    a `RegisterType`): assembly code writes and reads registers across jumps, also inside
+    SSA-CFG regions such as a `func.func` body, so dominance does not apply to it."""
+    return isinstance(value.type, _backend_classes()[0])
+
+
+def has_ssa_dominance(region: Region) -> bool:
+    """Whether `region` obeys SSA dominance (an SSA-CFG region, or a region with no owner)."""
+    owner = region.parent
+    if owner is None:
+        return True
+    index = next(i for i, r in enumerate(owner.regions) if r is region)
+    return region_kind(owner, index) == "ssacfg"
+
+
+@dataclass
+class _DomTree:
+    """The dominator tree of one region's CFG (reachable blocks only), as DFS intervals."""
+
+    entry: Block
+    interval: dict[Block, tuple[int, int]]
+    """Reachable block -> (entry time, exit time) in a DFS of the dominator tree."""
+
+    @staticmethod
+    def build(region: Region) -> _DomTree:
+        entry = region.first_block
+        assert entry is not None
+
+        def successors(block: Block) -> Iterable[Block]:
+            last = block.last_op
+            if last is None:
+                return ()
+            return [s for s in last.successors if s.parent is region]
+
+        # Iterative DFS from the entry: postorder numbers of the reachable blocks.
+        postorder: list[Block] = []
+        seen = {entry}
+        stack: list[tuple[Block, list[Block]]] = [(entry, list(successors(entry)))]
+        preds: dict[Block, list[Block]] = {entry: []}
+        while stack:
+            block, todo = stack[-1]
+            if todo:
+                succ = todo.pop()
+                preds.setdefault(succ, []).append(block)
+                if succ not in seen:
+                    seen.add(succ)
+                    stack.append((succ, list(successors(succ))))
+            else:
+                stack.pop()
+                postorder.append(block)
+        number = {b: i for i, b in enumerate(postorder)}
+        # Cooper, Harvey and Kennedy, "A Simple, Fast Dominance Algorithm" (2001).
+        idom: dict[Block, Block] = {entry: entry}
+
+        def intersect(a: Block, b: Block) -> Block:
+            while a is not b:
+                while number[a] < number[b]:
+                    a = idom[a]
+                while number[b] < number[a]:
+                    b = idom[b]
+            return a
+
+        changed = True
+        while changed:
+            changed = False
+            for block in reversed(postorder):
+                if block is entry:
+                    continue
+                new: Block | None = None
+                for p in preds.get(block, ()):
+                    if p in idom:
+                        new = p if new is None else intersect(p, new)
+                if new is not None and idom.get(block) is not new:
+                    idom[block] = new
+                    changed = True
+        children: dict[Block, list[Block]] = {}
+        for block, parent in idom.items():
+            if block is not entry:
+                children.setdefault(parent, []).append(block)
+        interval: dict[Block, tuple[int, int]] = {}
+        clock = 0
+        start: dict[Block, int] = {}
+        walk: list[tuple[Block, bool]] = [(entry, False)]
+        while walk:
+            block, done = walk.pop()
+            if done:
+                interval[block] = (start[block], clock)
+                clock += 1
+                continue
+            start[block] = clock
+            clock += 1
+            walk.append((block, True))
+            walk.extend((c, False) for c in children.get(block, ()))
+        return _DomTree(entry, interval)
+
+    def reachable(self, block: Block) -> bool:
+        return block in self.interval
+
+    def dominates(self, a: Block, b: Block) -> bool:
+        """Whether `a` dominates `b` (both in this region); an unreachable `b` is dominated
+        by every block, an unreachable `a` dominates nothing else (as in LLVM)."""
+        if a is b:
+            return True
+        ib = self.interval.get(b)
+        if ib is None:
+            return True
+        ia = self.interval.get(a)
+        if ia is None:
+            return False
+        return ia[0] <= ib[0] and ib[1] <= ia[1]
 
 
 class _Dominance:
-    """Answers "does this value dominate this use" for the SSA-CFG regions of one verify."""
+    """MLIR's `DominanceInfo::properlyDominates(Value, Operation*)` for one verification,
+    with region kinds: inside a region without SSA dominance every value dominates every
+    use in that region (and in the regions nested in it)."""
 
     def __init__(self) -> None:
         self._order: dict[Block, dict[Operation, int]] = {}
-        self._info: dict[int, DominanceInfo] = {}
+        self._trees: dict[Region, _DomTree] = {}
+        self._ssa: dict[Region, bool] = {}
 
     def _index(self, block: Block, op: Operation) -> int:
         order = self._order.get(block)
@@ -532,7 +789,45 @@ class _Dominance:
             self._order[block] = order
         return order[op]
 
+    def has_ssa_dominance(self, region: Region) -> bool:
+        ssa = self._ssa.get(region)
+        if ssa is None:
+            ssa = has_ssa_dominance(region)
+            self._ssa[region] = ssa
+        return ssa
+
+    def _tree(self, region: Region) -> _DomTree:
+        tree = self._trees.get(region)
+        if tree is None:
+            tree = _DomTree.build(region)
+            self._trees[region] = tree
+        return tree
+
+    def reachable(self, block: Block) -> bool:
+        """Whether `block` is reachable from its region's entry (always, outside SSA-CFG
+        regions and in single-block regions). MLIR checks operands in reachable blocks only."""
+        region = block.parent
+        if region is None or region.first_block is block or not self.has_ssa_dominance(region):
+            return True
+        return self._tree(region).reachable(block)
+
+    @staticmethod
+    def _ancestor_in(region: Region, user: Operation) -> Operation | None:
+        """`user` or its closest ancestor operation whose block lies in `region`."""
+        current: Operation | None = user
+        while current is not None:
+            block = current.parent_block()
+            if block is None:
+                return None
+            if block.parent is region:
+                return current
+            current = block.parent_op()
+        return None
+
     def dominates(self, value: SSAValue, user: Operation) -> bool:
+        """Whether `value` properly dominates `user` (may be used as its operand)."""
+        if _is_register(value):
+            return True
         if isinstance(value, OpResult):
             def_op: Operation | None = value.op
             def_block = value.op.parent_block()
@@ -543,29 +838,51 @@ class _Dominance:
             return False
         if def_block is None:
             return False
-        if _is_graph_region_owner(def_block.parent_op()):
+        region = def_block.parent
+        if region is None:
+            # A detached block: only its own operations may use its values.
+            return def_op is None and user.parent_block() is def_block
+        ancestor = self._ancestor_in(region, user)
+        if ancestor is None:
+            return False  # the use is not inside the region that defines the value
+        use_block = ancestor.parent_block()
+        assert use_block is not None
+        if not self.has_ssa_dominance(region):
             return True
-        # Walk up from the user to its ancestor in def_block's region.
-        current: Operation | None = user
-        while current is not None:
-            block = current.parent_block()
-            if block is None:
-                return False
-            if block is def_block:
-                if def_op is None:
-                    return True
-                if current is def_op:
-                    return False
-                return self._index(block, def_op) < self._index(block, current)
-            region = block.parent
-            if region is not None and region is def_block.parent:
-                info = self._info.get(id(region))
-                if info is None:
-                    info = DominanceInfo(region)
-                    self._info[id(region)] = info
-                return info.dominates(def_block, block)
-            current = block.parent_op()
-        return False
+        if user.name in EGRAPH_NODE_OPS or (def_op is not None and def_op.name in EGRAPH_NODE_OPS):
+            return True
+        if use_block is def_block:
+            if def_op is None:
+                return True
+            if ancestor is def_op:
+                return False  # used by its own operation, or inside its regions
+            return self._index(def_block, def_op) < self._index(def_block, ancestor)
+        return self._tree(region).dominates(def_block, use_block)
+
+
+class DominanceError(VerifyException):
+    """A use that its definition does not dominate (the `__cause__` of the located
+    `DiagnosticError`), in the form xDSL reports verifier errors."""
+
+    def __init__(self, op: Operation, message: str):
+        super().__init__(message)
+        self.op = op
+
+    def xdsl_notes(self) -> list[str]:
+        """The IR printed generically with the message under the operation, as xDSL's
+        `Operation.emit_error` attaches to its verifier errors."""
+        from xdsl.printer import Printer
+        from xdsl.utils.diagnostic import Diagnostic as XDSLDiagnostic
+
+        diagnostic = XDSLDiagnostic()
+        diagnostic.add_message(self.op, str(self))
+        stream = StringIO()
+        printer = Printer(stream=stream, diagnostic=diagnostic, print_generic_format=True)
+        top = self.op.get_toplevel_object()
+        if isinstance(top, Operation):
+            printer.print_op(top)
+            printer.print_string("\n")
+        return [stream.getvalue()]
 
 
 def _verify_failure(
@@ -578,8 +895,11 @@ def verify_operation(op: Operation, buffer: SourceBuffer | None = None) -> None:
     """Verify `op` and everything nested in it, raising a located `DiagnosticError`.
 
     Runs xDSL's verifier op by op, nested operations first (as `Operation.verify` does),
-    and also checks what xDSL does not: every operand dominates its use (SSA-CFG regions;
-    `builtin.module` is a graph region as in MLIR). `buffer` supplies source lines.
+    and also checks what xDSL does not: SSA dominance, as MLIR's verifier does. Every operand
+    of an operation in a reachable block must properly dominate it; a region that is not an
+    SSA-CFG region (`region_kind`: `builtin.module`, `equivalence.graph`, assembly-level
+    and unknown operations, ops with `GraphRegions`) lets its values be used anywhere in it.
+    `buffer` supplies source lines.
     """
     dominance = _Dominance()
 
@@ -593,7 +913,9 @@ def verify_operation(op: Operation, buffer: SourceBuffer | None = None) -> None:
                         block.verify()
                     except DiagnosticException as e:
                         raise _verify_failure(current, e, buffer) from e
-        for i, operand in enumerate(current.operands):
+        block = current.parent_block()
+        checked = block is None or dominance.reachable(block)
+        for i, operand in enumerate(current.operands if checked else ()):
             if not dominance.dominates(operand, current):
                 notes: list[Diagnostic] = []
                 if isinstance(operand, OpResult):
@@ -604,11 +926,10 @@ def verify_operation(op: Operation, buffer: SourceBuffer | None = None) -> None:
                             if buffer is not None
                             else Diagnostic("note", "operand defined here", def_loc)
                         )
+                message = f"operand #{i} does not dominate this use"
                 raise DiagnosticError(
-                    op_diagnostic(
-                        current, f"operand #{i} does not dominate this use", buffer, notes=notes
-                    )
-                )
+                    op_diagnostic(current, message, buffer, notes=notes)
+                ) from DominanceError(current, message)
         try:
             current.verify(verify_nested_ops=False)
         except DiagnosticException as e:
@@ -844,3 +1165,74 @@ def match_expected_diagnostics(
                 )
             )
     return errors
+
+
+# ---------------------------------------------------------------------------------------------
+# xdsl-opt's diagnostics modes
+# ---------------------------------------------------------------------------------------------
+
+
+def has_expected_diagnostics(text: str) -> bool:
+    """Whether `text` carries `expected-*` annotations.
+
+    `--verify-diagnostics` has two meanings: in mlir-opt it checks the diagnostics against
+    these annotations; in xdsl-opt it prints the first diagnostic of each chunk and exits 0
+    (xDSL's own tests read that output with FileCheck). `ziggurat-opt` uses MLIR's meaning
+    for a file with annotations and xDSL's for a file without.
+    """
+    return _EXPECTED.search(text) is not None
+
+
+def xdsl_exception(error: BaseException) -> BaseException | None:
+    """The exception xDSL itself raised behind `error`, if any.
+
+    Follows `__cause__` past `DiagnosticError` and `LocatedParseError` (Ziggurat's located
+    reports) to the first exception of xDSL's: a `ParseError` or a `DiagnosticException`
+    (verifier, pass), or Ziggurat's `DominanceError`.
+    """
+    current: BaseException | None = error
+    seen: set[int] = set()
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, LocatedParseError | DiagnosticError):
+            current = current.__cause__
+            continue
+        if isinstance(current, ParseError | DiagnosticException):
+            return current
+        return None
+    return None
+
+
+def xdsl_opt_output(
+    error: DiagnosticError,
+    buffer: SourceBuffer,
+    *,
+    parsing_diagnostics: bool,
+    verify_diagnostics: bool,
+) -> str | None:
+    """What xdsl-opt 0.74 prints on stdout for `error` in a chunk, where it carries on.
+
+    xdsl-opt prints a parse error (`file:line:col`, the source line, carets, the message)
+    under `--parsing-diagnostics`, and any other diagnostic (a verifier or pass error: its
+    message, then the IR with the message under the failing operation) under
+    `--verify-diagnostics`; the run then goes on to the next chunk and exits 0. Returns that
+    text (ending in a newline), or None where xdsl-opt would fail (or where the error is
+    one that only Ziggurat reports, such as binary input).
+    """
+    original = xdsl_exception(error)
+    if isinstance(original, ParseError):
+        if not parsing_diagnostics:
+            return None
+        shifted = dataclasses.replace(original)
+        shifted.span = dataclasses.replace(original.span, line_offset=buffer.line_offset)
+        return f"{shifted}\n"
+    if isinstance(original, DiagnosticException):
+        if not verify_diagnostics:
+            return None
+        notes = (
+            original.xdsl_notes()
+            if isinstance(original, DominanceError)
+            else [str(n) for n in getattr(original, "__notes__", ())]
+        )
+        return "".join(f"{part}\n" for part in [str(original), *notes])
+    return None
