@@ -213,19 +213,8 @@ def str_shape(text: str) -> Shape:
 
 
 def splat_scalar(op: zt.ConstantOp) -> float | None:
-    """The value of a splat constant (sign of zero kept), or None; compares the raw element
-    bytes instead of unpacking every element."""
-    attr = op.value
-    raw = attr.data.data
-    count = len(attr)
-    if count == 0 or len(raw) % count:
-        return None
-    width = len(raw) // count
-    if count > 1:
-        rows = np.frombuffer(raw, dtype=np.uint8).reshape(count, width)
-        if not bool((rows == rows[0]).all()):
-            return None
-    return float(attr.get_element_type().unpack(raw[:width], 1)[0])
+    """The value of a splat constant (sign of zero kept), or None (`ztensor.splat_scalar`)."""
+    return zt.splat_scalar(op.value)
 
 
 def scalar_term(value: float) -> str:
