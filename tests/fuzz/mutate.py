@@ -399,13 +399,17 @@ TOOLS: dict[str, Tool] = {
 CATEGORIES = ("hang", "crash", "internal-error", "traceback", "wrong-answer", "bad-exit")
 
 
+_INTERNAL = re.compile(r"^ziggurat-(opt|run): internal error", re.MULTILINE)
+"""The tools' report of one of their own bugs (not the phrase quoted from a source line)."""
+
+
 def classify(tool: Tool, r: Result) -> str | None:
     """The failure category of a job, or None when it behaved."""
     if r.timed_out:
         return "hang"
     if r.signal is not None:
         return "crash"
-    if "internal error" in r.stderr or r.rc == 3:
+    if _INTERNAL.search(r.stderr) or r.rc == 3:
         return "internal-error"
     if "Traceback (most recent call last)" in r.stderr or r.rc == EXIT_UNCAUGHT:
         return "traceback"
