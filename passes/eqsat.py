@@ -151,10 +151,10 @@ class Saturation:
     """Runs rule sets on one e-graph in bounded steps, checking the budgets after each step.
 
     A step is one iteration of rule sets under egglog's back-off scheduler, whose match limit
-    (an eighth of the e-nodes left in the budget, at most `MATCH_CAP`) caps how many matches
-    of each rule the step applies, so that a step adds a bounded number of e-nodes. A
-    simplifying step runs shape propagation and every simplifying set once; they repeat until
-    they change nothing (at most `simplify_rounds` times). Each iteration then runs every
+    (an eighth of the e-nodes left in the budget, at least 64, at most `MATCH_CAP`) caps how
+    many matches of each rule the step applies, so that a step adds a bounded number of
+    e-nodes. A simplifying step runs shape propagation and every simplifying set once; they
+    repeat until they change nothing (at most `simplify_rounds` times). Each iteration then runs every
     expanding set as a step of its own, followed by the simplifying steps again. After every
     step the e-node, iteration, time and memory budgets are checked; the first one exceeded
     stops the run, and `stats.stop_reason` names it. An iteration that changes nothing ends the
