@@ -24,7 +24,9 @@ Lowering per op:
   tiles use plain vector loads/stores (a constant-mask masked access for a last-dimension
   tail that is not a multiple of W); edge tiles skip out-of-bounds rows and mask columns with
   `vector.create_mask` of the in-bounds count (loads fill the rest with `padding`). When the
-  tile is larger than the memref, only the edge path is emitted.
+  tile is larger than the memref, only the edge path is emitted. An offset that may be
+  negative (not a non-negative constant, grid index or loop counter, or sum or product of
+  such) is tested too, and its edge path moves scalars, each guarded on both sides.
 - elementwise ops, `ztile.broadcast` and `ztile.splat` -> fused: consecutive ops producing
   tiles of the same shape become one loop nest over vectors, storing only values used
   outside the chain. `relu`, `sigmoid`, `gelu` (tanh approximation) and the like expand
@@ -393,6 +395,11 @@ class _GridLowering:
             if lhs is not None and rhs is not None and min(lhs, rhs) >= 0:
                 self.upper[new.result] = lhs + rhs if isinstance(new, arith.AddiOp) else lhs * rhs
 
+    def provably_nonnegative(self, v: SSAValue) -> bool:
+        """Whether an `index` value is known to be >= 0 at compile time."""
+        known = self.known(v)
+        return known >= 0 if known is not None else v in self.upper
+
     def upper_bound(self, v: SSAValue) -> int | None:
         """A compile-time upper bound of a non-negative `index` value, else None."""
         known = self.known(v)
@@ -487,7 +494,8 @@ class _GridLowering:
             (access.full if fits else access.edge)()
         elif all(t <= d for t, d in zip(shape, dims, strict=True)):
             slack = [self.sub(d - t, o) for d, t, o in zip(dims, shape, offsets, strict=True)]
-            self.if_(self.nonnegative(slack), access.full, access.edge)
+            low = [o for o in offsets if not self.provably_nonnegative(o)]
+            self.if_(self.nonnegative([*low, *slack]), access.full, access.edge)
         else:
             access.edge()
 
@@ -908,11 +916,18 @@ class _Access:
         g, buf = self.g, self.buf
         dims, offsets = self.dims, self.offsets
 
-        def inside(idx: Sequence[SSAValue]) -> list[SSAValue]:
-            # dims[d] - 1 - offsets[d] - idx[d] >= 0 for each dimension d
-            return [g.sub(g.sub(dims[d] - 1, offsets[d]), i) for d, i in enumerate(idx)]
+        low_side = [not g.provably_nonnegative(o) for o in offsets]
 
-        if not buf.vectorized:
+        def inside(idx: Sequence[SSAValue]) -> list[SSAValue]:
+            # dims[d] - 1 - offsets[d] - idx[d] >= 0 for each dimension d, and
+            # offsets[d] + idx[d] >= 0 where the offset may be negative
+            high = [g.sub(g.sub(dims[d] - 1, offsets[d]), i) for d, i in enumerate(idx)]
+            low = [g.add(offsets[d], i) for d, i in enumerate(idx) if low_side[d]]
+            return high + low
+
+        # A vector mask counts lanes from the first, so it cannot cut off a low side: tiles whose
+        # offsets may be negative take the scalar path, every element guarded.
+        if not buf.vectorized or any(low_side):
 
             def element(idx: list[SSAValue]) -> None:
                 def fill() -> None:
