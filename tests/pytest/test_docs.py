@@ -8,7 +8,7 @@ from ziggurat.dialects import get_all_dialects
 from ziggurat.tools.docgen import render
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "dialects"
-GENERATED = ["ztensor"]
+GENERATED = ["ztensor", "ztile", "zloop"]
 
 
 @pytest.mark.parametrize("name", GENERATED)
