@@ -1,59 +1,77 @@
 """Ziggurat: an MLIR-style multi-dialect compiler toolkit in Python, built on xDSL.
 
 `import ziggurat as zg` gives the numpy-like frontend: `zg.jit` and the functions that trace
-into the ztensor dialect (or run eagerly with numpy outside a trace). Importing the package
-loads numpy only; xDSL is imported when the first trace starts.
+into the ztensor dialect (or run eagerly with numpy outside a trace), and the embedding API
+(`zg.compile`, `zg.parse_pipeline`, ...).
+
+Importing the package loads only `ziggurat.errors`: every other public name is loaded from
+its module on first use (PEP 562 `__getattr__`), so importing a subpackage such as
+`ziggurat.dialects.ztensor` does not load the frontend or the jit, and `import ziggurat`
+does not load xDSL, numpy or llvmlite. The frontend loads numpy; xDSL is imported when the
+first trace starts.
 """
 
+import sys
+from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING
 
-from ziggurat.api import (
-    abs,
-    add,
-    broadcast_to,
-    divide,
-    exp,
-    gelu,
-    layer_norm,
-    log,
-    matmul,
-    max,
-    maximum,
-    mean,
-    minimum,
-    multiply,
-    negative,
-    power,
-    relu,
-    reshape,
-    rsqrt,
-    sigmoid,
-    softmax,
-    sqrt,
-    subtract,
-    sum,
-    tanh,
-    transpose,
-)
 from ziggurat.errors import (
     ArgumentError,
     CompileError,
     PassOptionError,
     PipelineError,
+    StageUnavailableError,
     ZigguratError,
 )
-from ziggurat.frontend import TracedArray, ZigguratTraceError
-from ziggurat.jit import (
-    STAGES,
-    Backend,
-    InterpreterBackend,
-    JitOptions,
-    Lowered,
-    StageUnavailableError,
-    jit,
-)
 
-__version__ = "0.1.0"
+if TYPE_CHECKING:
+    from ziggurat.api import (
+        abs,
+        add,
+        broadcast_to,
+        divide,
+        exp,
+        gelu,
+        layer_norm,
+        log,
+        matmul,
+        max,
+        maximum,
+        mean,
+        minimum,
+        multiply,
+        negative,
+        power,
+        relu,
+        reshape,
+        rsqrt,
+        sigmoid,
+        softmax,
+        sqrt,
+        subtract,
+        sum,
+        tanh,
+        transpose,
+    )
+    from ziggurat.compiled_backend import CompiledBackend
+    from ziggurat.cpu_pipeline import UnsupportedError
+    from ziggurat.diagnostics import DiagnosticError
+    from ziggurat.driver import (
+        DEFAULT_PIPELINE,
+        Executable,
+        compile,
+        parse_module,
+        parse_pipeline,
+        run_reference,
+        signatures,
+    )
+    from ziggurat.frontend import TracedArray, ZigguratTraceError
+    from ziggurat.jit import STAGES, Backend, InterpreterBackend, JitOptions, Lowered, jit
+    from ziggurat.runtime import Target
+    from ziggurat.universe import all_passes, make_context, register_pass
+
+    __version__: str
 
 __all__ = [
     "DEFAULT_PIPELINE",
@@ -113,46 +131,65 @@ __all__ = [
     "transpose",
 ]
 
-if TYPE_CHECKING:
-    from ziggurat.driver import (
-        DEFAULT_PIPELINE,
-        CompiledBackend,
-        Executable,
-        compile,
-        parse_module,
-        parse_pipeline,
-        run_reference,
-        signatures,
-    )
-    from ziggurat.passes import register_pass
-    from ziggurat.passes.cpu_pipeline import UnsupportedError
-    from ziggurat.runtime import Target
-    from ziggurat.tools.diagnostics import DiagnosticError
-    from ziggurat.universe import all_passes, make_context
-
-# The embedding API pulls in xDSL and llvmlite: load it on first use so `import ziggurat`
-# stays light.
+# The module of each lazily loaded name; the names of `__all__` neither bound above nor listed
+# here are the numpy-like functions of `ziggurat.api`.
 _LAZY = {
-    "compile": "ziggurat.driver",
-    "parse_pipeline": "ziggurat.driver",
-    "parse_module": "ziggurat.driver",
-    "signatures": "ziggurat.driver",
-    "run_reference": "ziggurat.driver",
-    "Executable": "ziggurat.driver",
-    "CompiledBackend": "ziggurat.driver",
-    "DiagnosticError": "ziggurat.tools.diagnostics",
-    "UnsupportedError": "ziggurat.passes.cpu_pipeline",
+    "TracedArray": "ziggurat.frontend",
+    "ZigguratTraceError": "ziggurat.frontend",
+    "STAGES": "ziggurat.jit",
+    "Backend": "ziggurat.jit",
+    "InterpreterBackend": "ziggurat.jit",
+    "JitOptions": "ziggurat.jit",
+    "Lowered": "ziggurat.jit",
+    "jit": "ziggurat.jit",
+    "CompiledBackend": "ziggurat.compiled_backend",
     "DEFAULT_PIPELINE": "ziggurat.driver",
-    "make_context": "ziggurat.universe",
-    "all_passes": "ziggurat.universe",
-    "register_pass": "ziggurat.passes",
+    "Executable": "ziggurat.driver",
+    "compile": "ziggurat.driver",
+    "parse_module": "ziggurat.driver",
+    "parse_pipeline": "ziggurat.driver",
+    "run_reference": "ziggurat.driver",
+    "signatures": "ziggurat.driver",
+    "DiagnosticError": "ziggurat.diagnostics",
+    "UnsupportedError": "ziggurat.cpu_pipeline",
     "Target": "ziggurat.runtime",
+    "all_passes": "ziggurat.universe",
+    "make_context": "ziggurat.universe",
+    "register_pass": "ziggurat.universe",
 }
 
 
 def __getattr__(name: str) -> object:
-    if name in _LAZY:
-        from importlib import import_module
+    if name == "__version__":
+        from importlib.metadata import version
 
-        return getattr(import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'ziggurat' has no attribute {name!r}")
+        value: object = version("ziggurat")
+    elif name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+    elif name in __all__:
+        value = getattr(import_module("ziggurat.api"), name)
+    else:
+        raise AttributeError(f"module 'ziggurat' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+class _Package(ModuleType):
+    """The class of this package's module object: `zg.jit` stays the decorator.
+
+    When the submodule `ziggurat.jit` is first imported (by `zg.jit`, or directly), the import
+    system binds it as the package's attribute `jit`; the decorator of that module is bound
+    instead, as an eager `from ziggurat.jit import jit` in this file would have left it.
+    """
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name == "jit" and isinstance(value, ModuleType):
+            value = value.jit
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

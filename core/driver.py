@@ -21,41 +21,39 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from difflib import get_close_matches
+from typing import Any
 
 import numpy as np
 from xdsl.dialects import func
 from xdsl.dialects.builtin import MemRefType, ModuleOp, TensorType
-from xdsl.ir import Attribute
 from xdsl.passes import PassPipeline
+from xdsl.utils.arg_spec import parse_pipeline as parse_arg_specs
+from xdsl.utils.exceptions import ArgSpecParseError
 
-import ziggurat
+from ziggurat.cpu_pipeline import UnsupportedError, type_problem
+from ziggurat.diagnostics import Diagnostic, DiagnosticError, op_diagnostic
+from ziggurat.dialects.ztensor_semantics import numpy_dtype
 from ziggurat.errors import ArgumentError, PipelineError, ZigguratError
+from ziggurat.interpreter import run_function
+from ziggurat.lowering.llvm_translate import translate_module
+from ziggurat.parsing import parse_module as parse_located
+from ziggurat.passes.fast_math import flags_text, parse_fast_math
+from ziggurat.passes.options import check_options, flatten, pass_failure, run_step
 from ziggurat.runtime import ArgSpec, CompiledModule, Kernel, Target, compile_llvm_ir
 from ziggurat.runtime.cache import CacheEntry, cache_key
-from ziggurat.runtime.compiler import default_cache
-from ziggurat.universe import all_passes, make_context
-
-if TYPE_CHECKING:
-    from ziggurat.jit import Executable as JitExecutable
-    from ziggurat.jit import JitOptions
+from ziggurat.runtime.compiler import ZIGGURAT_VERSION, default_cache
+from ziggurat.universe import all_passes, get_all_passes, make_context
 
 DEFAULT_PIPELINE = "cpu-pipeline"
 """The one default pipeline shared by `zg.jit`, `zg.compile`, `ziggurat-run` and
-`ziggurat-opt -p cpu-pipeline` (see passes/cpu_pipeline.py): canonicalize, eqsat, the
+`ziggurat-opt -p cpu-pipeline` (see core/cpu_pipeline.py): canonicalize, eqsat, the
 lowerings to the llvm dialect. `cpu-pipeline{eqsat=false}` leaves equality saturation out."""
 
 
 def parse_pipeline(spec: str) -> PassPipeline:
     """Parse an opt-style pipeline string (`"canonicalize,eqsat{node-limit=1000}"`) into an
     xDSL `PassPipeline` over every pass Ziggurat and xDSL know (plug-ins included)."""
-    from difflib import get_close_matches
-
-    from xdsl.utils.arg_spec import parse_pipeline as parse_arg_specs
-    from xdsl.utils.exceptions import ArgSpecParseError
-
-    from ziggurat.passes import get_all_passes
-
     passes = all_passes()
     try:
         names = [arg.name for arg in parse_arg_specs(spec)]
@@ -79,8 +77,6 @@ def parse_pipeline(spec: str) -> PassPipeline:
         pipeline = PassPipeline.parse_spec(passes, spec)
     except (ArgSpecParseError, Exception) as e:
         raise PipelineError(f"invalid pipeline {spec!r}: {e}") from None
-    from ziggurat.passes.options import check_options, flatten
-
     for p in pipeline.passes:
         check_options(p)
     flatten(pipeline.passes)  # checks the options of the passes composites run
@@ -89,15 +85,7 @@ def parse_pipeline(spec: str) -> PassPipeline:
 
 def parse_module(text: str, filename: str = "<string>") -> ModuleOp:
     """Parse and verify .mlir text; errors raise `DiagnosticError` with `file:line:col`."""
-    from ziggurat.tools.diagnostics import parse_module as parse_located
-
     return parse_located(text, filename, make_context())
-
-
-def _numpy_dtype(element_type: Attribute) -> np.dtype[Any]:
-    from ziggurat.dialects.ztensor_semantics import numpy_dtype
-
-    return numpy_dtype(element_type)
 
 
 def _public_functions(module: ModuleOp) -> list[func.FuncOp]:
@@ -109,15 +97,10 @@ def _public_functions(module: ModuleOp) -> list[func.FuncOp]:
 
 
 def _unsupported_signature(f: func.FuncOp, message: str) -> ZigguratError:
-    from ziggurat.passes.cpu_pipeline import UnsupportedError
-    from ziggurat.tools.diagnostics import op_diagnostic
-
     return UnsupportedError(op_diagnostic(f, f"@{f.sym_name.data}: {message}", None))
 
 
 def _check_signature(f: func.FuncOp) -> None:
-    from ziggurat.passes.cpu_pipeline import type_problem
-
     kinds = (("argument", f.function_type.inputs.data), ("result", f.function_type.outputs.data))
     for kind, types in kinds:
         for i, ty in enumerate(types):
@@ -142,13 +125,11 @@ def signatures(module: ModuleOp) -> dict[str, tuple[ArgSpec, ...]]:
         for i, ty in enumerate(f.function_type.inputs.data):
             if isinstance(ty, TensorType):
                 specs.append(
-                    ArgSpec(tuple(ty.get_shape()), _numpy_dtype(ty.element_type), "in", f"arg{i}")
+                    ArgSpec(tuple(ty.get_shape()), numpy_dtype(ty.element_type), "in", f"arg{i}")
                 )
             elif isinstance(ty, MemRefType):
                 specs.append(
-                    ArgSpec(
-                        tuple(ty.get_shape()), _numpy_dtype(ty.element_type), "inout", f"arg{i}"
-                    )
+                    ArgSpec(tuple(ty.get_shape()), numpy_dtype(ty.element_type), "inout", f"arg{i}")
                 )
             else:
                 raise _unsupported_signature(
@@ -160,7 +141,7 @@ def signatures(module: ModuleOp) -> dict[str, tuple[ArgSpec, ...]]:
                     f, f"result #{i} has type {ty}; compiled functions return tensors"
                 )
             specs.append(
-                ArgSpec(tuple(ty.get_shape()), _numpy_dtype(ty.element_type), "out", f"result{i}")
+                ArgSpec(tuple(ty.get_shape()), numpy_dtype(ty.element_type), "out", f"result{i}")
             )
         result[f.sym_name.data] = tuple(specs)
     return result
@@ -235,9 +216,6 @@ def run_pipeline(pipeline: PassPipeline, module: ModuleOp, filename: str = "<str
     A pass that rejects its input raises a `DiagnosticError` (located at the op when the pass
     says where, else naming the pass and `filename`); other exceptions are bugs and propagate.
     """
-    from ziggurat.passes.options import check_options, flatten, pass_failure, run_step
-    from ziggurat.tools.diagnostics import Diagnostic, DiagnosticError
-
     for p in pipeline.passes:
         check_options(p)
     ctx = make_context()
@@ -257,8 +235,6 @@ def lower_to_llvm_ir(
     filename: str = "<string>",
 ) -> str:
     """Run `pipeline` on `module` (in place) and translate the result to LLVM IR text."""
-    from ziggurat.lowering.llvm_translate import translate_module
-
     passes = parse_pipeline(pipeline) if isinstance(pipeline, str) else pipeline
     run_pipeline(passes, module, filename)
     left = sorted({op.name for op in module.ops if not op.name.startswith("llvm.")})
@@ -286,7 +262,7 @@ def _file_stamp(path: str) -> str:
 def _package_stamp() -> str:
     """A digest of the size and mtime of every Ziggurat source file (computed once)."""
     if "ziggurat" not in _SOURCE_STAMPS:
-        package = os.path.dirname(ziggurat.__file__)
+        package = os.path.dirname(os.path.abspath(__file__))  # the package root, core/
         stamps = []
         for folder, dirs, files in os.walk(package, followlinks=True):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
@@ -353,7 +329,7 @@ def compile(
         pipeline_fingerprint(passes),
         target.key if isinstance(target.key, str) else str(target.key),
         str(opt_level),
-        ziggurat.__version__,
+        ZIGGURAT_VERSION,
     )
     cached = store.load_checked(key, _lowered_entry) if store is not None else None
     if cached is not None and store is not None:
@@ -380,8 +356,6 @@ def run_reference(
     source: ModuleOp | str, entry: str, inputs: Sequence[np.ndarray[Any, Any]]
 ) -> tuple[Any, ...]:
     """Run `entry` with the reference interpreter (the oracle compiled code is checked against)."""
-    from ziggurat.interpreter import run_function
-
     module = parse_module(source) if isinstance(source, str) else source
     return run_function(module, entry, *inputs)
 
@@ -420,8 +394,6 @@ def _default_spec(
     """The default pipeline for `opt_level` and `target` (eqsat on unless `eqsat` is False,
     with the fast-math flags `fast_math`): the same string, hence the same cache entries, for
     zg.jit, zg.compile and ziggurat-run."""
-    from ziggurat.passes.fast_math import flags_text, parse_fast_math
-
     eq = "" if eqsat else " eqsat=false"
     flags = parse_fast_math(fast_math)
     fm = f" fast-math={flags_text(flags)}" if flags and eqsat else ""
@@ -441,8 +413,6 @@ def pipeline_stages(
     `ztensor-to-ztile`; "zloop" the module `convert-to-llvm` receives; "llvm-dialect" the
     module at the end of the pipeline. "llvm" and "asm" are not included.
     """
-    from ziggurat.passes.options import flatten, run_step
-
     parsed = parse_pipeline(pipeline) if isinstance(pipeline, str) else pipeline
     work, ctx = module.clone(), make_context()
     texts = {"ztensor": str(work)}
@@ -464,65 +434,3 @@ def pipeline_stages(
     if "zloop" in texts:
         texts["llvm-dialect"] = str(work)
     return texts
-
-
-class CompiledBackend:
-    """The default `zg.jit` backend: compiles traced modules with `zg.compile` (the default
-    pipeline `cpu-pipeline{opt-level=.. eqsat=..}`, or `options.pipeline` when given) and runs
-    the native code through the runtime.
-
-    Array arguments are passed to the runtime as they come: C-contiguous arrays without a copy,
-    F-contiguous ones (marked `{ziggurat.layout = "col_major"}` on the traced argument) are
-    copied to row-major first by the runtime (`ziggurat.runtime.calling`), since compiled code
-    reads statically shaped, identity-layout (row-major) memrefs. Results are fresh C-ordered
-    arrays. The executable is cached in memory by `zg.jit` and on disk by `zg.compile`.
-    """
-
-    name = "compiled"
-
-    def pipeline_spec(self, options: JitOptions) -> str:
-        """The pipeline string these options compile with."""
-        if options.pipeline is not None:
-            return options.pipeline
-        return _default_spec(
-            options.opt_level, Target.default(), options.eqsat, options.fast_math_flags()
-        )
-
-    def compile(self, module: ModuleOp, func_name: str, options: JitOptions) -> JitExecutable:
-        exe = compile(
-            module,
-            pipeline=self.pipeline_spec(options),
-            opt_level=options.opt_level,
-            threads=options.threads,
-            entry=func_name,
-        )
-        kernel = exe.function(func_name)
-        threads = options.threads
-
-        def run(*arrays: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], ...]:
-            out = kernel(*arrays, threads=threads)
-            return out if isinstance(out, tuple) else (out,)
-
-        return run
-
-    def stage_text(self, module: ModuleOp, stage: str, options: JitOptions) -> str:
-        from ziggurat.jit import StageUnavailableError, check_stage
-
-        check_stage(stage)
-        spec = self.pipeline_spec(options)
-        if stage == "llvm":
-            return lower_to_llvm_ir(module.clone(), spec)
-        if stage == "asm":
-            return compile(module, pipeline=spec, opt_level=options.opt_level).asm()
-        if stage == "ztensor":
-            return str(module)
-        texts = pipeline_stages(module, spec, until=stage)
-        if stage not in texts:
-            raise StageUnavailableError(
-                f"stage {stage!r} is not reached by the pipeline {spec!r} (it reaches "
-                f"{', '.join(texts)})"
-            )
-        return texts[stage]
-
-    def __repr__(self) -> str:
-        return "CompiledBackend()"

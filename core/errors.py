@@ -5,18 +5,27 @@ ZigguratError
 ├── ZigguratTraceError        a rejected input while tracing (zg.jit), located at the user's line
 ├── StageUnavailableError     Lowered.as_text asked for a stage the backend does not produce
 ├── ArgumentError             a bad argument of the Python API (zg.compile(threads="4"), ...)
+│   └── ZigguratCallError     an argument of a compiled kernel does not match its signature
 ├── PipelineError             a pipeline string names an unknown pass or is malformed
 │   └── PassOptionError       a pass option has a bad value (names the pass and the option)
-└── CompileError              the program cannot be compiled; `.diagnostics` locates why
-    └── DiagnosticError       parse, verify and pass errors at `file:line:col` (tools.diagnostics)
-        └── UnsupportedError  valid IR that the default pipeline does not compile (f16, ?-dims)
+├── CompileError              the program cannot be compiled
+│   ├── DiagnosticError       parse, verify and pass errors at `file:line:col`; `.diagnostics`
+│   │   └── UnsupportedError  valid IR that the default pipeline does not compile (f16, ?-dims)
+│   └── ZigguratCompileError  LLVM IR the runtime cannot parse, verify or link
+└── ZigguratRuntimeError      the runtime failed while a compiled kernel ran
 ```
+
+`DiagnosticError` lives in `ziggurat.diagnostics`, `UnsupportedError` in
+`ziggurat.cpu_pipeline`, `ZigguratTraceError` in `ziggurat.frontend`, and the runtime's
+`ZigguratCallError` (with `ZigguratCallTypeError`), `ZigguratCompileError` and
+`ZigguratRuntimeError` in `ziggurat.runtime`.
 
 Every exception a user can cause through `zg.compile`, `zg.jit`, `zg.parse_pipeline` and
 `zg.parse_module` is one of these; anything else escaping them is a bug. The command-line
 tools print the same errors as one located message (see docs/cli.md).
 
-This module imports nothing heavy: `import ziggurat` loads it.
+This module imports nothing: it is the bottom layer (docs/layout.md), and `import ziggurat`
+loads it.
 """
 
 from __future__ import annotations
@@ -24,6 +33,10 @@ from __future__ import annotations
 
 class ZigguratError(Exception):
     """Base of the exceptions Ziggurat raises on purpose."""
+
+
+class StageUnavailableError(ZigguratError, NotImplementedError):
+    """`Lowered.as_text` asked a backend for a stage it does not produce."""
 
 
 class ArgumentError(ZigguratError, TypeError, ValueError):
@@ -52,8 +65,8 @@ class PassOptionError(PipelineError):
 class CompileError(ZigguratError):
     """The input program cannot be compiled: bad IR, unsupported constructs, a failed pass.
 
-    Its subclass `ziggurat.tools.diagnostics.DiagnosticError` carries the located
-    diagnostics (`.diagnostics`); `str()` is the formatted `file:line:col: error: ...` report.
+    Its subclass `ziggurat.diagnostics.DiagnosticError` carries the located diagnostics
+    (`.diagnostics`); `str()` is the formatted `file:line:col: error: ...` report.
     """
 
 
@@ -62,5 +75,6 @@ __all__ = [
     "CompileError",
     "PassOptionError",
     "PipelineError",
+    "StageUnavailableError",
     "ZigguratError",
 ]

@@ -16,6 +16,8 @@ from xdsl.interpreter import Interpreter, InterpreterFunctions
 
 def interpreter_functions() -> list[InterpreterFunctions]:
     """Every interpreter function set Ziggurat registers (upstream dialects and its own)."""
+    # Imported on first use: the semantics load all three dialects, which importing this
+    # module (the driver does, for `run_reference`) should not.
     from xdsl.interpreters.builtin import BuiltinFunctions
     from xdsl.interpreters.func import FuncFunctions
     from xdsl.interpreters.scf import ScfFunctions

@@ -3,9 +3,9 @@
 A `JittedFunction` traces its Python function on the first call for each combination of
 argument shapes, dtypes, memory layouts and static (Python scalar) argument values, keeps the
 traced module and its executable in memory, and returns numpy arrays. Execution goes through a
-`Backend`: `CompiledBackend` (ziggurat/driver.py: the default pipeline, LLVM and the runtime;
-the default) or `InterpreterBackend` (xDSL's interpreter with Ziggurat's reference semantics).
-`DEFAULT_BACKEND` below is the one switch that selects the default.
+`Backend`: `CompiledBackend` (ziggurat/compiled_backend.py: the default pipeline, LLVM and
+the runtime; the default) or `InterpreterBackend` (xDSL's interpreter with Ziggurat's
+reference semantics). `DEFAULT_BACKEND` below is the one switch that selects the default.
 """
 
 from __future__ import annotations
@@ -25,16 +25,17 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, overload, runtime_c
 
 import numpy as np
 
+from ziggurat.errors import StageUnavailableError
 from ziggurat.frontend import (
     COL_MAJOR,
     SUPPORTED_DTYPES,
     TracedArray,
     Tracer,
-    ZigguratError,
     ZigguratTraceError,
     is_traced,
     trace_error,
 )
+from ziggurat.passes.fast_math import parse_fast_math
 
 if TYPE_CHECKING:
     from xdsl.dialects.builtin import ModuleOp
@@ -96,8 +97,6 @@ class JitOptions:
         if self.pipeline is not None and not isinstance(self.pipeline, str):
             raise TypeError(f"zg.jit: pipeline must be None or a str, got {self.pipeline!r}")
         if not isinstance(self.fast_math, bool):
-            from ziggurat.passes.fast_math import parse_fast_math
-
             if isinstance(self.fast_math, str) or not isinstance(self.fast_math, tuple | list):
                 raise TypeError(
                     "zg.jit: fast_math must be a bool or a tuple of flag names, "
@@ -108,10 +107,6 @@ class JitOptions:
             except ValueError as exc:
                 raise ValueError(f"zg.jit: fast_math: {exc}") from exc
             object.__setattr__(self, "fast_math", tuple(self.fast_math))
-
-
-class StageUnavailableError(ZigguratError, NotImplementedError):
-    """`Lowered.as_text` asked a backend for a stage it does not produce."""
 
 
 @runtime_checkable
@@ -149,7 +144,7 @@ class InterpreterBackend:
     name = "interpreter"
 
     def compile(self, module: ModuleOp, func_name: str, options: JitOptions) -> Executable:
-        from ziggurat.interpreter import run_function
+        from ziggurat.interpreter import run_function  # imports xDSL: not with `zg.jit`
 
         def run(*arrays: NDArray) -> tuple[NDArray, ...]:
             results = run_function(module, func_name, *arrays)
@@ -172,16 +167,17 @@ class InterpreterBackend:
 
 DEFAULT_BACKEND: Backend
 """The backend `zg.jit` uses when none is given (read at every call): `CompiledBackend()`
-(ziggurat/driver.py), the default pipeline and native code. It is created on first use so that
-`import ziggurat` does not load xDSL and llvmlite; assign `InterpreterBackend()` (or any
-`Backend`) to `ziggurat.jit.DEFAULT_BACKEND` to change the default of every `zg.jit`."""
+(ziggurat/compiled_backend.py), the default pipeline and native code. It is created on first
+use so that `import ziggurat` and `zg.jit` do not load xDSL and llvmlite; assign
+`InterpreterBackend()` (or any `Backend`) to `ziggurat.jit.DEFAULT_BACKEND` to change the
+default of every `zg.jit`."""
 
 
 def default_backend() -> Backend:
     """The current `DEFAULT_BACKEND` (the compiled backend unless it was reassigned)."""
     backend = globals().get("DEFAULT_BACKEND")
     if backend is None:
-        from ziggurat.driver import CompiledBackend
+        from ziggurat.compiled_backend import CompiledBackend
 
         backend = globals().setdefault("DEFAULT_BACKEND", CompiledBackend())
     return backend  # type: ignore[no-any-return]

@@ -77,12 +77,12 @@ from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import DiagnosticException
 
 from ziggurat.dialects import zloop
+from ziggurat.runtime.abi import PARALLEL_FOR_SYMBOL
 
 PTR = llvm.LLVMPointerType()
 CONTRACT = llvm.FastMathAttr([llvm.FastMathFlag.ALLOW_CONTRACT])
 REASSOC = llvm.FastMathAttr([llvm.FastMathFlag.ALLOW_CONTRACT, llvm.FastMathFlag.REASSOC])
 MALLOC_ALIGNMENT = 64
-PARALLEL_FOR = "ziggurat_parallel_for"
 
 
 class LoweringError(DiagnosticException):
@@ -480,9 +480,9 @@ class _FunctionLowering:
         self.state.par_counter[self.fn_name] = k + 1
         outlined = f"{self.fn_name}__par{k}"
         self.outline(op, outlined, constants, slots, range_offset, [s for _, _, s in ranges])
-        self.state.declare(PARALLEL_FOR, [PTR, i64, PTR], None)
+        self.state.declare(PARALLEL_FOR_SYMBOL, [PTR, i64, PTR], None)
         fn_ptr = self.emit(llvm.AddressOfOp(outlined, PTR))
-        self.emit0(llvm.CallOp(PARALLEL_FOR, fn_ptr, total, ctx))
+        self.emit0(llvm.CallOp(PARALLEL_FOR_SYMBOL, fn_ptr, total, ctx))
 
     def alloca_bytes(self, size: int, align: int) -> SSAValue:
         """A stack buffer allocated once, in the entry block."""

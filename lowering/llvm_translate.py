@@ -12,27 +12,26 @@ as `noalias`, and its per-op table `convert_op`) and extends it with:
 
 `translate_module(module)` returns the IR text without target triple and data layout (the
 runtime sets those for the machine it compiles for); `lower_to_llvm_ir(module)` first runs
-`convert-to-llvm` on a copy of the module.
+`convert-to-llvm` on a copy of the module. Optimizing and emitting code is the runtime's job
+(`ziggurat.runtime.compiler`, the one LLVM backend).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import IO, cast
+from typing import cast
 
 from llvmlite import ir
 from llvmlite.ir import instructions
 from xdsl.backend.llvm.convert import _convert_global, _declare_func
 from xdsl.backend.llvm.convert_op import convert_op
 from xdsl.backend.llvm.convert_type import convert_type
-from xdsl.context import Context
 from xdsl.dialects import llvm
-from xdsl.dialects.builtin import IntegerAttr, ModuleOp
+from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Block, Operation, SSAValue
 from xdsl.utils.exceptions import LLVMTranslationException
-from xdsl.utils.target import Target
 
+from ziggurat.lowering.convert_to_llvm import convert_module_to_llvm
 from ziggurat.lowering.llvm_math import EMITTERS
 
 _HELPER = re.compile(
@@ -180,86 +179,7 @@ def translate_module(module: ModuleOp) -> str:
 
 def lower_to_llvm_ir(module: ModuleOp) -> str:
     """Run `convert-to-llvm` on a copy of `module` and translate it to LLVM IR text."""
-    from ziggurat.lowering.convert_to_llvm import convert_module_to_llvm
-
     copy = module.clone()
     convert_module_to_llvm(copy)
     copy.verify()
     return translate_module(copy)
-
-
-def create_target_machine(cpu: str | None = None, features: str | None = None, opt: int = 3):  # type: ignore[no-untyped-def]
-    """An llvmlite TargetMachine for `cpu` (host CPU and features when None)."""
-    import llvmlite.binding as llvm_binding
-
-    llvm_binding.initialize_native_target()
-    llvm_binding.initialize_native_asmprinter()
-    target = llvm_binding.Target.from_triple(llvm_binding.get_process_triple())
-    if cpu is None:
-        cpu = llvm_binding.get_host_cpu_name()
-        if features is None:
-            features = llvm_binding.get_host_cpu_features().flatten()
-    return target.create_target_machine(
-        cpu=cpu, features=features or "", opt=opt, codemodel="jitdefault"
-    )
-
-
-def optimize_ir(ir_text: str, target_machine, opt: int = 3):  # type: ignore[no-untyped-def]
-    """Parse IR text, set triple and data layout from `target_machine`, run the O`opt` pipeline."""
-    import llvmlite.binding as llvm_binding
-
-    mod = llvm_binding.parse_assembly(ir_text)
-    mod.triple = target_machine.triple
-    mod.data_layout = str(target_machine.target_data)
-    mod.verify()
-    options = llvm_binding.PipelineTuningOptions(speed_level=opt)
-    with (
-        llvm_binding.create_pass_builder(target_machine, options) as builder,
-        builder.getModulePassManager() as manager,
-    ):
-        manager.run(mod, builder)
-    return mod
-
-
-def emit_assembly(
-    ir_text: str, cpu: str | None = None, features: str | None = None, opt: int = 3
-) -> str:
-    """Assembly text of IR optimized at O`opt` for `cpu` (the host when None)."""
-    tm = create_target_machine(cpu, features, opt)
-    return tm.emit_assembly(optimize_ir(ir_text, tm, opt))
-
-
-def _to_ir_text(module: ModuleOp) -> str:
-    if all(isinstance(op, llvm.FuncOp | llvm.GlobalOp) for op in module.ops):
-        return translate_module(module)
-    return lower_to_llvm_ir(module)
-
-
-@dataclass(frozen=True)
-class LLVMIRTarget(Target):
-    """`-t llvm`: LLVM IR text (runs `convert-to-llvm` first when the module needs it)."""
-
-    name = "llvm"
-
-    def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
-        output.write(_to_ir_text(module))
-
-
-@dataclass(frozen=True)
-class AsmTarget(Target):
-    """`-t asm`: assembly for the runtime's default target (`$ZIGGURAT_TARGET` or the host
-    CPU), optimized by LLVM at the `ziggurat.opt_level` the pipeline recorded (O3 if none)."""
-
-    name = "asm"
-
-    def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
-        from ziggurat.passes.cpu_pipeline import OPT_LEVEL_ATTR
-        from ziggurat.runtime.target import Target as CpuTarget
-
-        # Like the runtime: honour the recorded opt level and the default target (so that
-        # `cpu-pipeline` under ZIGGURAT_TARGET=avx2 shows the AVX2 code the runtime runs).
-        level = module.attributes.get(OPT_LEVEL_ATTR)
-        opt = level.value.data if isinstance(level, IntegerAttr) else 3
-        target = CpuTarget.default()
-        text = emit_assembly(_to_ir_text(module), target.cpu, target.features, opt)
-        output.write(text)

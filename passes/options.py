@@ -35,7 +35,8 @@ from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import DiagnosticException
 
-from ziggurat.errors import PassOptionError
+from ziggurat.diagnostics import DiagnosticError, op_diagnostic
+from ziggurat.errors import PassOptionError, ZigguratError
 
 OptionValidator = Callable[[Any], None]
 InputCheck = Callable[[Any, ModuleOp], None]
@@ -222,10 +223,6 @@ def pass_failure(step: Step, exc: BaseException) -> str | None:
     with the pass's name, as Ziggurat's passes word theirs); None for anything else (a bug).
     Located errors (`DiagnosticError`) and option errors are not pass failures: re-raise them.
     """
-    from xdsl.utils.exceptions import DiagnosticException
-
-    from ziggurat.errors import ZigguratError
-
     if isinstance(exc, ZigguratError):
         return None
     text = str(exc).strip()
@@ -269,8 +266,6 @@ def _validate_ztile_to_zloop(p: Any) -> None:
 def _check_bufferize_input(p: Any, module: ModuleOp) -> None:
     """`bufferize` handles what `ztensor-to-ztile` produces: tensors that come from
     `bufferization.to_tensor` (or function arguments)."""
-    from ziggurat.tools.diagnostics import DiagnosticError, op_diagnostic
-
     for op in module.walk():
         if op.dialect_name() == "ztensor":
             raise DiagnosticError(

@@ -30,20 +30,22 @@ from typing import Any
 
 import numpy as np
 
+from ziggurat.errors import ArgumentError, ZigguratError
 from ziggurat.runtime import threads as _threads
 
 ROLES = ("in", "out", "inout")
 
 
-class ZigguratCallError(ValueError):
-    """An argument passed to a compiled kernel does not match its signature."""
+class ZigguratCallError(ArgumentError):
+    """An argument passed to a compiled kernel does not match its signature (an
+    `ArgumentError`, hence also a `ValueError` and a `TypeError`)."""
 
 
-class ZigguratCallTypeError(ZigguratCallError, TypeError):
+class ZigguratCallTypeError(ZigguratCallError):
     """An argument of the wrong Python type or dtype."""
 
 
-class ZigguratRuntimeError(RuntimeError):
+class ZigguratRuntimeError(ZigguratError, RuntimeError):
     """The runtime failed while a compiled kernel ran (e.g. in a parallel loop)."""
 
 

@@ -8,8 +8,12 @@ text, reads the object from the cache and only loads it: no parsing, no optimiza
 
 Objects are loaded into one process-wide ORC LLJIT (loading a cached object takes about
 0.2-0.5 ms there against 1-2.5 ms with MCJIT, which also needs a TargetMachine of its own per
-engine). The runtime's symbols (`ziggurat_parallel_for`) are imported into every library and
+engine). The runtime's symbols (`ziggurat.runtime.abi`) are imported into every library and
 everything else (libm's `expf`, ...) resolves against the current process.
+
+This is Ziggurat's one LLVM backend: `optimized_ir(ir_text, target, opt_level)` and
+`assembly(...)` show what a cold compile of `ir_text` runs (the same preparation, pass
+pipeline and target machine), and `ziggurat-opt -t llvm{optimized=true}` / `-t asm` print them.
 """
 
 from __future__ import annotations
@@ -24,11 +28,12 @@ import time
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from typing import Any
 
 import llvmlite.binding as llvm
 
-from ziggurat import __version__ as ziggurat_version
+from ziggurat.errors import CompileError
 from ziggurat.runtime.cache import CacheEntry, ObjectCache, cache_enabled, cache_key
 from ziggurat.runtime.calling import ArgSpec, Kernel, check_signature
 from ziggurat.runtime.target import Target
@@ -39,8 +44,11 @@ PIPELINE_VERSION = "ziggurat-pipeline-1"
 
 LLVM_VERSION = ".".join(str(v) for v in llvm.llvm_version_info)
 
+ZIGGURAT_VERSION = version("ziggurat")
+"""The installed package's version (part of every cache key)."""
 
-class ZigguratCompileError(RuntimeError):
+
+class ZigguratCompileError(CompileError, RuntimeError):
     """LLVM IR that cannot be parsed, verified or linked, or that does not match signatures."""
 
 
@@ -242,6 +250,43 @@ def optimize_module(module: llvm.ModuleRef, target: Target, opt_level: int) -> N
             manager.run(module, builder)
 
 
+def optimized_module(ir_text: str, target: Target, opt_level: int) -> llvm.ModuleRef:
+    """`ir_text` prepared for `target` (`prepare_module`) and optimized at `opt_level`
+    (`optimize_module`): the module a cold `compile_llvm_ir` emits code for."""
+    module = prepare_module(ir_text, target)
+    optimize_module(module, target, opt_level)
+    return module
+
+
+def emit_assembly(module: llvm.ModuleRef, target: Target, opt_level: int) -> str:
+    """Assembly text of `module` for `target`, from the machine that emits its objects (code
+    generation changes `module`: emit from a freshly optimized one)."""
+    machine = target_machine(target, opt_level)
+    with _lock:
+        return str(machine.emit_assembly(module))
+
+
+def optimized_ir(ir_text: str, target: Target | None = None, opt_level: int = 3) -> str:
+    """The optimized LLVM IR the runtime compiles `ir_text` to for `target` (default:
+    `Target.default()`) at `opt_level`; `ZigguratCompileError` if it does not parse or verify."""
+    _check_opt_level(opt_level)
+    target = target or Target.default()
+    return str(optimized_module(ir_text, target, opt_level))
+
+
+def assembly(ir_text: str, target: Target | None = None, opt_level: int = 3) -> str:
+    """The assembly the runtime compiles `ir_text` to for `target` (default:
+    `Target.default()`) at `opt_level`; `ZigguratCompileError` if it does not parse or verify."""
+    _check_opt_level(opt_level)
+    target = target or Target.default()
+    return emit_assembly(optimized_module(ir_text, target, opt_level), target, opt_level)
+
+
+def _check_opt_level(opt_level: int) -> None:
+    if opt_level not in (0, 1, 2, 3):
+        raise ValueError(f"opt_level must be 0, 1, 2 or 3, got {opt_level!r}")
+
+
 def emit_object(module: llvm.ModuleRef, target: Target, opt_level: int) -> bytes:
     """Machine code for `module` as an ELF relocatable object."""
     machine = target_machine(target, opt_level)
@@ -301,7 +346,7 @@ def _cached_object(
         "features": target.features,
         "opt_level": opt_level,
         "llvm": LLVM_VERSION,
-        "ziggurat": ziggurat_version,
+        "ziggurat": ZIGGURAT_VERSION,
     }
     for name, value in expected.items():
         if meta.get(name) != value:
@@ -356,7 +401,8 @@ class CompiledModule:
     from_cache: bool
     compile_seconds: float
     _tracker: Any = field(repr=False)
-    _optimized: llvm.ModuleRef | None = field(default=None, repr=False)
+    _optimized_ir: str | None = field(default=None, repr=False)
+    _asm: str | None = field(default=None, repr=False)
     # Weak: a Kernel keeps its module alive (`owner`), so a strong map back would make a
     # cycle that only the garbage collector frees (and with it the JIT code).
     _kernels: weakref.WeakValueDictionary[str, Kernel] = field(
@@ -380,22 +426,18 @@ class CompiledModule:
             self._kernels[name] = kernel
         return kernel
 
-    def _optimized_module(self) -> llvm.ModuleRef:
-        if self._optimized is None:
-            module = prepare_module(self.ir_text, self.target)
-            optimize_module(module, self.target, self.opt_level)
-            self._optimized = module
-        return self._optimized
-
     def llvm_ir(self) -> str:
-        """The optimized LLVM IR (re-optimized on demand when the code came from the cache)."""
-        return str(self._optimized_module())
+        """The optimized LLVM IR the object code was emitted from (`optimized_ir`: optimized
+        again on first use, since code generation consumes the module it emits)."""
+        if self._optimized_ir is None:
+            self._optimized_ir = optimized_ir(self.ir_text, self.target, self.opt_level)
+        return self._optimized_ir
 
     def asm(self) -> str:
-        """Assembly of the module for its target (re-optimized on demand after a cache hit)."""
-        module = self._optimized_module()
-        with _lock:
-            return str(target_machine(self.target, self.opt_level).emit_assembly(module))
+        """Assembly of the module for its target (`assembly`: optimized again on first use)."""
+        if self._asm is None:
+            self._asm = assembly(self.ir_text, self.target, self.opt_level)
+        return self._asm
 
 
 def compile_llvm_ir(
@@ -413,8 +455,7 @@ def compile_llvm_ir(
     `cache=True` uses the default cache (off under `ZIGGURAT_NO_CACHE=1`), `False`/None none,
     or pass an `ObjectCache`.
     """
-    if opt_level not in (0, 1, 2, 3):
-        raise ValueError(f"opt_level must be 0, 1, 2 or 3, got {opt_level!r}")
+    _check_opt_level(opt_level)
     target = target or Target.default()
     store: ObjectCache | None
     if cache is True:
@@ -431,7 +472,7 @@ def compile_llvm_ir(
         target.features,
         LLVM_VERSION,
         str(opt_level),
-        ziggurat_version,
+        ZIGGURAT_VERSION,
         PIPELINE_VERSION,
     )
     label = "zg-" + key[:12]
@@ -472,7 +513,7 @@ def compile_llvm_ir(
             "features": target.features,
             "opt_level": opt_level,
             "llvm": LLVM_VERSION,
-            "ziggurat": ziggurat_version,
+            "ziggurat": ZIGGURAT_VERSION,
         }
         store.store(key, obj, meta)
     return CompiledModule(
@@ -486,5 +527,4 @@ def compile_llvm_ir(
         False,
         time.perf_counter() - start,
         tracker,
-        module,
     )

@@ -30,7 +30,7 @@ from typing import Any
 
 import llvmlite.binding as llvm
 
-PARALLEL_FOR_SYMBOL = "ziggurat_parallel_for"
+from ziggurat.runtime.abi import PARALLEL_FOR_SYMBOL
 
 BodyFn = Callable[[int, int], None]
 

@@ -17,6 +17,7 @@ Exit codes: 0 success, 1 errors in the input (or unmatched expected diagnostics)
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import textwrap
@@ -34,26 +35,31 @@ from xdsl.ir import Operation
 from xdsl.passes import ModulePass, PassPipeline, get_pass_option_infos
 from xdsl.printer import Printer
 from xdsl.utils.arg_spec import ArgSpec, parse_pipeline
-from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ShrinkException
+from xdsl.utils.exceptions import (
+    ArgSpecParseError,
+    DiagnosticException,
+    ParseError,
+    ShrinkException,
+)
 from xdsl.xdsl_opt_main import xDSLOptMain
 
-from ziggurat.errors import PassOptionError
-from ziggurat.passes.options import Step, check_options, flatten, pass_failure, run_step
-from ziggurat.tools.diagnostics import (
+from ziggurat.diagnostics import (
     Diagnostic,
     DiagnosticError,
-    DominanceError,
+    LocatedParseError,
     SourceBuffer,
     decode_source,
     has_expected_diagnostics,
     match_expected_diagnostics,
     op_diagnostic,
-    parse_buffer,
     split_input,
-    verify_operation,
-    xdsl_opt_output,
 )
-from ziggurat.tools.targets import UNIMPLEMENTED_TARGETS, target_problem
+from ziggurat.dialects import get_all_dialects
+from ziggurat.errors import PassOptionError
+from ziggurat.parsing import parse_buffer
+from ziggurat.passes.options import Step, check_options, flatten, pass_failure, run_step
+from ziggurat.targets import UNIMPLEMENTED_TARGETS, get_all_targets, target_problem
+from ziggurat.verifier import DominanceError, verify_operation
 
 PROG = "ziggurat-opt"
 
@@ -128,8 +134,6 @@ class ZigguratOptMain(xDSLOptMain):
 
     def register_all_dialects(self) -> None:
         super().register_all_dialects()
-        from ziggurat.dialects import get_all_dialects
-
         registered = set(self.ctx.registered_dialect_names)
         for name, factory in get_all_dialects().items():
             if name not in registered:
@@ -137,14 +141,12 @@ class ZigguratOptMain(xDSLOptMain):
 
     def register_all_passes(self) -> None:
         super().register_all_passes()
-        from ziggurat.passes import get_all_passes
+        from ziggurat.universe import get_all_passes
 
         for name, factory in get_all_passes().items():
             self.available_passes.setdefault(name, factory)
 
     def register_all_targets(self) -> None:
-        from ziggurat.tools.targets import get_all_targets
-
         # Ziggurat's targets win over xDSL's of the same name (e.g. `llvm`).
         for name, factory in get_all_targets().items():
             self.available_targets[name] = factory
@@ -182,7 +184,7 @@ class ZigguratOptMain(xDSLOptMain):
             action="store_true",
             help="show the Python traceback of internal errors (for debugging)",
         )
-        from ziggurat.passes import get_all_passes
+        from ziggurat.universe import get_all_passes
 
         ours = sorted(get_all_passes())
         theirs = sorted(n for n in self.available_passes if n not in ours)
@@ -515,6 +517,66 @@ class ZigguratOptMain(xDSLOptMain):
         return EXIT_INPUT_ERROR if failed else EXIT_OK
 
 
+# ---------------------------------------------------------------------------------------------
+# xdsl-opt's diagnostics modes
+# ---------------------------------------------------------------------------------------------
+
+
+def xdsl_exception(error: BaseException) -> BaseException | None:
+    """The exception xDSL itself raised behind `error`, if any.
+
+    Follows `__cause__` past `DiagnosticError` and `LocatedParseError` (Ziggurat's located
+    reports) to the first exception of xDSL's: a `ParseError` or a `DiagnosticException`
+    (verifier, pass), or Ziggurat's `DominanceError`.
+    """
+    current: BaseException | None = error
+    seen: set[int] = set()
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, LocatedParseError | DiagnosticError):
+            current = current.__cause__
+            continue
+        if isinstance(current, ParseError | DiagnosticException):
+            return current
+        return None
+    return None
+
+
+def xdsl_opt_output(
+    error: DiagnosticError,
+    buffer: SourceBuffer,
+    *,
+    parsing_diagnostics: bool,
+    verify_diagnostics: bool,
+) -> str | None:
+    """What xdsl-opt 0.74 prints on stdout for `error` in a chunk, where it carries on.
+
+    xdsl-opt prints a parse error (`file:line:col`, the source line, carets, the message)
+    under `--parsing-diagnostics`, and any other diagnostic (a verifier or pass error: its
+    message, then the IR with the message under the failing operation) under
+    `--verify-diagnostics`; the run then goes on to the next chunk and exits 0. Returns that
+    text (ending in a newline), or None where xdsl-opt would fail (or where the error is
+    one that only Ziggurat reports, such as binary input).
+    """
+    original = xdsl_exception(error)
+    if isinstance(original, ParseError):
+        if not parsing_diagnostics:
+            return None
+        shifted = dataclasses.replace(original)
+        shifted.span = dataclasses.replace(original.span, line_offset=buffer.line_offset)
+        return f"{shifted}\n"
+    if isinstance(original, DiagnosticException):
+        if not verify_diagnostics:
+            return None
+        notes = (
+            original.xdsl_notes()
+            if isinstance(original, DominanceError)
+            else [str(n) for n in getattr(original, "__notes__", ())]
+        )
+        return "".join(f"{part}\n" for part in [str(original), *notes])
+    return None
+
+
 def with_source(diagnostics: Sequence[Diagnostic], buffer: SourceBuffer) -> list[Diagnostic]:
     """`diagnostics` with the source line and caret of `buffer` where they have a location
     in it but no source line (errors raised by passes, located at an op)."""
@@ -608,7 +670,9 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     arguments = list(sys.argv[1:] if argv is None else argv)
     show_traceback = "--traceback" in arguments
     try:
-        from ziggurat.passes import PluginError, load_plugins, plugin_paths
+        # Imported here: importing the registry loads the plugin files named in
+        # $ZIGGURAT_PLUGINS, whose errors are reported below like any other.
+        from ziggurat.universe import PluginError, load_plugins, plugin_paths
 
         try:
             load_plugins(plugin_paths(arguments))

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import numpy as np
 
 if TYPE_CHECKING:
-    from ziggurat.tools.diagnostics import Diagnostic
+    from ziggurat.diagnostics import Diagnostic
 
 Array = np.ndarray[Any, Any]
 
@@ -298,11 +298,11 @@ def run(argv: list[str]) -> int:
     from xdsl.dialects import func
 
     from ziggurat import driver as zg
+    from ziggurat.diagnostics import DiagnosticError, SourceBuffer, op_diagnostic
     from ziggurat.errors import PipelineError, ZigguratError
-    from ziggurat.passes import PluginError, load_plugins
     from ziggurat.runtime import Target
-    from ziggurat.tools.diagnostics import DiagnosticError, SourceBuffer, op_diagnostic
     from ziggurat.tools.opt import with_source
+    from ziggurat.universe import PluginError, load_plugins
 
     try:
         load_plugins(args.load_plugin)

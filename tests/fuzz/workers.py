@@ -116,7 +116,7 @@ def _preload() -> None:
     with contextlib.suppress(Exception):
         ziggurat.universe.all_passes()
     with contextlib.suppress(Exception):
-        from ziggurat.tools.diagnostics import default_context
+        from ziggurat.parsing import default_context
 
         default_context()
     del ziggurat

@@ -1,7 +1,8 @@
 """convert-to-llvm + LLVM IR translation: JIT-compiled kernels checked against numpy.
 
-Kernels are compiled with a small local MCJIT helper (not the runtime) and called through
-ctypes with bare pointers, following the calling convention of docs/lowering.md.
+Kernels are optimized by the runtime's backend (`ziggurat.runtime.compiler`), loaded with a
+small local MCJIT helper (not the runtime's loader) and called through ctypes with bare
+pointers, following the calling convention of docs/lowering.md.
 """
 
 from __future__ import annotations
@@ -17,12 +18,9 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.parser import Parser
 
 from ziggurat.interpreter import run_function
-from ziggurat.lowering.llvm_translate import (
-    create_target_machine,
-    emit_assembly,
-    lower_to_llvm_ir,
-    optimize_ir,
-)
+from ziggurat.lowering.llvm_translate import lower_to_llvm_ir
+from ziggurat.runtime import Target, assembly
+from ziggurat.runtime.compiler import optimized_module
 from ziggurat.universe import make_context
 
 _ENGINES: list[Any] = []
@@ -37,8 +35,12 @@ def parse(text: str) -> ModuleOp:
 def jit(text: str, name: str, n_args: int, opt: int = 3) -> Callable[..., None]:
     """Compile `text` through convert-to-llvm and llvmlite; return `name` as a ctypes function."""
     ir_text = lower_to_llvm_ir(parse(text))
-    tm = create_target_machine(opt=opt)
-    engine = llvm_binding.create_mcjit_compiler(optimize_ir(ir_text, tm, opt), tm)
+    host = Target.host()
+    # MCJIT takes ownership of its TargetMachine: give it one of its own.
+    tm = llvm_binding.Target.from_triple(host.triple).create_target_machine(
+        cpu=host.cpu, features=host.features, opt=opt, codemodel="jitdefault"
+    )
+    engine = llvm_binding.create_mcjit_compiler(optimized_module(ir_text, host, opt), tm)
     engine.finalize_object()
     _ENGINES.append(engine)
     proto = ctypes.CFUNCTYPE(None, *[ctypes.c_void_p] * n_args)
@@ -373,7 +375,7 @@ func.func @axpy(%x: memref<1024xf32>, %y: memref<1024xf32>) {
     ],
 )
 def test_assembly_uses_wide_registers(cpu: str, features: str, register: str) -> None:
-    asm = emit_assembly(lower_to_llvm_ir(parse(ASM_KERNEL)), cpu, features)
+    asm = assembly(lower_to_llvm_ir(parse(ASM_KERNEL)), Target(cpu, features))
     assert "vfmadd" in asm
     assert register in asm
     assert "zmm" not in asm if register == "ymm" else True

@@ -482,8 +482,8 @@ func.func @f(%a: tensor<5x7xf32>, %b: tensor<7x9xf32>, %c: tensor<9xf32>) -> (te
 def test_every_pipeline_stage_interprets_to_the_same_result(width: int) -> None:
     from xdsl.passes import PassPipeline
 
+    from ziggurat.cpu_pipeline import CpuPipelinePass
     from ziggurat.interpreter import run_function
-    from ziggurat.passes.cpu_pipeline import CpuPipelinePass
     from ziggurat.universe import all_passes, make_context
 
     a, b, c = randn(5, 7), randn(7, 9), randn(9)

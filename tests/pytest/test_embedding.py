@@ -28,12 +28,13 @@ from xdsl.pattern_rewriter import (
 )
 
 import ziggurat as zg
-import ziggurat.passes as zpasses
+import ziggurat.universe as zuniverse
+from ziggurat.compiled_backend import CompiledBackend
+from ziggurat.diagnostics import DiagnosticError
 from ziggurat.dialects import ztensor as zt
-from ziggurat.driver import CompiledBackend, PipelineError, pipeline_fingerprint
+from ziggurat.driver import PipelineError, pipeline_fingerprint
 from ziggurat.jit import STAGES, InterpreterBackend, JitOptions, StageUnavailableError
-from ziggurat.passes import PluginError, load_plugin, load_plugins, plugin_paths
-from ziggurat.tools.diagnostics import DiagnosticError
+from ziggurat.universe import PluginError, load_plugin, load_plugins, plugin_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 RNG = np.random.default_rng(1)
@@ -176,13 +177,13 @@ def test_compile_errors() -> None:
 @pytest.fixture(autouse=True)
 def _restore_registry() -> Any:
     """Passes registered and plugins loaded by a test are forgotten after it."""
-    registered = dict(zpasses._USER_PASSES)
-    loaded = dict(zpasses._LOADED_PLUGINS)
+    registered = dict(zuniverse._USER_PASSES)
+    loaded = dict(zuniverse._LOADED_PLUGINS)
     yield
-    zpasses._USER_PASSES.clear()
-    zpasses._USER_PASSES.update(registered)
-    zpasses._LOADED_PLUGINS.clear()
-    zpasses._LOADED_PLUGINS.update(loaded)
+    zuniverse._USER_PASSES.clear()
+    zuniverse._USER_PASSES.update(registered)
+    zuniverse._LOADED_PLUGINS.clear()
+    zuniverse._LOADED_PLUGINS.update(loaded)
 
 
 class FoldNegNeg(RewritePattern):
@@ -207,7 +208,7 @@ def test_registered_pass_appears_everywhere_and_runs_inside_jit() -> None:
     assert "test-fold-neg-neg" not in zg.all_passes()
     assert zg.register_pass(FoldNegNegPass) is FoldNegNegPass  # usually a class decorator
     assert zg.all_passes()["test-fold-neg-neg"]() is FoldNegNegPass
-    assert "test-fold-neg-neg" in zpasses.get_all_passes()
+    assert "test-fold-neg-neg" in zuniverse.get_all_passes()
     # eqsat would fold the negations too: leave it out to see the plug-in's work.
     pipeline = "canonicalize,test-fold-neg-neg,cpu-pipeline{eqsat=false}"
     assert [p.name for p in zg.parse_pipeline(pipeline).passes][1] == "test-fold-neg-neg"
@@ -266,7 +267,7 @@ def test_entry_point_group_adds_passes(tmp_path: Path, monkeypatch: pytest.Monke
         assert group == "ziggurat.passes"
         return [EntryPoint(name="test-ep-marker", value="test_ep_package:Marker", group=group)]
 
-    monkeypatch.setattr(zpasses, "entry_points", fake_entry_points)
+    monkeypatch.setattr(zuniverse, "entry_points", fake_entry_points)
     assert "test_ep_package" not in sys.modules
     passes = zg.all_passes()
     assert "test_ep_package" not in sys.modules  # loaded lazily
@@ -686,7 +687,7 @@ def test_memref_function_without_results_compiles_and_runs_in_place() -> None:
 
 def test_default_pipeline_includes_eqsat_and_is_shared(monkeypatch: pytest.MonkeyPatch) -> None:
     from ziggurat import driver
-    from ziggurat.passes.cpu_pipeline import CpuPipelinePass
+    from ziggurat.cpu_pipeline import CpuPipelinePass
 
     inner = [p.name for p in CpuPipelinePass().inner_passes()]
     assert inner == [

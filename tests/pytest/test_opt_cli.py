@@ -1,5 +1,5 @@
 """`ziggurat-opt` on bad input: located errors, no tracebacks, the right exit codes; and the
-Python API of ziggurat.tools.diagnostics."""
+Python API of ziggurat.diagnostics, ziggurat.parsing and ziggurat.verifier."""
 
 from __future__ import annotations
 
@@ -21,17 +21,11 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.passes import ModulePass
 
+from ziggurat.diagnostics import DiagnosticError, SourceBuffer, expected_diagnostics, split_input
 from ziggurat.dialects.ztensor import AddOp, TransposeOp
+from ziggurat.parsing import default_context, parse_module
 from ziggurat.tools import opt
-from ziggurat.tools.diagnostics import (
-    DiagnosticError,
-    SourceBuffer,
-    default_context,
-    expected_diagnostics,
-    parse_module,
-    split_input,
-    verify_operation,
-)
+from ziggurat.verifier import verify_operation
 
 REPO = Path(__file__).resolve().parents[2]
 OPS_FILE = REPO / "tests" / "filecheck" / "dialects" / "ztensor" / "ops.mlir"

@@ -15,14 +15,9 @@ from xdsl.ir import Block, Region
 from xdsl.irdl import IRDLOperation, irdl_op_definition, region_def, traits_def
 from xdsl.traits import NoTerminator
 
-from ziggurat.tools.diagnostics import (
-    DiagnosticError,
-    GraphRegions,
-    default_context,
-    has_expected_diagnostics,
-    parse_module,
-    region_kind,
-)
+from ziggurat.diagnostics import DiagnosticError, has_expected_diagnostics
+from ziggurat.parsing import default_context, parse_module
+from ziggurat.verifier import GraphRegions, region_kind
 
 
 def _script(name: str) -> str:
@@ -241,7 +236,7 @@ def test_dominator_tree_of_a_long_cfg() -> None:
     from xdsl.dialects.cf import BranchOp, ConditionalBranchOp
     from xdsl.dialects.test import TestOp
 
-    from ziggurat.tools.diagnostics import _DomTree
+    from ziggurat.verifier import _DomTree
 
     n = 20_000
     blocks = [Block() for _ in range(n + 2)]

@@ -26,6 +26,7 @@ from xdsl.dialects.builtin import (
 from xdsl.printer import Printer
 
 import ziggurat.driver as zg
+from ziggurat.diagnostics import DiagnosticError
 from ziggurat.dialects import ztensor as zt
 from ziggurat.dialects.ztensor_canonicalization import _splat_value
 from ziggurat.dialects.ztensor_semantics import (
@@ -33,7 +34,7 @@ from ziggurat.dialects.ztensor_semantics import (
     constant_value,
     dense_attr,
 )
-from ziggurat.tools.diagnostics import DiagnosticError, parse_module
+from ziggurat.parsing import parse_module
 
 HUGE = 2**40
 F32 = Float32Type()

@@ -1,6 +1,7 @@
 """`cpu-pipeline`: the default pipeline from ztensor to the llvm dialect for the host CPU.
 
-It is a composite pass: `inner_passes()` lists the passes it runs, so drivers can show each
+It composes passes of `ziggurat.passes` and `ziggurat.lowering`, so it sits above both
+(docs/layout.md). It is a composite pass: `inner_passes()` lists the passes it runs, so drivers can show each
 one (`ziggurat-opt --print-between-passes`, `--time-passes`) and `Lowered.as_text` can stop
 between them. Before running, it checks that the input is something it compiles and reports
 what is not (f16 tensors, `?` dimensions, zero-size tensors, linalg ops, ...) at the op.
@@ -8,7 +9,9 @@ what is not (f16 tensors, `?` dimensions, zero-size tensors, linalg ops, ...) at
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 
 from xdsl.context import Context
 from xdsl.dialects import func
@@ -25,14 +28,14 @@ from xdsl.dialects.builtin import (
     i64,
 )
 from xdsl.ir import Attribute, Operation
-from xdsl.passes import ModulePass
+from xdsl.passes import ModulePass, PassPipeline
 
+from ziggurat.diagnostics import DiagnosticError, op_diagnostic
 from ziggurat.errors import PassOptionError
 from ziggurat.passes.fast_math import flags_text, parse_fast_math
-from ziggurat.tools.diagnostics import DiagnosticError, op_diagnostic
-
-OPT_LEVEL_ATTR = "ziggurat.opt_level"
-"""Module attribute recording the LLVM optimization level the pipeline asked for."""
+from ziggurat.passes.options import check_input, check_options
+from ziggurat.runtime.target import Target
+from ziggurat.targets import OPT_LEVEL_ATTR
 
 SUPPORTED_DIALECTS = (
     "builtin",
@@ -51,6 +54,23 @@ SUPPORTED_DIALECTS = (
 """Dialects whose ops `cpu-pipeline` accepts: ztensor, and the ops of the lower levels its
 passes produce (a module may enter at any level)."""
 
+INNER_PASSES: dict[str, str] = {
+    "bufferize": "ziggurat.lowering.bufferize:BufferizePass",
+    "canonicalize": "xdsl.transforms.canonicalize:CanonicalizePass",
+    "convert-to-llvm": "ziggurat.lowering.convert_to_llvm:ConvertToLLVMPass",
+    "eqsat": "ziggurat.passes.eqsat:EqsatPass",
+    "ztensor-to-ztile": "ziggurat.lowering.ztensor_to_ztile:ZTensorToZTilePass",
+    "ztile-to-zloop": "ziggurat.lowering.ztile_to_zloop:ZTileToZLoopPass",
+}
+"""Pass name -> "module:ClassName" of the passes `stages()` names. Each is imported when the
+pipeline is first expanded with it (eqsat loads egglog), not with this module."""
+
+
+def _loader(target: str) -> Callable[[], type[ModulePass]]:
+    module, _, name = target.partition(":")
+    return lambda: getattr(import_module(module), name)
+
+
 MAX_BYTES = 2**63 - 1
 """The largest tensor or memref (in bytes) whose addresses fit the index type."""
 
@@ -63,8 +83,6 @@ class UnsupportedError(DiagnosticError):
 
 def default_vector_width() -> int:
     """Vector lanes of f32 for the host: 16 with AVX-512, 8 otherwise."""
-    from ziggurat.runtime.target import Target
-
     return Target.default().vector_width()
 
 
@@ -207,20 +225,14 @@ class CpuPipelinePass(ModulePass):
 
     def inner_passes(self) -> list[ModulePass]:
         """The passes this pipeline runs, in order (the expansion of `stages()`)."""
-        from xdsl.passes import PassPipeline
-
-        from ziggurat.universe import all_passes
-
-        passes = all_passes()
         spec = ",".join(s for _, s in self.stages())
+        passes = {name: _loader(target) for name, target in INNER_PASSES.items()}
         return [*PassPipeline.parse_spec(passes, spec).passes, RecordOptLevelPass(self.opt_level)]
 
     def check_input(self, module: ModuleOp) -> None:
         check_supported(module)
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        from ziggurat.passes.options import check_input, check_options
-
         self.validate()
         self.check_input(op)
         for p in self.inner_passes():

@@ -1,0 +1,78 @@
+"""`CompiledBackend`: the default `zg.jit` backend, compiling traced modules to native code.
+
+It joins the frontend (`ziggurat.jit`) to the embedding API (`ziggurat.driver`), so it sits in
+the frontend layer (docs/layout.md). `ziggurat.jit` imports it when the first jitted function
+runs, so that `import ziggurat` does not load xDSL and llvmlite.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from xdsl.dialects.builtin import ModuleOp
+
+from ziggurat.driver import _default_spec, compile, lower_to_llvm_ir, pipeline_stages
+from ziggurat.errors import StageUnavailableError
+from ziggurat.jit import Executable, JitOptions, check_stage
+from ziggurat.runtime import Target
+
+
+class CompiledBackend:
+    """The default `zg.jit` backend: compiles traced modules with `zg.compile` (the default
+    pipeline `cpu-pipeline{opt-level=.. eqsat=..}`, or `options.pipeline` when given) and runs
+    the native code through the runtime.
+
+    Array arguments are passed to the runtime as they come: C-contiguous arrays without a copy,
+    F-contiguous ones (marked `{ziggurat.layout = "col_major"}` on the traced argument) are
+    copied to row-major first by the runtime (`ziggurat.runtime.calling`), since compiled code
+    reads statically shaped, identity-layout (row-major) memrefs. Results are fresh C-ordered
+    arrays. The executable is cached in memory by `zg.jit` and on disk by `zg.compile`.
+    """
+
+    name = "compiled"
+
+    def pipeline_spec(self, options: JitOptions) -> str:
+        """The pipeline string these options compile with."""
+        if options.pipeline is not None:
+            return options.pipeline
+        return _default_spec(
+            options.opt_level, Target.default(), options.eqsat, options.fast_math_flags()
+        )
+
+    def compile(self, module: ModuleOp, func_name: str, options: JitOptions) -> Executable:
+        exe = compile(
+            module,
+            pipeline=self.pipeline_spec(options),
+            opt_level=options.opt_level,
+            threads=options.threads,
+            entry=func_name,
+        )
+        kernel = exe.function(func_name)
+        threads = options.threads
+
+        def run(*arrays: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], ...]:
+            out = kernel(*arrays, threads=threads)
+            return out if isinstance(out, tuple) else (out,)
+
+        return run
+
+    def stage_text(self, module: ModuleOp, stage: str, options: JitOptions) -> str:
+        check_stage(stage)
+        spec = self.pipeline_spec(options)
+        if stage == "llvm":
+            return lower_to_llvm_ir(module.clone(), spec)
+        if stage == "asm":
+            return compile(module, pipeline=spec, opt_level=options.opt_level).asm()
+        if stage == "ztensor":
+            return str(module)
+        texts = pipeline_stages(module, spec, until=stage)
+        if stage not in texts:
+            raise StageUnavailableError(
+                f"stage {stage!r} is not reached by the pipeline {spec!r} (it reaches "
+                f"{', '.join(texts)})"
+            )
+        return texts[stage]
+
+    def __repr__(self) -> str:
+        return "CompiledBackend()"

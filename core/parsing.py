@@ -1,0 +1,256 @@
+"""The located parser: MLIR text to a module whose operations know their `FILE:LINE:COL`.
+
+xDSL operations carry a `location` attribute but its parser leaves it unknown. This module
+parses with `LocatingParser`, which stamps every parsed operation with a `FileLineColLoc`
+pointing at its name (as MLIR does), so a verifier failure, even one found after a pass has
+run, can be reported at the line and column of the failing operation
+(`ziggurat.verifier.verify_operation`).
+
+- `parse_module(text, filename)`: parse and verify, raising `DiagnosticError`.
+- `parse_buffer(ctx, buffer)`: parse one `SourceBuffer` without verifying.
+- `default_context()`: a context with every xDSL and Ziggurat dialect registered.
+
+It sits above the dialects (docs/layout.md): `default_context` registers them, and dense
+literals in any op are parsed by `ziggurat.dialects.ztensor.parse_optional_dense_elements`
+(bit-pattern hex floats, splats held once).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from difflib import get_close_matches
+from typing import TypeVar
+
+from xdsl.context import Context
+from xdsl.dialects import get_all_dialects as xdsl_dialects
+from xdsl.dialects.builtin import (
+    AnyDenseElement,
+    DenseIntOrFPElementsAttr,
+    FileLineColLoc,
+    IntAttr,
+    ModuleOp,
+    RankedStructure,
+    StringAttr,
+    UnknownLoc,
+)
+from xdsl.ir import Attribute, AttributeInvT, Dialect, Operation, SSAValue, TypeAttribute
+from xdsl.parser import Parser, UnresolvedOperand
+from xdsl.parser.generic_parser import ParserState
+from xdsl.utils.exceptions import ParseError
+from xdsl.utils.lexer import Input, Span
+from xdsl.utils.mlir_lexer import MLIRLexer, MLIRTokenKind
+
+from ziggurat.diagnostics import (
+    Diagnostic,
+    DiagnosticError,
+    LocatedParseError,
+    SourceBuffer,
+    decode_source,
+    exception_message,
+    is_input_error,
+    parse_error_diagnostic,
+)
+from ziggurat.dialects import get_all_dialects as ziggurat_dialects
+from ziggurat.verifier import verify_operation
+
+_A = TypeVar("_A", bound=Attribute)
+
+
+class _SafeMLIRLexer(MLIRLexer):
+    """xDSL's lexer with a linear-time string-literal pattern.
+
+    xDSL 0.74's pattern nests quantifiers (`(?:[^"...]+|...)*"`), so an unterminated string
+    literal on a long line backtracks exponentially (the parser hangs). This one accepts
+    the same strings.
+    """
+
+    _unescaped_characters_regex = re.compile(r'"(?:[^"\\\n\v\f]|\\(?:["nt\\]|[0-9A-Fa-f]{2}))*"')
+
+
+class LocatingParser(Parser):
+    """xDSL's MLIR parser that stamps each parsed operation with the location of its name.
+
+    Operations whose text ends in an explicit `loc(...)` keep that location. It also
+    reports undefined values at their first use and attribute/type verification
+    failures at the attribute, instead of at the end of the input.
+    """
+
+    def __init__(self, ctx: Context, buffer: SourceBuffer):
+        super().__init__(ctx, "", buffer.name)
+        self._parser_state = ParserState(_SafeMLIRLexer(Input(buffer.text, buffer.name)))
+        self.buffer = buffer
+        self._name_positions: list[int] = []
+        self._first_undefined_use: dict[str, Span] = {}
+
+    def _parse_op_result_list(self) -> list[tuple[Span, int]]:
+        results = super()._parse_op_result_list()
+        self._name_positions.append(self._current_token.span.start)
+        return results
+
+    def parse_operation(self) -> Operation:
+        depth = len(self._name_positions)
+        op = super().parse_operation()
+        if len(self._name_positions) > depth:
+            pos = self._name_positions[depth]
+            del self._name_positions[depth:]
+            if isinstance(op.location, UnknownLoc):
+                loc = self.buffer.location(pos)
+                op.location = FileLineColLoc(
+                    StringAttr(loc.filename), IntAttr(loc.line), IntAttr(loc.column)
+                )
+        return op
+
+    def _get_op_by_name(self, name: str) -> type[Operation]:
+        try:
+            return super()._get_op_by_name(name)
+        except ParseError as e:
+            if not self._name_positions:
+                raise
+            pos = self._name_positions[-1]
+            quoted = self.buffer.text.startswith('"', pos)
+            end = pos + len(name) + (2 if quoted else 0)
+            raise LocatedParseError(
+                Span(pos, end, self.lexer.input), self._unknown_op_message(name)
+            ) from e
+
+    def _unknown_op_message(self, name: str) -> str:
+        if "." not in name:
+            return f"unknown operation '{name}' (operation names are 'dialect.op')"
+        dialect_name = name.split(".", 1)[0]
+        if dialect_name not in set(self.ctx.registered_dialect_names):
+            return (
+                f"unknown operation '{name}': no dialect '{dialect_name}' is registered "
+                "(--allow-unregistered-dialect accepts unknown operations)"
+            )
+        dialect = self.ctx.get_optional_dialect(dialect_name)
+        ops = [op.name for op in dialect.operations] if dialect is not None else []
+        close = get_close_matches(name, ops, n=3)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        return f"unknown operation '{name}': dialect '{dialect_name}' has no such operation{hint}"
+
+    def resolve_operand(
+        self, operand: UnresolvedOperand, type: AttributeInvT
+    ) -> SSAValue[AttributeInvT]:
+        if operand.operand_name not in self.ssa_values:
+            self._first_undefined_use.setdefault(operand.operand_name, operand.span)
+        return super().resolve_operand(operand, type)
+
+    def _guard(self, parse: Callable[[], _A | None]) -> _A | None:
+        start = self.pos
+        try:
+            return parse()
+        except ParseError:
+            raise
+        except Exception as e:
+            if not is_input_error(e):
+                raise
+            end = max(self.pos, start + 1)
+            raise LocatedParseError(Span(start, end, self.lexer.input), exception_message(e)) from e
+
+    def parse_optional_type(self) -> TypeAttribute | None:
+        return self._guard(super().parse_optional_type)
+
+    def parse_optional_attribute(self) -> Attribute | None:
+        return self._guard(super().parse_optional_attribute)
+
+    def parse_dense_int_or_fp_elements_attr(
+        self, type: RankedStructure[AnyDenseElement] | None
+    ) -> DenseIntOrFPElementsAttr:
+        # Hexadecimal float elements are bit patterns (as MLIR prints infinities and NaNs) and
+        # a large splat is held once, not expanded (ztensor.parse_optional_dense_elements);
+        # what that leaves, or fails on, xDSL parses as usual. (Imported here: ztensor takes
+        # ~0.3 s to import, and a module without dense literals never needs it.)
+        from ziggurat.dialects.ztensor import parse_optional_dense_elements
+
+        start = self.pos
+        attr = parse_optional_dense_elements(self, type)
+        if attr is not None:
+            return attr
+        self._resume_from(start)
+        return super().parse_dense_int_or_fp_elements_attr(type)
+
+    def parse_module(self, allow_implicit_module: bool = True) -> ModuleOp:
+        if allow_implicit_module and self._current_token.kind == MLIRTokenKind.EOF:
+            # Like mlir-opt: an input with no operations is an empty module.
+            return ModuleOp([])
+        try:
+            return super().parse_module(allow_implicit_module)
+        except ParseError as e:
+            if not e.msg.startswith("values used but not defined") or type(e) is not ParseError:
+                raise
+            uses = [
+                (span.start, name, span)
+                for name, span in self._first_undefined_use.items()
+                if name in self.forward_ssa_references
+            ]
+            if not uses:
+                raise
+            _, name, span = min(uses, key=lambda u: u[0])
+            raise LocatedParseError(span, f"use of undefined value '%{name}'") from e
+
+
+def parse_buffer(ctx: Context, buffer: SourceBuffer, implicit_module: bool = True) -> ModuleOp:
+    """Parse `buffer` into a module, stamping locations; `DiagnosticError` on bad input."""
+    parser: LocatingParser | None = None
+    try:
+        parser = LocatingParser(ctx, buffer)
+        return parser.parse_module(implicit_module)
+    except ParseError as e:
+        raise DiagnosticError(parse_error_diagnostic(e, buffer)) from e
+    except RecursionError as e:
+        pos = 0 if parser is None else parser.pos
+        raise DiagnosticError(buffer.at("error", "input is nested too deeply to parse", pos)) from e
+    except Exception as e:
+        if not is_input_error(e):
+            raise
+        pos = 0 if parser is None else parser.pos
+        raise DiagnosticError(buffer.at("error", exception_message(e), pos)) from e
+
+
+def all_dialects() -> dict[str, Callable[[], Dialect]]:
+    """xDSL's dialects plus Ziggurat's (name -> lazy loader)."""
+    return {**xdsl_dialects(), **ziggurat_dialects()}
+
+
+def default_context(allow_unregistered: bool = False) -> Context:
+    """A context with every xDSL and Ziggurat dialect registered (loaded lazily)."""
+    ctx = Context(allow_unregistered=allow_unregistered)
+    for name, factory in all_dialects().items():
+        ctx.register_dialect(name, factory)
+    return ctx
+
+
+def parse_module(
+    text: str | bytes,
+    filename: str = "<string>",
+    ctx: Context | None = None,
+    *,
+    verify: bool = True,
+    implicit_module: bool = True,
+) -> ModuleOp:
+    """Parse (and by default verify) MLIR text, raising `DiagnosticError` on bad input.
+
+    Operations get `FileLineColLoc` locations in `filename`, so later verifier errors on
+    this module can be located with `verify_operation`.
+    """
+    if isinstance(text, bytes):
+        text = decode_source(text, filename)
+    buffer = SourceBuffer(filename, text)
+    module = parse_buffer(ctx or default_context(), buffer, implicit_module)
+    if verify:
+        verify_operation(module, buffer)
+    return module
+
+
+def parse_file(path: str, ctx: Context | None = None, *, verify: bool = True) -> ModuleOp:
+    """Read and parse the MLIR file at `path`; missing or unreadable files raise
+    `DiagnosticError` too."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise DiagnosticError(
+            Diagnostic("error", f"cannot read '{path}': {e.strerror or e}")
+        ) from e
+    return parse_module(data, path, ctx, verify=verify)

@@ -1,0 +1,15 @@
+"""The ABI between compiled code and the runtime: the symbols compiled code calls.
+
+`convert-to-llvm` (ziggurat.lowering.convert_to_llvm) emits calls to these symbols and
+declares them external; the runtime (ziggurat.runtime.threads) defines them, and the compiler
+imports them into every library it links (`runtime_symbols()`). Both sides take the names from
+here. Everything else compiled code calls (`aligned_alloc`, `free`, libm) resolves against the
+process.
+"""
+
+PARALLEL_FOR_SYMBOL = "ziggurat_parallel_for"
+"""`void @ziggurat_parallel_for(ptr fn, i64 total, ptr ctx)`: runs the outlined body
+`void fn(i64 begin, i64 end, ptr ctx)` over chunks `[begin, end)` that cover `[0, total)`,
+on the calling thread and the runtime's pool, and returns when all have run."""
+
+__all__ = ["PARALLEL_FOR_SYMBOL"]
