@@ -28,7 +28,7 @@ BUILTIN_PASSES: dict[str, str] = {
     "bufferize": "ziggurat.lowering.bufferize:BufferizePass",
     "convert-to-llvm": "ziggurat.lowering.convert_to_llvm:ConvertToLLVMPass",
     "cpu-pipeline": "ziggurat.passes.cpu_pipeline:CpuPipelinePass",
-    "eqsat": "ziggurat.passes.eqsat:EqsatPass",
+    "eqsat": "ziggurat.passes.eqsat.eqsat:EqsatPass",
     "ztensor-to-ztile": "ziggurat.lowering.ztensor_to_ztile:ZTensorToZTilePass",
     "ztile-to-zloop": "ziggurat.lowering.ztile_to_zloop:ZTileToZLoopPass",
 }

@@ -18,7 +18,7 @@ from xdsl.utils.exceptions import DiagnosticException
 from ziggurat.dialects import ztensor as zt
 from ziggurat.interpreter import run_function
 from ziggurat.passes.eqsat import EqsatPass, optimize_function
-from ziggurat.passes.eqsat_cost import (
+from ziggurat.passes.eqsat.cost import (
     FlopCostModel,
     Hardware,
     NodeInfo,
@@ -341,11 +341,11 @@ def test_hardware_detection_and_file(tmp_path: Path) -> None:
     path.write_text(json.dumps({"peek_flops": 1}))
     with pytest.raises(ValueError, match="unknown hardware field"):
         Hardware.from_json(str(path))
-    assert isinstance(make_cost_model("ziggurat.passes.eqsat_cost:FlopCostModel"), FlopCostModel)
+    assert isinstance(make_cost_model("ziggurat.passes.eqsat.cost:FlopCostModel"), FlopCostModel)
 
 
 def test_fused_kernels_do_not_pay_for_intermediates() -> None:
-    from ziggurat.passes.eqsat_terms import TType
+    from ziggurat.passes.eqsat.terms import TType
 
     model = RooflineCostModel(Hardware())
     t = TType((1024, 1024), "f32")
@@ -599,7 +599,7 @@ TIMES_ZERO = {
 
 def same_floats(got: np.ndarray, want: np.ndarray) -> bool:
     """Equal as IEEE values: NaN where NaN, and the sign of zero and of infinity."""
-    from ziggurat.passes.eqsat_rules import values_agree
+    from ziggurat.passes.eqsat.rules import values_agree
 
     return values_agree(np.asarray(got, np.float64), np.asarray(want, np.float64))
 
@@ -661,7 +661,7 @@ def test_time_budget_holds_within_an_iteration(monkeypatch: pytest.MonkeyPatch) 
     advances one second per reading and a 3.5 s budget, the run stops inside iteration 1."""
     import types
 
-    import ziggurat.passes.eqsat as eqsat_module
+    import ziggurat.passes.eqsat.eqsat as eqsat_module
 
     clock = [0.0]
 

@@ -1,7 +1,7 @@
 """`eqsat`: equality saturation on ztensor with egglog, cost-based extraction, rebuild.
 
 For every `func.func` with a single block, the pass:
-1. translates the block's ztensor ops to egglog terms (`eqsat_terms.translate`): one `let` per
+1. translates the block's ztensor ops to egglog terms (`terms.translate`): one `let` per
    SSA value, block arguments and results of ops it does not model as `Input` leaves; those ops
    stay where they are, untouched;
 2. runs the rule sets in bounded steps (`Saturation`): the simplifying sets until they change
@@ -9,14 +9,14 @@ For every `func.func` with a single block, the pass:
    between) until a fixpoint or a budget (`node-limit` e-nodes, `iter-limit` iterations,
    `time-limit-ms`, `memory-limit-mb`) is hit; the budgets are checked after every step, so
    they hold within an iteration too;
-3. prices every e-node with the cost model (`eqsat_cost`: roofline on a detected or given
+3. prices every e-node with the cost model (`cost`: roofline on a detected or given
    `hardware`, `flops`, or a user's `module:Class`);
 4. extracts the cheapest program counting shared subexpressions once (greedy-DAG, or the exact
    ILP with `extractor=ilp`, which also runs greedy-DAG and keeps the better), keeps the input
    unless the result is strictly cheaper, and otherwise rebuilds the ops in dependency order in
    front of their first user outside the e-graph, then verifies the function.
 
-`rules` names rule sets of `eqsat_rules.RULE_SETS`. By default only the IEEE-exact sets run
+`rules` names rule sets of `rules.RULE_SETS`. By default only the IEEE-exact sets run
 (the same result for every input, signed zeros, infinities and NaN included); `fast-math`
 (`nsz`, `nnan`, `ninf`, `reassoc`, `arcp`, `afn` or `fast`) enables the sets that need those
 flags, e.g. matrix-chain reassociation (`fast-math=reassoc,nnan,ninf`). `rules-file` adds user
@@ -46,8 +46,8 @@ from xdsl.utils.exceptions import DiagnosticException
 
 from ziggurat.dialects import ztensor as zt
 from ziggurat.errors import PassOptionError
-from ziggurat.passes.eqsat_cost import CostModel, NodeInfo, make_cost_model
-from ziggurat.passes.eqsat_extract import (
+from ziggurat.passes.eqsat.cost import CostModel, NodeInfo, make_cost_model
+from ziggurat.passes.eqsat.extract import (
     EGraphView,
     dag_cost,
     greedy_dag,
@@ -55,8 +55,8 @@ from ziggurat.passes.eqsat_extract import (
     price,
     read_egraph,
 )
-from ziggurat.passes.eqsat_rulefile import Rule, RuleSyntaxError, load_rule_file
-from ziggurat.passes.eqsat_rules import (
+from ziggurat.passes.eqsat.rulefile import Rule, RuleSyntaxError, load_rule_file
+from ziggurat.passes.eqsat.rules import (
     DEFAULT_RULE_SETS,
     RULE_SETS,
     check_rule,
@@ -65,7 +65,7 @@ from ziggurat.passes.eqsat_rules import (
     schema_program,
     tables_program,
 )
-from ziggurat.passes.eqsat_terms import (
+from ziggurat.passes.eqsat.terms import (
     OPS,
     SPEC_OF_CLASS,
     Builder,
