@@ -21,8 +21,9 @@ For every `func.func` with a single block, the pass:
 (`nsz`, `nnan`, `ninf`, `reassoc`, `arcp`, `afn` or `fast`) enables the sets that need those
 flags, e.g. matrix-chain reassociation (`fast-math=reassoc,nnan,ninf`). `rules-file` adds user
 rules (checked for soundness under the enabled flags unless `check-rules=false`). `stats=remark`
-(or `-`) prints a remark to stderr, `stats=json` the JSON, `stats-file=PATH` writes the JSON to
-PATH; `dot=PATH` writes the e-graph as DOT (and PATH.svg when graphviz is installed).
+(or `-`) prints a remark to stderr, `stats=PATH.json` writes the stats as JSON to that file (any
+other value is an option error), `stats-file=PATH` writes the JSON to PATH whatever its name;
+`dot=PATH` writes the e-graph as DOT (and PATH.svg when graphviz is installed).
 """
 
 from __future__ import annotations
@@ -337,12 +338,11 @@ class EqsatPass(ModulePass):
                 "ilp needs scipy, which is not installed (pip install 'ziggurat[ilp]'); "
                 "or use extractor=greedy-dag",
             )
-        if self.stats not in ("", "-", "remark", "json"):
+        if self.stats not in ("", "-", "remark") and not _is_json_path(self.stats):
             raise PassOptionError(
                 self.name,
                 "stats",
-                f"must be remark (or -) or json, got '{self.stats}'; "
-                "write the JSON to a file with stats-file=PATH",
+                f"must be remark (or -) or a path ending in .json, got '{self.stats}'",
             )
         for option, value in (
             ("node-limit", self.node_limit),
@@ -381,16 +381,10 @@ class EqsatPass(ModulePass):
         if self.stats in ("-", "remark"):
             for s in all_stats:
                 print(s.remark(), file=sys.stderr)
-        elif self.stats == "json":
-            print(json.dumps([s.__dict__ for s in all_stats], indent=2), file=sys.stderr)
+        elif self.stats:
+            _write_stats(all_stats, self.stats, "stats")
         if self.stats_file:
-            try:
-                with open(self.stats_file, "w") as out:
-                    json.dump([s.__dict__ for s in all_stats], out, indent=2)
-            except OSError as exc:
-                raise DiagnosticException(
-                    f"eqsat: cannot write stats-file '{self.stats_file}': {exc.strerror}"
-                ) from exc
+            _write_stats(all_stats, self.stats_file, "stats-file")
         if self.dot and dots:
             text = dots[0] if len(dots) == 1 else "\n".join(dots)
             with open(self.dot, "w") as out:
@@ -399,6 +393,19 @@ class EqsatPass(ModulePass):
                 subprocess.run(
                     ["dot", "-Tsvg", self.dot, "-o", self.dot + ".svg"], check=False, timeout=60
                 )
+
+
+def _is_json_path(value: str) -> bool:
+    """Whether a `stats` value names a JSON file (`PATH.json`, not `.json` alone)."""
+    return value.endswith(".json") and os.path.basename(value) != ".json"
+
+
+def _write_stats(all_stats: list[EqsatStats], path: str, option: str) -> None:
+    try:
+        with open(path, "w") as out:
+            json.dump([s.__dict__ for s in all_stats], out, indent=2)
+    except OSError as exc:
+        raise DiagnosticException(f"eqsat: cannot write {option} '{path}': {exc.strerror}") from exc
 
 
 def build_egraph(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from functools import cache
 from pathlib import Path
 
@@ -685,14 +686,27 @@ def test_time_budget_holds_within_an_iteration(monkeypatch: pytest.MonkeyPatch) 
     assert 0 < len(expanding) < 5, steps
 
 
-def test_stats_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    module = parse(MLP)
-    EqsatPass(stats="json").apply(Context(), module)
-    err = capsys.readouterr().err
-    assert json.loads(err)[0]["function"] == "mlp"
-    with pytest.raises(Exception, match="option 'stats'"):
-        EqsatPass(stats="json.out").apply(Context(), parse(MLP))
-    assert not (Path.cwd() / "json").exists()
+def test_stats_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`stats` is `-`, `remark` or a path ending in `.json` (the JSON is written there); any
+    other value is an option error, from the pass and from a pipeline string, and writes
+    nothing."""
+    import ziggurat as zg
+    from ziggurat.errors import PassOptionError
+
+    direct = tmp_path / "direct.json"
+    EqsatPass(stats=str(direct)).apply(Context(), parse(MLP))
+    assert json.loads(direct.read_text())[0]["function"] == "mlp"
+    piped = tmp_path / "piped.json"
+    zg.parse_pipeline(f'eqsat{{stats="{piped}"}}').apply(zg.make_context(), parse(MLP))
+    assert json.loads(piped.read_text())[0]["function"] == "mlp"
+    monkeypatch.chdir(tmp_path)
+    for bad in ("json", "json.out", "stats.txt", ".json", "remarks"):
+        with pytest.raises(PassOptionError, match=r"a path ending in \.json") as raised:
+            EqsatPass(stats=bad).apply(Context(), parse(MLP))
+        assert (raised.value.pass_name, raised.value.option) == ("eqsat", "stats")
+        with pytest.raises(PassOptionError, match=f"option 'stats'.*got '{re.escape(bad)}'"):
+            zg.parse_pipeline(f'eqsat{{stats="{bad}"}}')
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["direct.json", "piped.json"]
 
 
 def test_jit_reassociates_matrix_chains_only_under_fast_math() -> None:
