@@ -804,6 +804,18 @@ class Planner:
 # ---------------------------------------------------------------------------------------------
 
 
+def _in_order(group: Group) -> list[Operation]:
+    """The members of `group` in a deterministic order (a set's order changes from run to
+    run, and with it the order of the ops emitted for the kernel's inputs)."""
+    if group.members == {group.root}:
+        return [group.root]
+    if len(group.order) == len(group.members) and set(group.order) == group.members:
+        return group.order
+    block = group.root.parent_block()
+    assert block is not None
+    return [op for op in block.ops if op in group.members]
+
+
 class Lowerer:
     """Emits the program of each group before its root and replaces the root's result."""
 
@@ -843,7 +855,7 @@ class Lowerer:
 
     def _leaves(self, gen: Gen, group: Group, view: View) -> dict[SSAValue, SSAValue]:
         leaves: dict[SSAValue, SSAValue] = {}
-        for m in group.members:
+        for m in _in_order(group):
             if m is group.matmul:
                 continue
             for x in m.operands:
