@@ -41,11 +41,12 @@ from typing import Any
 import egglog.bindings as egglog
 from xdsl.context import Context
 from xdsl.dialects import builtin, func
-from xdsl.ir import Operation, SSAValue
+from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import DiagnosticException
 
 from ziggurat.dialects import ztensor as zt
+from ziggurat.dialects import ztensor_kernels as kernels
 from ziggurat.errors import PassOptionError
 from ziggurat.passes.eqsat.cost import CostModel, NodeInfo, make_cost_model
 from ziggurat.passes.eqsat.extract import (
@@ -596,8 +597,32 @@ def _rebuild(
         if all(not r.uses for r in old_op.results):
             old_op.detach()
             old_op.erase()
+    form_kernels(block, set(inserted))
     f.verify()
     return True
+
+
+def form_kernels(block: Block, built: set[Operation]) -> None:
+    """Group the rebuilt ops of `block` (`built`) into kernels, each one `ztensor.fused` op.
+
+    Extraction priced the kernel terms it chose; the kernels themselves are formed by
+    `ztensor_kernels.Planner`, the planner `ztensor-to-ztile` uses for unfused ops: the
+    `ztensor.fused` ops built from kernel terms are inlined, the block is planned, and every
+    kernel of two or more ops that holds an op of such a term (and only ops eqsat built) is
+    outlined as one `ztensor.fused` op. So the planner grows kernels where the term grammar
+    cannot (an epilogue that uses the matmul result twice) or the budgets stopped fusion (long
+    chains, split at `MAX_FUSED_OPS`), and what `ztensor-to-ztile` lowers as given is what
+    it would have planned. Ops eqsat leaves alone stay as they are.
+    """
+    from_terms: set[Operation] = set()
+    for op in list(block.ops):
+        if isinstance(op, zt.FusedOp) and op in built:
+            moved = kernels.inline_fused(op)
+            built.update(moved)
+            from_terms.update(moved)
+    for group in kernels.Planner(block).plan():
+        if len(group.members) > 1 and group.members <= built and group.members & from_terms:
+            kernels.outline(group)
 
 
 def _used_values(op: Operation) -> list[SSAValue]:
