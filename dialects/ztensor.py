@@ -1136,11 +1136,14 @@ class FusedOp(IRDLOperation):
     """A group of ztensor ops that lowers to a single kernel; intermediates are never stored.
 
     The body is one block whose arguments are the operands (same types), holding only ztensor
-    ops and ending in `ztensor.yield`. Optimization (`eqsat`) produces these forms:
-    `kind = "matmul_epilogue"` (a matmul whose result flows through elementwise ops),
-    `"elementwise"` (a chain of elementwise/broadcast ops) and `"reduction"` (a reduction,
-    softmax or layernorm with an elementwise prologue). `kind` is advisory: a lowering may
-    use it to pick a kernel template; semantics are always those of the body.
+    ops and ending in `ztensor.yield` of one value. The body must be one kernel as
+    `ziggurat.dialects.ztensor_kernels` defines it (the verifier names the op that keeps it
+    from being one, and the rule), and `ztensor-to-ztile` lowers it as that one kernel.
+    Optimization (`eqsat`) produces these forms: `kind = "matmul_epilogue"` (a matmul whose
+    result flows through elementwise ops), `"elementwise"` (a chain of elementwise/broadcast
+    ops) and `"reduction"` (a reduction, softmax or layernorm with an elementwise prologue).
+    `kind` is advisory: a lowering may use it to pick a kernel template; semantics are always
+    those of the body.
 
     Example:
     ```
@@ -1197,6 +1200,12 @@ class FusedOp(IRDLOperation):
                 f"'{self.name}' op yields ({_types(yielded)}) but its results are "
                 f"({_types(out_types)})"
             )
+        from ziggurat.dialects.ztensor_kernels import KernelError, body_kernel
+
+        try:
+            body_kernel(block)
+        except KernelError as exc:
+            raise VerifyException(f"'{self.name}' op body is not one kernel: {exc}") from exc
 
 
 def _types(types: Sequence[Attribute]) -> str:

@@ -39,7 +39,7 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 from xdsl.traits import SymbolTable
 
-from ziggurat.lowering.tiling import DefaultTileSizes
+from ziggurat.dialects.tiling import DefaultTileSizes
 from ziggurat.lowering.ztensor_to_ztile import Gen, memref_of, tile_copy
 
 

@@ -5,27 +5,22 @@ Each kernel (a group of ztensor ops computed by one program) is replaced by
 that computes the result tile by tile, and `bufferization.to_tensor` of the result buffer.
 The function keeps its tensor signature; `bufferize` removes the tensors afterwards.
 
-Grouping (fusion) is planned per block, from the last op backwards:
+What one kernel computes is decided by `dialects/ztensor_kernels.py`: each `ztensor.fused`
+op is one kernel, lowered as it is (its body is inlined and becomes one group; nothing is
+re-planned across it), and the other ztensor ops of a block are grouped by its `Planner`,
+from the last op backwards, at most `MAX_FUSED_OPS` (256) ops per kernel. The programs:
 
-- elementwise ops (binary with broadcasting, unary, `broadcast_to`, `transpose`, splat
-  constants) fuse with the elementwise ops that produce their operands when every use of the
-  produced value is inside the group, so a chain like `tanh(2x+1)*x` is one grid;
-- a `matmul` whose result flows only into such a group becomes the group's core: the grid
-  computes the accumulator tile with a `scf.for` over K (`ztile.dot`) and applies the
-  elementwise epilogue (bias add, relu, gelu, ...) to it before the one store;
-  batched matmuls get an extra grid axis over the (broadcast) batch;
+- elementwise kernels (binary ops with broadcasting, unary ops, `broadcast_to`, `transpose`,
+  splat constants; a chain like `tanh(2x+1)*x`) are one grid over output tiles;
+- a matmul kernel's grid computes the accumulator tile with a `scf.for` over K (`ztile.dot`)
+  and applies the elementwise epilogue (bias add, relu, gelu, ...) to it before the one
+  store; batched matmuls get an extra grid axis over the (broadcast) batch;
 - `reduce_sum/max/mean`, `softmax` and `layernorm` are row-blocked programs that reduce
   their axes inside the program (whole when the reduced extent fits the tile budget, else in
-  chunks walked by `scf.for`); single-use elementwise producers fuse into them as a prologue
-  when no chunk is padded along a reduced axis;
-- `ztensor.fused` ops are inlined first, so their bodies form one group (one grid) whenever
-  the rules above allow it (the kinds eqsat produces always do);
-- a group grows to at most `MAX_FUSED_OPS` (256) ops: longer chains are split into several
-  kernels of that size, each reading the previous one's result from a buffer (LLVM compiles
-  huge loop bodies in superlinear time, and one buffer round trip per 256 ops costs little);
-- `reshape` and `cast` are copies (scalar loops over the elements, since ztile tiles have the
-  rank of their memref and no element-type conversion), a non-splat `constant` is a buffer
-  filled by scalar stores.
+  chunks walked by `scf.for`), their elementwise prologue computed on the loaded tiles;
+- `reshape`, `cast` and transposes of rank above 3 are copies (scalar loops over the
+  elements, since ztile tiles have rank 1 to 3, the rank of their memref, and no
+  element-type conversion), a non-splat `constant` is a buffer filled by scalar stores.
 
 ztile tiles have rank 1 to 3 and the rank of the memref they are loaded from, and `ztile.dot`
 takes 2-D tiles. A kernel therefore works on a *view* of its data: the tensor's own shape
@@ -45,9 +40,8 @@ Leaves every other op alone.
 from __future__ import annotations
 
 import math
-from collections import deque
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, cast
 
 from xdsl.context import Context
@@ -63,35 +57,36 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.passes import ModulePass
-from xdsl.pattern_rewriter import (
-    PatternRewriter,
-    PatternRewriteWalker,
-    RewritePattern,
-    op_type_rewrite_pattern,
-)
-from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.rewriter import Rewriter
 from xdsl.utils.exceptions import DiagnosticException
 
 from ziggurat.dialects import ztensor as zt
 from ziggurat.dialects import ztile
-from ziggurat.lowering.tiling import (
+from ziggurat.dialects.tiling import (
     DefaultTileSizes,
     FixedTileSizes,
     TileSizeChooser,
     largest_divisor_at_most,
 )
+from ziggurat.dialects.ztensor_kernels import (
+    ELEMENTWISE_TYPES,
+    MAX_TILE_RANK,
+    NORMALIZE_TYPES,
+    Group,
+    KernelError,
+    Planner,
+    View,
+    body_kernel,
+    elementwise_view,
+    inline_fused,
+    matmul_view,
+    reduction_axes,
+    reduction_view,
+    splat_value,
+    tensor_shape,
+)
 
 Shape = tuple[int, ...]
-Groups = tuple[tuple[int, ...], ...]
-
-MAX_TILE_RANK = 3
-
-MAX_FUSED_OPS = 256
-"""The most ztensor ops one kernel computes. Fusion stops growing a group at this size and
-the producers left out start kernels of their own (their results pass through a buffer):
-LLVM's code generation is superlinear in the size of a loop body (a 2,000-op body takes
-about 10x the time of 500 ops of it), so a 10,000-op chain compiles as about 40 kernels
-in linear time instead of one body that takes minutes."""
 
 # ---------------------------------------------------------------------------------------------
 # Building blocks: an op inserter with index arithmetic, and scalar copy loops
@@ -214,12 +209,6 @@ def memref_of(ty: Attribute) -> MemRefType[Attribute]:
     return MemRefType(ty.element_type, ty.get_shape())
 
 
-def tensor_shape(v: SSAValue) -> Shape:
-    ty = v.type
-    assert isinstance(ty, TensorType | MemRefType)
-    return tuple(ty.get_shape())
-
-
 def element_type(v: SSAValue) -> Attribute:
     ty = v.type
     assert isinstance(ty, TensorType | MemRefType | ztile.TileType)
@@ -330,81 +319,33 @@ def emit_grid(
 
 
 # ---------------------------------------------------------------------------------------------
-# Views: how a kernel's iteration space groups the dims of its logical tensor shape
+# Views (`ztensor_kernels.View`): index maps between a kernel's view and its logical shape
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class View:
-    """A kernel's iteration space: view dim k covers the logical dims `groups[k]` (row-major
-    collapsed). `shape` is the logical shape (numpy broadcasting right-aligns operands)."""
+def logical_index(view: View) -> IndexMap:
+    """Maps a view index of `view` to the logical index."""
 
-    shape: Shape
-    groups: Groups
-
-    @property
-    def dims(self) -> Shape:
-        return tuple(math.prod(self.shape[d] for d in g) for g in self.groups)
-
-    @property
-    def natural(self) -> bool:
-        return self.groups == tuple((d,) for d in range(len(self.shape)))
-
-    def padded(self, shape: Shape) -> Shape:
-        return (1,) * (len(self.shape) - len(shape)) + tuple(shape)
-
-    def pattern(self, shape: Shape) -> tuple[int, ...] | None:
-        """The view shape of a value of `shape` (broadcast to `self.shape`): 1 along view dims
-        it is broadcast on; None when a view dim mixes broadcast and full logical dims."""
-        p = self.padded(shape)
-        if self.natural:
-            return p
-        out: list[int] = []
-        for g, n in zip(self.groups, self.dims, strict=True):
-            if all(p[d] == 1 for d in g):
-                out.append(1)
-            elif all(p[d] == self.shape[d] for d in g):
-                out.append(n)
-            else:
-                return None
-        return tuple(out)
-
-    def leaf_shape(self, shape: Shape) -> Shape:
-        """The view shape a leaf buffer of `shape` is given (mixed dims are materialized)."""
-        p = self.padded(shape)
-        if self.natural:
-            return p
-        return tuple(
-            1 if all(p[d] == 1 for d in g) else n
-            for g, n in zip(self.groups, self.dims, strict=True)
-        )
-
-    def to_logical(self, g: Gen, ivs: list[SSAValue]) -> list[SSAValue]:
-        """The logical index of view index `ivs`."""
-        out: list[SSAValue] = [g.index(0)] * len(self.shape)
-        for iv, grp in zip(ivs, self.groups, strict=True):
-            for d, v in zip(grp, g.delinear(iv, [self.shape[d] for d in grp]), strict=True):
+    def mapping(g: Gen, ivs: list[SSAValue]) -> list[SSAValue]:
+        out: list[SSAValue] = [g.index(0)] * len(view.shape)
+        for iv, grp in zip(ivs, view.groups, strict=True):
+            for d, v in zip(grp, g.delinear(iv, [view.shape[d] for d in grp]), strict=True):
                 out[d] = v
         return out
 
-    def source_map(self, src_shape: Shape) -> IndexMap:
-        """Maps a view index to the index of a value of `src_shape` broadcast into the view."""
-        offset = len(self.shape) - len(src_shape)
-
-        def mapping(g: Gen, ivs: list[SSAValue]) -> list[SSAValue]:
-            logical = self.to_logical(g, ivs)
-            return [g.index(0) if n == 1 else logical[offset + k] for k, n in enumerate(src_shape)]
-
-        return mapping
+    return mapping
 
 
-def elementwise_view(shape: Shape) -> View:
-    rank = len(shape)
-    if rank == 0:
-        return View(shape, ((),))
-    if rank <= MAX_TILE_RANK:
-        return View(shape, tuple((d,) for d in range(rank)))
-    return View(shape, (tuple(range(rank - 2)), (rank - 2,), (rank - 1,)))
+def source_map(view: View, src_shape: Shape) -> IndexMap:
+    """Maps a view index to the index of a value of `src_shape` broadcast into the view."""
+    offset = len(view.shape) - len(src_shape)
+    to_logical = logical_index(view)
+
+    def mapping(g: Gen, ivs: list[SSAValue]) -> list[SSAValue]:
+        logical = to_logical(g, ivs)
+        return [g.index(0) if n == 1 else logical[offset + k] for k, n in enumerate(src_shape)]
+
+    return mapping
 
 
 def buffer_for_view(gen: Gen, tensor: SSAValue, view: View) -> SSAValue:
@@ -416,7 +357,7 @@ def buffer_for_view(gen: Gen, tensor: SSAValue, view: View) -> SSAValue:
     if want == shape:
         return buf
     tmp = gen.add(memref.AllocOp.get(element_type(tensor), shape=want))
-    copy_loops(gen, want, buf, view.source_map(shape), tmp, identity_map)
+    copy_loops(gen, want, buf, source_map(view, shape), tmp, identity_map)
     return tmp
 
 
@@ -439,7 +380,7 @@ def finish(gen: Gen, view_buf: SSAValue, result: SSAValue, view: View | None = N
         if view is None or view.natural:
             reshape_copy(gen, view_buf, buf)
         else:
-            copy_loops(gen, vshape, view_buf, identity_map, buf, view.to_logical)
+            copy_loops(gen, vshape, view_buf, identity_map, buf, logical_index(view))
     return gen.add(bufferization.ToTensorOp(buf))
 
 
@@ -468,14 +409,6 @@ _ZT_UNARY: dict[type[zt.UnaryOp], type[ztile.UnaryOp]] = {
     zt.RsqrtOp: ztile.RsqrtOp,
     zt.AbsOp: ztile.AbsOp,
 }
-
-
-def splat_value(op: Operation) -> float | None:
-    """The value of a splat `ztensor.constant` (every element equal bit for bit, so -0.0 and
-    +0.0 differ), else None; O(1) for the compact splats the parser and folders build."""
-    if not isinstance(op, zt.ConstantOp):
-        return None
-    return zt.splat_scalar(op.value)
 
 
 _Key = tuple[SSAValue, tuple[SSAValue, ...], Shape]
@@ -619,187 +552,6 @@ class TileEmitter:
 
 
 # ---------------------------------------------------------------------------------------------
-# Fusion planning
-# ---------------------------------------------------------------------------------------------
-
-ELEMENTWISE_TYPES: tuple[type[Operation], ...] = (
-    zt.BinaryOp,
-    zt.UnaryOp,
-    zt.BroadcastToOp,
-    zt.TransposeOp,
-)
-NORMALIZE_TYPES: tuple[type[Operation], ...] = (zt.SoftmaxOp, zt.LayerNormOp)
-
-
-@dataclass
-class Group:
-    """Ops computed by one kernel: `root` produces the kernel's result; `members` (root
-    included) are the ops whose values stay in tiles."""
-
-    root: Operation
-    members: set[Operation] = field(default_factory=set)
-    matmul: zt.MatmulOp | None = None
-    order: list[Operation] = field(default_factory=list)
-    """The members, every op before the ops that produce its operands (filled by the
-    planner; erasing in this order never erases a value that is still used)."""
-
-    @property
-    def has_transpose(self) -> bool:
-        return any(isinstance(m, zt.TransposeOp) for m in self.members)
-
-
-def _use_count(value: SSAValue) -> int:
-    return sum(1 for _ in value.uses)
-
-
-def _reduction_setup(
-    op: Operation, chooser: TileSizeChooser
-) -> tuple[View, tuple[int, ...], Shape] | None:
-    """(view, reduced view axes, tile) of a reduction-like op, or None for an identity."""
-    x = op.operands[0]
-    shape = tensor_shape(x)
-    if isinstance(op, zt.ReduceOp):
-        axes = op.reduced_axes
-    else:
-        assert isinstance(op, zt.SoftmaxOp | zt.LayerNormOp)
-        axes = (op.normalized_axis,)
-    if not axes:
-        return None
-    if len(shape) <= MAX_TILE_RANK:
-        view = View(shape, tuple((d,) for d in range(len(shape))))
-        vaxes = tuple(axes)
-    else:
-        kept = tuple(d for d in range(len(shape)) if d not in axes)
-        view = View(shape, (kept, tuple(axes)))
-        vaxes = (1,)
-    tile = chooser.reduction(view.dims, vaxes)
-    return view, vaxes, tile
-
-
-def _matmul_view(shape: Shape) -> View:
-    """The view of a matmul program with result `shape`: (batch dims and M) x N."""
-    nb = max(0, len(shape) - 2)
-    return View(shape, (tuple(range(nb + 1)), (nb + 1,)))
-
-
-class Planner:
-    """Groups the ztensor ops of one block into kernels (see the module docstring)."""
-
-    def __init__(self, block: Block, chooser: TileSizeChooser) -> None:
-        self.block = block
-        self.chooser = chooser
-        self.assigned: dict[Operation, Group] = {}
-        self._splats: dict[Operation, float | None] = {}
-
-    def plan(self) -> list[Group]:
-        groups: list[Group] = []
-        ops = [op for op in self.block.ops if op.dialect_name() == "ztensor"]
-        for op in reversed(ops):
-            if op in self.assigned or self._splat(op) is not None:
-                continue
-            group = Group(op, {op})
-            if isinstance(op, zt.MatmulOp):
-                group.matmul = op
-            self.assigned[op] = group
-            if isinstance(op, ELEMENTWISE_TYPES):
-                self._absorb(group, allow_matmul=True)
-            elif isinstance(
-                op, zt.ReduceOp | zt.SoftmaxOp | zt.LayerNormOp
-            ) and self._prologue_allowed(op):
-                self._absorb(group, allow_matmul=False)
-            groups.append(group)
-        return groups
-
-    def _prologue_allowed(self, op: Operation) -> bool:
-        setup = _reduction_setup(op, self.chooser)
-        if setup is None:
-            return False
-        view, vaxes, tile = setup
-        return view.natural and all(view.dims[a] % tile[a] == 0 for a in vaxes)
-
-    def _splat(self, op: Operation) -> float | None:
-        """`splat_value(op)`, memoized (constants are looked at once per use)."""
-        if op not in self._splats:
-            self._splats[op] = splat_value(op)
-        return self._splats[op]
-
-    def _absorb(self, group: Group, allow_matmul: bool) -> None:
-        """Grow `group` from its root towards its producers with a worklist (no recursion,
-        linear in the group's size and edges).
-
-        A producer joins when every use of its value is inside the group: each member's
-        operands are examined once, counting the uses seen, and the producer is considered
-        when the count reaches the value's number of uses (at its last user's turn)."""
-        root_shape = tensor_shape(
-            group.root.operands[0] if self._is_reduction(group) else group.root.results[0]
-        )
-        view = elementwise_view(root_shape)
-        mview = _matmul_view(root_shape)  # used only when a matmul (rank >= 2) is the core
-
-        def fits_mview(op: Operation) -> bool:
-            if len(root_shape) < 2:  # no matmul can be the core (its result has rank >= 2)
-                return True
-            return all(mview.pattern(tensor_shape(r)) is not None for r in op.results)
-
-        has_transpose = group.has_transpose
-        mview_misfits = sum(1 for m in group.members if not fits_mview(m))
-        group.order = [group.root]
-        seen_uses: dict[SSAValue, int] = {}
-        use_counts: dict[SSAValue, int] = {}
-        queue: deque[Operation] = deque([group.root])
-        while queue:
-            member = queue.popleft()
-            if member is group.matmul:  # its operands are read as buffers, not fused
-                continue
-            for x in member.operands:
-                p = x.owner
-                if not isinstance(p, Operation) or p in self.assigned:
-                    continue
-                if p.parent is not self.block or self._splat(p) is not None:
-                    continue
-                seen = seen_uses.get(x, 0) + 1
-                seen_uses[x] = seen
-                if x not in use_counts:
-                    use_counts[x] = _use_count(x)
-                if seen != use_counts[x]:
-                    continue
-                if view.pattern(tensor_shape(x)) is None:
-                    continue
-                # A matmul program's view groups (batch, M): values it computes in tiles
-                # must not mix broadcast and full dims there.
-                if group.matmul is not None and mview.pattern(tensor_shape(x)) is None:
-                    continue
-                if isinstance(p, zt.TransposeOp):
-                    if not view.natural or group.matmul is not None:
-                        continue
-                    has_transpose = True
-                elif isinstance(p, zt.MatmulOp):
-                    if (
-                        not allow_matmul
-                        or group.matmul is not None
-                        or has_transpose
-                        or tensor_shape(x) != root_shape
-                        or mview_misfits
-                    ):
-                        continue
-                    group.matmul = p
-                elif not isinstance(p, ELEMENTWISE_TYPES):
-                    continue
-                group.members.add(p)
-                group.order.append(p)
-                self.assigned[p] = group
-                if len(group.members) >= MAX_FUSED_OPS:
-                    return
-                if not fits_mview(p):
-                    mview_misfits += 1
-                queue.append(p)
-
-    @staticmethod
-    def _is_reduction(group: Group) -> bool:
-        return isinstance(group.root, zt.ReduceOp | zt.SoftmaxOp | zt.LayerNormOp)
-
-
-# ---------------------------------------------------------------------------------------------
 # Kernel emission
 # ---------------------------------------------------------------------------------------------
 
@@ -843,7 +595,7 @@ class Lowerer:
 
     def _leaves(self, gen: Gen, group: Group, view: View) -> dict[SSAValue, SSAValue]:
         leaves: dict[SSAValue, SSAValue] = {}
-        for m in group.members:
+        for m in reversed(group.topological()):  # the root first
             if m is group.matmul:
                 continue
             for x in m.operands:
@@ -925,7 +677,7 @@ class Lowerer:
 
         a = matrix_buffer(mm.lhs, m, k)
         b = matrix_buffer(mm.rhs, k, n)
-        view = _matmul_view(out_shape)
+        view = matmul_view(out_shape)
         leaves = self._leaves(gen, group, view)
         out = alloc_like(gen, view.dims, elt)
         acc_type = ztile.TileType((tm, tn), elt)
@@ -974,7 +726,7 @@ class Lowerer:
         op = group.root
         x = op.operands[0]
         result = op.results[0]
-        setup = _reduction_setup(op, self.chooser)
+        setup = reduction_view(tensor_shape(x), reduction_axes(op), self.chooser)
         if setup is None:
             return x
         view, vaxes, tile = setup
@@ -985,7 +737,7 @@ class Lowerer:
         else:
             buf = gen.add(to_buffer(x))
             flat = alloc_like(gen, dims, elt)
-            copy_loops(gen, dims, buf, view.to_logical, flat, identity_map)
+            copy_loops(gen, dims, buf, logical_index(view), flat, identity_map)
             leaves = {x: flat}
         kept = [d for d in range(len(dims)) if d not in vaxes]
         stats_shape = tuple(1 if d in vaxes else t for d, t in enumerate(tile))
@@ -1178,18 +930,20 @@ def _unravel(lin: int, shape: Shape) -> list[int]:
 # ---------------------------------------------------------------------------------------------
 
 
-class InlineFused(RewritePattern):
-    """Inlines the body of a `ztensor.fused` op, so that the planner fuses it as one group."""
-
-    @op_type_rewrite_pattern
-    def match_and_rewrite(self, op: zt.FusedOp, rewriter: PatternRewriter) -> None:
-        block = op.body.block
-        term = block.last_op
-        assert isinstance(term, zt.YieldOp)
-        results = list(term.values)
-        rewriter.erase(term)
-        rewriter.inline_block(block, InsertPoint.before(op), list(op.inputs))
-        rewriter.replace(op, [], results)
+def kernel_of_fused(op: zt.FusedOp, chooser: TileSizeChooser) -> Group | None:
+    """Inline the body of a `ztensor.fused` op in front of it and return the one kernel it
+    computes (None when it computes nothing), for the planner to keep as it is."""
+    try:
+        group = body_kernel(op.body.block, chooser)
+    except KernelError as exc:
+        # The verifier checks the body under the default tile sizes; another chooser may
+        # pad a reduction that the default ones do not.
+        raise DiagnosticException(
+            f"ztensor-to-ztile: a 'ztensor.fused' op is not one kernel under these tile "
+            f"sizes: {exc}"
+        ) from exc
+    inline_fused(op)
+    return group
 
 
 def _reject_empty_tensors(op: Operation) -> None:
@@ -1205,8 +959,11 @@ def _reject_empty_tensors(op: Operation) -> None:
 
 
 def lower_block(block: Block, chooser: TileSizeChooser) -> None:
-    """Plan and emit the kernels of one block, then lower the splat constants left over."""
-    groups = Planner(block, chooser).plan()
+    """Plan and emit the kernels of one block, then lower the splat constants left over.
+    Each `ztensor.fused` op is one kernel; the planner groups the other ztensor ops."""
+    fused = [op for op in block.ops if isinstance(op, zt.FusedOp)]
+    given = [g for g in (kernel_of_fused(op, chooser) for op in fused) if g is not None]
+    groups = Planner(block, chooser).plan(given)
     lowerer = Lowerer(chooser)
     for group in groups:
         lowerer.lower_group(group)
@@ -1240,13 +997,14 @@ class ZTensorToZTilePass(ModulePass):
         return FixedTileSizes(tuple(self.tile_sizes))
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        PatternRewriteWalker(InlineFused(), apply_recursively=False).rewrite_module(op)
         chooser = self.chooser()
         blocks: list[Block] = []
         for inner in op.walk():
             if inner.dialect_name() == "ztensor":
                 _reject_empty_tensors(inner)
                 block = inner.parent_block()
+                if isinstance(inner.parent_op(), zt.FusedOp):
+                    continue  # lowered with the fused op, as one kernel
                 if block is not None and block not in blocks:
                     blocks.append(block)
         for block in blocks:

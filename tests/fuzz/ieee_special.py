@@ -788,8 +788,8 @@ def instantiate(rule: Any, max_tries: int = 4000) -> Instance | str:
     the values of `_attr_domain`; rank-0 constants (`const(c)`) each value of `CONSTANTS`
     (one result per choice). The rule's conditions must hold (checked on the numpy values).
     """
-    from ziggurat.passes import eqsat_rulefile as rf
-    from ziggurat.passes.eqsat_terms import OPS
+    from ziggurat.passes.eqsat import rulefile as rf
+    from ziggurat.passes.eqsat.terms import OPS
 
     # Sorts of the tensor variables: "Op" (a tensor), "Ep" (an elementwise kernel body,
     # instantiated as neg(input)) or "Mp" (a matmul kernel, instantiated as matmul(a, b)).
@@ -864,7 +864,7 @@ def instantiate(rule: Any, max_tries: int = 4000) -> Instance | str:
             b = root if isinstance(cond.b, rf.PRoot) else numpy_eval(to_term(cond.b, env), inputs)
             return a.shape == b.shape
         if isinstance(cond, rf.Pred):
-            from ziggurat.passes.eqsat_rules import PRED_IMPLS  # type: ignore[attr-defined]
+            from ziggurat.passes.eqsat.rules import PRED_IMPLS  # type: ignore[attr-defined]
 
             args = [a.value if isinstance(a, rf.PLit) else env[a.name] for a in cond.args]
             return bool(PRED_IMPLS[cond.name](*args))
@@ -934,7 +934,7 @@ def default_rules() -> tuple[list[tuple[str, Any]], list[str]]:
     """(set name, rule direction) of every rule that eqsat runs by default, and the names of
     the default sets. A set runs by default when it is in `DEFAULT_RULE_SETS` and needs no
     fast-math flag (the `flags` of a `RuleSet`, where the tree has them)."""
-    from ziggurat.passes.eqsat_rules import DEFAULT_RULE_SETS, RULE_SETS
+    from ziggurat.passes.eqsat.rules import DEFAULT_RULE_SETS, RULE_SETS
 
     sets = [n for n in DEFAULT_RULE_SETS if not getattr(RULE_SETS[n], "flags", frozenset())]
     rules = [(n, d) for n in sets for r in RULE_SETS[n].rules for d in r.directions()]

@@ -24,9 +24,9 @@ from typing import Any
 import numpy as np
 
 import ziggurat as zg
+from ziggurat.dialects import ztensor_kernels
 from ziggurat.driver import Executable, parse_module, parse_pipeline
 from ziggurat.interpreter import run_function
-from ziggurat.lowering import ztensor_to_ztile
 from ziggurat.lowering.llvm_translate import translate_module
 from ziggurat.runtime import ArgSpec, compile_llvm_ir
 from ziggurat.universe import make_context
@@ -176,7 +176,7 @@ def test_long_chains_split_into_bounded_kernels() -> None:
     with shallow_stack():
         parse_pipeline("ztensor-to-ztile").apply(make_context(), module)
     grids = [op for op in module.walk() if op.name == "ztile.grid"]
-    cap = ztensor_to_ztile.MAX_FUSED_OPS
+    cap = ztensor_kernels.MAX_FUSED_OPS
     assert len(grids) == -(-n // cap)
     for grid in grids:
         computed = [op for op in grid.walk() if op.name in _TILE_COMPUTE]

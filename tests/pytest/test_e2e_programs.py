@@ -358,11 +358,15 @@ func.func @f(%a: tensor<33x17xf32>, %b: tensor<17x65xf32>, %c: tensor<65xf32>)
     %t = ztensor.relu %s : tensor<33x65xf32>
     ztensor.yield %t : tensor<33x65xf32>
   }
-  %1, %2 = ztensor.fused "elementwise" (%0, %c) : (tensor<33x65xf32>, tensor<65xf32>) -> (tensor<33x65xf32>, tensor<33x65xf32>) {
-  ^bb0(%u: tensor<33x65xf32>, %v: tensor<65xf32>):
+  %1 = ztensor.fused "elementwise" (%0) : (tensor<33x65xf32>) -> tensor<33x65xf32> {
+  ^bb0(%u: tensor<33x65xf32>):
     %e = ztensor.tanh %u : tensor<33x65xf32>
+    ztensor.yield %e : tensor<33x65xf32>
+  }
+  %2 = ztensor.fused "elementwise" (%0, %c) : (tensor<33x65xf32>, tensor<65xf32>) -> tensor<33x65xf32> {
+  ^bb0(%u: tensor<33x65xf32>, %v: tensor<65xf32>):
     %n = ztensor.sub %v, %u : (tensor<65xf32>, tensor<33x65xf32>) -> tensor<33x65xf32>
-    ztensor.yield %e, %n : tensor<33x65xf32>, tensor<33x65xf32>
+    ztensor.yield %n : tensor<33x65xf32>
   }
   %3 = ztensor.fused "reduction" (%2) : (tensor<33x65xf32>) -> tensor<33x65xf32> {
   ^bb0(%w: tensor<33x65xf32>):

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ziggurat.passes.eqsat_rulefile import RuleSyntaxError, parse_rules
-from ziggurat.passes.eqsat_rules import (
+from ziggurat.passes.eqsat.rulefile import RuleSyntaxError, parse_rules
+from ziggurat.passes.eqsat.rules import (
     RULE_SETS,
     check_rule,
     parse_fast_math,

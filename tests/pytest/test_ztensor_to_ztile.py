@@ -23,6 +23,7 @@ from xdsl.rewriter import InsertPoint
 
 from ziggurat.dialects import ztensor as zt
 from ziggurat.dialects import ztile
+from ziggurat.dialects.tiling import DefaultTileSizes
 from ziggurat.interpreter import make_interpreter, run_function
 from ziggurat.universe import all_passes, make_context
 
@@ -426,6 +427,122 @@ def test_fused_ops_lower_to_one_grid_each() -> None:
     inputs = [random((5, 7), dtype), random((7, 9), dtype), random((9,), dtype)]
     lowered = check(module, inputs)
     assert count(lowered, ztile.GridOp) == 2
+
+
+HONOURED = """
+func.func @f(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  %n = ztensor.neg %x : tensor<8x16xf32>
+  %e = ztensor.fused "elementwise" (%n) : (tensor<8x16xf32>) -> tensor<8x16xf32> {
+  ^bb0(%u: tensor<8x16xf32>):
+    %a = ztensor.exp %u : tensor<8x16xf32>
+    ztensor.yield %a : tensor<8x16xf32>
+  }
+  %t = ztensor.tanh %e : tensor<8x16xf32>
+  func.return %t : tensor<8x16xf32>
+}
+"""
+
+
+def test_fused_ops_are_lowered_as_given() -> None:
+    """A `ztensor.fused` op is one kernel: the planner fuses neither its single-use producer
+    nor its single user into it (the same ops unfused are one grid)."""
+    from xdsl.parser import Parser
+
+    inputs = [random((8, 16), np.float32)]
+    module = Parser(make_context(), HONOURED).parse_module()
+    assert count(check(module, inputs), ztile.GridOp) == 3
+    plain = HONOURED.replace(
+        """  %e = ztensor.fused "elementwise" (%n) : (tensor<8x16xf32>) -> tensor<8x16xf32> {
+  ^bb0(%u: tensor<8x16xf32>):
+    %a = ztensor.exp %u : tensor<8x16xf32>
+    ztensor.yield %a : tensor<8x16xf32>
+  }
+""",
+        "  %e = ztensor.exp %n : tensor<8x16xf32>\n",
+    )
+    assert count(check(Parser(make_context(), plain).parse_module(), inputs), ztile.GridOp) == 1
+
+
+TRIVIAL_FUSED = """
+func.func @f(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %a = ztensor.fused "elementwise" (%x) : (tensor<4xf32>) -> tensor<4xf32> {
+  ^bb0(%u: tensor<4xf32>):
+    ztensor.yield %u : tensor<4xf32>
+  }
+  %b = ztensor.fused "elementwise" (%x) : (tensor<4xf32>) -> tensor<4xf32> {
+  ^bb0(%u: tensor<4xf32>):
+    %c = ztensor.constant dense<2.5> : tensor<4xf32>
+    ztensor.yield %c : tensor<4xf32>
+  }
+  %s = ztensor.add %a, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  func.return %s, %b : tensor<4xf32>, tensor<4xf32>
+}
+"""
+
+
+def test_fused_ops_that_compute_nothing() -> None:
+    """A body yielding its operand or a splat constant is no kernel of its own."""
+    from xdsl.parser import Parser
+
+    module = Parser(make_context(), TRIVIAL_FUSED).parse_module()
+    lowered = check(module, [random((4,), np.float32)])
+    assert no_ztensor(lowered) and count(lowered, ztile.GridOp) == 2
+
+
+class PaddingReductions:
+    """Default tile sizes, except that reductions walk chunks of 8 (padded for 33)."""
+
+    def elementwise(self, shape: Sequence[int]) -> tuple[int, ...]:
+        return DefaultTileSizes().elementwise(shape)
+
+    def matmul(self, m: int, n: int, k: int) -> tuple[int, int, int]:
+        return DefaultTileSizes().matmul(m, n, k)
+
+    def reduction(self, shape: Sequence[int], axes: Sequence[int]) -> tuple[int, ...]:
+        return tuple(min(8, d) if a in axes else 1 for a, d in enumerate(shape))
+
+
+FUSED_REDUCTION = """
+func.func @f(%x: tensor<4x33xf32>) -> tensor<4xf32> {
+  %r = ztensor.fused "reduction" (%x) : (tensor<4x33xf32>) -> tensor<4xf32> {
+  ^bb0(%u: tensor<4x33xf32>):
+    %e = ztensor.exp %u : tensor<4x33xf32>
+    %s = ztensor.reduce_sum %e {axes = array<i64: 1>, keepdims = false} : tensor<4x33xf32> -> tensor<4xf32>
+    ztensor.yield %s : tensor<4xf32>
+  }
+  func.return %r : tensor<4xf32>
+}
+"""
+
+
+def test_fused_op_that_is_not_one_kernel_under_other_tile_sizes() -> None:
+    """The verifier checks fused bodies under the default tile sizes; a chooser that pads a
+    reduction's chunks makes the same body two kernels, which the lowering reports."""
+    from xdsl.parser import Parser
+    from xdsl.utils.exceptions import DiagnosticException
+
+    from ziggurat.lowering.ztensor_to_ztile import lower_block
+
+    module = Parser(make_context(), FUSED_REDUCTION).parse_module()
+    check(module, [random((4, 33), np.float32)])
+    f = next(op for op in module.walk() if isinstance(op, func.FuncOp))
+    with pytest.raises(DiagnosticException, match="not one kernel under these tile sizes") as e:
+        lower_block(f.body.block, PaddingReductions())
+    assert "axis 1 (33 elements) is reduced in chunks of 8, the last one padded" in str(e.value)
+
+
+def test_high_rank_transpose_is_a_copy_of_its_own() -> None:
+    """A transpose of rank 4 is a copy kernel: its elementwise producer is not fused into it
+    (it used to be taken into the group and erased while the copy still read it)."""
+    dtype = np.float32
+
+    def body(a: list[SSAValue]) -> list[Operation]:
+        e = zt.ExpOp(a[0])
+        return [e, zt.TransposeOp(e, [3, 2, 1, 0])]
+
+    module = build([(2, 2, 2, 2)], dtype, body)
+    lowered = check(module, [random((2, 2, 2, 2), dtype)])
+    assert count(lowered, ztile.GridOp) == 1  # the exp; the transpose is scalar loops
 
 
 def test_ztile_level_runs_before_bufferize() -> None:

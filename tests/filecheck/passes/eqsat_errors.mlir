@@ -24,8 +24,16 @@
 // FLAGS: pass 'eqsat', option 'rules': rule set 'matmul' is not IEEE-exact: it needs fast-math=ninf,nnan,reassoc
 // RUN: not ziggurat-opt %s -p 'eqsat{fast-math=fastest}' 2>&1 | filecheck %s --check-prefix=BADFLAG
 // BADFLAG: pass 'eqsat', option 'fast-math': unknown fast-math flag(s) fastest
-// RUN: not ziggurat-opt %s -p 'eqsat{stats="out.json"}' 2>&1 | filecheck %s --check-prefix=STATS
-// STATS: pass 'eqsat', option 'stats': must be remark (or -) or json
+// `stats` is remark, - or a path ending in .json; anything else is an option error (exit 2).
+// RUN: not ziggurat-opt %s -p 'eqsat{stats=json}' 2>&1 | filecheck %s --check-prefix=STATS
+// STATS:      ziggurat-opt: error: pass 'eqsat', option 'stats': must be remark (or -) or a path ending in .json, got 'json'
+// STATS-NEXT:   eqsat{stats=json}
+// STATS-NEXT:         ^
+// RUN: ziggurat-opt %s -p 'eqsat{stats="%t.json"}' -o /dev/null && filecheck %s --check-prefix=STATSFILE < %t.json
+// STATSFILE: "function": "f"
+// STATSFILE: "stop_reason":
+// RUN: not ziggurat-opt %s -p 'eqsat{stats="%t.missing/s.json"}' 2>&1 | filecheck %s --check-prefix=STATSDIR
+// STATSDIR: error: pass 'eqsat' failed: eqsat: cannot write stats '{{.*}}.missing/s.json': No such file or directory
 // A user rule that is only right up to the sign of zero is rejected unless nsz is enabled.
 // RUN: printf 'rule add-zero: add(x, 0.0) => x if shape(x) == shape($)\n' > %t.nsz.rules
 // RUN: not ziggurat-opt %s -p 'eqsat{rules-file="%t.nsz.rules"}' 2>&1 | filecheck %s --check-prefix=NSZ

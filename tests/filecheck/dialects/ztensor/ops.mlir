@@ -180,13 +180,21 @@ func.func @fused(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>, %c: tensor<16xf32>) 
     %t = ztensor.relu %s : tensor<4x16xf32>
     ztensor.yield %t : tensor<4x16xf32>
   }
-  // CHECK: %1, %2 = ztensor.fused "elementwise"(%0) : (tensor<4x16xf32>) -> (tensor<4x16xf32>, tensor<4x16xf32>) {
-  // CHECK: ztensor.yield %{{.*}}, %{{.*}} : tensor<4x16xf32>, tensor<4x16xf32>
-  %1, %2 = ztensor.fused "elementwise" (%0) : (tensor<4x16xf32>) -> (tensor<4x16xf32>, tensor<4x16xf32>) {
-  ^bb0(%u: tensor<4x16xf32>):
+  // CHECK: %1 = ztensor.fused "elementwise"(%0, %c) : (tensor<4x16xf32>, tensor<16xf32>) -> tensor<4x16xf32> {
+  // CHECK: ztensor.yield %{{.*}} : tensor<4x16xf32>
+  %1 = ztensor.fused "elementwise" (%0, %c) : (tensor<4x16xf32>, tensor<16xf32>) -> tensor<4x16xf32> {
+  ^bb0(%u: tensor<4x16xf32>, %v: tensor<16xf32>):
     %e = ztensor.exp %u : tensor<4x16xf32>
-    %n = ztensor.neg %u : tensor<4x16xf32>
-    ztensor.yield %e, %n : tensor<4x16xf32>, tensor<4x16xf32>
+    %n = ztensor.sub %v, %e : (tensor<16xf32>, tensor<4x16xf32>) -> tensor<4x16xf32>
+    ztensor.yield %n : tensor<4x16xf32>
+  }
+  // CHECK: %2 = ztensor.fused "reduction"(%1) : (tensor<4x16xf32>) -> tensor<4x16xf32> {
+  // CHECK: ztensor.softmax
+  %2 = ztensor.fused "reduction" (%1) : (tensor<4x16xf32>) -> tensor<4x16xf32> {
+  ^bb0(%w: tensor<4x16xf32>):
+    %g = ztensor.gelu %w : tensor<4x16xf32>
+    %r = ztensor.softmax %g {axis = 0 : i64} : tensor<4x16xf32>
+    ztensor.yield %r : tensor<4x16xf32>
   }
   func.return %1, %2 : tensor<4x16xf32>, tensor<4x16xf32>
 }

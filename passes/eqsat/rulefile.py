@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from ziggurat.passes.eqsat_terms import BY_DSL, OPS, OpSpec
+from ziggurat.passes.eqsat.terms import BY_DSL, OPS, OpSpec
 
 # ---------------------------------------------------------------------------------------------
 # Pattern AST

@@ -14,8 +14,10 @@ kernels. The other two sorts hold kernel bodies, and their grammar is the fused-
 
 Kernels: `Fused(Ep)` (kind `elementwise`), `FMatmul(Mp)` (`matmul_epilogue`), and
 `FReduce*(Ep)`, `FSoftmax(Ep)`, `FLayerNorm(Ep)` (`reduction`: the reduction-like op applied to
-an elementwise prologue). `kernel_node_ok` adds what the grammar cannot say (ranks, shapes and
-tile sizes the lowering needs); extraction drops the nodes it rejects.
+an elementwise prologue). What a kernel may hold is decided by `ziggurat.dialects.ztensor_kernels`
+alone: `kernel_node_ok` asks it what the grammar cannot say (ranks, shapes and tile sizes), node
+by node, and extraction drops the nodes it rejects. The kernels of the rebuilt program are then
+formed by its planner (see `eqsat.form_kernels`).
 
 `OPS` describes every constructor once: its egglog name, its name in the rule syntax, its
 children's sorts and its attributes. Evaluation (reference semantics on numpy arrays), type
@@ -50,6 +52,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 
 from ziggurat.dialects import ztensor as zt
+from ziggurat.dialects import ztensor_kernels as kernels
 from ziggurat.dialects import ztensor_semantics as sem
 
 NDArray = np.ndarray[Any, Any]
@@ -355,43 +358,27 @@ def infer_type(
     raise TermTypeError(f"no type rule for {spec.egg}")
 
 
-KERNEL_MAX_RANK = 3
-"""Highest rank of a kernel's iteration space: ztile tiles have rank 1 to 3."""
-
-
-def reduction_prologue_fuses(shape: Shape, axes: Sequence[int]) -> bool:
-    """Whether `ztensor-to-ztile` computes an elementwise prologue inside the program of a
-    reduction over `axes` of a value of `shape` (with its default tile sizes): the operand has
-    rank 1 to 3 and no chunk along a reduced axis is padded."""
-    from ziggurat.lowering.tiling import DefaultTileSizes
-
-    if not axes or not 1 <= len(shape) <= KERNEL_MAX_RANK:
-        return False
-    tile = DefaultTileSizes().reduction(shape, axes)
-    return all(shape[a] % tile[a] == 0 for a in axes)
-
-
 def kernel_node_ok(
     spec: OpSpec, attrs: Sequence[Any], children: Sequence[TType], out: TType
 ) -> bool:
-    """Whether a node of a fused kernel is what `ztensor-to-ztile` computes in the kernel's one
-    `ztile.grid` (what the sorts cannot say):
+    """Whether a node of a fused kernel keeps every body the extractor may choose for it one
+    kernel (what the sorts cannot say), as `ztensor_kernels` decides:
 
-    - an elementwise kernel has rank 1 to 3;
-    - a matmul kernel is a 2-D matmul whose epilogue keeps the matmul's shape (the epilogue's
-      other operands broadcast into it);
-    - a reduction kernel's prologue is fusable (`reduction_prologue_fuses`).
+    - an elementwise kernel has a natural view (`elementwise_term_ok`: rank 1 to 3);
+    - a matmul kernel is a 2-D matmul (`matmul_term_ok`) whose epilogue keeps the matmul's
+      shape (`epilogue_term_ok`: the epilogue's other operands broadcast into it);
+    - a reduction kernel takes a prologue (`prologue_term_ok`: rank 1 to 3, no padded chunk).
     """
     c = spec.category
     if c == "fused":
-        return 1 <= len(out.shape) <= KERNEL_MAX_RANK
+        return kernels.elementwise_term_ok(out.shape)
     if spec.sort == "Mp":
         if c == "matmul":
-            return len(out.shape) == 2
+            return kernels.matmul_term_ok(out.shape)
         core = [t for t, s in zip(children, spec.children, strict=True) if s == "Mp"]
-        return core[0].shape == out.shape
+        return kernels.epilogue_term_ok(core[0].shape, out.shape)
     if c in ("fused_reduce", "fused_softmax", "fused_layernorm"):
-        return reduction_prologue_fuses(children[0].shape, str_ints(attrs[0]))
+        return kernels.prologue_term_ok(children[0].shape, str_ints(attrs[0]))
     return True
 
 

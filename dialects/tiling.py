@@ -1,4 +1,8 @@
-"""Tile-size choice for `ztensor-to-ztile`.
+"""Tile-size choice for the kernels of ztensor ops.
+
+`ztensor-to-ztile` tiles its programs with these sizes, and `ztensor_kernels` asks them
+whether a reduction's chunks are padded (then no elementwise prologue fuses into it). Pure
+Python on shapes, so both the dialects and the lowering can use it.
 
 A `TileSizeChooser` answers three questions about a kernel: the output tile of an elementwise
 program, the (M, N, K) blocking of a matmul, and the tile of a reduction program (with the

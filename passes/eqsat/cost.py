@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Protocol
 
-from ziggurat.passes.eqsat_terms import OPS, TType
+from ziggurat.passes.eqsat.terms import OPS, TType
 
 # Arithmetic per element, in FLOP-equivalents (transcendentals are polynomial + range reduction).
 UNARY_FLOPS = {
@@ -130,7 +130,7 @@ class NodeInfo:
     """An e-node as a cost model sees it: constructor, attributes, operand and result types.
 
     `inputs` are the types of the children (Op or Ep e-classes); `category` is the constructor's
-    category in `eqsat_terms.OPS` ("unary", "matmul", "fused", "ep_in", ...).
+    category in `terms.OPS` ("unary", "matmul", "fused", "ep_in", ...).
     """
 
     op: str

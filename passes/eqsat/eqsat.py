@@ -1,7 +1,7 @@
 """`eqsat`: equality saturation on ztensor with egglog, cost-based extraction, rebuild.
 
 For every `func.func` with a single block, the pass:
-1. translates the block's ztensor ops to egglog terms (`eqsat_terms.translate`): one `let` per
+1. translates the block's ztensor ops to egglog terms (`terms.translate`): one `let` per
    SSA value, block arguments and results of ops it does not model as `Input` leaves; those ops
    stay where they are, untouched;
 2. runs the rule sets in bounded steps (`Saturation`): the simplifying sets until they change
@@ -9,20 +9,21 @@ For every `func.func` with a single block, the pass:
    between) until a fixpoint or a budget (`node-limit` e-nodes, `iter-limit` iterations,
    `time-limit-ms`, `memory-limit-mb`) is hit; the budgets are checked after every step, so
    they hold within an iteration too;
-3. prices every e-node with the cost model (`eqsat_cost`: roofline on a detected or given
+3. prices every e-node with the cost model (`cost`: roofline on a detected or given
    `hardware`, `flops`, or a user's `module:Class`);
 4. extracts the cheapest program counting shared subexpressions once (greedy-DAG, or the exact
    ILP with `extractor=ilp`, which also runs greedy-DAG and keeps the better), keeps the input
    unless the result is strictly cheaper, and otherwise rebuilds the ops in dependency order in
    front of their first user outside the e-graph, then verifies the function.
 
-`rules` names rule sets of `eqsat_rules.RULE_SETS`. By default only the IEEE-exact sets run
+`rules` names rule sets of `rules.RULE_SETS`. By default only the IEEE-exact sets run
 (the same result for every input, signed zeros, infinities and NaN included); `fast-math`
 (`nsz`, `nnan`, `ninf`, `reassoc`, `arcp`, `afn` or `fast`) enables the sets that need those
 flags, e.g. matrix-chain reassociation (`fast-math=reassoc,nnan,ninf`). `rules-file` adds user
 rules (checked for soundness under the enabled flags unless `check-rules=false`). `stats=remark`
-(or `-`) prints a remark to stderr, `stats=json` the JSON, `stats-file=PATH` writes the JSON to
-PATH; `dot=PATH` writes the e-graph as DOT (and PATH.svg when graphviz is installed).
+(or `-`) prints a remark to stderr, `stats=PATH.json` writes the stats as JSON to that file (any
+other value is an option error), `stats-file=PATH` writes the JSON to PATH whatever its name;
+`dot=PATH` writes the e-graph as DOT (and PATH.svg when graphviz is installed).
 """
 
 from __future__ import annotations
@@ -40,14 +41,15 @@ from typing import Any
 import egglog.bindings as egglog
 from xdsl.context import Context
 from xdsl.dialects import builtin, func
-from xdsl.ir import Operation, SSAValue
+from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import DiagnosticException
 
 from ziggurat.dialects import ztensor as zt
+from ziggurat.dialects import ztensor_kernels as kernels
 from ziggurat.errors import PassOptionError
-from ziggurat.passes.eqsat_cost import CostModel, NodeInfo, make_cost_model
-from ziggurat.passes.eqsat_extract import (
+from ziggurat.passes.eqsat.cost import CostModel, NodeInfo, make_cost_model
+from ziggurat.passes.eqsat.extract import (
     EGraphView,
     dag_cost,
     greedy_dag,
@@ -55,8 +57,8 @@ from ziggurat.passes.eqsat_extract import (
     price,
     read_egraph,
 )
-from ziggurat.passes.eqsat_rulefile import Rule, RuleSyntaxError, load_rule_file
-from ziggurat.passes.eqsat_rules import (
+from ziggurat.passes.eqsat.rulefile import Rule, RuleSyntaxError, load_rule_file
+from ziggurat.passes.eqsat.rules import (
     DEFAULT_RULE_SETS,
     RULE_SETS,
     check_rule,
@@ -65,7 +67,7 @@ from ziggurat.passes.eqsat_rules import (
     schema_program,
     tables_program,
 )
-from ziggurat.passes.eqsat_terms import (
+from ziggurat.passes.eqsat.terms import (
     OPS,
     SPEC_OF_CLASS,
     Builder,
@@ -337,12 +339,11 @@ class EqsatPass(ModulePass):
                 "ilp needs scipy, which is not installed (pip install 'ziggurat[ilp]'); "
                 "or use extractor=greedy-dag",
             )
-        if self.stats not in ("", "-", "remark", "json"):
+        if self.stats not in ("", "-", "remark") and not _is_json_path(self.stats):
             raise PassOptionError(
                 self.name,
                 "stats",
-                f"must be remark (or -) or json, got '{self.stats}'; "
-                "write the JSON to a file with stats-file=PATH",
+                f"must be remark (or -) or a path ending in .json, got '{self.stats}'",
             )
         for option, value in (
             ("node-limit", self.node_limit),
@@ -381,16 +382,10 @@ class EqsatPass(ModulePass):
         if self.stats in ("-", "remark"):
             for s in all_stats:
                 print(s.remark(), file=sys.stderr)
-        elif self.stats == "json":
-            print(json.dumps([s.__dict__ for s in all_stats], indent=2), file=sys.stderr)
+        elif self.stats:
+            _write_stats(all_stats, self.stats, "stats")
         if self.stats_file:
-            try:
-                with open(self.stats_file, "w") as out:
-                    json.dump([s.__dict__ for s in all_stats], out, indent=2)
-            except OSError as exc:
-                raise DiagnosticException(
-                    f"eqsat: cannot write stats-file '{self.stats_file}': {exc.strerror}"
-                ) from exc
+            _write_stats(all_stats, self.stats_file, "stats-file")
         if self.dot and dots:
             text = dots[0] if len(dots) == 1 else "\n".join(dots)
             with open(self.dot, "w") as out:
@@ -399,6 +394,19 @@ class EqsatPass(ModulePass):
                 subprocess.run(
                     ["dot", "-Tsvg", self.dot, "-o", self.dot + ".svg"], check=False, timeout=60
                 )
+
+
+def _is_json_path(value: str) -> bool:
+    """Whether a `stats` value names a JSON file (`PATH.json`, not `.json` alone)."""
+    return value.endswith(".json") and os.path.basename(value) != ".json"
+
+
+def _write_stats(all_stats: list[EqsatStats], path: str, option: str) -> None:
+    try:
+        with open(path, "w") as out:
+            json.dump([s.__dict__ for s in all_stats], out, indent=2)
+    except OSError as exc:
+        raise DiagnosticException(f"eqsat: cannot write {option} '{path}': {exc.strerror}") from exc
 
 
 def build_egraph(
@@ -589,8 +597,32 @@ def _rebuild(
         if all(not r.uses for r in old_op.results):
             old_op.detach()
             old_op.erase()
+    form_kernels(block, set(inserted))
     f.verify()
     return True
+
+
+def form_kernels(block: Block, built: set[Operation]) -> None:
+    """Group the rebuilt ops of `block` (`built`) into kernels, each one `ztensor.fused` op.
+
+    Extraction priced the kernel terms it chose; the kernels themselves are formed by
+    `ztensor_kernels.Planner`, the planner `ztensor-to-ztile` uses for unfused ops: the
+    `ztensor.fused` ops built from kernel terms are inlined, the block is planned, and every
+    kernel of two or more ops that holds an op of such a term (and only ops eqsat built) is
+    outlined as one `ztensor.fused` op. So the planner grows kernels where the term grammar
+    cannot (an epilogue that uses the matmul result twice) or the budgets stopped fusion (long
+    chains, split at `MAX_FUSED_OPS`), and what `ztensor-to-ztile` lowers as given is what
+    it would have planned. Ops eqsat leaves alone stay as they are.
+    """
+    from_terms: set[Operation] = set()
+    for op in list(block.ops):
+        if isinstance(op, zt.FusedOp) and op in built:
+            moved = kernels.inline_fused(op)
+            built.update(moved)
+            from_terms.update(moved)
+    for group in kernels.Planner(block).plan():
+        if len(group.members) > 1 and group.members <= built and group.members & from_terms:
+            kernels.outline(group)
 
 
 def _used_values(op: Operation) -> list[SSAValue]:

@@ -15,8 +15,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from ziggurat.passes.eqsat_cost import CostModel, NodeInfo
-from ziggurat.passes.eqsat_terms import (
+from ziggurat.passes.eqsat.cost import CostModel, NodeInfo
+from ziggurat.passes.eqsat.terms import (
     OPS,
     Node,
     TermTypeError,

@@ -1,6 +1,6 @@
 """The rule sets of `eqsat`, their egglog form, and the numeric soundness check of a rule.
 
-Rules are written in the rule syntax of `eqsat_rulefile` (one documented line each) and grouped
+Rules are written in the rule syntax of `rulefile` (one documented line each) and grouped
 in named `RuleSet`s. A set is *simplifying* (run to saturation first: it never makes the program
 bigger in a way that feeds itself) or *expanding* (assoc/comm, distributivity, reassociation,
 fusion: run one iteration at a time under the node, iteration and time budgets).
@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from ziggurat.dialects import ztensor as zt
-from ziggurat.passes.eqsat_rulefile import (
+from ziggurat.passes.eqsat.rulefile import (
     AttrExpr,
     Condition,
     PApp,
@@ -38,7 +38,7 @@ from ziggurat.passes.eqsat_rulefile import (
     parse_rules,
     show_condition,
 )
-from ziggurat.passes.eqsat_terms import (
+from ziggurat.passes.eqsat.terms import (
     MAX_RANK,
     OPS,
     TermTypeError,
@@ -667,7 +667,7 @@ class _Compiler:
 
 
 def _fun_types(name: str) -> tuple[str, ...]:
-    from ziggurat.passes.eqsat_rulefile import ATTR_FUNCTIONS
+    from ziggurat.passes.eqsat.rulefile import ATTR_FUNCTIONS
 
     return ATTR_FUNCTIONS[name][0]
 

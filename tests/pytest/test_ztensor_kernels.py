@@ -1,0 +1,107 @@
+"""The one module that decides what a kernel is (dialects/ztensor_kernels.py): the
+`ztensor.fused` verifier, the planner of `ztensor-to-ztile` and eqsat's kernel terms agree."""
+
+from __future__ import annotations
+
+import pytest
+from xdsl.context import Context
+from xdsl.dialects.builtin import Float32Type, TensorType
+from xdsl.ir import Block, Operation
+
+from ziggurat.dialects import ztensor as zt
+from ziggurat.dialects import ztensor_kernels as kernels
+from ziggurat.dialects import ztile
+from ziggurat.driver import parse_module
+from ziggurat.lowering.ztensor_to_ztile import ZTensorToZTilePass
+
+
+def _t(shape: tuple[int, ...]) -> str:
+    return "tensor<" + "".join(f"{d}x" for d in shape) + "f32>"
+
+
+def prologue_program(shape: tuple[int, ...], axes: tuple[int, ...]) -> str:
+    """`reduce_sum(exp(x), axes)` as plain ops."""
+    out = tuple(1 if d in axes else n for d, n in enumerate(shape))
+    axes_text = ", ".join(str(a) for a in axes)
+    return f"""
+func.func @f(%x: {_t(shape)}) -> {_t(out)} {{
+  %e = ztensor.exp %x : {_t(shape)}
+  %s = ztensor.reduce_sum %e {{axes = array<i64: {axes_text}>, keepdims = true}} : {_t(shape)} -> {_t(out)}
+  func.return %s : {_t(out)}
+}}
+"""
+
+
+def fused_body(ops: list[Operation], block: Block) -> Block:
+    block.add_ops([*ops, zt.YieldOp(ops[-1].results[0])])
+    return block
+
+
+PROLOGUE_CASES = [
+    ((4, 8), (1,)),
+    ((4, 8192), (1,)),  # reduced whole
+    ((4, 10000), (1,)),  # chunks of 4096, the last one padded
+    ((4, 12288), (1,)),  # three full chunks of 4096
+    ((2, 3, 17), (0, 2)),
+    ((9000,), (0,)),
+    ((3, 4, 5, 6), (3,)),  # rank 4: viewed as (kept, reduced), no prologue
+]
+
+
+@pytest.mark.parametrize(("shape", "axes"), PROLOGUE_CASES)
+def test_prologue_rule_is_the_same_for_eqsat_the_planner_and_the_verifier(
+    shape: tuple[int, ...], axes: tuple[int, ...]
+) -> None:
+    fuses = kernels.prologue_term_ok(shape, axes)
+    assert fuses == (kernels.prologue_problem(shape, axes) is None)
+    # The planner fuses the exp into the reduction's grid exactly when eqsat may.
+    module = parse_module(prologue_program(shape, axes))
+    ZTensorToZTilePass().apply(Context(), module)
+    grids = sum(isinstance(op, ztile.GridOp) for op in module.walk())
+    assert grids == (1 if fuses else 2)
+    # The verifier accepts the fused form exactly then.
+    block = Block(arg_types=[TensorType(Float32Type(), shape)])
+    e = zt.ExpOp(block.args[0])
+    body = fused_body([e, zt.ReduceSumOp(e, list(axes), True)], block)
+    if fuses:
+        group = kernels.body_kernel(body)
+        assert group is not None and group.members == set(body.ops) - {body.last_op}
+    else:
+        with pytest.raises(kernels.KernelError, match=r"is a prologue of 'ztensor\.reduce_sum'"):
+            kernels.body_kernel(body)
+
+
+def chain_body(n: int) -> Block:
+    block = Block(arg_types=[TensorType(Float32Type(), (16,))])
+    ops: list[Operation] = []
+    value = block.args[0]
+    for _ in range(n):
+        ops.append(zt.NegOp(value))
+        value = ops[-1].results[0]
+    return fused_body(ops, block)
+
+
+def test_a_kernel_holds_at_most_max_fused_ops() -> None:
+    cap = kernels.MAX_FUSED_OPS
+    group = kernels.body_kernel(chain_body(cap))
+    assert group is not None and len(group.members) == cap
+    with pytest.raises(
+        kernels.KernelError, match=rf"it holds {cap + 1} ops \(a kernel computes at most {cap}\)"
+    ):
+        kernels.body_kernel(chain_body(cap + 1))
+
+
+@pytest.mark.parametrize(
+    ("shape", "ok"),
+    [((), False), ((7,), True), ((3, 4), True), ((2, 3, 4), True), ((2, 2, 2, 2), False)],
+)
+def test_elementwise_terms_have_natural_views(shape: tuple[int, ...], ok: bool) -> None:
+    assert kernels.elementwise_term_ok(shape) == ok
+    assert kernels.elementwise_view(shape).natural == ok
+
+
+def test_matmul_terms_are_2d_with_epilogues_of_their_shape() -> None:
+    assert kernels.matmul_term_ok((4, 8))
+    assert not kernels.matmul_term_ok((2, 4, 8))
+    assert kernels.epilogue_term_ok((4, 8), (4, 8))
+    assert not kernels.epilogue_term_ok((4, 8), (2, 4, 8))
