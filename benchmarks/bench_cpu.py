@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -257,14 +258,14 @@ def main() -> None:
         expected = w.numpy_fn(*inputs)
         err = float(np.max(np.abs(out - expected)) / (np.max(np.abs(expected)) + 1e-30))
         status = "" if err <= w.rtol else f"  WRONG (rel err {err:.2e})"
-        np_ms, _ = _time(lambda w=w, inputs=inputs: w.numpy_fn(*inputs), args.repeat)
-        zg_ms, _ = _time(lambda exe=exe, inputs=inputs: exe(*inputs), args.repeat)
+        np_ms, _ = _time(partial(w.numpy_fn, *inputs), args.repeat)
+        zg_ms, _ = _time(partial(exe, *inputs), args.repeat)
         torch_cols = f"{'-':>9} {'-':>8}"
         if torch_version is not None and w.torch_fn is not None:
             tin = [torch.from_numpy(a) for a in inputs]
             fn = w.torch_fn
             with torch.no_grad():
-                t_ms, _ = _time(lambda fn=fn, tin=tin: fn(*tin), args.repeat)
+                t_ms, _ = _time(partial(fn, *tin), args.repeat)
             torch_cols = f"{t_ms:9.2f} {t_ms / zg_ms:7.2f}x"
         print(
             f"{w.name:28} {np_ms:10.2f} {zg_ms:10.2f} {np_ms / zg_ms:6.2f}x {torch_cols} "

@@ -13,6 +13,7 @@ import random
 import tempfile
 import time
 from functools import cache
+from typing import Any
 
 from xdsl.context import Context
 from xdsl.dialects import func
@@ -81,12 +82,12 @@ def multiplications(module: ModuleOp) -> int:
     return total
 
 
-def run_pass(text: str, **options: object) -> tuple[ModuleOp, dict[str, object], float]:
+def run_pass(text: str, **options: Any) -> tuple[ModuleOp, dict[str, Any], float]:
     ctx = context()
     module = Parser(ctx, text).parse_module()
     with tempfile.NamedTemporaryFile(suffix=".json") as stats:
         start = time.perf_counter()
-        EqsatPass(stats_file=stats.name, **options).apply(ctx, module)  # type: ignore[arg-type]
+        EqsatPass(stats_file=stats.name, **options).apply(ctx, module)
         elapsed = time.perf_counter() - start
         with open(stats.name) as f:
             data = json.load(f)[0]
@@ -142,12 +143,12 @@ def main() -> None:
     for extractor, flags in (("greedy-dag", ()), ("greedy-dag", ("fast",)), ("ilp", ("fast",))):
         _, stats, elapsed = run_pass(dag, extractor=extractor, fast_math=flags)
         extractor += "".join(f", fast-math={f}" for f in flags)
-        ratio = float(stats["cost_after"]) / float(stats["cost_before"])  # type: ignore[arg-type]
+        ratio = float(stats["cost_after"]) / float(stats["cost_before"])
         print(
             f"dag-500 [{extractor}]: {elapsed * 1e3:.0f} ms total, {stats['iterations']} iterations "
             f"({stats['stop_reason']}), {stats['enodes']} e-nodes, cost {stats['cost_before']:.4g} "
             f"-> {stats['cost_after']:.4g} ({(ratio - 1) * 100:+.1f}%), times "
-            + ", ".join(f"{k} {v:.0f} ms" for k, v in stats["time_ms"].items())  # type: ignore[attr-defined]
+            + ", ".join(f"{k} {v:.0f} ms" for k, v in stats["time_ms"].items())
         )
 
 

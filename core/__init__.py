@@ -67,7 +67,16 @@ if TYPE_CHECKING:
         signatures,
     )
     from ziggurat.frontend import TracedArray, ZigguratTraceError
-    from ziggurat.jit import STAGES, Backend, InterpreterBackend, JitOptions, Lowered, jit
+    from ziggurat.jit import (
+        STAGES,
+        Backend,
+        Compiled,
+        InterpreterBackend,
+        JitOptions,
+        JittedFunction,
+        Lowered,
+        jit,
+    )
     from ziggurat.runtime import Target
     from ziggurat.universe import all_passes, make_context, register_pass
 
@@ -79,11 +88,13 @@ __all__ = [
     "ArgumentError",
     "Backend",
     "CompileError",
+    "Compiled",
     "CompiledBackend",
     "DiagnosticError",
     "Executable",
     "InterpreterBackend",
     "JitOptions",
+    "JittedFunction",
     "Lowered",
     "PassOptionError",
     "PipelineError",
@@ -140,7 +151,9 @@ _LAZY = {
     "Backend": "ziggurat.jit",
     "InterpreterBackend": "ziggurat.jit",
     "JitOptions": "ziggurat.jit",
+    "JittedFunction": "ziggurat.jit",
     "Lowered": "ziggurat.jit",
+    "Compiled": "ziggurat.jit",
     "jit": "ziggurat.jit",
     "CompiledBackend": "ziggurat.compiled_backend",
     "DEFAULT_PIPELINE": "ziggurat.driver",

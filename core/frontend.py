@@ -359,7 +359,7 @@ class TracedArray:
     def __lt__(self, other: Any) -> Any:
         raise self._unsupported("comparison")
 
-    __le__ = __gt__ = __ge__ = __eq__ = __ne__ = __lt__  # type: ignore[assignment]
+    __le__ = __gt__ = __ge__ = __eq__ = __ne__ = __lt__
     __hash__ = object.__hash__
 
     # numpy interoperability -------------------------------------------------------------------

@@ -180,7 +180,7 @@ def default_backend() -> Backend:
         from ziggurat.compiled_backend import CompiledBackend
 
         backend = globals().setdefault("DEFAULT_BACKEND", CompiledBackend())
-    return backend  # type: ignore[no-any-return]
+    return backend
 
 
 def __getattr__(name: str) -> Any:

@@ -392,7 +392,7 @@ class NumpyArithFunctions(ArithFunctions):
         t = op.result.type
         if isinstance(value, DenseIntOrFPElementsAttr):
             assert isinstance(t, VectorType | MemRefType) or hasattr(t, "get_shape")
-            shape = tuple(t.get_shape())  # type: ignore[attr-defined]
+            shape = tuple(t.get_shape())
             data = np.asarray(value.get_values(), dtype=_dtype_of(t))
             return (np.broadcast_to(data, shape).copy() if data.size == 1 else data.reshape(shape),)
         if isinstance(value, FloatAttr):

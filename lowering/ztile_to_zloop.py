@@ -693,7 +693,7 @@ class _GridLowering:
         shape = _tile_type(load.result).get_shape()
         known = [self.known(o) for o in offsets]
         highest = [self.upper_bound(o) for o in offsets]
-        if all(h is not None and h + t <= d for h, t, d in zip(highest, shape, dims, strict=True)):  # type: ignore[operator]
+        if all(h is not None and h + t <= d for h, t, d in zip(highest, shape, dims, strict=True)):
             in_place()
         elif all(k is not None for k in known):
             buffered()

@@ -115,7 +115,7 @@ def _check_types(p: ModulePass) -> None:
         hints = typing.get_type_hints(cls)
     except Exception:  # unresolvable annotations (a plug-in's): leave it to the pass
         return
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+    for f in dataclasses.fields(cls):
         if not f.init or f.name == "name" or f.name not in hints:
             continue
         value = getattr(p, f.name)
@@ -150,7 +150,7 @@ def _option_error(p: ModulePass, message: str) -> PassOptionError:
         text = text[len(p.name) + 1 :].strip()
     names = [
         f.name.replace("_", "-")
-        for f in (dataclasses.fields(p) if dataclasses.is_dataclass(p) else ())  # type: ignore[arg-type]
+        for f in (dataclasses.fields(p) if dataclasses.is_dataclass(p) else ())
         if f.init and f.name != "name"
     ]
     # The longest name first, so `ilp-time-limit-ms` wins over `time-limit-ms`.

@@ -446,7 +446,7 @@ class ZigguratOptMain(xDSLOptMain):
                 f"while emitting target '{self.args.target}': {type(e).__name__}: {e}", e
             ) from e
 
-    def run(self) -> int:  # type: ignore[override]
+    def run(self) -> int:
         """Process every chunk of the input; returns the exit code."""
         name, text = self.read_input()
         buffers = (

@@ -566,9 +566,9 @@ def parse_egglog_rules(text: str, filename: str) -> list[Rule]:
         if len(s) == 6:
             key, koff = cast(tuple[str, int], s[4])
             value = s[5]
-            if key != ":name" or isinstance(value, list) or not value[0].startswith('"'):  # type: ignore[index]
+            if key != ":name" or isinstance(value, list) or not value[0].startswith('"'):
                 raise fail(koff, 'expected :name "..."')
-            name = value[0][1:-1]  # type: ignore[index]
+            name = value[0][1:-1]
         var_sorts.clear()
         lhs = pattern(s[2], "Op", "lhs")
         if isinstance(lhs, PVar):

@@ -486,6 +486,7 @@ def run_case(folder: str, config: str, lowered: dict[str, Any] | None = None) ->
             out = exe(*[a.copy() for a in inputs])
             results = out if isinstance(out, tuple) else (out,)
         arrays = {f"r{i}": np.asarray(r) for i, r in enumerate(results)}
+        # numpy's stub lets **kwds reach `allow_pickle: bool`
         np.savez(base / f"{config}.npz", **arrays)  # type: ignore[arg-type]
     except Exception as e:
         (base / f"{config}.error").write_text(
@@ -864,7 +865,7 @@ def instantiate(rule: Any, max_tries: int = 4000) -> Instance | str:
             b = root if isinstance(cond.b, rf.PRoot) else numpy_eval(to_term(cond.b, env), inputs)
             return a.shape == b.shape
         if isinstance(cond, rf.Pred):
-            from ziggurat.passes.eqsat.rules import PRED_IMPLS  # type: ignore[attr-defined]
+            from ziggurat.passes.eqsat.rules import PRED_IMPLS
 
             args = [a.value if isinstance(a, rf.PLit) else env[a.name] for a in cond.args]
             return bool(PRED_IMPLS[cond.name](*args))
@@ -952,6 +953,7 @@ def write_case(
     folder.mkdir(parents=True, exist_ok=True)
     text = mlir(terms, inputs)
     (folder / "case.mlir").write_text(text)
+    # numpy's stub lets **kwds reach `allow_pickle: bool`
     np.savez(folder / "inputs.npz", **inputs)  # type: ignore[arg-type]
     labels = list(labels) if labels is not None else [t.text() for t in terms]
     (folder / "terms.json").write_text(

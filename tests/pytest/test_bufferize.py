@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 from xdsl.dialects import bufferization, func, memref
-from xdsl.dialects.builtin import MemRefType, ModuleOp, TensorType
+from xdsl.dialects.builtin import MemRefType, ModuleOp, TensorType, f32
 from xdsl.parser import Parser
 from xdsl.passes import PassPipeline
 
@@ -46,9 +46,9 @@ func.func @f(%x: tensor<3x17xf32>, %y: tensor<17xf32>) -> tensor<3x17xf32> {
     module = lowered(text)
     fn = function(module)
     assert list(fn.function_type.inputs) == [
-        MemRefType(fn.function_type.inputs.data[0].element_type, [3, 17]),  # type: ignore[attr-defined]
-        MemRefType(fn.function_type.inputs.data[0].element_type, [17]),  # type: ignore[attr-defined]
-        MemRefType(fn.function_type.inputs.data[0].element_type, [3, 17]),  # type: ignore[attr-defined]
+        MemRefType(f32, [3, 17]),
+        MemRefType(f32, [17]),
+        MemRefType(f32, [3, 17]),
     ]
     assert list(fn.function_type.outputs) == []
     assert not any(isinstance(a.type, TensorType) for a in fn.body.block.args)
@@ -154,9 +154,7 @@ func.func @g(%m: memref<4xf32>) {
 }
 """
     module = lowered(text, "bufferize")
-    assert list(function(module, "g").function_type.inputs) == [
-        MemRefType(module.ops.first.function_type.inputs.data[0].element_type, [4])
-    ]  # type: ignore[union-attr]
+    assert list(function(module, "g").function_type.inputs) == [MemRefType(f32, [4])]
 
 
 def test_unsupported_tensor_producer_is_reported() -> None:

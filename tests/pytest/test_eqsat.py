@@ -7,12 +7,13 @@ import random
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from xdsl.context import Context
 from xdsl.dialects import func
-from xdsl.dialects.builtin import Builtin, ModuleOp, TensorType
+from xdsl.dialects.builtin import Builtin, ModuleOp, StringAttr, TensorType
 from xdsl.parser import Parser
 from xdsl.utils.exceptions import DiagnosticException
 
@@ -36,12 +37,18 @@ def parse(text: str) -> ModuleOp:
     return Parser(ctx, text).parse_module()
 
 
-def apply(text: str, **options: object) -> tuple[ModuleOp, ModuleOp, list[dict]]:
+def kind(op: zt.FusedOp) -> str:
+    """The kind of a `ztensor.fused` op (a string attribute, checked by its verifier)."""
+    assert isinstance(op.kind, StringAttr)
+    return op.kind.data
+
+
+def apply(text: str, **options: Any) -> tuple[ModuleOp, ModuleOp, list[dict[str, Any]]]:
     """(input module, optimized module, stats) for `text` under `eqsat{options}`."""
     before = parse(text)
     after = parse(text)
     stats_file = Path(__import__("tempfile").mkstemp(suffix=".json")[1])
-    EqsatPass(stats_file=str(stats_file), **options).apply(Context(), after)  # type: ignore[arg-type]
+    EqsatPass(stats_file=str(stats_file), **options).apply(Context(), after)
     after.verify()
     stats = json.loads(stats_file.read_text())
     stats_file.unlink()
@@ -84,7 +91,7 @@ def test_matmul_bias_relu_becomes_one_fused_kernel() -> None:
     assert isinstance(f, func.FuncOp)
     ops = list(f.body.block.ops)
     assert len(ops) == 2 and isinstance(ops[0], zt.FusedOp)
-    assert ops[0].kind.data == "matmul_epilogue"  # type: ignore[attr-defined]
+    assert kind(ops[0]) == "matmul_epilogue"
     body = [op.name for op in ops[0].body.block.ops]
     assert sorted(body) == sorted(
         ["ztensor.matmul", "ztensor.add", "ztensor.relu", "ztensor.yield"]
@@ -512,9 +519,9 @@ def test_every_fused_op_lowers_to_one_grid(name: str, tmp_path: Path) -> None:
     for op in fused:
         matmuls = sum(isinstance(o, zt.MatmulOp) for o in op.body.walk())
         assert matmuls <= 1, str(op)
-        assert lowered_grids(op) == 1, f"{op.kind.data} kernel is not one grid:\n{op}"
+        assert lowered_grids(op) == 1, f"{kind(op)} kernel is not one grid:\n{op}"
     if kinds is not None:
-        assert [op.kind.data for op in fused] == kinds, str(after)
+        assert [kind(op) for op in fused] == kinds, str(after)
     f = next(op for op in before.walk() if isinstance(op, func.FuncOp))
     entry = f.sym_name.data
     exe = zg.compile(after, pipeline="cpu-pipeline{opt-level=1}", entry=entry, cache=False)
@@ -664,6 +671,8 @@ def test_time_budget_holds_within_an_iteration(monkeypatch: pytest.MonkeyPatch) 
     advances one second per reading and a 3.5 s budget, the run stops inside iteration 1."""
     import types
 
+    import egglog.bindings as egglog
+
     import ziggurat.passes.eqsat.eqsat as eqsat_module
 
     clock = [0.0]
@@ -675,7 +684,12 @@ def test_time_budget_holds_within_an_iteration(monkeypatch: pytest.MonkeyPatch) 
     steps: list[tuple[str, ...]] = []
     step = eqsat_module.Saturation._step
 
-    def counting_step(self, eg, rulesets, stats):  # type: ignore[no-untyped-def]
+    def counting_step(
+        self: eqsat_module.Saturation,
+        eg: egglog.EGraph,
+        rulesets: tuple[str, ...],
+        stats: eqsat_module.EqsatStats,
+    ) -> bool | None:
         steps.append(rulesets)
         return step(self, eg, rulesets, stats)
 

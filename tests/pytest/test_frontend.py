@@ -12,7 +12,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import pytest
@@ -47,7 +47,12 @@ def rand(*shape: int, dtype: Any = np.float32, low: float = -1.0, high: float = 
     return RNG.uniform(low, high, size=shape).astype(dtype)
 
 
-def tol(dtype: Any) -> dict[str, float]:
+class Tolerance(TypedDict, total=False):
+    rtol: float
+    atol: float
+
+
+def tol(dtype: Any) -> Tolerance:
     return {"rtol": 2e-5, "atol": 2e-6} if np.dtype(dtype) == np.float32 else {"rtol": 1e-11}
 
 
@@ -87,7 +92,9 @@ DTYPES = [np.float32, np.float64]
 # Every function, traced, against numpy
 # ---------------------------------------------------------------------------------------------
 
-BINARY = [
+Fn = Callable[..., Any]
+
+BINARY: list[tuple[Fn, Fn]] = [
     (zg.add, np.add),
     (zg.subtract, np.subtract),
     (zg.multiply, np.multiply),
@@ -113,7 +120,7 @@ def test_power(dtype: Any) -> None:
     check(zg.power, np.power, a, b)
 
 
-UNARY = [
+UNARY: list[tuple[Fn, Fn, bool]] = [
     (zg.negative, np.negative, False),
     (zg.exp, np.exp, False),
     (zg.log, np.log, True),
@@ -150,7 +157,7 @@ def test_matmul(dtype: Any, lshape: Any, rshape: Any) -> None:
     check(zg.matmul, np.matmul, rand(*lshape, dtype=dtype), rand(*rshape, dtype=dtype))
 
 
-REDUCTIONS = [(zg.sum, np.sum), (zg.max, np.max), (zg.mean, np.mean)]
+REDUCTIONS: list[tuple[Fn, Fn]] = [(zg.sum, np.sum), (zg.max, np.max), (zg.mean, np.mean)]
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -288,7 +295,8 @@ def test_scalar_constants_are_splats_in_the_input_dtype() -> None:
 def test_eager_mode_matches_numpy() -> None:
     x = rand(3, 4, low=0.1, high=2.0)
     y = rand(4, low=0.1, high=2.0)
-    for zfn, nfn in [*BINARY, (zg.power, np.power), (zg.matmul, np.matmul)]:
+    binary: list[tuple[Fn, Fn]] = [*BINARY, (zg.power, np.power), (zg.matmul, np.matmul)]
+    for zfn, nfn in binary:
         other = y if zfn is not zg.matmul else rand(4, 2)
         out = zfn(x, other)
         assert isinstance(out, np.ndarray)
@@ -595,7 +603,7 @@ def _repeated(x: Any) -> Any:
 
 
 def _axis_type(x: Any) -> Any:
-    return zg.max(x, axis=1.5)  # ERR-axis-type
+    return zg.max(x, axis=1.5)  # type: ignore[arg-type]  # ERR-axis-type
 
 
 def _broadcast_to(x: Any) -> Any:
@@ -755,7 +763,12 @@ def test_bad_results() -> None:
 
 def test_leaked_traced_array() -> None:
     leaked: list[Any] = []
-    zg.jit(lambda x: leaked.append(x) or x)(X)
+
+    def leak(x: Any) -> Any:
+        leaked.append(x)
+        return x
+
+    zg.jit(leak)(X)
     with pytest.raises(zg.ZigguratTraceError) as info:
         zg.relu(leaked[0])  # ERR-leak
     assert "used after its zg.jit trace had finished" in str(info.value)
@@ -787,4 +800,4 @@ def test_bad_jit_options() -> None:
     with pytest.raises(TypeError, match="expected a callable"):
         zg.jit(3)  # type: ignore[call-overload]
     with pytest.raises(TypeError, match="backend must implement Backend"):
-        zg.jit(lambda x: x, backend=object())  # type: ignore[arg-type]
+        zg.jit(lambda x: x, backend=object())  # type: ignore[call-overload]

@@ -172,7 +172,7 @@ def test_memref_function_without_results(tmp_path: Path) -> None:
     np.save(tmp_path / "a.npy", np.arange(4, dtype=np.float32) + 1)
     np.save(tmp_path / "b.npy", np.zeros(4, np.float32))
     out = tmp_path / "out.npz"
-    inputs = ["--input", tmp_path / "a.npy", "--input", tmp_path / "b.npy"]
+    inputs: list[str | Path] = ["--input", tmp_path / "a.npy", "--input", tmp_path / "b.npy"]
     r = run(path, *inputs, "-o", out)
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines() == [

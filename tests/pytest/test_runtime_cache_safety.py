@@ -459,7 +459,7 @@ def test_store_evicts_least_recently_used(tmp_path: Path) -> None:
     assert cache.stats.evicted == 1
     assert not cache.path(keys[1]).exists()  # the least recently used went
     assert all(cache.path(k).exists() for k in (keys[0], keys[2], new))
-    assert cache.size() <= cache.max_size  # type: ignore[operator]
+    assert cache.max_size is not None and cache.size() <= cache.max_size
 
 
 def test_writes_of_other_processes_are_seen_by_a_periodic_rescan(

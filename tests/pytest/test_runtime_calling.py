@@ -192,7 +192,7 @@ def test_bad_outputs_are_rejected(module: CompiledModule) -> None:
 
 
 def test_argspec_validation() -> None:
-    spec = ArgSpec([4, 5], "float32", "out")
+    spec = ArgSpec([4, 5], "float32", "out")  # type: ignore[arg-type]  # a list shape, normalized
     assert spec.shape == (4, 5) and spec.dtype == np.dtype(np.float32) and spec.nbytes == 80
     with pytest.raises(ValueError, match="role must be one of"):
         ArgSpec((4,), F32, "output")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -79,7 +81,9 @@ declare float @llvm.fma.f32(float, float, float)
 """
 
 
-def binary_sig(name: str, n: int, dtype: type = np.float32) -> dict[str, list[ArgSpec]]:
+def binary_sig(
+    name: str, n: int, dtype: type[np.floating[Any]] = np.float32
+) -> dict[str, list[ArgSpec]]:
     return {
         name: [
             ArgSpec((n,), dtype, "in", "a"),
@@ -91,7 +95,7 @@ def binary_sig(name: str, n: int, dtype: type = np.float32) -> dict[str, list[Ar
 
 @pytest.mark.parametrize("opt_level", [0, 3])
 @pytest.mark.parametrize(("ty", "dtype"), [("float", np.float32), ("double", np.float64)])
-def test_elementwise_matches_numpy(opt_level: int, ty: str, dtype: type) -> None:
+def test_elementwise_matches_numpy(opt_level: int, ty: str, dtype: type[np.floating[Any]]) -> None:
     n = 1000
     module = compile_llvm_ir(
         elementwise_ir("mul", n, ty, "fmul"),

@@ -12,6 +12,7 @@ import pytest
 
 from ziggurat.runtime import (
     ArgSpec,
+    CompiledModule,
     ZigguratRuntimeError,
     compile_llvm_ir,
     get_num_threads,
@@ -78,7 +79,7 @@ entry:
 
 
 @pytest.fixture(scope="module")
-def rows_module():  # type: ignore[no-untyped-def]
+def rows_module() -> CompiledModule:
     signatures = {
         "rows": [ArgSpec((ROWS, COLS), np.float32, "in"), ArgSpec((ROWS, COLS), np.float32, "out")],
         "bad": [ArgSpec((1,), np.float32, "inout")],
@@ -96,7 +97,7 @@ def covered(records: list[tuple[int, int, int]], total: int) -> bool:
 
 
 @pytest.mark.parametrize("threads", [1, 2, 4])
-def test_parallel_rows_match_numpy(rows_module, threads: int) -> None:  # type: ignore[no-untyped-def]
+def test_parallel_rows_match_numpy(rows_module: CompiledModule, threads: int) -> None:
     a = np.random.default_rng(0).random((ROWS, COLS), dtype=np.float32)
     with zthreads.trace_chunks() as records:
         out = rows_module.kernel("rows")(a, threads=threads)
@@ -160,7 +161,7 @@ def test_exception_in_a_chunk_is_raised_after_all_chunks_finish() -> None:
     assert len(done) == 2 * zthreads.pool().chunks_per_thread - 1
 
 
-def test_error_in_the_callback_surfaces_on_the_kernel(rows_module) -> None:  # type: ignore[no-untyped-def]
+def test_error_in_the_callback_surfaces_on_the_kernel(rows_module: CompiledModule) -> None:
     with pytest.raises(ZigguratRuntimeError, match="null function pointer"):
         rows_module.kernel("bad")(np.zeros(1, np.float32))
     assert zthreads.take_pending_error() is None
@@ -196,7 +197,7 @@ def test_thread_count_settings(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_parallel_kernel_works_in_a_forked_child(rows_module) -> None:  # type: ignore[no-untyped-def]
+def test_parallel_kernel_works_in_a_forked_child(rows_module: CompiledModule) -> None:
     a = np.random.default_rng(0).random((ROWS, COLS), dtype=np.float32)
     rows_module.kernel("rows")(a, threads=2)
     pid = os.fork()

@@ -21,17 +21,21 @@ from ziggurat.dialects.ztensor_semantics import dense_attr
 from ziggurat.interpreter import run_function
 
 RNG = np.random.default_rng(0)
-DTYPES = {np.float32: Float32Type(), np.float64: Float64Type()}
+ScalarType = type[np.floating[Any]]  # np.float32 or np.float64
+DTYPES: dict[ScalarType, Float32Type | Float64Type] = {
+    np.float32: Float32Type(),
+    np.float64: Float64Type(),
+}
 SHAPES = [(), (1,), (3,), (17,), (4, 1), (3, 17), (33, 5), (2, 3, 4)]
 
 
-def _tensor_type(shape: Sequence[int], dtype: type) -> TensorType[Attribute]:
+def _tensor_type(shape: Sequence[int], dtype: ScalarType) -> TensorType[Attribute]:
     return TensorType(DTYPES[dtype], shape)
 
 
 def _build(
     arg_shapes: Sequence[Sequence[int]],
-    dtype: type,
+    dtype: ScalarType,
     body: Callable[[list[SSAValue]], Operation],
 ) -> ModuleOp:
     """A module with `@f(args) -> result` whose body is the op built by `body`."""
@@ -46,7 +50,9 @@ def _build(
     return module
 
 
-def _random(shape: Sequence[int], dtype: type, positive: bool = False) -> np.ndarray[Any, Any]:
+def _random(
+    shape: Sequence[int], dtype: ScalarType, positive: bool = False
+) -> np.ndarray[Any, Any]:
     x = RNG.standard_normal(shape).astype(dtype)
     return np.abs(x) + dtype(0.1) if positive else x
 
@@ -56,7 +62,7 @@ def _run(module: ModuleOp, *args: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     return np.asarray(result)
 
 
-def _tol(dtype: type) -> float:
+def _tol(dtype: ScalarType) -> float:
     return 1e-5 if dtype is np.float32 else 1e-12
 
 

@@ -104,7 +104,9 @@ def test_small_splats_of_other_ops_stay_as_xdsl_builds_them() -> None:
     # xDSL's passes see what they expect.
     module = parse_module("%c = arith.constant dense<2.0> : tensor<4xf32>")
     (op,) = list(module.ops)
-    assert len(op.properties["value"].data.data) == 16  # type: ignore[attr-defined]
+    value = op.properties["value"]
+    assert isinstance(value, DenseIntOrFPElementsAttr)
+    assert len(value.data.data) == 16
 
 
 def test_splat_scalar_reads_bits() -> None:

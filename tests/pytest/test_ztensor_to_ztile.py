@@ -4,20 +4,21 @@ the ztensor reference semantics; fusion produces one grid where it should."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import pytest
 from xdsl.builder import Builder
 from xdsl.dialects import bufferization, func
 from xdsl.dialects.builtin import (
+    AnyFloat,
     DenseIntOrFPElementsAttr,
     Float32Type,
     Float64Type,
     ModuleOp,
     TensorType,
 )
-from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.ir import Operation, SSAValue
 from xdsl.passes import PassPipeline
 from xdsl.rewriter import InsertPoint
 
@@ -28,18 +29,22 @@ from ziggurat.interpreter import make_interpreter, run_function
 from ziggurat.universe import all_passes, make_context
 
 RNG = np.random.default_rng(0)
-DTYPES: dict[type, Attribute] = {np.float32: Float32Type(), np.float64: Float64Type()}
+ScalarType = type[np.floating[Any]]  # np.float32 or np.float64
+DTYPES: dict[ScalarType, Float32Type | Float64Type] = {
+    np.float32: Float32Type(),
+    np.float64: Float64Type(),
+}
 
 NDArray = np.ndarray[Any, Any]
 Body = Callable[[list[SSAValue]], list[Operation]]
 
 
-def dense(ty: TensorType[Attribute], values: list[float]) -> DenseIntOrFPElementsAttr:
+def dense(ty: TensorType[AnyFloat], values: list[float]) -> DenseIntOrFPElementsAttr[AnyFloat]:
     """A splat (one value) or full dense attribute of type `ty`."""
-    return DenseIntOrFPElementsAttr.from_list(ty, values)  # type: ignore[arg-type]
+    return DenseIntOrFPElementsAttr.from_list(ty, values)
 
 
-def build(arg_shapes: Sequence[Sequence[int]], dtype: type, body: Body) -> ModuleOp:
+def build(arg_shapes: Sequence[Sequence[int]], dtype: ScalarType, body: Body) -> ModuleOp:
     """`@f(args) -> results`; `body` returns the ops to insert, the last one's results returned."""
     elt = DTYPES[dtype]
     arg_types = [TensorType(elt, s) for s in arg_shapes]
@@ -62,12 +67,17 @@ def lower(module: ModuleOp, pipeline: str = "ztensor-to-ztile,bufferize") -> Mod
     return lowered
 
 
-def random(shape: Sequence[int], dtype: type, positive: bool = False) -> NDArray:
+def random(shape: Sequence[int], dtype: ScalarType, positive: bool = False) -> NDArray:
     x = RNG.standard_normal(shape).astype(dtype)
     return (np.abs(x) + dtype(0.5)).astype(dtype) if positive else x
 
 
-def tol(dtype: type) -> dict[str, float]:
+class Tolerance(TypedDict):
+    rtol: float
+    atol: float
+
+
+def tol(dtype: ScalarType) -> Tolerance:
     return {"rtol": 2e-5, "atol": 2e-5} if dtype is np.float32 else {"rtol": 1e-11, "atol": 1e-11}
 
 
@@ -122,7 +132,7 @@ SHAPES = [(), (1,), (3,), (17,), (3, 17), (33, 5), (2, 3, 4), (2, 1, 3, 5)]
 @pytest.mark.parametrize(("op_type", "positive"), UNARY)
 @pytest.mark.parametrize("shape", [(), (17,), (3, 17), (2, 1, 3, 5)])
 def test_unary(
-    op_type: type[zt.UnaryOp], positive: bool, shape: tuple[int, ...], dtype: type
+    op_type: type[zt.UnaryOp], positive: bool, shape: tuple[int, ...], dtype: ScalarType
 ) -> None:
     module = build([shape], dtype, lambda a: [op_type(a[0])])
     lowered = check(module, [random(shape, dtype, positive)])
@@ -147,7 +157,7 @@ BROADCAST_PAIRS = [
 @pytest.mark.parametrize("op_type", BINARY)
 @pytest.mark.parametrize(("lhs", "rhs"), BROADCAST_PAIRS)
 def test_binary(
-    op_type: type[zt.BinaryOp], lhs: tuple[int, ...], rhs: tuple[int, ...], dtype: type
+    op_type: type[zt.BinaryOp], lhs: tuple[int, ...], rhs: tuple[int, ...], dtype: ScalarType
 ) -> None:
     positive = op_type in (zt.PowOp, zt.DivOp)
     module = build([lhs, rhs], dtype, lambda a: [op_type(a[0], a[1])])
@@ -223,7 +233,7 @@ MATMULS = [
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize(("lhs", "rhs"), MATMULS)
-def test_matmul(lhs: tuple[int, ...], rhs: tuple[int, ...], dtype: type) -> None:
+def test_matmul(lhs: tuple[int, ...], rhs: tuple[int, ...], dtype: ScalarType) -> None:
     module = build([lhs, rhs], dtype, lambda a: [zt.MatmulOp(a[0], a[1])])
     lowered = check(module, [random(lhs, dtype), random(rhs, dtype)])
     assert count(lowered, ztile.DotOp) == 1
@@ -289,7 +299,11 @@ REDUCE_CASES = [
 @pytest.mark.parametrize(("shape", "axes"), REDUCE_CASES)
 @pytest.mark.parametrize("keepdims", [False, True])
 def test_reduce(
-    op_type: type[zt.ReduceOp], shape: tuple[int, ...], axes: list[int], keepdims: bool, dtype: type
+    op_type: type[zt.ReduceOp],
+    shape: tuple[int, ...],
+    axes: list[int],
+    keepdims: bool,
+    dtype: ScalarType,
 ) -> None:
     module = build([shape], dtype, lambda a: [op_type(a[0], axes, keepdims)])
     check(module, [random(shape, dtype)])
@@ -299,8 +313,12 @@ def test_reduce_long_rows_are_chunked() -> None:
     """Rows longer than the tile budget are reduced in chunks with a padded last chunk."""
     dtype = np.float32
     shape = (2, 8200)
+
+    def reduce_rows(op_type: type[zt.ReduceOp]) -> Body:
+        return lambda a: [op_type(a[0], [1], False)]
+
     for op_type in (zt.ReduceSumOp, zt.ReduceMaxOp):
-        module = build([shape], dtype, lambda a, t=op_type: [t(a[0], [1], False)])
+        module = build([shape], dtype, reduce_rows(op_type))
         lowered = check(module, [random(shape, dtype)])
         assert count(lowered, ztile.GridOp) == 1
 
@@ -318,7 +336,7 @@ def test_reduce_long_rows_are_chunked() -> None:
         ((2, 1, 3, 4), 0),
     ],
 )
-def test_normalize(op_type: type, shape: tuple[int, ...], axis: int, dtype: type) -> None:
+def test_normalize(op_type: type, shape: tuple[int, ...], axis: int, dtype: ScalarType) -> None:
     module = build([shape], dtype, lambda a: [op_type(a[0], axis)])
     lowered = check(module, [random(shape, dtype)])
     assert count(lowered, ztile.GridOp) == 1
@@ -362,7 +380,7 @@ def test_reshape(src: tuple[int, ...], dst: tuple[int, ...]) -> None:
 @pytest.mark.parametrize(
     ("src", "dst"), [(np.float32, np.float64), (np.float64, np.float32), (np.float32, np.float32)]
 )
-def test_cast(src: type, dst: type) -> None:
+def test_cast(src: ScalarType, dst: ScalarType) -> None:
     module = build([(3, 5)], src, lambda a: [zt.CastOp(a[0], DTYPES[dst])])
     x = random((3, 5), src)
     expected = x.astype(dst)
@@ -373,7 +391,7 @@ def test_cast(src: type, dst: type) -> None:
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_constants(dtype: type) -> None:
+def test_constants(dtype: ScalarType) -> None:
     elt = DTYPES[dtype]
 
     def body(a: list[SSAValue]) -> list[Operation]:
