@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from xdsl.context import Context
 from xdsl.dialects.builtin import Float32Type, TensorType
-from xdsl.ir import Block, Operation
+from xdsl.ir import Block, Operation, SSAValue
 
 from ziggurat.dialects import ztensor as zt
 from ziggurat.dialects import ztensor_kernels as kernels
@@ -74,7 +74,7 @@ def test_prologue_rule_is_the_same_for_eqsat_the_planner_and_the_verifier(
 def chain_body(n: int) -> Block:
     block = Block(arg_types=[TensorType(Float32Type(), (16,))])
     ops: list[Operation] = []
-    value = block.args[0]
+    value: SSAValue = block.args[0]
     for _ in range(n):
         ops.append(zt.NegOp(value))
         value = ops[-1].results[0]
