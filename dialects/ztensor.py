@@ -506,7 +506,7 @@ class BinaryOp(IRDLOperation):
     lhs = operand_def(TensorType)
     rhs = operand_def(TensorType)
     result = result_def(TensorType)
-    traits = traits_def(Pure())
+    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("Binary")))
 
     assembly_format = (
         "$lhs `,` $rhs attr-dict `:` `(` type($lhs) `,` type($rhs) `)` `->` type($result)"
@@ -541,7 +541,6 @@ class AddOp(BinaryOp):
     """
 
     name = "ztensor.add"
-    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("AddOp")))
 
 
 @irdl_op_definition
@@ -552,7 +551,6 @@ class SubOp(BinaryOp):
     """
 
     name = "ztensor.sub"
-    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("SubOp")))
 
 
 @irdl_op_definition
@@ -563,7 +561,6 @@ class MulOp(BinaryOp):
     """
 
     name = "ztensor.mul"
-    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("MulOp")))
 
 
 @irdl_op_definition
@@ -574,7 +571,6 @@ class DivOp(BinaryOp):
     """
 
     name = "ztensor.div"
-    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("DivOp")))
 
 
 @irdl_op_definition
@@ -587,7 +583,6 @@ class MaximumOp(BinaryOp):
     """
 
     name = "ztensor.maximum"
-    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("MaximumOp")))
 
 
 @irdl_op_definition
@@ -599,7 +594,6 @@ class MinimumOp(BinaryOp):
     """
 
     name = "ztensor.minimum"
-    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("MinimumOp")))
 
 
 @irdl_op_definition
@@ -610,7 +604,6 @@ class PowOp(BinaryOp):
     """
 
     name = "ztensor.pow"
-    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("PowOp")))
 
 
 class UnaryOp(IRDLOperation):
@@ -1231,6 +1224,15 @@ ELEMENTWISE_UNARY: tuple[type[UnaryOp], ...] = (
     AbsOp,
 )
 REDUCTIONS: tuple[type[ReduceOp], ...] = (ReduceSumOp, ReduceMaxOp, ReduceMeanOp)
+
+BINARY_OPS: dict[str, type[BinaryOp]] = {op.name.split(".")[1]: op for op in ELEMENTWISE_BINARY}
+"""The op class of each binary row of the op table (`ziggurat.dialects.optable`)."""
+UNARY_OPS: dict[str, type[UnaryOp]] = {op.name.split(".")[1]: op for op in ELEMENTWISE_UNARY}
+"""The op class of each unary row of the op table."""
+ELEMENTWISE_OPS: dict[str, type[BinaryOp] | type[UnaryOp]] = {**BINARY_OPS, **UNARY_OPS}
+"""The op class of each elementwise row of the op table."""
+REDUCTION_OPS: dict[str, type[ReduceOp]] = {op.name.split(".")[1]: op for op in REDUCTIONS}
+"""The reduction op class of each reduction of the op table."""
 
 ZTensor = Dialect(
     "ztensor",
