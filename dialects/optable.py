@@ -136,6 +136,15 @@ def rsqrt(x: NDArray) -> NDArray:
         return (1 / np.sqrt(x)).astype(x.dtype)
 
 
+_ERF = np.vectorize(math.erf, otypes=[np.float64])
+
+
+def erf(x: NDArray) -> NDArray:
+    """The error function, from Python's `math.erf` (the C library's, accurate to an ulp in
+    float64), rounded to the input's dtype."""
+    return np.asarray(_ERF(x)).astype(x.dtype)
+
+
 def _relu_eager(x: NDArray) -> NDArray:
     # What zg.relu has always computed outside a trace: numpy's maximum (which may keep -0.0).
     return np.maximum(x, x.dtype.type(0))
@@ -337,6 +346,10 @@ UNARY: tuple[Elementwise, ...] = (
                           "rule div-sqrt-rsqrt: div(x, sqrt(y)) => mul(x, rsqrt(y))"))),
     _unary("abs", np.abs, "math.absf", 1, "Absolute value (numpy.abs).", ufuncs=("absolute",),
            llvm=Intrinsic("llvm.fabs")),
+    _unary("erf", erf, "math.erf", 20,
+           "The error function 2/sqrt(pi) * integral of exp(-t**2) from 0 to x (math.erf), "
+           "elementwise; exact GELU is 0.5 * x * (1 + zg.erf(x / sqrt(2))).",
+           llvm=Helper("erf")),
 )  # fmt: skip
 """The elementwise unary ops, in the dialects' order."""
 
@@ -396,6 +409,7 @@ __all__ = [
     "Rewrite",
     "Scalars",
     "check_table",
+    "erf",
     "gelu",
     "ieee_max_reduce",
     "ieee_maximum",

@@ -700,6 +700,18 @@ class AbsOp(UnaryOp):
     name = "ztensor.abs"
 
 
+@irdl_op_definition
+class ErfOp(UnaryOp):
+    """Elementwise error function erf(x) = 2/sqrt(pi) * integral of exp(-t**2) from 0 to x
+    (math.erf): odd, erf(+-inf) = +-1. Exact GELU (as torch exports it) is
+    `0.5 * x * (1 + erf(x / sqrt(2)))`.
+
+    Example: `%r = ztensor.erf %x : tensor<4xf32>`
+    """
+
+    name = "ztensor.erf"
+
+
 # ---------------------------------------------------------------------------------------------
 # Contraction, data movement, reductions, composites
 # ---------------------------------------------------------------------------------------------
@@ -1222,6 +1234,7 @@ ELEMENTWISE_UNARY: tuple[type[UnaryOp], ...] = (
     SqrtOp,
     RsqrtOp,
     AbsOp,
+    ErfOp,
 )
 REDUCTIONS: tuple[type[ReduceOp], ...] = (ReduceSumOp, ReduceMaxOp, ReduceMeanOp)
 
@@ -1261,6 +1274,7 @@ __all__ = [
     "CastOp",
     "ConstantOp",
     "DivOp",
+    "ErfOp",
     "ExpOp",
     "FusedOp",
     "GeluOp",

@@ -646,6 +646,13 @@ class AbsOp(UnaryOp):
     name = "ztile.abs"
 
 
+@irdl_op_definition
+class ErfOp(UnaryOp):
+    """Elementwise error function erf(x). Example: `%r = ztile.erf %x : !ztile.tile<16x16xf32>`"""
+
+    name = "ztile.erf"
+
+
 # ---------------------------------------------------------------------------------------------
 # Contraction, reduction, data movement
 # ---------------------------------------------------------------------------------------------
@@ -903,7 +910,9 @@ ELEMENTWISE_UNARY: tuple[type[UnaryOp], ...] = (
     SqrtOp,
     RsqrtOp,
     AbsOp,
+    ErfOp,
 )
+
 BINARY_OPS: dict[str, type[BinaryOp]] = {op.name.split(".")[1]: op for op in ELEMENTWISE_BINARY}
 """The op class of each binary row of the op table (`ziggurat.dialects.optable`)."""
 UNARY_OPS: dict[str, type[UnaryOp]] = {op.name.split(".")[1]: op for op in ELEMENTWISE_UNARY}
@@ -942,6 +951,7 @@ __all__ = [
     "BroadcastOp",
     "DivOp",
     "DotOp",
+    "ErfOp",
     "ExpOp",
     "GeluOp",
     "GridOp",

@@ -63,8 +63,11 @@ func.func @elementwise_unary(%x: tensor<3x5xf32>) -> tensor<3x5xf32> {
   // CHECK-NEXT: %9 = ztensor.abs %8 : tensor<3x5xf32>
   // GENERIC: "ztensor.abs"
   %9 = ztensor.abs %8 : tensor<3x5xf32>
-  // CHECK-NEXT: func.return %9 : tensor<3x5xf32>
-  func.return %9 : tensor<3x5xf32>
+  // CHECK-NEXT: %10 = ztensor.erf %9 : tensor<3x5xf32>
+  // GENERIC: "ztensor.erf"
+  %10 = ztensor.erf %9 : tensor<3x5xf32>
+  // CHECK-NEXT: func.return %10 : tensor<3x5xf32>
+  func.return %10 : tensor<3x5xf32>
 }
 
 // CHECK-LABEL: func.func @matmul
