@@ -350,6 +350,8 @@ UNARY: tuple[Elementwise, ...] = (
            "The error function 2/sqrt(pi) * integral of exp(-t**2) from 0 to x (math.erf), "
            "elementwise; exact GELU is 0.5 * x * (1 + zg.erf(x / sqrt(2))).",
            llvm=Helper("erf")),
+    _unary("floor", np.floor, "math.floor", 1, "The largest integral value <= x (numpy.floor).",
+           ufuncs=("floor",), llvm=Intrinsic("llvm.floor")),
 )  # fmt: skip
 """The elementwise unary ops, in the dialects' order."""
 

@@ -712,6 +712,17 @@ class ErfOp(UnaryOp):
     name = "ztensor.erf"
 
 
+@irdl_op_definition
+class FloorOp(UnaryOp):
+    """Elementwise rounding down to an integral value (numpy.floor): floor(-0.5) is -1.0,
+    floor(-0.0) is -0.0, infinities and NaN stay.
+
+    Example: `%r = ztensor.floor %x : tensor<4xf32>`
+    """
+
+    name = "ztensor.floor"
+
+
 # ---------------------------------------------------------------------------------------------
 # Contraction, data movement, reductions, composites
 # ---------------------------------------------------------------------------------------------
@@ -1235,6 +1246,7 @@ ELEMENTWISE_UNARY: tuple[type[UnaryOp], ...] = (
     RsqrtOp,
     AbsOp,
     ErfOp,
+    FloorOp,
 )
 REDUCTIONS: tuple[type[ReduceOp], ...] = (ReduceSumOp, ReduceMaxOp, ReduceMeanOp)
 
@@ -1276,6 +1288,7 @@ __all__ = [
     "DivOp",
     "ErfOp",
     "ExpOp",
+    "FloorOp",
     "FusedOp",
     "GeluOp",
     "LayerNormOp",

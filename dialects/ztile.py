@@ -653,6 +653,16 @@ class ErfOp(UnaryOp):
     name = "ztile.erf"
 
 
+@irdl_op_definition
+class FloorOp(UnaryOp):
+    """Elementwise rounding down to an integral value.
+
+    Example: `%r = ztile.floor %x : !ztile.tile<16x16xf32>`
+    """
+
+    name = "ztile.floor"
+
+
 # ---------------------------------------------------------------------------------------------
 # Contraction, reduction, data movement
 # ---------------------------------------------------------------------------------------------
@@ -911,6 +921,7 @@ ELEMENTWISE_UNARY: tuple[type[UnaryOp], ...] = (
     RsqrtOp,
     AbsOp,
     ErfOp,
+    FloorOp,
 )
 
 BINARY_OPS: dict[str, type[BinaryOp]] = {op.name.split(".")[1]: op for op in ELEMENTWISE_BINARY}
@@ -953,6 +964,7 @@ __all__ = [
     "DotOp",
     "ErfOp",
     "ExpOp",
+    "FloorOp",
     "GeluOp",
     "GridOp",
     "LoadOp",

@@ -166,7 +166,7 @@ def op(kind: str, *args: Term, **attrs: Any) -> Term:
     return Term(kind, tuple(args), tuple(sorted(attrs.items())))
 
 
-UNARY = ("neg", "exp", "log", "tanh", "sigmoid", "relu", "gelu", "sqrt", "rsqrt", "abs", "erf")
+UNARY = ("neg", "exp", "log", "tanh", "sigmoid", "relu", "gelu", "sqrt", "rsqrt", "abs", "erf", "floor")
 BINARY = ("add", "sub", "mul", "div", "maximum", "minimum", "pow")
 REDUCE = ("reduce_sum", "reduce_max", "reduce_mean")
 
@@ -265,6 +265,8 @@ def _eval(t: Term, env: dict[str, NDArray]) -> NDArray:
             return np.asarray(_ieee_max(x, np.zeros_like(x)), F32)
         if k == "sqrt":
             return np.sqrt(x)
+        if k == "floor":
+            return np.floor(x)
         table: dict[str, Any] = {
             "exp": np.exp,
             "log": np.log,

@@ -75,6 +75,7 @@ UNARY: dict[str, Callable[[NDArray], NDArray]] = {
     "rsqrt": lambda x: 1 / np.sqrt(x),
     "abs": np.abs,
     "erf": np.vectorize(math.erf, otypes=[np.float64]),
+    "floor": np.floor,
 }
 POSITIVE_ONLY = {"log", "sqrt", "rsqrt"}
 BINARY: dict[str, Callable[[NDArray, NDArray], NDArray]] = {
@@ -93,7 +94,7 @@ REDUCE: dict[str, Callable[..., NDArray]] = {"sum": np.sum, "max": np.max, "mean
 RTOL_F32 = {"exact": 2e-7, "transcendental": 2e-6, "pow": 1e-5, "composite": 1e-5}
 OP_CLASS = {
     **{op: "exact" for op in ("neg", "relu", "abs", "add", "sub", "mul", "div", "maximum")},
-    **{op: "exact" for op in ("minimum", "sqrt", "rsqrt")},
+    **{op: "exact" for op in ("minimum", "sqrt", "rsqrt", "floor")},
     **{op: "transcendental" for op in ("exp", "log", "tanh", "sigmoid", "erf")},
     "gelu": "composite",
     "pow": "pow",

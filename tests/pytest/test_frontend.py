@@ -126,6 +126,7 @@ UNARY = [
     (zg.sigmoid, lambda x: 1 / (1 + np.exp(-x.astype(np.float64))), False),
     (zg.gelu, ref_gelu, False),
     (zg.erf, np.vectorize(math.erf, otypes=[np.float64]), False),
+    (zg.floor, np.floor, False),
 ]
 
 

@@ -33,7 +33,7 @@ ALLOWED = {
     "arith.floordivsi", "arith.minsi", "arith.maxsi", "arith.cmpi", "arith.index_cast",
     "arith.sitofp", "arith.extf", "arith.truncf",
     "math.exp", "math.log", "math.tanh", "math.sqrt", "math.rsqrt", "math.absf",
-    "math.powf", "math.fma", "math.erf",
+    "math.powf", "math.fma", "math.erf", "math.floor",
     "memref.alloc", "memref.alloca", "memref.dealloc", "memref.load", "memref.store",
     "vector.load", "vector.store", "vector.broadcast", "vector.fma", "vector.reduction",
     "vector.maskedload", "vector.maskedstore", "vector.create_mask", "vector.extract",
@@ -275,6 +275,7 @@ UNARY: dict[str, Any] = {
     "rsqrt": lambda x: 1 / np.sqrt(x),
     "abs": np.abs,
     "erf": np.vectorize(math.erf, otypes=[np.float32]),
+    "floor": np.floor,
 }
 BINARY: dict[str, Any] = {
     "add": np.add,

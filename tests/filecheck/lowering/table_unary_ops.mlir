@@ -1,5 +1,6 @@
 // The unary ops added through the op table, from ztensor down to LLVM IR text. Each level
-// has the op, its math op, and its LLVM form (erf: the inlined polynomial helper).
+// has the op, its math op, and its LLVM form (erf: the inlined polynomial helper; floor: an
+// intrinsic).
 // RUN: ziggurat-opt %s -p eqsat | filecheck %s --check-prefix=EQSAT
 // RUN: ziggurat-opt %s -p ztensor-to-ztile | filecheck %s --check-prefix=ZTILE
 // RUN: ziggurat-opt %s -p ztensor-to-ztile,bufferize,ztile-to-zloop | filecheck %s --check-prefix=ZLOOP
@@ -21,10 +22,6 @@
 // LLVM:         llvm.call @__zg_erf_v16f32(%{{.*}}) : (vector<16xf32>) -> vector<16xf32>
 // IR-LABEL: define internal void @"gelu_exact__par0"
 // IR:         call ccc <16 x float> @"__zg_erf_v16f32"
-// IR-LABEL: define internal <16 x float> @"__zg_erf_v16f32"(<16 x float> %{{.*}}) alwaysinline
-// IR:         call <16 x float> @"llvm.fabs.v16f32"
-// IR:         call <16 x float> @"llvm.copysign.v16f32"
-// IR-NOT:     declare {{.*}}erf
 func.func @gelu_exact(%x: tensor<8x32xf32>) -> tensor<8x32xf32> {
   %rsqrt2 = ztensor.constant dense<0.70710678118654757> : tensor<8x32xf32>
   %half = ztensor.constant dense<0.5> : tensor<8x32xf32>
@@ -36,3 +33,24 @@ func.func @gelu_exact(%x: tensor<8x32xf32>) -> tensor<8x32xf32> {
   %r = ztensor.mul %h, %p : (tensor<8x32xf32>, tensor<8x32xf32>) -> tensor<8x32xf32>
   func.return %r : tensor<8x32xf32>
 }
+
+// EQSAT-LABEL: func.func @floor_f64
+// EQSAT:         ztensor.floor %{{.*}} : tensor<5x3xf64>
+// ZTILE-LABEL: func.func @floor_f64
+// ZTILE:         ztile.floor %{{.*}} : !ztile.tile<{{.*}}xf64>
+// ZLOOP-LABEL: func.func @floor_f64
+// ZLOOP:         math.floor %{{.*}} : vector<16xf64>
+// LLVM-LABEL: llvm.func internal @floor_f64__par0
+// LLVM:         llvm.call_intrinsic "llvm.floor.v16f64"(%{{.*}}) : (vector<16xf64>) -> vector<16xf64>
+// IR-LABEL: define internal void @"floor_f64__par0"
+// IR:         call <16 x double> @"llvm.floor.v16f64"
+func.func @floor_f64(%x: tensor<5x3xf64>) -> tensor<5x3xf64> {
+  %r = ztensor.floor %x : tensor<5x3xf64>
+  func.return %r : tensor<5x3xf64>
+}
+
+// The helpers come after the functions: erf is a polynomial, never a libm call.
+// IR-LABEL: define internal <16 x float> @"__zg_erf_v16f32"(<16 x float> %{{.*}}) alwaysinline
+// IR:         call <16 x float> @"llvm.fabs.v16f32"
+// IR:         call <16 x float> @"llvm.copysign.v16f32"
+// IR-NOT:     declare {{.*}}erf

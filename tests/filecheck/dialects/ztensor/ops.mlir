@@ -66,8 +66,11 @@ func.func @elementwise_unary(%x: tensor<3x5xf32>) -> tensor<3x5xf32> {
   // CHECK-NEXT: %10 = ztensor.erf %9 : tensor<3x5xf32>
   // GENERIC: "ztensor.erf"
   %10 = ztensor.erf %9 : tensor<3x5xf32>
-  // CHECK-NEXT: func.return %10 : tensor<3x5xf32>
-  func.return %10 : tensor<3x5xf32>
+  // CHECK-NEXT: %11 = ztensor.floor %10 : tensor<3x5xf32>
+  // GENERIC: "ztensor.floor"
+  %11 = ztensor.floor %10 : tensor<3x5xf32>
+  // CHECK-NEXT: func.return %11 : tensor<3x5xf32>
+  func.return %11 : tensor<3x5xf32>
 }
 
 // CHECK-LABEL: func.func @matmul
