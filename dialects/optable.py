@@ -352,6 +352,8 @@ UNARY: tuple[Elementwise, ...] = (
            llvm=Helper("erf")),
     _unary("floor", np.floor, "math.floor", 1, "The largest integral value <= x (numpy.floor).",
            ufuncs=("floor",), llvm=Intrinsic("llvm.floor")),
+    _unary("ceil", np.ceil, "math.ceil", 1, "The smallest integral value >= x (numpy.ceil).",
+           ufuncs=("ceil",), llvm=Intrinsic("llvm.ceil")),
 )  # fmt: skip
 """The elementwise unary ops, in the dialects' order."""
 

@@ -723,6 +723,17 @@ class FloorOp(UnaryOp):
     name = "ztensor.floor"
 
 
+@irdl_op_definition
+class CeilOp(UnaryOp):
+    """Elementwise rounding up to an integral value (numpy.ceil): ceil(-0.5) is -0.0,
+    ceil(0.5) is 1.0, infinities and NaN stay.
+
+    Example: `%r = ztensor.ceil %x : tensor<4xf32>`
+    """
+
+    name = "ztensor.ceil"
+
+
 # ---------------------------------------------------------------------------------------------
 # Contraction, data movement, reductions, composites
 # ---------------------------------------------------------------------------------------------
@@ -1247,6 +1258,7 @@ ELEMENTWISE_UNARY: tuple[type[UnaryOp], ...] = (
     AbsOp,
     ErfOp,
     FloorOp,
+    CeilOp,
 )
 REDUCTIONS: tuple[type[ReduceOp], ...] = (ReduceSumOp, ReduceMaxOp, ReduceMeanOp)
 
@@ -1284,6 +1296,7 @@ __all__ = [
     "AddOp",
     "BroadcastToOp",
     "CastOp",
+    "CeilOp",
     "ConstantOp",
     "DivOp",
     "ErfOp",

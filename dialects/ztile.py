@@ -663,6 +663,16 @@ class FloorOp(UnaryOp):
     name = "ztile.floor"
 
 
+@irdl_op_definition
+class CeilOp(UnaryOp):
+    """Elementwise rounding up to an integral value.
+
+    Example: `%r = ztile.ceil %x : !ztile.tile<16x16xf32>`
+    """
+
+    name = "ztile.ceil"
+
+
 # ---------------------------------------------------------------------------------------------
 # Contraction, reduction, data movement
 # ---------------------------------------------------------------------------------------------
@@ -922,6 +932,7 @@ ELEMENTWISE_UNARY: tuple[type[UnaryOp], ...] = (
     AbsOp,
     ErfOp,
     FloorOp,
+    CeilOp,
 )
 
 BINARY_OPS: dict[str, type[BinaryOp]] = {op.name.split(".")[1]: op for op in ELEMENTWISE_BINARY}
@@ -960,6 +971,7 @@ __all__ = [
     "AddOp",
     "BinaryOp",
     "BroadcastOp",
+    "CeilOp",
     "DivOp",
     "DotOp",
     "ErfOp",

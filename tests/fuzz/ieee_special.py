@@ -166,7 +166,7 @@ def op(kind: str, *args: Term, **attrs: Any) -> Term:
     return Term(kind, tuple(args), tuple(sorted(attrs.items())))
 
 
-UNARY = ("neg", "exp", "log", "tanh", "sigmoid", "relu", "gelu", "sqrt", "rsqrt", "abs", "erf", "floor")
+UNARY = ("neg", "exp", "log", "tanh", "sigmoid", "relu", "gelu", "sqrt", "rsqrt", "abs", "erf", "floor", "ceil")
 BINARY = ("add", "sub", "mul", "div", "maximum", "minimum", "pow")
 REDUCE = ("reduce_sum", "reduce_max", "reduce_mean")
 
@@ -267,6 +267,8 @@ def _eval(t: Term, env: dict[str, NDArray]) -> NDArray:
             return np.sqrt(x)
         if k == "floor":
             return np.floor(x)
+        if k == "ceil":
+            return np.ceil(x)
         table: dict[str, Any] = {
             "exp": np.exp,
             "log": np.log,

@@ -76,6 +76,7 @@ UNARY: dict[str, Callable[[NDArray], NDArray]] = {
     "abs": np.abs,
     "erf": np.vectorize(math.erf, otypes=[np.float64]),
     "floor": np.floor,
+    "ceil": np.ceil,
 }
 POSITIVE_ONLY = {"log", "sqrt", "rsqrt"}
 BINARY: dict[str, Callable[[NDArray, NDArray], NDArray]] = {
@@ -94,7 +95,7 @@ REDUCE: dict[str, Callable[..., NDArray]] = {"sum": np.sum, "max": np.max, "mean
 RTOL_F32 = {"exact": 2e-7, "transcendental": 2e-6, "pow": 1e-5, "composite": 1e-5}
 OP_CLASS = {
     **{op: "exact" for op in ("neg", "relu", "abs", "add", "sub", "mul", "div", "maximum")},
-    **{op: "exact" for op in ("minimum", "sqrt", "rsqrt", "floor")},
+    **{op: "exact" for op in ("minimum", "sqrt", "rsqrt", "floor", "ceil")},
     **{op: "transcendental" for op in ("exp", "log", "tanh", "sigmoid", "erf")},
     "gelu": "composite",
     "pow": "pow",

@@ -127,6 +127,7 @@ UNARY = [
     (zg.gelu, ref_gelu, False),
     (zg.erf, np.vectorize(math.erf, otypes=[np.float64]), False),
     (zg.floor, np.floor, False),
+    (zg.ceil, np.ceil, False),
 ]
 
 

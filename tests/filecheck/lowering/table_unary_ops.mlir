@@ -1,6 +1,6 @@
 // The unary ops added through the op table, from ztensor down to LLVM IR text. Each level
-// has the op, its math op, and its LLVM form (erf: the inlined polynomial helper; floor: an
-// intrinsic).
+// has the op, its math op, and its LLVM form (erf: the inlined polynomial helper; floor and
+// ceil: intrinsics).
 // RUN: ziggurat-opt %s -p eqsat | filecheck %s --check-prefix=EQSAT
 // RUN: ziggurat-opt %s -p ztensor-to-ztile | filecheck %s --check-prefix=ZTILE
 // RUN: ziggurat-opt %s -p ztensor-to-ztile,bufferize,ztile-to-zloop | filecheck %s --check-prefix=ZLOOP
@@ -47,6 +47,27 @@ func.func @gelu_exact(%x: tensor<8x32xf32>) -> tensor<8x32xf32> {
 func.func @floor_f64(%x: tensor<5x3xf64>) -> tensor<5x3xf64> {
   %r = ztensor.floor %x : tensor<5x3xf64>
   func.return %r : tensor<5x3xf64>
+}
+
+// ceil inside a matmul epilogue: relu(ceil(A @ B)) is one kernel after eqsat.
+// EQSAT-LABEL: func.func @ceil_epilogue
+// EQSAT:         ztensor.fused "matmul_epilogue"
+// EQSAT:           ztensor.matmul
+// EQSAT-NEXT:      ztensor.ceil %{{.*}} : tensor<4x8xf32>
+// ZTILE-LABEL: func.func @ceil_epilogue
+// ZTILE:         ztile.dot
+// ZTILE:         ztile.ceil %{{.*}} : !ztile.tile<{{.*}}xf32>
+// ZLOOP-LABEL: func.func @ceil_epilogue
+// ZLOOP:         math.ceil %{{.*}} : vector<16xf32>
+// LLVM-LABEL: llvm.func internal @ceil_epilogue__par0
+// LLVM:         llvm.call_intrinsic "llvm.ceil.v16f32"(%{{.*}}) : (vector<16xf32>) -> vector<16xf32>
+// IR-LABEL: define internal void @"ceil_epilogue__par0"
+// IR:         call <16 x float> @"llvm.ceil.v16f32"
+func.func @ceil_epilogue(%a: tensor<4x3xf32>, %b: tensor<3x8xf32>) -> tensor<4x8xf32> {
+  %m = ztensor.matmul %a, %b : (tensor<4x3xf32>, tensor<3x8xf32>) -> tensor<4x8xf32>
+  %c = ztensor.ceil %m : tensor<4x8xf32>
+  %r = ztensor.relu %c : tensor<4x8xf32>
+  func.return %r : tensor<4x8xf32>
 }
 
 // The helpers come after the functions: erf is a polynomial, never a libm call.

@@ -145,6 +145,14 @@ func.func @floor_result_type_differs(%a: tensor<4xf32>) {
 
 // -----
 
+func.func @ceil_dynamic(%a: tensor<?xf32>) {
+  // expected-error@+1 {{'ztensor.ceil' op operand must have a static shape, got tensor<?xf32>}}
+  %0 = ztensor.ceil %a : tensor<?xf32>
+  func.return
+}
+
+// -----
+
 func.func @abs_integer(%a: tensor<2x2xi64>) {
   // expected-error@+1 {{'ztensor.abs' op operand must have a float element type}}
   %0 = ztensor.abs %a : tensor<2x2xi64>

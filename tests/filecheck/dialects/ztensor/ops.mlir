@@ -69,8 +69,11 @@ func.func @elementwise_unary(%x: tensor<3x5xf32>) -> tensor<3x5xf32> {
   // CHECK-NEXT: %11 = ztensor.floor %10 : tensor<3x5xf32>
   // GENERIC: "ztensor.floor"
   %11 = ztensor.floor %10 : tensor<3x5xf32>
-  // CHECK-NEXT: func.return %11 : tensor<3x5xf32>
-  func.return %11 : tensor<3x5xf32>
+  // CHECK-NEXT: %12 = ztensor.ceil %11 : tensor<3x5xf32>
+  // GENERIC: "ztensor.ceil"
+  %12 = ztensor.ceil %11 : tensor<3x5xf32>
+  // CHECK-NEXT: func.return %12 : tensor<3x5xf32>
+  func.return %12 : tensor<3x5xf32>
 }
 
 // CHECK-LABEL: func.func @matmul
