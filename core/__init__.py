@@ -27,33 +27,37 @@ from ziggurat.errors import (
 
 if TYPE_CHECKING:
     from ziggurat.api import (
-        abs,
-        add,
+        TableFunction,
         broadcast_to,
-        divide,
-        exp,
-        gelu,
         layer_norm,
-        log,
         matmul,
-        max,
-        maximum,
-        mean,
-        minimum,
-        multiply,
-        negative,
-        power,
-        relu,
         reshape,
-        rsqrt,
-        sigmoid,
         softmax,
-        sqrt,
-        subtract,
-        sum,
-        tanh,
         transpose,
     )
+    abs: TableFunction
+    add: TableFunction
+    ceil: TableFunction
+    divide: TableFunction
+    erf: TableFunction
+    exp: TableFunction
+    floor: TableFunction
+    gelu: TableFunction
+    log: TableFunction
+    max: TableFunction
+    maximum: TableFunction
+    mean: TableFunction
+    minimum: TableFunction
+    multiply: TableFunction
+    negative: TableFunction
+    power: TableFunction
+    relu: TableFunction
+    rsqrt: TableFunction
+    sigmoid: TableFunction
+    sqrt: TableFunction
+    subtract: TableFunction
+    sum: TableFunction
+    tanh: TableFunction
     from ziggurat.compiled_backend import CompiledBackend
     from ziggurat.cpu_pipeline import UnsupportedError
     from ziggurat.diagnostics import DiagnosticError
@@ -109,9 +113,12 @@ __all__ = [
     "add",
     "all_passes",
     "broadcast_to",
+    "ceil",
     "compile",
     "divide",
+    "erf",
     "exp",
+    "floor",
     "gelu",
     "jit",
     "layer_norm",

@@ -2,17 +2,23 @@
 
 Each function has numpy's signature. Called on a traced array (inside `zg.jit`) it appends a
 ztensor op; called on numpy arrays or Python scalars it computes eagerly with numpy, using the
-reference semantics of `ziggurat.dialects.ztensor_semantics` for the composites (sigmoid, gelu,
-softmax, layer_norm), so eager and traced results agree.
+reference semantics for the composites (sigmoid, gelu, softmax, layer_norm), so eager and
+traced results agree.
+
+The elementwise functions and reductions (`zg.exp`, `zg.add`, `zg.sum`, ...) are made from the
+rows of the op table (`ziggurat.dialects.optable`: spelling, docstring, numpy ufunc, eager rule);
+the rest are written out here.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import numpy as np
 
 from ziggurat import frontend as fe
+from ziggurat.dialects import optable
 from ziggurat.frontend import TracedArray, is_traced
 
 NDArray = np.ndarray[Any, Any]
@@ -35,57 +41,84 @@ def _semantics() -> Any:
 
 
 # ---------------------------------------------------------------------------------------------
-# Elementwise binary
+# Elementwise ops and reductions: one function per row of the op table
 # ---------------------------------------------------------------------------------------------
 
 
-def add(x1: ArrayLike, x2: ArrayLike) -> Any:
-    """x1 + x2 with numpy broadcasting (numpy.add)."""
-    if is_traced(x1, x2):
-        return fe.binary("add", x1, x2, "zg.add")
-    return np.add(x1, x2)
+class TableFunction(Protocol):
+    """A `zg.*` function of the op table (it takes numpy's arguments of its op)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
 
 
-def subtract(x1: ArrayLike, x2: ArrayLike) -> Any:
-    """x1 - x2 with numpy broadcasting (numpy.subtract)."""
-    if is_traced(x1, x2):
-        return fe.binary("sub", x1, x2, "zg.subtract")
-    return np.subtract(x1, x2)
+def _elementwise(row: optable.Elementwise) -> Callable[..., Any]:
+    """`zg.<row.frontend>`: the row's op on traced arrays, numpy's ufunc (or the row's eager
+    rule on float arrays) otherwise."""
+    spelling = f"zg.{row.frontend}"
+    function: Callable[..., Any]
+    if row.arity == 2:
+
+        def binary(x1: ArrayLike, x2: ArrayLike) -> Any:
+            if is_traced(x1, x2):
+                return fe.binary(row.name, x1, x2, spelling)
+            return getattr(np, row.ufuncs[0])(x1, x2)
+
+        function = binary
+    elif row.ufuncs:
+
+        def unary_ufunc(x: ArrayLike) -> Any:
+            if is_traced(x):
+                return fe.unary(row.name, x, spelling)
+            return getattr(np, row.ufuncs[0])(x)
+
+        function = unary_ufunc
+    else:
+        rule = row.eager or row.reference
+
+        def unary(x: ArrayLike) -> Any:
+            if is_traced(x):
+                return fe.unary(row.name, x, spelling)
+            return rule(_float_array(x))
+
+        function = unary
+    function.__name__ = function.__qualname__ = row.frontend
+    function.__doc__ = row.doc
+    return function
 
 
-def multiply(x1: ArrayLike, x2: ArrayLike) -> Any:
-    """x1 * x2 with numpy broadcasting (numpy.multiply)."""
-    if is_traced(x1, x2):
-        return fe.binary("mul", x1, x2, "zg.multiply")
-    return np.multiply(x1, x2)
+def _reduction(row: optable.Reduction) -> Callable[..., Any]:
+    """`zg.<row.frontend>`: the reduction on traced arrays, numpy's function otherwise."""
+    numpy_function = getattr(np, row.numpy_functions[0])
+
+    def reduction(
+        x: ArrayLike, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    ) -> Any:
+        if is_traced(x):
+            return fe.reduce(row.frontend, x, axis, keepdims, f"zg.{row.frontend}")
+        return numpy_function(x, axis=axis, keepdims=keepdims)
+
+    reduction.__name__ = reduction.__qualname__ = row.frontend
+    reduction.__doc__ = row.doc
+    return reduction
 
 
-def divide(x1: ArrayLike, x2: ArrayLike) -> Any:
-    """x1 / x2 (true division) with numpy broadcasting (numpy.divide)."""
-    if is_traced(x1, x2):
-        return fe.binary("div", x1, x2, "zg.divide")
-    return np.divide(x1, x2)
+TABLE_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    **{row.frontend: _elementwise(row) for row in optable.ELEMENTWISE.values()},
+    **{row.frontend: _reduction(row) for row in optable.REDUCTIONS},
+}
+"""The `zg.*` functions of the op table's rows, by name (`zg.exp`, `zg.add`, `zg.sum`, ...)."""
 
 
-def maximum(x1: ArrayLike, x2: ArrayLike) -> Any:
-    """Elementwise maximum, NaN-propagating (numpy.maximum)."""
-    if is_traced(x1, x2):
-        return fe.binary("maximum", x1, x2, "zg.maximum")
-    return np.maximum(x1, x2)
+def __getattr__(name: str) -> TableFunction:
+    # The op table's functions are attributes of this module (`from ziggurat.api import exp`).
+    try:
+        return TABLE_FUNCTIONS[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
 
 
-def minimum(x1: ArrayLike, x2: ArrayLike) -> Any:
-    """Elementwise minimum, NaN-propagating (numpy.minimum)."""
-    if is_traced(x1, x2):
-        return fe.binary("minimum", x1, x2, "zg.minimum")
-    return np.minimum(x1, x2)
-
-
-def power(x1: ArrayLike, x2: ArrayLike) -> Any:
-    """x1 ** x2 with numpy broadcasting (numpy.power)."""
-    if is_traced(x1, x2):
-        return fe.binary("pow", x1, x2, "zg.power")
-    return np.power(x1, x2)
+def __dir__() -> list[str]:
+    return sorted({*globals(), *TABLE_FUNCTIONS})
 
 
 def matmul(x1: ArrayLike, x2: ArrayLike) -> Any:
@@ -96,107 +129,8 @@ def matmul(x1: ArrayLike, x2: ArrayLike) -> Any:
 
 
 # ---------------------------------------------------------------------------------------------
-# Elementwise unary
+# Data movement, composites
 # ---------------------------------------------------------------------------------------------
-
-
-def negative(x: ArrayLike) -> Any:
-    """-x (numpy.negative)."""
-    if is_traced(x):
-        return fe.unary("neg", x, "zg.negative")
-    return np.negative(x)
-
-
-def exp(x: ArrayLike) -> Any:
-    """e**x (numpy.exp)."""
-    if is_traced(x):
-        return fe.unary("exp", x, "zg.exp")
-    return np.exp(x)
-
-
-def log(x: ArrayLike) -> Any:
-    """Natural logarithm (numpy.log)."""
-    if is_traced(x):
-        return fe.unary("log", x, "zg.log")
-    return np.log(x)
-
-
-def tanh(x: ArrayLike) -> Any:
-    """Hyperbolic tangent (numpy.tanh)."""
-    if is_traced(x):
-        return fe.unary("tanh", x, "zg.tanh")
-    return np.tanh(x)
-
-
-def sqrt(x: ArrayLike) -> Any:
-    """Square root (numpy.sqrt)."""
-    if is_traced(x):
-        return fe.unary("sqrt", x, "zg.sqrt")
-    return np.sqrt(x)
-
-
-def abs(x: ArrayLike) -> Any:
-    """Absolute value (numpy.abs)."""
-    if is_traced(x):
-        return fe.unary("abs", x, "zg.abs")
-    return np.abs(x)
-
-
-def rsqrt(x: ArrayLike) -> Any:
-    """1 / sqrt(x)."""
-    if is_traced(x):
-        return fe.unary("rsqrt", x, "zg.rsqrt")
-    array = _float_array(x)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return (1 / np.sqrt(array)).astype(array.dtype)
-
-
-def relu(x: ArrayLike) -> Any:
-    """max(x, 0), elementwise."""
-    if is_traced(x):
-        return fe.unary("relu", x, "zg.relu")
-    array = _float_array(x)
-    return np.maximum(array, array.dtype.type(0))
-
-
-def sigmoid(x: ArrayLike) -> Any:
-    """The logistic function 1 / (1 + e**-x), elementwise."""
-    if is_traced(x):
-        return fe.unary("sigmoid", x, "zg.sigmoid")
-    return _semantics().sigmoid(_float_array(x))
-
-
-def gelu(x: ArrayLike) -> Any:
-    """GELU, tanh approximation: 0.5*x*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3)))."""
-    if is_traced(x):
-        return fe.unary("gelu", x, "zg.gelu")
-    return _semantics().gelu(_float_array(x))
-
-
-# ---------------------------------------------------------------------------------------------
-# Reductions, data movement, composites
-# ---------------------------------------------------------------------------------------------
-
-
-def sum(x: ArrayLike, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
-    """Sum over `axis` (None: all axes) (numpy.sum)."""
-    if is_traced(x):
-        return fe.reduce("sum", x, axis, keepdims, "zg.sum")
-    return np.sum(x, axis=axis, keepdims=keepdims)
-
-
-def max(x: ArrayLike, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
-    """Maximum over `axis` (None: all axes) (numpy.max)."""
-    if is_traced(x):
-        return fe.reduce("max", x, axis, keepdims, "zg.max")
-    return np.max(x, axis=axis, keepdims=keepdims)
-
-
-def mean(x: ArrayLike, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
-    """Arithmetic mean over `axis` (None: all axes) (numpy.mean)."""
-    if is_traced(x):
-        return fe.reduce("mean", x, axis, keepdims, "zg.mean")
-    return np.mean(x, axis=axis, keepdims=keepdims)
 
 
 def transpose(x: ArrayLike, axes: tuple[int, ...] | None = None) -> Any:
@@ -243,28 +177,21 @@ def layer_norm(x: ArrayLike, axis: int = -1, eps: float = 1e-5) -> Any:
 # numpy functions applied to traced arrays dispatch here (TracedArray.__array_ufunc__ and
 # __array_function__).
 NUMPY_UFUNCS: dict[str, Any] = {
-    "add": add,
-    "subtract": subtract,
-    "multiply": multiply,
-    "divide": divide,
-    "true_divide": divide,
-    "maximum": maximum,
-    "minimum": minimum,
-    "power": power,
+    **{
+        ufunc: TABLE_FUNCTIONS[row.frontend]
+        for row in optable.ELEMENTWISE.values()
+        for ufunc in row.ufuncs
+    },
+    "true_divide": TABLE_FUNCTIONS["divide"],
     "matmul": matmul,
-    "negative": negative,
-    "exp": exp,
-    "log": log,
-    "tanh": tanh,
-    "sqrt": sqrt,
-    "absolute": abs,
 }
 
 NUMPY_FUNCTIONS: dict[Any, Any] = {
-    np.sum: sum,
-    np.max: max,
-    np.amax: max,
-    np.mean: mean,
+    **{
+        getattr(np, function): TABLE_FUNCTIONS[row.frontend]
+        for row in optable.REDUCTIONS
+        for function in row.numpy_functions
+    },
     np.transpose: transpose,
     np.reshape: reshape,
     np.broadcast_to: broadcast_to,
@@ -272,30 +199,11 @@ NUMPY_FUNCTIONS: dict[Any, Any] = {
 
 __all__ = [
     "TracedArray",
-    "abs",
-    "add",
     "broadcast_to",
-    "divide",
-    "exp",
-    "gelu",
     "layer_norm",
-    "log",
     "matmul",
-    "max",
-    "maximum",
-    "mean",
-    "minimum",
-    "multiply",
-    "negative",
-    "power",
-    "relu",
     "reshape",
-    "rsqrt",
-    "sigmoid",
     "softmax",
-    "sqrt",
-    "subtract",
-    "sum",
-    "tanh",
     "transpose",
+    *TABLE_FUNCTIONS,
 ]

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ziggurat.dialects.optable import REDUCTIONS
 from ziggurat.errors import ZigguratError
 
 if TYPE_CHECKING:
@@ -518,39 +519,10 @@ def _shape_arg(name: str, shape: Any) -> tuple[int, ...]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _binary_ops() -> dict[str, type[Operation]]:
-    from ziggurat.dialects import ztensor as zt
-
-    return {
-        "add": zt.AddOp,
-        "sub": zt.SubOp,
-        "mul": zt.MulOp,
-        "div": zt.DivOp,
-        "maximum": zt.MaximumOp,
-        "minimum": zt.MinimumOp,
-        "pow": zt.PowOp,
-    }
-
-
-def _unary_ops() -> dict[str, type[Operation]]:
-    from ziggurat.dialects import ztensor as zt
-
-    return {
-        "neg": zt.NegOp,
-        "exp": zt.ExpOp,
-        "log": zt.LogOp,
-        "tanh": zt.TanhOp,
-        "sigmoid": zt.SigmoidOp,
-        "relu": zt.ReluOp,
-        "gelu": zt.GeluOp,
-        "sqrt": zt.SqrtOp,
-        "rsqrt": zt.RsqrtOp,
-        "abs": zt.AbsOp,
-    }
-
-
 def binary(kind: str, lhs: Any, rhs: Any, name: str) -> TracedArray:
-    """An elementwise binary op (`kind` in add sub mul div maximum minimum pow)."""
+    """The elementwise binary op `kind` (a binary op of the op table: add, sub, ...)."""
+    from ziggurat.dialects import ztensor as zt
+
     tracer = _tracer_of(name, lhs, rhs)
     dtype = _result_dtype(name, lhs, rhs)
     lshape = lhs.shape if not _is_python_scalar(lhs) else None
@@ -558,16 +530,18 @@ def binary(kind: str, lhs: Any, rhs: Any, name: str) -> TracedArray:
     shape = broadcast_shapes(name, *(s for s in (lshape, rshape) if s is not None))
     a = _lift(tracer, name, lhs, dtype, rshape or ())
     b = _lift(tracer, name, rhs, dtype, lshape or ())
-    op_type: Any = _binary_ops()[kind]
+    op_type: Any = zt.BINARY_OPS[kind]
     result = tracer.emit(op_type(a.value, b.value))
     assert result.shape == shape
     return result
 
 
 def unary(kind: str, x: Any, name: str) -> TracedArray:
-    """An elementwise unary op (`kind` in neg exp log tanh sigmoid relu gelu sqrt rsqrt abs)."""
+    """The elementwise unary op `kind` (a unary op of the op table: neg, exp, ...)."""
+    from ziggurat.dialects import ztensor as zt
+
     x = _as_traced(name, x)
-    op_type: Any = _unary_ops()[kind]
+    op_type: Any = zt.UNARY_OPS[kind]
     return x.tracer.emit(op_type(x.value))
 
 
@@ -689,7 +663,8 @@ def broadcast_to(x: Any, shape: Any, name: str) -> TracedArray:
 
 
 def reduce(kind: str, x: Any, axis: Any, keepdims: bool, name: str) -> TracedArray:
-    """numpy.sum / max / mean over `axis` (None, an int or a tuple), optionally keeping dims."""
+    """The reduction spelled `zg.<kind>` (numpy.sum / max / mean: a reduction of the op table)
+    over `axis` (None, an int or a tuple), optionally keeping dims."""
     from ziggurat.dialects import ztensor as zt
 
     x = _as_traced(name, x)
@@ -698,7 +673,8 @@ def reduce(kind: str, x: Any, axis: Any, keepdims: bool, name: str) -> TracedArr
     axes = normalize_axes(name, axis, x.ndim)
     if not axes:
         return x
-    op_type: Any = {"sum": zt.ReduceSumOp, "max": zt.ReduceMaxOp, "mean": zt.ReduceMeanOp}[kind]
+    (row,) = (r for r in REDUCTIONS if r.frontend == kind)
+    op_type: Any = zt.REDUCTION_OPS[row.name]
     return x.tracer.emit(op_type(x.value, axes, bool(keepdims)))
 
 

@@ -1,8 +1,16 @@
-"""Ziggurat's dialects: `ztensor`, `ztile` and `zloop`."""
+"""Ziggurat's dialects: `ztensor`, `ztile` and `zloop`.
+
+Importing this package loads no xDSL (the op table, `ziggurat.dialects.optable`, is plain
+numpy, and the frontend reads it at `import ziggurat`); the dialects load on first use.
+"""
+
+from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from xdsl.ir import Dialect
+if TYPE_CHECKING:
+    from xdsl.ir import Dialect
 
 
 def get_all_dialects() -> dict[str, Callable[[], Dialect]]:

@@ -6,8 +6,9 @@ scalars of the right width (so f32 arithmetic rounds like compiled code). This m
 - `ZLoopFunctions`: `zloop.for`/`parallel`/`yield` (a parallel loop runs its iterations
   sequentially, in lexicographic order), `memref` alloc/alloca/dealloc/load/store on numpy
   arrays, the `vector` ops the CPU lowering uses (load, store, broadcast, fma, reduction,
-  maskedload, maskedstore, create_mask, extract) and `math` (exp, log, tanh, sqrt, rsqrt,
-  absf, powf, fma) on scalars and vectors.
+  maskedload, maskedstore, create_mask, extract) and `math` (`fma`, and the op of every row
+  of the op table that lowers to a `math` op: `math.exp` runs the rule of `exp`, ...) on
+  scalars and vectors.
 - `NumpyArithFunctions`: xDSL's `ArithFunctions` with the float and cast ops (and constants,
   cmpf, select) redone on numpy scalars and vectors. It replaces `ArithFunctions`.
 - `BufferizationFunctions`: `bufferization.to_buffer`/`to_tensor`, so the IR between
@@ -46,10 +47,10 @@ from xdsl.interpreter import (
     register_impls,
 )
 from xdsl.interpreters.arith import ArithFunctions
-from xdsl.ir import Attribute
+from xdsl.ir import Attribute, Operation
 from xdsl.utils.exceptions import InterpretationError
 
-from ziggurat.dialects import zloop
+from ziggurat.dialects import optable, zloop
 from ziggurat.dialects.ztensor_semantics import (
     ieee_max_reduce,
     ieee_maximum,
@@ -113,7 +114,6 @@ def _loop_range(bound_map: Any, operands: tuple[Any, ...], is_lower: bool) -> in
     return zloop.eval_bound(bound_map.data, [int(v) for v in operands], is_lower)
 
 
-@register_impls
 class ZLoopFunctions(InterpreterFunctions):
     """numpy-backed implementations of zloop, memref, vector and math ops."""
 
@@ -319,54 +319,31 @@ class ZLoopFunctions(InterpreterFunctions):
 
     # ----- math ------------------------------------------------------------------------------
 
-    @impl(math.ExpOp)
-    def run_exp(self, interpreter: Interpreter, op: math.ExpOp, args: PythonValues) -> PythonValues:
-        return (_unary(np.exp, args[0], op.result.type),)
-
-    @impl(math.LogOp)
-    def run_log(self, interpreter: Interpreter, op: math.LogOp, args: PythonValues) -> PythonValues:
-        return (_unary(np.log, args[0], op.result.type),)
-
-    @impl(math.TanhOp)
-    def run_tanh(
-        self, interpreter: Interpreter, op: math.TanhOp, args: PythonValues
-    ) -> PythonValues:
-        return (_unary(np.tanh, args[0], op.result.type),)
-
-    @impl(math.SqrtOp)
-    def run_sqrt(
-        self, interpreter: Interpreter, op: math.SqrtOp, args: PythonValues
-    ) -> PythonValues:
-        return (_unary(np.sqrt, args[0], op.result.type),)
-
-    @impl(math.RsqrtOp)
-    def run_rsqrt(
-        self, interpreter: Interpreter, op: math.RsqrtOp, args: PythonValues
-    ) -> PythonValues:
-        return (_unary(lambda x: 1 / np.sqrt(x), args[0], op.result.type),)
-
-    @impl(math.AbsFOp)
-    def run_absf(
-        self, interpreter: Interpreter, op: math.AbsFOp, args: PythonValues
-    ) -> PythonValues:
-        return (_unary(np.abs, args[0], op.result.type),)
-
-    @impl(math.PowFOp)
-    def run_powf(
-        self, interpreter: Interpreter, op: math.PowFOp, args: PythonValues
-    ) -> PythonValues:
-        with np.errstate(all="ignore"):
-            return (_cast(np.power(args[0], args[1]), op.result.type),)
-
     @impl(math.FmaOp)
     def run_fma(self, interpreter: Interpreter, op: math.FmaOp, args: PythonValues) -> PythonValues:
         a, b, c = args
         return (_cast(_fma(a, b, c), op.result.type),)
 
 
-def _unary(f: Any, x: Any, t: Attribute) -> Any:
-    with np.errstate(all="ignore"):
-        return _cast(f(x), t)
+def _math_impl(row: optable.Elementwise) -> Any:
+    """The interpreter function of the `math` op `row` lowers to: the row's rule."""
+
+    def run(
+        self: ZLoopFunctions, interpreter: Interpreter, op: Operation, args: PythonValues
+    ) -> PythonValues:
+        return (_cast(row.evaluate(*args), op.results[0].type),)
+
+    return run
+
+
+_MATH_CLASSES = {cls.name: cls for cls in math.Math.operations}
+for _name, _row in optable.MATH_OPS.items():
+    setattr(
+        ZLoopFunctions,
+        "run_" + _name.split(".")[1],
+        impl(_MATH_CLASSES[_name])(_math_impl(_row)),
+    )
+register_impls(ZLoopFunctions)
 
 
 def _fma(a: Any, b: Any, c: Any) -> Any:

@@ -506,7 +506,7 @@ class BinaryOp(IRDLOperation):
     lhs = operand_def(TensorType)
     rhs = operand_def(TensorType)
     result = result_def(TensorType)
-    traits = traits_def(Pure())
+    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("Binary")))
 
     assembly_format = (
         "$lhs `,` $rhs attr-dict `:` `(` type($lhs) `,` type($rhs) `)` `->` type($result)"
@@ -541,7 +541,6 @@ class AddOp(BinaryOp):
     """
 
     name = "ztensor.add"
-    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("AddOp")))
 
 
 @irdl_op_definition
@@ -552,7 +551,6 @@ class SubOp(BinaryOp):
     """
 
     name = "ztensor.sub"
-    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("SubOp")))
 
 
 @irdl_op_definition
@@ -563,7 +561,6 @@ class MulOp(BinaryOp):
     """
 
     name = "ztensor.mul"
-    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("MulOp")))
 
 
 @irdl_op_definition
@@ -574,7 +571,6 @@ class DivOp(BinaryOp):
     """
 
     name = "ztensor.div"
-    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("DivOp")))
 
 
 @irdl_op_definition
@@ -587,7 +583,6 @@ class MaximumOp(BinaryOp):
     """
 
     name = "ztensor.maximum"
-    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("MaximumOp")))
 
 
 @irdl_op_definition
@@ -599,7 +594,6 @@ class MinimumOp(BinaryOp):
     """
 
     name = "ztensor.minimum"
-    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("MinimumOp")))
 
 
 @irdl_op_definition
@@ -610,7 +604,6 @@ class PowOp(BinaryOp):
     """
 
     name = "ztensor.pow"
-    traits = lazy_traits_def(lambda: (Pure(), _canonicalization_trait("PowOp")))
 
 
 class UnaryOp(IRDLOperation):
@@ -705,6 +698,40 @@ class AbsOp(UnaryOp):
     """Elementwise absolute value. Example: `%r = ztensor.abs %x : tensor<4xf32>`"""
 
     name = "ztensor.abs"
+
+
+@irdl_op_definition
+class ErfOp(UnaryOp):
+    """Elementwise error function erf(x) = 2/sqrt(pi) * integral of exp(-t**2) from 0 to x
+    (math.erf): odd, erf(+-inf) = +-1. Exact GELU (as torch exports it) is
+    `0.5 * x * (1 + erf(x / sqrt(2)))`.
+
+    Example: `%r = ztensor.erf %x : tensor<4xf32>`
+    """
+
+    name = "ztensor.erf"
+
+
+@irdl_op_definition
+class FloorOp(UnaryOp):
+    """Elementwise rounding down to an integral value (numpy.floor): floor(-0.5) is -1.0,
+    floor(-0.0) is -0.0, infinities and NaN stay.
+
+    Example: `%r = ztensor.floor %x : tensor<4xf32>`
+    """
+
+    name = "ztensor.floor"
+
+
+@irdl_op_definition
+class CeilOp(UnaryOp):
+    """Elementwise rounding up to an integral value (numpy.ceil): ceil(-0.5) is -0.0,
+    ceil(0.5) is 1.0, infinities and NaN stay.
+
+    Example: `%r = ztensor.ceil %x : tensor<4xf32>`
+    """
+
+    name = "ztensor.ceil"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1238,8 +1265,20 @@ ELEMENTWISE_UNARY: tuple[type[UnaryOp], ...] = (
     SqrtOp,
     RsqrtOp,
     AbsOp,
+    ErfOp,
+    FloorOp,
+    CeilOp,
 )
 REDUCTIONS: tuple[type[ReduceOp], ...] = (ReduceSumOp, ReduceMaxOp, ReduceMeanOp)
+
+BINARY_OPS: dict[str, type[BinaryOp]] = {op.name.split(".")[1]: op for op in ELEMENTWISE_BINARY}
+"""The op class of each binary row of the op table (`ziggurat.dialects.optable`)."""
+UNARY_OPS: dict[str, type[UnaryOp]] = {op.name.split(".")[1]: op for op in ELEMENTWISE_UNARY}
+"""The op class of each unary row of the op table."""
+ELEMENTWISE_OPS: dict[str, type[BinaryOp] | type[UnaryOp]] = {**BINARY_OPS, **UNARY_OPS}
+"""The op class of each elementwise row of the op table."""
+REDUCTION_OPS: dict[str, type[ReduceOp]] = {op.name.split(".")[1]: op for op in REDUCTIONS}
+"""The reduction op class of each reduction of the op table."""
 
 ZTensor = Dialect(
     "ztensor",
@@ -1266,9 +1305,12 @@ __all__ = [
     "AddOp",
     "BroadcastToOp",
     "CastOp",
+    "CeilOp",
     "ConstantOp",
     "DivOp",
+    "ErfOp",
     "ExpOp",
+    "FloorOp",
     "FusedOp",
     "GeluOp",
     "LayerNormOp",

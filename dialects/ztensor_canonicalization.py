@@ -6,8 +6,6 @@ upstream dialects' patterns.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 import numpy as np
 from xdsl.dialects.builtin import TensorType
 from xdsl.ir import Operation, SSAValue
@@ -15,6 +13,7 @@ from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewri
 from xdsl.traits import HasCanonicalizationPatternsTrait
 
 from ziggurat.dialects import ztensor as zt
+from ziggurat.dialects.optable import ELEMENTWISE
 
 FOLD_ELEMENT_LIMIT = 64
 """Ops whose operands are all constants are folded when the result has at most this many elements."""
@@ -92,27 +91,19 @@ class FoldReshapeReshape(RewritePattern):
 
 
 class FoldBinaryIdentity(RewritePattern):
-    # IEEE-exact identities only (the sign of zero matters: -0.0 + 0.0 is +0.0):
+    # IEEE-exact identities only (the sign of zero matters: -0.0 + 0.0 is +0.0), from the op
+    # table's `identity` and `commutative`:
     # x + -0.0 -> x ; -0.0 + x -> x ; x - 0.0 -> x ; x * 1 -> x ; 1 * x -> x ; x / 1 -> x ;
     # x ** 1 -> x (only when the splat does not broadcast x to a larger shape).
     # `x + 0.0 -> x` is not exact (it keeps -0.0) and is not applied.
-    IDENTITIES: ClassVar[dict[type[zt.BinaryOp], tuple[float, bool]]] = {
-        # op: (identity element, commutative)
-        zt.AddOp: (-0.0, True),
-        zt.SubOp: (0.0, False),
-        zt.MulOp: (1.0, True),
-        zt.DivOp: (1.0, False),
-        zt.PowOp: (1.0, False),
-    }
-
     @op_type_rewrite_pattern
-    def match_and_rewrite(
-        self, op: zt.AddOp | zt.SubOp | zt.MulOp | zt.DivOp | zt.PowOp, rewriter: PatternRewriter
-    ) -> None:
-        identity, commutative = self.IDENTITIES[type(op)]
-        if _is(_splat_value(op.rhs), identity) and _replace_with(rewriter, op, op.lhs):
+    def match_and_rewrite(self, op: zt.BinaryOp, rewriter: PatternRewriter) -> None:
+        row = ELEMENTWISE[op.name.split(".")[1]]
+        if row.identity is None:
             return
-        if commutative and _is(_splat_value(op.lhs), identity):
+        if _is(_splat_value(op.rhs), row.identity) and _replace_with(rewriter, op, op.lhs):
+            return
+        if row.commutative and _is(_splat_value(op.lhs), row.identity):
             _replace_with(rewriter, op, op.rhs)
 
 
@@ -163,13 +154,7 @@ _PATTERNS: dict[str, tuple[RewritePattern, ...]] = {
     "ReshapeOp": (FoldIdentityShapeOp(), FoldReshapeReshape(), FoldSmallConstants()),
     "BroadcastToOp": (FoldIdentityShapeOp(), FoldSmallConstants()),
     "CastOp": (FoldIdentityShapeOp(), FoldSmallConstants()),
-    "AddOp": (FoldBinaryIdentity(), FoldSmallConstants()),
-    "SubOp": (FoldBinaryIdentity(), FoldSmallConstants()),
-    "MulOp": (FoldBinaryIdentity(), FoldSmallConstants()),
-    "DivOp": (FoldBinaryIdentity(), FoldSmallConstants()),
-    "PowOp": (FoldBinaryIdentity(), FoldSmallConstants()),
-    "MaximumOp": (FoldSmallConstants(),),
-    "MinimumOp": (FoldSmallConstants(),),
+    "Binary": (FoldBinaryIdentity(), FoldSmallConstants()),
     "Unary": (FoldSmallConstants(),),
     "Reduce": (FoldSmallConstants(),),
     "MatmulOp": (FoldSmallConstants(),),

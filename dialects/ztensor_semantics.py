@@ -2,6 +2,9 @@
 
 Tensor values are numpy arrays whose dtype matches the tensor's element type. These rules are
 the oracle that every lowering is tested against, and constant folding evaluates them too.
+The rules of the elementwise ops and reductions are the op table's
+(`ziggurat.dialects.optable`); this module re-exports its numpy helpers (`gelu`, `sigmoid`,
+`relu`, `ieee_maximum`, ...).
 """
 
 from __future__ import annotations
@@ -31,12 +34,20 @@ from xdsl.interpreter import (
 )
 from xdsl.ir import Attribute, Operation
 
+from ziggurat.dialects import optable
 from ziggurat.dialects import ztensor as zt
+from ziggurat.dialects.optable import (
+    gelu,
+    ieee_max_reduce,
+    ieee_maximum,
+    ieee_min_reduce,
+    ieee_minimum,
+    relu,
+    sigmoid,
+)
 
 NDArray = np.ndarray[Any, Any]
 Rule = Callable[[Any, Sequence[NDArray]], NDArray]
-
-_SQRT_2_OVER_PI = float(np.sqrt(2.0 / np.pi))
 
 
 def numpy_dtype(element_type: Attribute) -> np.dtype[Any]:
@@ -48,63 +59,6 @@ def numpy_dtype(element_type: Attribute) -> np.dtype[Any]:
     if isinstance(element_type, Float16Type):
         return np.dtype(np.float16)
     raise TypeError(f"no numpy dtype for element type {element_type}")
-
-
-def gelu(x: NDArray) -> NDArray:
-    """GELU, tanh approximation, computed in the input's dtype."""
-    c = x.dtype.type(_SQRT_2_OVER_PI)
-    half = x.dtype.type(0.5)
-    return half * x * (1 + np.tanh(c * (x + x.dtype.type(0.044715) * x * x * x)))
-
-
-def sigmoid(x: NDArray) -> NDArray:
-    # exp of -|x| never overflows; both branches agree with 1/(1+exp(-x)).
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype)
-
-
-def ieee_maximum(x: Any, y: Any) -> NDArray:
-    """IEEE 754-2019 `maximum` (as `arith.maximumf` and `llvm.maximum`): NaN propagates and
-    -0.0 < +0.0, so the result does not depend on the order of the operands."""
-    r = np.maximum(x, y)
-    zeros = (np.asarray(x) == 0) & (np.asarray(y) == 0)
-    if np.any(zeros):
-        both_negative = np.signbit(x) & np.signbit(y)
-        r = np.where(zeros, np.where(both_negative, -0.0, 0.0).astype(r.dtype), r)
-    return np.asarray(r)
-
-
-def ieee_minimum(x: Any, y: Any) -> NDArray:
-    """IEEE 754-2019 `minimum`: NaN propagates and -0.0 < +0.0."""
-    r = np.minimum(x, y)
-    zeros = (np.asarray(x) == 0) & (np.asarray(y) == 0)
-    if np.any(zeros):
-        either_negative = np.signbit(x) | np.signbit(y)
-        r = np.where(zeros, np.where(either_negative, -0.0, 0.0).astype(r.dtype), r)
-    return np.asarray(r)
-
-
-def ieee_max_reduce(x: NDArray, axis: Any = None, keepdims: bool = False) -> NDArray:
-    """The maximum over `axis` with `ieee_maximum`'s order: +0.0 wins over -0.0, NaN propagates."""
-    r = np.max(x, axis=axis, keepdims=keepdims)
-    if np.any(r == 0):
-        positive_zero = np.any((x == 0) & ~np.signbit(x), axis=axis, keepdims=keepdims)
-        r = np.where(r == 0, np.where(positive_zero, 0.0, -0.0).astype(x.dtype), r)
-    return np.asarray(r)
-
-
-def ieee_min_reduce(x: NDArray, axis: Any = None, keepdims: bool = False) -> NDArray:
-    """The minimum over `axis` with `ieee_minimum`'s order: -0.0 wins over +0.0, NaN propagates."""
-    r = np.min(x, axis=axis, keepdims=keepdims)
-    if np.any(r == 0):
-        negative_zero = np.any((x == 0) & np.signbit(x), axis=axis, keepdims=keepdims)
-        r = np.where(r == 0, np.where(negative_zero, -0.0, 0.0).astype(x.dtype), r)
-    return np.asarray(r)
-
-
-def relu(x: NDArray) -> NDArray:
-    """max(x, +0.0) in IEEE order: relu(-0.0) is +0.0, relu(NaN) is NaN."""
-    return ieee_maximum(x, x.dtype.type(0))
 
 
 def softmax(x: NDArray, axis: int) -> NDArray:
@@ -120,39 +74,20 @@ def layernorm(x: NDArray, axis: int, epsilon: float) -> NDArray:
     return centered / np.sqrt(var + x.dtype.type(epsilon))
 
 
-def _rsqrt(x: NDArray) -> NDArray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return (1 / np.sqrt(x)).astype(x.dtype)
-
-
 UNARY_RULES: dict[type[zt.UnaryOp], Callable[[NDArray], NDArray]] = {
-    zt.NegOp: np.negative,
-    zt.ExpOp: np.exp,
-    zt.LogOp: np.log,
-    zt.TanhOp: np.tanh,
-    zt.SigmoidOp: sigmoid,
-    zt.ReluOp: relu,
-    zt.GeluOp: gelu,
-    zt.SqrtOp: np.sqrt,
-    zt.RsqrtOp: _rsqrt,
-    zt.AbsOp: np.abs,
+    zt.UNARY_OPS[row.name]: row.reference for row in optable.UNARY
 }
+"""The numpy rule of each elementwise unary op (from the op table)."""
 
 BINARY_RULES: dict[type[zt.BinaryOp], Callable[[NDArray, NDArray], NDArray]] = {
-    zt.AddOp: np.add,
-    zt.SubOp: np.subtract,
-    zt.MulOp: np.multiply,
-    zt.DivOp: np.divide,
-    zt.MaximumOp: ieee_maximum,
-    zt.MinimumOp: ieee_minimum,
-    zt.PowOp: np.power,
+    zt.BINARY_OPS[row.name]: row.reference for row in optable.BINARY
 }
+"""The numpy rule of each elementwise binary op (from the op table)."""
 
 REDUCE_RULES: dict[type[zt.ReduceOp], Callable[..., NDArray]] = {
-    zt.ReduceSumOp: np.sum,
-    zt.ReduceMaxOp: ieee_max_reduce,
-    zt.ReduceMeanOp: np.mean,
+    zt.REDUCTION_OPS[row.name]: row.reference for row in optable.REDUCTIONS
 }
+"""The numpy rule of each reduction (from the op table)."""
 
 
 def _result_type(op: Operation) -> TensorType[Attribute]:
@@ -333,3 +268,26 @@ for _op_type in zt.ZTensor.operations:
     else:
         setattr(ZTensorFunctions, _name, impl(_op_type)(_run_rule))
 register_impls(ZTensorFunctions)
+
+__all__ = [
+    "BINARY_RULES",
+    "REDUCE_RULES",
+    "SPLAT_MATERIALIZE_LIMIT",
+    "SPLAT_PRESERVING",
+    "UNARY_RULES",
+    "ZTensorFunctions",
+    "constant_value",
+    "dense_attr",
+    "evaluate",
+    "evaluate_splat",
+    "gelu",
+    "ieee_max_reduce",
+    "ieee_maximum",
+    "ieee_min_reduce",
+    "ieee_minimum",
+    "layernorm",
+    "numpy_dtype",
+    "relu",
+    "sigmoid",
+    "softmax",
+]

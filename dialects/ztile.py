@@ -129,6 +129,8 @@ from xdsl.traits import (
 )
 from xdsl.utils.exceptions import VerifyException
 
+from ziggurat.dialects.optable import TILE_REDUCTION
+
 FLOAT_TYPES: tuple[type[Attribute], ...] = (Float32Type, Float64Type)
 
 
@@ -644,6 +646,33 @@ class AbsOp(UnaryOp):
     name = "ztile.abs"
 
 
+@irdl_op_definition
+class ErfOp(UnaryOp):
+    """Elementwise error function erf(x). Example: `%r = ztile.erf %x : !ztile.tile<16x16xf32>`"""
+
+    name = "ztile.erf"
+
+
+@irdl_op_definition
+class FloorOp(UnaryOp):
+    """Elementwise rounding down to an integral value.
+
+    Example: `%r = ztile.floor %x : !ztile.tile<16x16xf32>`
+    """
+
+    name = "ztile.floor"
+
+
+@irdl_op_definition
+class CeilOp(UnaryOp):
+    """Elementwise rounding up to an integral value.
+
+    Example: `%r = ztile.ceil %x : !ztile.tile<16x16xf32>`
+    """
+
+    name = "ztile.ceil"
+
+
 # ---------------------------------------------------------------------------------------------
 # Contraction, reduction, data movement
 # ---------------------------------------------------------------------------------------------
@@ -718,7 +747,7 @@ class ReduceOp(IRDLOperation):
     """
 
     name = "ztile.reduce"
-    KINDS: ClassVar[tuple[str, ...]] = ("sum", "max")
+    KINDS: ClassVar[tuple[str, ...]] = tuple(TILE_REDUCTION)
 
     kind = attr_def(StringAttr)
     input = operand_def(TileType)
@@ -752,7 +781,9 @@ class ReduceOp(IRDLOperation):
     def verify_(self) -> None:
         if self.kind.data not in self.KINDS:
             raise VerifyException(
-                f'\'{self.name}\' op expects kind "sum" or "max", got "{self.kind.data}"'
+                f"'{self.name}' op expects kind "
+                + " or ".join(f'"{k}"' for k in self.KINDS)
+                + f', got "{self.kind.data}"'
             )
         ty = _tile(self.name, "the operand", self.input)
         rt = _tile(self.name, "the result", self.result)
@@ -899,7 +930,17 @@ ELEMENTWISE_UNARY: tuple[type[UnaryOp], ...] = (
     SqrtOp,
     RsqrtOp,
     AbsOp,
+    ErfOp,
+    FloorOp,
+    CeilOp,
 )
+
+BINARY_OPS: dict[str, type[BinaryOp]] = {op.name.split(".")[1]: op for op in ELEMENTWISE_BINARY}
+"""The op class of each binary row of the op table (`ziggurat.dialects.optable`)."""
+UNARY_OPS: dict[str, type[UnaryOp]] = {op.name.split(".")[1]: op for op in ELEMENTWISE_UNARY}
+"""The op class of each unary row of the op table."""
+ELEMENTWISE_OPS: dict[str, type[BinaryOp] | type[UnaryOp]] = {**BINARY_OPS, **UNARY_OPS}
+"""The op class of each elementwise row of the op table."""
 
 ZTile = Dialect(
     "ztile",
@@ -921,15 +962,21 @@ ZTile = Dialect(
 )
 
 __all__ = [
+    "BINARY_OPS",
     "ELEMENTWISE_BINARY",
+    "ELEMENTWISE_OPS",
     "ELEMENTWISE_UNARY",
+    "UNARY_OPS",
     "AbsOp",
     "AddOp",
     "BinaryOp",
     "BroadcastOp",
+    "CeilOp",
     "DivOp",
     "DotOp",
+    "ErfOp",
     "ExpOp",
+    "FloorOp",
     "GeluOp",
     "GridOp",
     "LoadOp",

@@ -1,9 +1,10 @@
 """Reference semantics of `ztile`: numpy rules per op and the xDSL interpreter functions.
 
 Tiles and memrefs are numpy arrays (memrefs are mutated in place by `ztile.store`); indices
-are Python ints. A `ztile.grid` runs its body once per program instance in row-major order;
-`ztile.program_id` reads the instance from a stack kept on the `ZTileFunctions` object (a
-stack, so a grid may be interpreted while another one is running).
+are Python ints. Elementwise ops and `ztile.reduce` compute the rules of the op table
+(`ziggurat.dialects.optable`). A `ztile.grid` runs its body once per program instance in
+row-major order; `ztile.program_id` reads the instance from a stack kept on the
+`ZTileFunctions` object (a stack, so a grid may be interpreted while another one is running).
 """
 
 from __future__ import annotations
@@ -26,47 +27,21 @@ from xdsl.interpreter import (
 from xdsl.ir import Operation
 from xdsl.utils.exceptions import InterpretationError
 
-from ziggurat.dialects import ztile
-from ziggurat.dialects.ztensor_semantics import (
-    gelu,
-    ieee_max_reduce,
-    ieee_maximum,
-    ieee_minimum,
-    numpy_dtype,
-    relu,
-    sigmoid,
-)
+from ziggurat.dialects import optable, ztile
+from ziggurat.dialects.ztensor_semantics import numpy_dtype
 
 NDArray = np.ndarray[Any, Any]
 
 
-def _rsqrt(x: NDArray) -> NDArray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return (1 / np.sqrt(x)).astype(x.dtype)
-
-
 UNARY_RULES: dict[type[ztile.UnaryOp], Callable[[NDArray], NDArray]] = {
-    ztile.NegOp: np.negative,
-    ztile.ExpOp: np.exp,
-    ztile.LogOp: np.log,
-    ztile.TanhOp: np.tanh,
-    ztile.SigmoidOp: sigmoid,
-    ztile.ReluOp: relu,
-    ztile.GeluOp: gelu,
-    ztile.SqrtOp: np.sqrt,
-    ztile.RsqrtOp: _rsqrt,
-    ztile.AbsOp: np.abs,
+    ztile.UNARY_OPS[row.name]: row.reference for row in optable.UNARY
 }
+"""The numpy rule of each elementwise unary op (from the op table)."""
 
 BINARY_RULES: dict[type[ztile.BinaryOp], Callable[[NDArray, NDArray], NDArray]] = {
-    ztile.AddOp: np.add,
-    ztile.SubOp: np.subtract,
-    ztile.MulOp: np.multiply,
-    ztile.DivOp: np.divide,
-    ztile.MaximumOp: ieee_maximum,
-    ztile.MinimumOp: ieee_minimum,
-    ztile.PowOp: np.power,
+    ztile.BINARY_OPS[row.name]: row.reference for row in optable.BINARY
 }
+"""The numpy rule of each elementwise binary op (from the op table)."""
 
 
 def _window(
@@ -170,7 +145,7 @@ class ZTileFunctions(InterpreterFunctions):
     def run_reduce(
         self, interpreter: Interpreter, op: ztile.ReduceOp, args: PythonValues
     ) -> PythonValues:
-        rule = np.sum if op.kind_name == "sum" else ieee_max_reduce
+        rule = optable.TILE_REDUCTION[op.kind_name].reference
         value = rule(args[0], axis=op.axis_value, keepdims=True)
         return (np.asarray(value, dtype=_result_dtype(op)),)
 

@@ -25,12 +25,15 @@ Conventions (contract items 3 and 4):
   <add>` also `reassoc`. No `nnan`/`ninf`: inf and NaN are handled exactly as IEEE says.
   `arith.maximumf`/`minimumf` use `llvm.maximum`/`llvm.minimum` (NaN-propagating).
 
+The `math` ops become what the op table (`ziggurat.dialects.optable`) gives as the `llvm`
+form of the row that lowers to them: an intrinsic (`math.sqrt` -> `llvm.sqrt`), a helper
+(the transcendentals `exp`, `log`, `tanh`), or an expansion into other ops (`1 / sqrt(x)`).
 What the `llvm` dialect of xDSL 0.74 cannot express (vector `fcmp`/`select`,
-`extractelement`) and the transcendentals `exp`, `log`, `tanh` become calls to declared
-helper functions named `__zg_<what>_<type>` (e.g. `__zg_exp_v16f32`, `__zg_fcmp_olt_v16f32`,
-`__zg_select_v16f32`, `__zg_extract_v16f32`). `ziggurat.lowering.llvm_translate` gives them
-internal, always-inlined bodies (polynomials from `llvm_math` for the transcendentals), so
-O3 code has no calls left.
+`extractelement`) and the helpers become calls to declared functions named
+`__zg_<what>_<type>` (e.g. `__zg_exp_v16f32`, `__zg_fcmp_olt_v16f32`, `__zg_select_v16f32`,
+`__zg_extract_v16f32`). `ziggurat.lowering.llvm_translate` gives them internal,
+always-inlined bodies (polynomials from `llvm_math` for the transcendentals), so O3 code has
+no calls left.
 
 The lowering walks each function once, emitting the CFG directly: structured regions turn
 into blocks, which a pattern-per-op rewrite cannot express as simply.
@@ -76,7 +79,7 @@ from xdsl.ir.affine import (
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import DiagnosticException
 
-from ziggurat.dialects import zloop
+from ziggurat.dialects import optable, zloop
 from ziggurat.runtime.abi import PARALLEL_FOR_SYMBOL
 
 PTR = llvm.LLVMPointerType()
@@ -666,25 +669,63 @@ def _intrinsic_op(base: str, fastmath: llvm.FastMathAttr | None = None):
     return lower
 
 
-def _helper_op(what: str):
-    def lower(fl: _FunctionLowering, op: Operation) -> None:
-        t = lower_type(op.results[0].type)
-        fl.values[op.results[0]] = fl.helper_call(
-            f"__zg_{what}_{type_suffix(t)}", [fl.get(op.operands[0])], t
-        )
-
-    return lower
-
-
 def _negf(fl: _FunctionLowering, op: arith.NegfOp) -> None:
     fl.values[op.result] = fl.emit(llvm.FNegOp(fl.get(op.operand)))
 
 
-def _rsqrt(fl: _FunctionLowering, op: math.RsqrtOp) -> None:
-    t = lower_type(op.result.type)
-    root = fl.intrinsic(f"llvm.sqrt.{type_suffix(t)}", [fl.get(op.operand)], t)
-    one = fl.const_float(1.0, t)
-    fl.values[op.result] = fl.emit(llvm.FDivOp(one, root, CONTRACT))
+_FLOAT_ARITH: dict[str, type[llvm.AbstractFloatArithOp]] = {
+    "arith.addf": llvm.FAddOp,
+    "arith.subf": llvm.FSubOp,
+    "arith.mulf": llvm.FMulOp,
+    "arith.divf": llvm.FDivOp,
+}
+
+
+class _LLVMScalars:
+    """Builds an op table `llvm` expansion (`optable.Scalars`) from LLVM ops: `arith` float
+    arithmetic (with `contract`) and the `math` ops of other rows, in their own LLVM forms."""
+
+    def __init__(self, fl: _FunctionLowering, t: Attribute) -> None:
+        self.fl = fl
+        self.t = t
+
+    def const(self, value: float) -> SSAValue:
+        return self.fl.const_float(value, self.t)
+
+    def op(self, name: str, *operands: SSAValue) -> SSAValue:
+        if name in _FLOAT_ARITH:
+            lhs, rhs = operands
+            return self.fl.emit(_FLOAT_ARITH[name](lhs, rhs, CONTRACT))
+        if name in optable.MATH_OPS:
+            return _lower_math(self.fl, optable.MATH_OPS[name], operands, self.t)
+        raise LoweringError(f"convert-to-llvm: the op table expands into unknown '{name}'")
+
+
+def _lower_math(
+    fl: _FunctionLowering, row: optable.Elementwise, args: Sequence[SSAValue], t: Attribute
+) -> SSAValue:
+    """The LLVM value of `row`'s `math` op on lowered `args` of lowered type `t`."""
+    form = row.llvm
+    if isinstance(form, optable.Intrinsic):
+        return fl.intrinsic(f"{form.name}.{type_suffix(t)}", args, t)
+    if isinstance(form, optable.Helper):
+        return fl.helper_call(f"__zg_{form.name}_{type_suffix(t)}", args, t)
+    assert form is not None, row.name
+    return form(_LLVMScalars(fl, t), *args)
+
+
+def _math_op(row: optable.Elementwise):
+    """The handler of the `math` op of an op table row (its `llvm` form)."""
+
+    def lower(fl: _FunctionLowering, op: Operation) -> None:
+        t = lower_type(op.results[0].type)
+        args = [fl.get(v) for v in op.operands]
+        fl.values[op.results[0]] = _lower_math(fl, row, args, t)
+
+    return lower
+
+
+_MATH_CLASSES: dict[str, type[Operation]] = {cls.name: cls for cls in math.Math.operations}
 
 
 _ICMP = {
@@ -948,13 +989,7 @@ _HANDLERS: dict[type[Operation], Callable[[_FunctionLowering, Any], None]] = {
     arith.SIToFPOp: _cast(llvm.SIToFPOp),
     arith.ExtFOp: _cast(llvm.FPExtOp),
     arith.TruncFOp: _cast(llvm.FPTruncOp),
-    math.ExpOp: _helper_op("exp"),
-    math.LogOp: _helper_op("log"),
-    math.TanhOp: _helper_op("tanh"),
-    math.SqrtOp: _intrinsic_op("llvm.sqrt"),
-    math.RsqrtOp: _rsqrt,
-    math.AbsFOp: _intrinsic_op("llvm.fabs"),
-    math.PowFOp: _intrinsic_op("llvm.pow"),
+    **{_MATH_CLASSES[name]: _math_op(row) for name, row in optable.MATH_OPS.items()},
     math.FmaOp: _math_fma,
     memref.LoadOp: _load,
     memref.StoreOp: _store,

@@ -6,9 +6,10 @@ as `noalias`, and its per-op table `convert_op`) and extends it with:
 - `llvm.call_intrinsic` with fast-math flags (xDSL rejects them), e.g. a `reassoc`
   `llvm.vector.reduce.fadd.v16f32`, and intrinsics declared by their mangled name
   (`llvm.fma.v16f32`, `llvm.maximum.v8f64`, `llvm.masked.load.v16f32.p0`, ...);
-- bodies for the helper functions `convert-to-llvm` declares as `__zg_<what>_<type>`:
-  `exp`/`log`/`tanh` (polynomials from `ziggurat.lowering.llvm_math`), `fcmp_<pred>`,
-  `select` and `extract` on vectors. They are internal and `alwaysinline`.
+- bodies for the helper functions `convert-to-llvm` declares as `__zg_<what>_<type>`: the
+  math functions of `ziggurat.lowering.llvm_math.EMITTERS` (`exp`/`log`/`tanh`, ...:
+  polynomials), `fcmp_<pred>`, `select` and `extract` on vectors. They are internal and
+  `alwaysinline`.
 
 `translate_module(module)` returns the IR text without target triple and data layout (the
 runtime sets those for the machine it compiles for); `lower_to_llvm_ir(module)` first runs
@@ -35,7 +36,7 @@ from ziggurat.lowering.convert_to_llvm import convert_module_to_llvm
 from ziggurat.lowering.llvm_math import EMITTERS
 
 _HELPER = re.compile(
-    r"^__zg_(?P<what>exp|log|tanh|select|extract|fcmp_(?P<pred>[a-z]+))_(?P<type>\w+)$"
+    rf"^__zg_(?P<what>{'|'.join(EMITTERS)}|select|extract|fcmp_(?P<pred>[a-z]+))_(?P<type>\w+)$"
 )
 
 

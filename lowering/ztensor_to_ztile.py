@@ -388,26 +388,12 @@ def finish(gen: Gen, view_buf: SSAValue, result: SSAValue, view: View | None = N
 # The tile expression emitter shared by elementwise, matmul-epilogue and reduction programs
 # ---------------------------------------------------------------------------------------------
 
+# ztensor.<name> -> ztile.<name> for every elementwise op of the op table.
 _ZT_BINARY: dict[type[zt.BinaryOp], type[ztile.BinaryOp]] = {
-    zt.AddOp: ztile.AddOp,
-    zt.SubOp: ztile.SubOp,
-    zt.MulOp: ztile.MulOp,
-    zt.DivOp: ztile.DivOp,
-    zt.MaximumOp: ztile.MaximumOp,
-    zt.MinimumOp: ztile.MinimumOp,
-    zt.PowOp: ztile.PowOp,
+    op: ztile.BINARY_OPS[name] for name, op in zt.BINARY_OPS.items()
 }
 _ZT_UNARY: dict[type[zt.UnaryOp], type[ztile.UnaryOp]] = {
-    zt.NegOp: ztile.NegOp,
-    zt.ExpOp: ztile.ExpOp,
-    zt.LogOp: ztile.LogOp,
-    zt.TanhOp: ztile.TanhOp,
-    zt.SigmoidOp: ztile.SigmoidOp,
-    zt.ReluOp: ztile.ReluOp,
-    zt.GeluOp: ztile.GeluOp,
-    zt.SqrtOp: ztile.SqrtOp,
-    zt.RsqrtOp: ztile.RsqrtOp,
-    zt.AbsOp: ztile.AbsOp,
+    op: ztile.UNARY_OPS[name] for name, op in zt.UNARY_OPS.items()
 }
 
 

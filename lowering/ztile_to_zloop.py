@@ -29,8 +29,9 @@ Lowering per op:
   such) is tested too, and its edge path moves scalars, each guarded on both sides.
 - elementwise ops, `ztile.broadcast` and `ztile.splat` -> fused: consecutive ops producing
   tiles of the same shape become one loop nest over vectors, storing only values used
-  outside the chain. `relu`, `sigmoid`, `gelu` (tanh approximation) and the like expand
-  into `arith`/`math` ops.
+  outside the chain. Each element of an elementwise op becomes the `arith`/`math` ops its
+  row of the op table names (`ziggurat.dialects.optable`: `exp` -> `math.exp`, `relu` ->
+  `arith.maximumf` with +0.0, `gelu` -> its tanh approximation, ...).
 - `ztile.reduce` -> along the last axis: vector accumulation, `vector.reduction`, scalar
   tail; along another axis: whole-vector accumulation across rows. Sums start from +0.0 (as
   numpy's: a sum of -0.0s is +0.0), maxima from the first element.
@@ -50,7 +51,6 @@ Lowering per op:
 
 from __future__ import annotations
 
-import math as pymath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
@@ -78,31 +78,34 @@ from xdsl.pattern_rewriter import (
 from xdsl.traits import IsTerminator
 from xdsl.utils.exceptions import DiagnosticException
 
-from ziggurat.dialects import zloop, ztile
-
-_SQRT_2_OVER_PI = pymath.sqrt(2.0 / pymath.pi)
+from ziggurat.dialects import optable, zloop, ztile
 
 _GROUP_OPS = (ztile.BinaryOp, ztile.UnaryOp, ztile.BroadcastOp, ztile.SplatOp)
 
-_BINARY: dict[type[ztile.BinaryOp], Callable[[SSAValue, SSAValue], Operation]] = {
-    ztile.AddOp: arith.AddfOp,
-    ztile.SubOp: arith.SubfOp,
-    ztile.MulOp: arith.MulfOp,
-    ztile.DivOp: arith.DivfOp,
-    ztile.MaximumOp: arith.MaximumfOp,
-    ztile.MinimumOp: arith.MinimumfOp,
-    ztile.PowOp: math.PowFOp,
+_ROWS: dict[type[Operation], optable.Elementwise] = {
+    op: optable.ELEMENTWISE[name] for name, op in ztile.ELEMENTWISE_OPS.items()
 }
+"""The op table row of each elementwise ztile op."""
 
-_UNARY: dict[type[ztile.UnaryOp], Callable[[SSAValue], Operation]] = {
-    ztile.NegOp: arith.NegfOp,
-    ztile.ExpOp: math.ExpOp,
-    ztile.LogOp: math.LogOp,
-    ztile.TanhOp: math.TanhOp,
-    ztile.SqrtOp: math.SqrtOp,
-    ztile.RsqrtOp: math.RsqrtOp,
-    ztile.AbsOp: math.AbsFOp,
+_SCALAR_OPS: dict[str, Callable[..., Operation]] = {
+    op.name: op for op in (*arith.Arith.operations, *math.Math.operations)
 }
+"""`arith`/`math` op classes by name, for the op table's expansions."""
+
+
+class _Scalars:
+    """Builds one element of an op table expansion (`optable.Scalars`) in a grid body."""
+
+    def __init__(self, lowering: _GridLowering, element_type: Attribute, vectorized: bool):
+        self.lowering = lowering
+        self.element_type = element_type
+        self.vectorized = vectorized
+
+    def const(self, value: float) -> SSAValue:
+        return self.lowering.const(value, self.element_type, self.vectorized)
+
+    def op(self, name: str, *operands: SSAValue) -> SSAValue:
+        return self.lowering.value(_SCALAR_OPS[name](*operands))
 
 
 @dataclass(frozen=True)
@@ -559,32 +562,11 @@ class _GridLowering:
     def compute(
         self, op: Operation, args: Sequence[SSAValue], elt: Attribute, vec: bool
     ) -> SSAValue:
-        """The vector (or scalar) value of one elementwise op."""
-        if type(op) in _BINARY:
-            return self.value(_BINARY[type(op)](args[0], args[1]))  # type: ignore[index]
-        if type(op) in _UNARY:
-            return self.value(_UNARY[type(op)](args[0]))  # type: ignore[index]
-        x = args[0]
-
-        def c(v: float) -> SSAValue:
-            return self.const(v, elt, vec)
-
-        match op:
-            case ztile.ReluOp():
-                return self.value(arith.MaximumfOp(x, c(0.0)))
-            case ztile.SigmoidOp():
-                # 1 / (1 + exp(-x))
-                e = self.value(math.ExpOp(self.value(arith.NegfOp(x))))
-                return self.value(arith.DivfOp(c(1.0), self.value(arith.AddfOp(c(1.0), e))))
-            case ztile.GeluOp():
-                # 0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x**3)))
-                x3 = self.value(arith.MulfOp(self.value(arith.MulfOp(x, x)), x))
-                inner = self.value(arith.AddfOp(x, self.value(arith.MulfOp(c(0.044715), x3))))
-                t = self.value(math.TanhOp(self.value(arith.MulfOp(c(_SQRT_2_OVER_PI), inner))))
-                half_x = self.value(arith.MulfOp(c(0.5), x))
-                return self.value(arith.MulfOp(half_x, self.value(arith.AddfOp(c(1.0), t))))
-            case _:
-                raise DiagnosticException(f"ztile-to-zloop: cannot lower '{op.name}'")
+        """The vector (or scalar) value of one elementwise op: its op table expansion."""
+        row = _ROWS.get(type(op))
+        if row is None:
+            raise DiagnosticException(f"ztile-to-zloop: cannot lower '{op.name}'")
+        return row.expand(_Scalars(self, elt, vec), *args)
 
     # ----- reductions, dot, transpose --------------------------------------------------------
 

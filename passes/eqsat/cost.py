@@ -27,14 +27,13 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Protocol
 
-from ziggurat.passes.eqsat.terms import OPS, TType
+from ziggurat.dialects import optable
+from ziggurat.passes.eqsat.terms import OPS, TType, egg_name
 
-# Arithmetic per element, in FLOP-equivalents (transcendentals are polynomial + range reduction).
-UNARY_FLOPS = {
-    "Neg": 1, "Abs": 1, "Relu": 1, "Sqrt": 4, "Rsqrt": 4, "Exp": 10, "Log": 10, "Tanh": 12,
-    "Sigmoid": 12, "Gelu": 16,
-}  # fmt: skip
-BINARY_FLOPS = {"Add": 1, "Sub": 1, "Mul": 1, "Div": 4, "Maximum": 1, "Minimum": 1, "Pow": 20}
+# Arithmetic per element, in FLOP-equivalents (transcendentals are polynomial + range
+# reduction), by egglog op name: the op table's `flops`.
+UNARY_FLOPS = {egg_name(row.name): row.flops for row in optable.UNARY}
+BINARY_FLOPS = {egg_name(row.name): row.flops for row in optable.BINARY}
 
 
 @dataclass(frozen=True)

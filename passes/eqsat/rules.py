@@ -1,7 +1,9 @@
 """The rule sets of `eqsat`, their egglog form, and the numeric soundness check of a rule.
 
 Rules are written in the rule syntax of `rulefile` (one documented line each) and grouped
-in named `RuleSet`s. A set is *simplifying* (run to saturation first: it never makes the program
+in named `RuleSet`s. The rules generated per op (transpose and fusion forms, commutativity) range
+over the op table (`ziggurat.dialects.optable`), and a row's own `rules` (identities that name
+the op, such as `maximum(x, +0) = relu(x)`) join the set they name. A set is *simplifying* (run to saturation first: it never makes the program
 bigger in a way that feeds itself) or *expanding* (assoc/comm, distributivity, reassociation,
 fusion: run one iteration at a time under the node, iteration and time budgets).
 
@@ -22,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ziggurat.dialects import ztensor as zt
+from ziggurat.dialects import optable
 from ziggurat.passes.eqsat.rulefile import (
     AttrExpr,
     Condition,
@@ -72,13 +74,10 @@ class RuleSet:
     flags: frozenset[str] = frozenset()
 
 
-def _names(classes: Iterable[type[Any]]) -> list[str]:
-    return [c.name.split(".")[1] for c in classes]
-
-
-UNARY = _names(zt.ELEMENTWISE_UNARY)
-BINARY = _names(zt.ELEMENTWISE_BINARY)
-REDUCE = _names(zt.REDUCTIONS)
+UNARY = [row.name for row in optable.UNARY]
+BINARY = [row.name for row in optable.BINARY]
+REDUCE = [row.name for row in optable.REDUCTIONS]
+COMMUTATIVE = [row.name for row in optable.BINARY if row.commutative]
 
 
 def _algebra() -> str:
@@ -113,10 +112,6 @@ rule relu-relu: relu(relu(x)) => relu(x)
 rule abs-abs: abs(abs(x)) => abs(x)
 # |-x| = |x|
 rule abs-neg: abs(neg(x)) => abs(x)
-# max(x, +0) = relu(x)
-rule maximum-zero: maximum(x, 0.0) => relu(x) if shape(x) == shape($)
-# 1 / sqrt(x) = rsqrt(x)
-rule div-sqrt: div(1.0, sqrt(x)) => rsqrt(x) if shape(x) == shape($)
 """
 
 
@@ -130,13 +125,6 @@ rule zero-add: add(0.0, x) => x if shape(x) == shape($)
 rule zero-sub: sub(0.0, x) => neg(x) if shape(x) == shape($)
 # x - (-0) = x, ignoring the sign of zero
 rule sub-negzero: sub(x, -0.0) => x if shape(x) == shape($)
-"""
-
-
-def _algebra_arcp() -> str:
-    return """
-# x / sqrt(y) = x * rsqrt(y): a reciprocal instead of a division (rounds differently)
-rule div-sqrt-rsqrt: div(x, sqrt(y)) => mul(x, rsqrt(y))
 """
 
 
@@ -174,7 +162,7 @@ rule fold-add-add: add(add(x, const(a)), const(b)) => add(x, const(f_add(a, b)))
 
 def _commutativity() -> str:
     lines = []
-    for op in ("add", "mul", "maximum", "minimum"):
+    for op in COMMUTATIVE:
         lines.append(f"# {op} is commutative")
         lines.append(f"rule {op}-comm: {op}(x, y) => {op}(y, x)")
     for op in ("maximum", "minimum"):
@@ -388,8 +376,16 @@ def _fusion() -> str:
     return "\n".join(lines)
 
 
+def _table_rules(rule_set: str) -> str:
+    """The rules the op table's rows give for `rule_set`, in the table's order."""
+    rows = (*optable.BINARY, *optable.UNARY)
+    rewrites = [r for row in rows for r in row.rules if r.rule_set == rule_set]
+    return "\n".join(f"# {r.comment}\n{r.rule}" for r in rewrites)
+
+
 def _make(name: str, doc: str, expanding: bool, text: str, flags: tuple[str, ...] = ()) -> RuleSet:
-    rules = tuple(parse_rules(text, f"<rule set {name}>"))
+    """A rule set of the rules in `text`, then those the op table gives for it."""
+    rules = tuple(parse_rules(text + "\n" + _table_rules(name), f"<rule set {name}>"))
     return RuleSet(name, doc, expanding, rules, frozenset(flags))
 
 
@@ -405,7 +401,11 @@ RULE_SETS: dict[str, RuleSet] = {
             ("nsz",),
         ),
         _make(
-            "algebra-arcp", "Division by a square root as rsqrt.", False, _algebra_arcp(), ("arcp",)
+            "algebra-arcp",
+            "Division by a square root as a product with its reciprocal.",
+            False,
+            "",
+            ("arcp",),
         ),
         _make("algebra-afn", "exp(x)*exp(y) = exp(x+y).", False, _algebra_afn(), ("afn", "ninf")),
         _make("constant-folding", "Arithmetic on rank-0 constants.", False, _constant_folding()),

@@ -20,7 +20,8 @@ by node, and extraction drops the nodes it rejects. The kernels of the rebuilt p
 formed by its planner (see `eqsat.form_kernels`).
 
 `OPS` describes every constructor once: its egglog name, its name in the rule syntax, its
-children's sorts and its attributes. Evaluation (reference semantics on numpy arrays), type
+children's sorts and its attributes. The elementwise ops and reductions, and their kernel-body
+forms, are one constructor each per row of the op table (`ziggurat.dialects.optable`). Evaluation (reference semantics on numpy arrays), type
 inference and op building are all keyed by that table, so the rule checker, the cost model and
 the rebuilder agree on what a term means.
 
@@ -51,6 +52,7 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 
+from ziggurat.dialects import optable
 from ziggurat.dialects import ztensor as zt
 from ziggurat.dialects import ztensor_kernels as kernels
 from ziggurat.dialects import ztensor_semantics as sem
@@ -94,11 +96,8 @@ class OpSpec:
     ztensor: type[Operation] | None = None
 
 
-def _unary_name(cls: type[Operation]) -> str:
-    return cls.name.split(".")[1]
-
-
-def _egg_name(dsl: str) -> str:
+def egg_name(dsl: str) -> str:
+    """The egglog constructor of an op named `dsl` in the rule syntax (`reduce_sum` -> `ReduceSum`)."""
     return "".join(part.capitalize() for part in dsl.split("_"))
 
 
@@ -108,16 +107,16 @@ def _build_specs() -> dict[str, OpSpec]:
         OpSpec("Const", "tensor_const", "Op", (), (("id", "i64"),), "leaf"),
         OpSpec("Scalar", "const", "Op", (), (("value", "f64"),), "scalar"),
     ]
-    for b in zt.ELEMENTWISE_BINARY:
-        n = _unary_name(b)
-        e = _egg_name(n)
+    for row in optable.BINARY:
+        n, b = row.name, zt.BINARY_OPS[row.name]
+        e = egg_name(n)
         specs.append(OpSpec(e, n, "Op", ("Op", "Op"), (), "binary", b))
         specs.append(OpSpec("E" + e, "ep_" + n, "Ep", ("Ep", "Ep"), (), "binary", b))
         specs.append(OpSpec("M" + e, "mm_" + n, "Mp", ("Mp", "Ep"), (), "binary", b))
         specs.append(OpSpec("M" + e + "R", "mm_" + n + "_r", "Mp", ("Ep", "Mp"), (), "binary", b))
-    for u in zt.ELEMENTWISE_UNARY:
-        n = _unary_name(u)
-        e = _egg_name(n)
+    for row in optable.UNARY:
+        n, u = row.name, zt.UNARY_OPS[row.name]
+        e = egg_name(n)
         specs.append(OpSpec(e, n, "Op", ("Op",), (), "unary", u))
         specs.append(OpSpec("E" + e, "ep_" + n, "Ep", ("Ep",), (), "unary", u))
         specs.append(OpSpec("M" + e, "mm_" + n, "Mp", ("Mp",), (), "unary", u))
@@ -178,12 +177,12 @@ def _build_specs() -> dict[str, OpSpec]:
         ),
         OpSpec("EIn", "ep_in", "Ep", ("Op",), (), "ep_in"),
     ]
-    for r in zt.REDUCTIONS:
-        n = _unary_name(r)
+    for red in optable.REDUCTIONS:
+        n, r = red.name, zt.REDUCTION_OPS[red.name]
         reduce_attrs = (("axes", "String"), ("keepdims", "i64"))
-        specs.append(OpSpec(_egg_name(n), n, "Op", ("Op",), reduce_attrs, "reduce", r))
+        specs.append(OpSpec(egg_name(n), n, "Op", ("Op",), reduce_attrs, "reduce", r))
         specs.append(
-            OpSpec("F" + _egg_name(n), "fused_" + n, "Op", ("Ep",), reduce_attrs, "fused_reduce", r)
+            OpSpec("F" + egg_name(n), "fused_" + n, "Op", ("Ep",), reduce_attrs, "fused_reduce", r)
         )
     return {s.egg: s for s in specs}
 

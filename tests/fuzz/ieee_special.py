@@ -166,7 +166,7 @@ def op(kind: str, *args: Term, **attrs: Any) -> Term:
     return Term(kind, tuple(args), tuple(sorted(attrs.items())))
 
 
-UNARY = ("neg", "exp", "log", "tanh", "sigmoid", "relu", "gelu", "sqrt", "rsqrt", "abs")
+UNARY = ("neg", "exp", "log", "tanh", "sigmoid", "relu", "gelu", "sqrt", "rsqrt", "abs", "erf", "floor", "ceil")
 BINARY = ("add", "sub", "mul", "div", "maximum", "minimum", "pow")
 REDUCE = ("reduce_sum", "reduce_max", "reduce_mean")
 
@@ -265,6 +265,10 @@ def _eval(t: Term, env: dict[str, NDArray]) -> NDArray:
             return np.asarray(_ieee_max(x, np.zeros_like(x)), F32)
         if k == "sqrt":
             return np.sqrt(x)
+        if k == "floor":
+            return np.floor(x)
+        if k == "ceil":
+            return np.ceil(x)
         table: dict[str, Any] = {
             "exp": np.exp,
             "log": np.log,
@@ -272,6 +276,7 @@ def _eval(t: Term, env: dict[str, NDArray]) -> NDArray:
             "sigmoid": _sigmoid64,
             "gelu": _gelu64,
             "rsqrt": lambda v: 1 / np.sqrt(v),
+            "erf": np.vectorize(math.erf, otypes=[np.float64]),
         }
         return _f64(table[k], x)
     if k == "matmul":
@@ -548,6 +553,7 @@ OP_TOLERANCE: dict[str, Tolerance] = {
     "sigmoid": Tolerance(ulps=4, atol=1e-7, flush=True),
     "gelu": Tolerance(ulps=8, atol=1e-7, flush=True),
     "rsqrt": Tolerance(ulps=2),
+    "erf": Tolerance(ulps=2),
     "pow": Tolerance(ulps=4, flush=True),
     "softmax": Tolerance(ulps=8, atol=1e-7, flush=True),
     "layernorm": Tolerance(ulps=16, atol=1e-6),

@@ -11,6 +11,7 @@ on-disk caches (`cache=False`), so the tests cost the same in CI as they do on a
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -73,6 +74,9 @@ UNARY: dict[str, Callable[[NDArray], NDArray]] = {
     "sqrt": np.sqrt,
     "rsqrt": lambda x: 1 / np.sqrt(x),
     "abs": np.abs,
+    "erf": np.vectorize(math.erf, otypes=[np.float64]),
+    "floor": np.floor,
+    "ceil": np.ceil,
 }
 POSITIVE_ONLY = {"log", "sqrt", "rsqrt"}
 BINARY: dict[str, Callable[[NDArray, NDArray], NDArray]] = {
@@ -91,8 +95,8 @@ REDUCE: dict[str, Callable[..., NDArray]] = {"sum": np.sum, "max": np.max, "mean
 RTOL_F32 = {"exact": 2e-7, "transcendental": 2e-6, "pow": 1e-5, "composite": 1e-5}
 OP_CLASS = {
     **{op: "exact" for op in ("neg", "relu", "abs", "add", "sub", "mul", "div", "maximum")},
-    **{op: "exact" for op in ("minimum", "sqrt", "rsqrt")},
-    **{op: "transcendental" for op in ("exp", "log", "tanh", "sigmoid")},
+    **{op: "exact" for op in ("minimum", "sqrt", "rsqrt", "floor", "ceil")},
+    **{op: "transcendental" for op in ("exp", "log", "tanh", "sigmoid", "erf")},
     "gelu": "composite",
     "pow": "pow",
 }

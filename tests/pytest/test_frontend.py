@@ -7,6 +7,7 @@ pass it explicitly.
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 import traceback
@@ -131,6 +132,9 @@ UNARY: list[tuple[Fn, Fn, bool]] = [
     (zg.relu, lambda x: np.maximum(x, 0), False),
     (zg.sigmoid, lambda x: 1 / (1 + np.exp(-x.astype(np.float64))), False),
     (zg.gelu, ref_gelu, False),
+    (zg.erf, np.vectorize(math.erf, otypes=[np.float64]), False),
+    (zg.floor, np.floor, False),
+    (zg.ceil, np.ceil, False),
 ]
 
 
@@ -316,6 +320,21 @@ def test_eager_mode_matches_numpy() -> None:
     np.testing.assert_allclose(zg.layer_norm(x, eps=1e-3), ref_layer_norm(x, -1, 1e-3), rtol=1e-5)
     assert zg.add(1.0, 2) == 3.0
     np.testing.assert_allclose(zg.relu([-1, 2]), [0.0, 2.0])
+
+
+def test_exact_gelu_with_erf() -> None:
+    """GELU as torch exports it (approximate="none"), traced and eager, against math.erf."""
+
+    def gelu(x: Any) -> Any:
+        return 0.5 * x * (1 + zg.erf(x / math.sqrt(2)))
+
+    x = rand(4, 33, low=-6, high=6)
+    x[0, :5] = [0.0, -0.0, 3.9, -3.9, 1e-30]
+    ref = np.vectorize(lambda v: 0.5 * v * (1 + math.erf(v / math.sqrt(2))))(x.astype(np.float64))
+    got = zg.jit(gelu)(x)
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, ref, rtol=2e-6, atol=1e-7)
+    np.testing.assert_allclose(gelu(x), ref, rtol=2e-6, atol=1e-7)
 
 
 def test_eager_matches_traced_composites() -> None:
@@ -603,7 +622,7 @@ def _repeated(x: Any) -> Any:
 
 
 def _axis_type(x: Any) -> Any:
-    return zg.max(x, axis=1.5)  # type: ignore[arg-type]  # ERR-axis-type
+    return zg.max(x, axis=1.5)  # ERR-axis-type
 
 
 def _broadcast_to(x: Any) -> Any:

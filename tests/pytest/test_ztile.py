@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ ALLOWED = {
     "arith.floordivsi", "arith.minsi", "arith.maxsi", "arith.cmpi", "arith.index_cast",
     "arith.sitofp", "arith.extf", "arith.truncf",
     "math.exp", "math.log", "math.tanh", "math.sqrt", "math.rsqrt", "math.absf",
-    "math.powf", "math.fma",
+    "math.powf", "math.fma", "math.erf", "math.floor", "math.ceil",
     "memref.alloc", "memref.alloca", "memref.dealloc", "memref.load", "memref.store",
     "vector.load", "vector.store", "vector.broadcast", "vector.fma", "vector.reduction",
     "vector.maskedload", "vector.maskedstore", "vector.create_mask", "vector.extract",
@@ -342,6 +343,9 @@ UNARY: dict[str, Any] = {
     "sqrt": np.sqrt,
     "rsqrt": lambda x: 1 / np.sqrt(x),
     "abs": np.abs,
+    "erf": np.vectorize(math.erf, otypes=[np.float32]),
+    "floor": np.floor,
+    "ceil": np.ceil,
 }
 BINARY: dict[str, Any] = {
     "add": np.add,

@@ -129,6 +129,30 @@ func.func @rsqrt_unranked(%a: tensor<*xf32>) {
 
 // -----
 
+func.func @erf_integer(%a: tensor<4xi32>) {
+  // expected-error@+1 {{'ztensor.erf' op operand must have a float element type (f16, bf16, f32, f64), got i32}}
+  %0 = ztensor.erf %a : tensor<4xi32>
+  func.return
+}
+
+// -----
+
+func.func @floor_result_type_differs(%a: tensor<4xf32>) {
+  // expected-error@+1 {{'ztensor.floor' op result 'result' at position 0 does not verify: attribute tensor<4xf32> expected from variable 'T', but got tensor<4xi32>}}
+  %0 = "ztensor.floor"(%a) : (tensor<4xf32>) -> tensor<4xi32>
+  func.return
+}
+
+// -----
+
+func.func @ceil_dynamic(%a: tensor<?xf32>) {
+  // expected-error@+1 {{'ztensor.ceil' op operand must have a static shape, got tensor<?xf32>}}
+  %0 = ztensor.ceil %a : tensor<?xf32>
+  func.return
+}
+
+// -----
+
 func.func @abs_integer(%a: tensor<2x2xi64>) {
   // expected-error@+1 {{'ztensor.abs' op operand must have a float element type}}
   %0 = ztensor.abs %a : tensor<2x2xi64>

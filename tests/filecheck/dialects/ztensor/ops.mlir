@@ -63,8 +63,17 @@ func.func @elementwise_unary(%x: tensor<3x5xf32>) -> tensor<3x5xf32> {
   // CHECK-NEXT: %9 = ztensor.abs %8 : tensor<3x5xf32>
   // GENERIC: "ztensor.abs"
   %9 = ztensor.abs %8 : tensor<3x5xf32>
-  // CHECK-NEXT: func.return %9 : tensor<3x5xf32>
-  func.return %9 : tensor<3x5xf32>
+  // CHECK-NEXT: %10 = ztensor.erf %9 : tensor<3x5xf32>
+  // GENERIC: "ztensor.erf"
+  %10 = ztensor.erf %9 : tensor<3x5xf32>
+  // CHECK-NEXT: %11 = ztensor.floor %10 : tensor<3x5xf32>
+  // GENERIC: "ztensor.floor"
+  %11 = ztensor.floor %10 : tensor<3x5xf32>
+  // CHECK-NEXT: %12 = ztensor.ceil %11 : tensor<3x5xf32>
+  // GENERIC: "ztensor.ceil"
+  %12 = ztensor.ceil %11 : tensor<3x5xf32>
+  // CHECK-NEXT: func.return %12 : tensor<3x5xf32>
+  func.return %12 : tensor<3x5xf32>
 }
 
 // CHECK-LABEL: func.func @matmul

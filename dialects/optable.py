@@ -1,0 +1,425 @@
+"""The op table: every elementwise and reduction op of Ziggurat, one row each.
+
+The dialect op classes stay explicit IRDL classes, one per op and dialect (`ztensor.exp` in
+`ztensor.py`, `ztile.exp` in `ztile.py`, named like the row); everything that depends on
+*which* elementwise or reduction op it is reads its row here:
+
+| field | read by |
+|---|---|
+| `name`, `arity` | the dialects' op lists (a test checks they match), eqsat terms |
+| `reference` | the semantics of ztensor and ztile, constant folding, eqsat's rule checker |
+| `lower` | `ztile-to-zloop`: the `arith`/`math` ops one element becomes |
+| `llvm` | `convert-to-llvm` for the `math` op of `lower`; zloop semantics run that op with `reference` |
+| `flops` | eqsat's cost model |
+| `frontend`, `ufuncs`, `eager`, `doc` | `zg.<frontend>` in `core/api.py`, numpy dispatch on traced arrays |
+| `identity`, `commutative` | `canonicalize` (`x + -0.0 -> x`), eqsat's commutativity rules |
+| `rules` | eqsat's rule sets: identities that name this op |
+
+References are numpy functions on arrays of one float dtype (scalars of that dtype for the
+zloop interpreter) that return that dtype. They are total: every consumer calls them through
+`evaluate`, under `np.errstate(all="ignore")`, so an overflow or a division by zero is the
+IEEE result (inf, NaN), never a warning. `eager` (what `zg.*` computes outside a trace) keeps
+numpy's own error state, as numpy does, except where a row says otherwise (`rsqrt` ignores the
+division by zero of `1 / sqrt(0)`, which is its defined result +inf).
+
+`lower` is either the name of the one `arith`/`math` op an element becomes (`"math.exp"`) or an
+*expansion*: a function `(b, *operands) -> value` that builds the element with `b.const(x)`
+(a float constant of the element type) and `b.op(name, *operands)` (the `arith`/`math` op
+`name`). The same kind of function can be a `llvm` form, built from `arith` float ops and the
+other rows' `math` ops. Expansions build their ops in the order the lowering emits them.
+
+This module imports numpy only (not xDSL), so `import ziggurat` stays light.
+
+Adding an elementwise op: a row in `ELEMENTWISE` (its `lower` may name a `math` op no other
+row uses; give that op an `llvm` form, and if it is a new `Helper`, an emitter in
+`lowering/llvm_math.py`), one op class in `ztensor.py` and one in `ztile.py` (added to their
+`ELEMENTWISE_*` tuples), tests and the regenerated dialect pages (docs/lowering.md, "Adding an
+elementwise op").
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+import numpy as np
+
+NDArray = np.ndarray[Any, Any]
+V = TypeVar("V")
+
+
+class Scalars(Protocol[V]):
+    """What an expansion builds with: one element's constants and `arith`/`math` ops."""
+
+    def const(self, value: float) -> V:
+        """A float constant of the element type (a vector of it when vectorized)."""
+        ...
+
+    def op(self, name: str, *operands: V) -> V:
+        """The result of the `arith`/`math` op `name` (e.g. `"arith.mulf"`) on `operands`."""
+        ...
+
+
+Expansion = Callable[..., Any]
+"""`(b: Scalars[V], *operands: V) -> V`: one element of an op built from other ops."""
+
+
+# ---------------------------------------------------------------------------------------------
+# numpy references (shared with the semantics modules, which re-export them)
+# ---------------------------------------------------------------------------------------------
+
+SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+
+
+def gelu(x: NDArray) -> NDArray:
+    """GELU, tanh approximation, computed in the input's dtype."""
+    c = x.dtype.type(SQRT_2_OVER_PI)
+    half = x.dtype.type(0.5)
+    return half * x * (1 + np.tanh(c * (x + x.dtype.type(0.044715) * x * x * x)))
+
+
+def sigmoid(x: NDArray) -> NDArray:
+    """1 / (1 + exp(-x)); exp of -|x| never overflows, and both branches agree with it."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype)
+
+
+def ieee_maximum(x: Any, y: Any) -> NDArray:
+    """IEEE 754-2019 `maximum` (as `arith.maximumf` and `llvm.maximum`): NaN propagates and
+    -0.0 < +0.0, so the result does not depend on the order of the operands."""
+    r = np.maximum(x, y)
+    zeros = (np.asarray(x) == 0) & (np.asarray(y) == 0)
+    if np.any(zeros):
+        both_negative = np.signbit(x) & np.signbit(y)
+        r = np.where(zeros, np.where(both_negative, -0.0, 0.0).astype(r.dtype), r)
+    return np.asarray(r)
+
+
+def ieee_minimum(x: Any, y: Any) -> NDArray:
+    """IEEE 754-2019 `minimum`: NaN propagates and -0.0 < +0.0."""
+    r = np.minimum(x, y)
+    zeros = (np.asarray(x) == 0) & (np.asarray(y) == 0)
+    if np.any(zeros):
+        either_negative = np.signbit(x) | np.signbit(y)
+        r = np.where(zeros, np.where(either_negative, -0.0, 0.0).astype(r.dtype), r)
+    return np.asarray(r)
+
+
+def ieee_max_reduce(x: NDArray, axis: Any = None, keepdims: bool = False) -> NDArray:
+    """The maximum over `axis` with `ieee_maximum`'s order: +0.0 wins over -0.0, NaN propagates."""
+    r = np.max(x, axis=axis, keepdims=keepdims)
+    if np.any(r == 0):
+        positive_zero = np.any((x == 0) & ~np.signbit(x), axis=axis, keepdims=keepdims)
+        r = np.where(r == 0, np.where(positive_zero, 0.0, -0.0).astype(x.dtype), r)
+    return np.asarray(r)
+
+
+def ieee_min_reduce(x: NDArray, axis: Any = None, keepdims: bool = False) -> NDArray:
+    """The minimum over `axis` with `ieee_minimum`'s order: -0.0 wins over +0.0, NaN propagates."""
+    r = np.min(x, axis=axis, keepdims=keepdims)
+    if np.any(r == 0):
+        negative_zero = np.any((x == 0) & np.signbit(x), axis=axis, keepdims=keepdims)
+        r = np.where(r == 0, np.where(negative_zero, -0.0, 0.0).astype(x.dtype), r)
+    return np.asarray(r)
+
+
+def relu(x: NDArray) -> NDArray:
+    """max(x, +0.0) in IEEE order: relu(-0.0) is +0.0, relu(NaN) is NaN."""
+    return ieee_maximum(x, x.dtype.type(0))
+
+
+def rsqrt(x: NDArray) -> NDArray:
+    """1 / sqrt(x): +inf at +-0.0 (no division-by-zero warning), NaN below zero."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (1 / np.sqrt(x)).astype(x.dtype)
+
+
+_ERF = np.vectorize(math.erf, otypes=[np.float64])
+
+
+def erf(x: NDArray) -> NDArray:
+    """The error function, from Python's `math.erf` (the C library's, accurate to an ulp in
+    float64), rounded to the input's dtype."""
+    return np.asarray(_ERF(x)).astype(x.dtype)
+
+
+def _relu_eager(x: NDArray) -> NDArray:
+    # What zg.relu has always computed outside a trace: numpy's maximum (which may keep -0.0).
+    return np.maximum(x, x.dtype.type(0))
+
+
+# ---------------------------------------------------------------------------------------------
+# Expansions into arith/math ops (ztile-to-zloop) and into LLVM (convert-to-llvm)
+# ---------------------------------------------------------------------------------------------
+
+
+def _expand_relu(b: Scalars[V], x: V) -> V:
+    # max(x, +0.0)
+    return b.op("arith.maximumf", x, b.const(0.0))
+
+
+def _expand_sigmoid(b: Scalars[V], x: V) -> V:
+    # 1 / (1 + exp(-x))
+    e = b.op("math.exp", b.op("arith.negf", x))
+    return b.op("arith.divf", b.const(1.0), b.op("arith.addf", b.const(1.0), e))
+
+
+def _expand_gelu(b: Scalars[V], x: V) -> V:
+    # 0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x**3)))
+    x3 = b.op("arith.mulf", b.op("arith.mulf", x, x), x)
+    inner = b.op("arith.addf", x, b.op("arith.mulf", b.const(0.044715), x3))
+    t = b.op("math.tanh", b.op("arith.mulf", b.const(SQRT_2_OVER_PI), inner))
+    half_x = b.op("arith.mulf", b.const(0.5), x)
+    return b.op("arith.mulf", half_x, b.op("arith.addf", b.const(1.0), t))
+
+
+def _llvm_rsqrt(b: Scalars[V], x: V) -> V:
+    # 1 / sqrt(x): LLVM has no reciprocal square root intrinsic.
+    root = b.op("math.sqrt", x)
+    return b.op("arith.divf", b.const(1.0), root)
+
+
+@dataclass(frozen=True)
+class Intrinsic:
+    """An LLVM intrinsic, called with the type suffix of its operands (`llvm.sqrt.v16f32`)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Helper:
+    """A helper function `__zg_<name>_<type>` whose body `lowering/llvm_math.py` emits
+    (`EMITTERS[name]`): for what LLVM has no intrinsic for, or none that vectorizes."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """An eqsat rule about an op, in the rule syntax of `passes/eqsat_rulefile.py`: `rule` is
+    appended to the shipped rule set `rule_set`, after a `# comment` line saying its identity."""
+
+    rule_set: str
+    comment: str
+    rule: str
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Elementwise:
+    """One elementwise op: `arity` tensors (broadcast together) in, one tensor out."""
+
+    name: str
+    """The op's name in every dialect (`ztensor.<name>`, `ztile.<name>`) and in eqsat rules."""
+    arity: int
+    reference: Callable[..., NDArray]
+    """The numpy rule (see the module docstring); call it through `evaluate`."""
+    lower: str | Expansion
+    """The `arith`/`math` op one element becomes, or an expansion into such ops."""
+    flops: int
+    """Arithmetic per element in FLOP-equivalents, for eqsat's cost model."""
+    frontend: str
+    """`zg.<frontend>`."""
+    doc: str
+    """The docstring of `zg.<frontend>`."""
+    ufuncs: tuple[str, ...] = ()
+    """numpy ufuncs that dispatch to this op on traced arrays; the first is what
+    `zg.<frontend>` computes on numpy values (so it stays exactly numpy's)."""
+    eager: Callable[..., Any] | None = None
+    """What `zg.<frontend>` computes on float arrays when there is no ufunc and `reference`
+    (the default) is not it."""
+    llvm: Intrinsic | Helper | Expansion | None = None
+    """How `convert-to-llvm` lowers `lower` when it names a `math` op."""
+    identity: float | None = None
+    """A binary op's right identity: `x op identity` is exactly `x` (-0.0 for `add`)."""
+    commutative: bool = False
+    rules: tuple[Rewrite, ...] = ()
+
+    @property
+    def math_op(self) -> str | None:
+        """The `math` op `lower` names, if it names one."""
+        if isinstance(self.lower, str) and self.lower.startswith("math."):
+            return self.lower
+        return None
+
+    def evaluate(self, *operands: Any) -> NDArray:
+        """`reference` on `operands` with IEEE results instead of floating-point warnings."""
+        with np.errstate(all="ignore"):
+            return self.reference(*operands)
+
+    def expand(self, b: Scalars[V], *operands: V) -> V:
+        """One element of the op, built with `b` (see `lower`)."""
+        if isinstance(self.lower, str):
+            return b.op(self.lower, *operands)
+        return self.lower(b, *operands)
+
+
+@dataclass(frozen=True)
+class Reduction:
+    """One reduction over a set of axes, optionally keeping them as size-1 dims."""
+
+    name: str
+    """`ztensor.<name>` and its eqsat term."""
+    reference: Callable[..., NDArray]
+    """`reference(x, axis=tuple_of_axes, keepdims=bool)`."""
+    frontend: str
+    """`zg.<frontend>` and the traced array's method `x.<frontend>(...)`."""
+    numpy_functions: tuple[str, ...]
+    """numpy functions that dispatch to this op on traced arrays; the first is what
+    `zg.<frontend>` computes on numpy values."""
+    doc: str
+    tile_kind: str | None = None
+    """The `ztile.reduce` kind computing it (`mean` is a `sum` divided by the count)."""
+
+
+def _unary(
+    name: str,
+    reference: Callable[..., NDArray],
+    lower: str | Expansion,
+    flops: int,
+    doc: str,
+    **facts: Any,
+) -> Elementwise:
+    return Elementwise(name, 1, reference, lower, flops, facts.pop("frontend", name), doc, **facts)
+
+
+def _binary(
+    name: str,
+    reference: Callable[..., NDArray],
+    lower: str,
+    flops: int,
+    frontend: str,
+    doc: str,
+    **facts: Any,
+) -> Elementwise:
+    return Elementwise(name, 2, reference, lower, flops, frontend, doc, ufuncs=(frontend,), **facts)
+
+
+BINARY: tuple[Elementwise, ...] = (
+    _binary("add", np.add, "arith.addf", 1, "add", "x1 + x2 with numpy broadcasting (numpy.add).",
+            identity=-0.0, commutative=True),
+    _binary("sub", np.subtract, "arith.subf", 1, "subtract",
+            "x1 - x2 with numpy broadcasting (numpy.subtract).", identity=0.0),
+    _binary("mul", np.multiply, "arith.mulf", 1, "multiply",
+            "x1 * x2 with numpy broadcasting (numpy.multiply).", identity=1.0, commutative=True),
+    _binary("div", np.divide, "arith.divf", 4, "divide",
+            "x1 / x2 (true division) with numpy broadcasting (numpy.divide).", identity=1.0),
+    _binary("maximum", ieee_maximum, "arith.maximumf", 1, "maximum",
+            "Elementwise maximum, NaN-propagating (numpy.maximum).", commutative=True),
+    _binary("minimum", ieee_minimum, "arith.minimumf", 1, "minimum",
+            "Elementwise minimum, NaN-propagating (numpy.minimum).", commutative=True),
+    _binary("pow", np.power, "math.powf", 20, "power",
+            "x1 ** x2 with numpy broadcasting (numpy.power).", identity=1.0,
+            llvm=Intrinsic("llvm.pow")),
+)  # fmt: skip
+"""The elementwise binary ops, in the dialects' order."""
+
+UNARY: tuple[Elementwise, ...] = (
+    _unary("neg", np.negative, "arith.negf", 1, "-x (numpy.negative).", frontend="negative",
+           ufuncs=("negative",)),
+    _unary("exp", np.exp, "math.exp", 10, "e**x (numpy.exp).", ufuncs=("exp",),
+           llvm=Helper("exp")),
+    _unary("log", np.log, "math.log", 10, "Natural logarithm (numpy.log).", ufuncs=("log",),
+           llvm=Helper("log")),
+    _unary("tanh", np.tanh, "math.tanh", 12, "Hyperbolic tangent (numpy.tanh).",
+           ufuncs=("tanh",), llvm=Helper("tanh")),
+    _unary("sigmoid", sigmoid, _expand_sigmoid, 12,
+           "The logistic function 1 / (1 + e**-x), elementwise."),
+    _unary("relu", relu, _expand_relu, 1, "max(x, 0), elementwise.", eager=_relu_eager,
+           rules=(Rewrite("algebra", "max(x, +0) = relu(x)",
+                          "rule maximum-zero: maximum(x, 0.0) => relu(x) if shape(x) == shape($)"),)),
+    _unary("gelu", gelu, _expand_gelu, 16,
+           "GELU, tanh approximation: 0.5*x*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3)))."),
+    _unary("sqrt", np.sqrt, "math.sqrt", 4, "Square root (numpy.sqrt).", ufuncs=("sqrt",),
+           llvm=Intrinsic("llvm.sqrt")),
+    _unary("rsqrt", rsqrt, "math.rsqrt", 4, "1 / sqrt(x).", llvm=_llvm_rsqrt,
+           rules=(Rewrite("algebra", "1 / sqrt(x) = rsqrt(x)",
+                          "rule div-sqrt: div(1.0, sqrt(x)) => rsqrt(x) if shape(x) == shape($)"),
+                  Rewrite("algebra-arcp",
+                          "x / sqrt(y) = x * rsqrt(y): a reciprocal instead of a division (rounds differently)",
+                          "rule div-sqrt-rsqrt: div(x, sqrt(y)) => mul(x, rsqrt(y))"))),
+    _unary("abs", np.abs, "math.absf", 1, "Absolute value (numpy.abs).", ufuncs=("absolute",),
+           llvm=Intrinsic("llvm.fabs")),
+    _unary("erf", erf, "math.erf", 20,
+           "The error function 2/sqrt(pi) * integral of exp(-t**2) from 0 to x (math.erf), "
+           "elementwise; exact GELU is 0.5 * x * (1 + zg.erf(x / sqrt(2))).",
+           llvm=Helper("erf")),
+    _unary("floor", np.floor, "math.floor", 1, "The largest integral value <= x (numpy.floor).",
+           ufuncs=("floor",), llvm=Intrinsic("llvm.floor")),
+    _unary("ceil", np.ceil, "math.ceil", 1, "The smallest integral value >= x (numpy.ceil).",
+           ufuncs=("ceil",), llvm=Intrinsic("llvm.ceil")),
+)  # fmt: skip
+"""The elementwise unary ops, in the dialects' order."""
+
+ELEMENTWISE: dict[str, Elementwise] = {row.name: row for row in (*BINARY, *UNARY)}
+"""Every elementwise op by name."""
+
+REDUCTIONS: tuple[Reduction, ...] = (
+    Reduction("reduce_sum", np.sum, "sum", ("sum",),
+              "Sum over `axis` (None: all axes) (numpy.sum).", tile_kind="sum"),
+    Reduction("reduce_max", ieee_max_reduce, "max", ("max", "amax"),
+              "Maximum over `axis` (None: all axes) (numpy.max).", tile_kind="max"),
+    Reduction("reduce_mean", np.mean, "mean", ("mean",),
+              "Arithmetic mean over `axis` (None: all axes) (numpy.mean)."),
+)  # fmt: skip
+"""The reductions, in the dialect's order."""
+
+REDUCTION: dict[str, Reduction] = {row.name: row for row in REDUCTIONS}
+TILE_REDUCTION: dict[str, Reduction] = {
+    row.tile_kind: row for row in REDUCTIONS if row.tile_kind is not None
+}
+"""`ztile.reduce` kind -> the reduction it computes."""
+
+MATH_OPS: dict[str, Elementwise] = {
+    row.math_op: row for row in ELEMENTWISE.values() if row.math_op is not None
+}
+"""`math` op name -> the row that lowers to it (its reference and LLVM form)."""
+
+
+def check_table() -> None:
+    """Raise AssertionError when the table contradicts itself (run by the tests)."""
+    names = [row.name for row in (*BINARY, *UNARY)] + [row.name for row in REDUCTIONS]
+    assert len(set(names)) == len(names), "duplicate op names"
+    fronts = [row.frontend for row in ELEMENTWISE.values()]
+    fronts += [row.frontend for row in REDUCTIONS]
+    assert len(set(fronts)) == len(fronts), "duplicate frontend spellings"
+    for row in ELEMENTWISE.values():
+        assert (row.math_op is None) == (row.llvm is None), f"{row.name}: llvm form"
+        assert row.arity == 2 or row.identity is None, f"{row.name}: identity of a unary op"
+        assert row.ufuncs or row.arity == 1, f"{row.name}: a binary op needs its ufunc"
+    for name in MATH_OPS:
+        assert sum(r.math_op == name for r in ELEMENTWISE.values()) == 1, f"{name}: two rows"
+
+
+__all__ = [
+    "BINARY",
+    "ELEMENTWISE",
+    "MATH_OPS",
+    "REDUCTION",
+    "REDUCTIONS",
+    "TILE_REDUCTION",
+    "UNARY",
+    "Elementwise",
+    "Expansion",
+    "Helper",
+    "Intrinsic",
+    "Reduction",
+    "Rewrite",
+    "Scalars",
+    "check_table",
+    "erf",
+    "gelu",
+    "ieee_max_reduce",
+    "ieee_maximum",
+    "ieee_min_reduce",
+    "ieee_minimum",
+    "relu",
+    "rsqrt",
+    "sigmoid",
+]
