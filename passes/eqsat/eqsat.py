@@ -14,7 +14,9 @@ For every `func.func` with a single block, the pass:
 4. extracts the cheapest program counting shared subexpressions once (greedy-DAG, or the exact
    ILP with `extractor=ilp`, which also runs greedy-DAG and keeps the better), keeps the input
    unless the result is strictly cheaper, and otherwise rebuilds the ops in dependency order in
-   front of their first user outside the e-graph, then verifies the function.
+   front of their first user outside the e-graph, groups them into kernels with the planner of
+   `ziggurat.dialects.ztensor_kernels` (`form_kernels`: each kernel one `ztensor.fused` op),
+   then verifies the function.
 
 `rules` names rule sets of `rules.RULE_SETS`. By default only the IEEE-exact sets run
 (the same result for every input, signed zeros, infinities and NaN included); `fast-math`

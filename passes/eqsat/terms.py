@@ -643,7 +643,8 @@ class Builder:
         return None
 
     def value(self, cls: str, elt: str | None = None) -> SSAValue:
-        """The SSA value of an Op e-class (a bare scalar takes element type `elt`).
+        """The SSA value of an Op e-class (a class of bare scalars, which has no element type
+        of its own, takes element type `elt`).
 
         Builds the classes it needs first, in post-order, with an explicit stack (programs
         may be thousands of ops deep); LookupError on a cyclic choice.
@@ -652,24 +653,31 @@ class Builder:
         if scalar is not None:
             return self._scalar(scalar, elt or "f32", self.insert)
         expanding: set[str] = set()
-        stack: list[tuple[str, bool]] = [(cls, False)]
+        stack: list[tuple[str, str | None, bool]] = [(cls, elt, False)]
         while stack:
-            c, ready = stack.pop()
-            if c in self.built:
+            c, want, ready = stack.pop()
+            key = self._key(c, want)
+            if key in self.built:
                 continue
             if ready:
-                self.built[c] = self._build(self.choice[c], self.types[c])
+                self.built[key] = self._build(self.choice[c], self.types[c], want)
                 continue
-            if c in expanding:
+            if key in expanding:
                 raise LookupError("cyclic choice")
-            expanding.add(c)
-            stack.append((c, True))
+            expanding.add(key)
+            stack.append((c, want, True))
+            inner = self.types[c].elt or want
             for d in reversed(self._deps(c)):
-                if d not in self.built and self.scalar_of(d) is None:
-                    if d in expanding:
+                if self._key(d, inner) not in self.built and self.scalar_of(d) is None:
+                    if self._key(d, inner) in expanding:
                         raise LookupError("cyclic choice")
-                    stack.append((d, False))
-        return self.built[cls]
+                    stack.append((d, inner, False))
+        return self.built[self._key(cls, elt)]
+
+    def _key(self, cls: str, elt: str | None) -> str:
+        """Where `built` keeps the value of `cls`: under the class, or for a class without an
+        element type under the class and the element type it is built in."""
+        return cls if self.types[cls].elt is not None else f"{cls}:{elt or 'f32'}"
 
     def _deps(self, cls: str) -> list[str]:
         """The Op e-classes that must be built before `cls`."""
@@ -707,23 +715,24 @@ class Builder:
         insert(c)
         return c.result
 
-    def _build(self, node: Node, out: TType) -> SSAValue:
+    def _build(self, node: Node, out: TType, want: str | None = None) -> SSAValue:
+        """The op of `node` with result type `out` (element type `want` if `out` has none)."""
         spec = node.spec
         if spec.category == "leaf":
             return self.leaf_value(int(node.attrs[0]))
         if spec.category.startswith("fused"):
-            return self._build_fused(node, out)
-        elt = out.elt
+            return self._build_fused(node, out, want)
+        elt = out.elt or want
         operands = [self.value(c, elt) for c in node.children]
-        op = make_op(spec, node.attrs, operands, out)
+        op = make_op(spec, node.attrs, operands, out, elt)
         self.insert(op)
         return op.results[0]
 
-    def _build_fused(self, node: Node, out: TType) -> SSAValue:
+    def _build_fused(self, node: Node, out: TType, want: str | None = None) -> SSAValue:
         """One `ztensor.fused` op for a kernel node: its inputs are the materialized values the
         body reads (`EIn` operands that are not scalars, and the matmul's two operands)."""
         spec = node.spec
-        elt = out.elt or "f32"
+        elt = out.elt or want or "f32"
         inputs = self._fused_inputs(node)
         operands = [self.value(c, elt) for c in inputs]
         block = Block(arg_types=[v.type for v in operands])

@@ -238,6 +238,31 @@ def test_random_programs_keep_their_values_and_never_cost_more(seed: int) -> Non
     assert_same_results(before, after, "f")
 
 
+F64_SPLAT = """
+func.func @f(%x: tensor<f64>) -> (tensor<1xf64>, tensor<f64>) {
+  %b = ztensor.broadcast_to %x : tensor<f64> -> tensor<1xf64>
+  %c = ztensor.constant dense<2.0> : tensor<1xf64>
+  %m = ztensor.minimum %b, %c : (tensor<1xf64>, tensor<1xf64>) -> tensor<1xf64>
+  %e = ztensor.exp %m : tensor<1xf64>
+  func.return %e, %x : tensor<1xf64>, tensor<f64>
+}
+"""
+
+
+def test_splats_are_rebuilt_in_the_element_type_of_their_use() -> None:
+    """A splat has no element type in the e-graph (`BroadcastTo(Scalar)`): rebuilt under an
+    f64 op, it is an f64 constant (it used to be f32, which the verifier rejects)."""
+    before, after, _ = apply(F64_SPLAT)
+    x = np.array(0.75)
+    want = run_function(before, "f", x)
+    got = run_function(after, "f", x)
+    for w, g in zip(want, got, strict=True):
+        assert np.asarray(g).dtype == np.float64
+        np.testing.assert_allclose(g, w, rtol=1e-12)
+    constants = [op for op in after.walk() if isinstance(op, zt.ConstantOp)]
+    assert constants and all("f64" in str(op.result.type) for op in constants)
+
+
 def test_input_is_kept_when_nothing_is_cheaper() -> None:
     text = MLP
     _, after, stats = apply(text, rules=("algebra",))
