@@ -31,7 +31,11 @@ if TYPE_CHECKING:
 NDArray = np.ndarray[Any, Any]
 
 SUPPORTED_DTYPES: tuple[np.dtype[Any], ...] = (np.dtype(np.float32), np.dtype(np.float64))
-"""The element types a traced array may have."""
+"""The numeric element types a traced array may have."""
+
+BOOL = np.dtype(np.bool_)
+"""The dtype of boolean traced arrays (`tensor<...xi1>`: comparison results, zg.jit inputs):
+they can be returned and be the condition of a select, not operands of arithmetic."""
 
 COL_MAJOR = "col_major"
 LAYOUT_ATTR = "ziggurat.layout"
@@ -108,8 +112,10 @@ def _shape_str(shape: Sequence[int]) -> str:
 
 
 def _element_type(dtype: np.dtype[Any]) -> Attribute:
-    from xdsl.dialects.builtin import Float32Type, Float64Type
+    from xdsl.dialects.builtin import Float32Type, Float64Type, i1
 
+    if dtype == BOOL:
+        return i1
     return Float64Type() if dtype == np.float64 else Float32Type()
 
 
@@ -159,8 +165,7 @@ class Tracer:
         result = op.results[0]
         ty = result.type
         assert isinstance(ty, TensorType)
-        dtype = SUPPORTED_DTYPES[1] if _is_f64(ty.element_type) else SUPPORTED_DTYPES[0]
-        return TracedArray(self, result, tuple(ty.get_shape()), dtype)
+        return TracedArray(self, result, tuple(ty.get_shape()), _dtype(ty.element_type))
 
     def constant(self, array: NDArray) -> TracedArray:
         """A `ztensor.constant` holding `array`: a splat (stored once) when every element is
@@ -203,10 +208,13 @@ class Tracer:
         return module
 
 
-def _is_f64(element_type: Attribute) -> bool:
-    from xdsl.dialects.builtin import Float64Type
+def _dtype(element_type: Attribute) -> np.dtype[Any]:
+    """The dtype of a traced array of `element_type` (f32, f64 or i1)."""
+    from xdsl.dialects.builtin import Float64Type, i1
 
-    return isinstance(element_type, Float64Type)
+    if element_type == i1:
+        return BOOL
+    return SUPPORTED_DTYPES[1] if isinstance(element_type, Float64Type) else SUPPORTED_DTYPES[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -425,6 +433,11 @@ def _is_python_scalar(value: Any) -> bool:
 def _operand_dtype(name: str, value: Any) -> Any:
     """What numpy's promotion sees for `value`: a dtype, or the Python scalar itself (weak)."""
     if isinstance(value, TracedArray):
+        if value.dtype == BOOL:
+            raise trace_error(
+                f"{name}: a boolean traced array (a comparison's result) is not a number here; "
+                f"choose numbers with zg.where(condition, x, y)"
+            )
         return value.dtype
     if _is_python_scalar(value):
         return value
@@ -553,6 +566,11 @@ def cast(x: TracedArray, dtype: Any, name: str) -> TracedArray:
         target = np.dtype(dtype)
     except TypeError:
         raise trace_error(f"{name}: {dtype!r} is not a dtype") from None
+    if x.dtype == BOOL and target != BOOL:
+        raise trace_error(
+            f"{name}: cannot convert a boolean traced array to {target}; use "
+            f"zg.where(condition, 1.0, 0.0)"
+        )
     if target not in SUPPORTED_DTYPES:
         raise trace_error(
             f"{name}: cannot convert to {target}; only float32 and float64 are supported"
@@ -704,6 +722,7 @@ def layer_norm(x: Any, axis: Any, eps: Any, name: str) -> TracedArray:
 
 
 __all__ = [
+    "BOOL",
     "COL_MAJOR",
     "LAYOUT_ATTR",
     "SUPPORTED_DTYPES",

@@ -21,6 +21,7 @@ from xdsl.dialects.builtin import (
     Float32Type,
     Float64Type,
     TensorType,
+    i1,
 )
 from xdsl.interpreter import (
     Interpreter,
@@ -51,7 +52,10 @@ Rule = Callable[[Any, Sequence[NDArray]], NDArray]
 
 
 def numpy_dtype(element_type: Attribute) -> np.dtype[Any]:
-    """The numpy dtype that holds values of a float element type (bf16 is held as f32)."""
+    """The numpy dtype that holds values of a float element type (bf16 is held as f32), or
+    of i1 (bool)."""
+    if element_type == i1:
+        return np.dtype(np.bool_)
     if isinstance(element_type, Float64Type):
         return np.dtype(np.float64)
     if isinstance(element_type, Float32Type | BFloat16Type):

@@ -163,10 +163,14 @@ class _GridLowering:
         return self.constants[key]
 
     def const(self, x: float, element_type: Attribute, vectorized: bool) -> SSAValue:
-        """A float constant (splat into a vector when `vectorized`), defined in the prologue."""
+        """A float constant (splat into a vector when `vectorized`), defined in the prologue;
+        of an `i1` element type, `x != 0`."""
         key = (float(x).hex(), element_type, vectorized)  # tells -0.0 from +0.0
         if key not in self.constants:
-            scalar = arith.ConstantOp(FloatAttr(x, cast(Float32Type, element_type)))
+            if element_type == i1:
+                scalar = arith.ConstantOp(IntegerAttr(int(x != 0), i1))
+            else:
+                scalar = arith.ConstantOp(FloatAttr(x, cast(Float32Type, element_type)))
             self.prologue.append(scalar)
             result = scalar.result
             if vectorized:

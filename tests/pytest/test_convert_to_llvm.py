@@ -272,6 +272,38 @@ def test_integer_ops_and_casts() -> None:
     np.testing.assert_allclose(out, [-4, -3, -1, -4, -3, (-3.0) ** -3])
 
 
+BOOL_MEMORY = """
+func.func @bools(%m: memref<37xi1>, %copy: memref<37xi1>) {
+  %c32 = arith.constant 32 : index
+  %c5 = arith.constant 5 : index
+  %false = arith.constant dense<false> : vector<16xi1>
+  zloop.for %i = 0 to 32 step 16 {
+    %v = vector.load %m[%i] : memref<37xi1>, vector<16xi1>
+    vector.store %v, %copy[%i] : memref<37xi1>, vector<16xi1>
+  }
+  %mask = vector.create_mask %c5 : vector<16xi1>
+  %v = vector.maskedload %m[%c32], %mask, %false : memref<37xi1>, vector<16xi1>, vector<16xi1> into vector<16xi1>
+  vector.maskedstore %copy[%c32], %mask, %v : memref<37xi1>, vector<16xi1>, vector<16xi1>
+  %last = arith.constant 36 : index
+  %first = arith.constant 0 : index
+  %s = memref.load %m[%last] : memref<37xi1>
+  memref.store %s, %copy[%first] : memref<37xi1>
+  func.return
+}
+"""
+
+
+def test_bool_memrefs_hold_one_byte_per_element() -> None:
+    """i1 elements in memory are numpy bools (0 or 1 per byte), through vector, masked and
+    scalar loads and stores."""
+    m = np.random.default_rng(3).random(37) < 0.5
+    copy = np.zeros(37, bool)
+    call(jit(BOOL_MEMORY, "bools", 2), m, copy)
+    want = m.copy()
+    want[0] = m[36]
+    np.testing.assert_array_equal(copy.view(np.uint8), want.astype(np.uint8))
+
+
 def _unary_kernel(fn: str, dt: str, n: int, w: int) -> str:
     return f"""
 func.func @k(%a: memref<{n}x{dt}>, %o: memref<{n}x{dt}>) {{

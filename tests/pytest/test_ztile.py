@@ -327,6 +327,30 @@ def test_elementwise(op: str) -> None:
         np.testing.assert_allclose(out, expected, rtol=2e-5, atol=1e-6)
 
 
+def test_bool_tiles_load_and_store_edge_masked() -> None:
+    """i1 tiles: edge-masked loads read false outside the memref, stores write only in-bounds
+    elements; the zloop lowering keeps one byte per element in memory."""
+    src = """
+func.func @f(%a: memref<5x19xi1>, %c: memref<5x19xi1>) {
+  ztile.grid [2, 2] {
+    %p0 = ztile.program_id 0 : index
+    %p1 = ztile.program_id 1 : index
+    %c4 = arith.constant 4 : index
+    %c16 = arith.constant 16 : index
+    %i = arith.muli %p0, %c4 : index
+    %j = arith.muli %p1, %c16 : index
+    %x = ztile.load %a[%i, %j] : memref<5x19xi1> -> !ztile.tile<4x16xi1>
+    ztile.store %x, %c[%i, %j] : !ztile.tile<4x16xi1>, memref<5x19xi1>
+  }
+  func.return
+}
+"""
+    m = RNG.random((5, 19)) < 0.5
+    for out in run_all(parse(src), "f", [m], (5, 19)):
+        np.testing.assert_array_equal(out, m)
+    assert "vector<16xi1>" in str(lower(parse(src), 16))
+
+
 @pytest.mark.parametrize(("shape", "tshape"), [((37,), (16,)), ((3, 5, 20), (2, 2, 16))])
 def test_elementwise_ranks(shape: tuple[int, ...], tshape: tuple[int, ...]) -> None:
     a = RNG.standard_normal(shape).astype(np.float32)
