@@ -749,8 +749,8 @@ def _cmpi(fl: _FunctionLowering, op: arith.CmpiOp) -> None:
     fl.values[op.result] = fl.icmp(_ICMP[op.predicate.value.data], fl.get(op.lhs), fl.get(op.rhs))
 
 
-def _cmpf(fl: _FunctionLowering, op: arith.CmpfOp) -> None:
-    pred = op.predicate.value.data
+def _cmpf(fl: _FunctionLowering, op: arith.CmpfOp | zloop.CmpfOp) -> None:
+    pred = op.code if isinstance(op, zloop.CmpfOp) else op.predicate.value.data
     lhs, rhs = fl.get(op.lhs), fl.get(op.rhs)
     if isinstance(lhs.type, VectorType):
         name = llvm.FCmpPredicateFlag.from_int(pred).value.lstrip("_")
@@ -762,7 +762,7 @@ def _cmpf(fl: _FunctionLowering, op: arith.CmpfOp) -> None:
     fl.values[op.result] = fl.emit(llvm.FCmpOp(lhs, rhs, IntegerAttr(pred, i64)))
 
 
-def _select(fl: _FunctionLowering, op: arith.SelectOp) -> None:
+def _select(fl: _FunctionLowering, op: arith.SelectOp | zloop.SelectOp) -> None:
     fl.values[op.result] = fl.select(fl.get(op.cond), fl.get(op.lhs), fl.get(op.rhs))
 
 
@@ -1035,6 +1035,8 @@ _HANDLERS: dict[type[Operation], Callable[[_FunctionLowering, Any], None]] = {
     vector.ExtractOp: _extract,
     func.CallOp: _call,
     func.ReturnOp: _return,
+    zloop.CmpfOp: _cmpf,
+    zloop.SelectOp: _select,
     zloop.ForOp: _FunctionLowering.lower_for,
     zloop.ParallelOp: _FunctionLowering.lower_parallel,
     scf.ForOp: _FunctionLowering.lower_scf_for,
