@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ziggurat.dialects.optable import REDUCTIONS
+from ziggurat.dialects.optable import ELEMENTWISE, REDUCTIONS
 from ziggurat.errors import ZigguratError
 
 if TYPE_CHECKING:
@@ -532,30 +532,58 @@ def _shape_arg(name: str, shape: Any) -> tuple[int, ...]:
 # ---------------------------------------------------------------------------------------------
 
 
-def binary(kind: str, lhs: Any, rhs: Any, name: str) -> TracedArray:
-    """The elementwise binary op `kind` (a binary op of the op table: add, sub, ...)."""
+def _condition(name: str, value: Any) -> TracedArray:
+    """A boolean operand: a boolean traced array (a comparison's result, a bool argument)."""
+    if not isinstance(value, TracedArray) or value.dtype != BOOL:
+        what = value.dtype if isinstance(value, TracedArray) else type(value).__name__
+        raise trace_error(
+            f"{name}: the condition must be a boolean traced array (a comparison of traced "
+            f"arrays, or a bool argument), got {what}"
+        )
+    return value
+
+
+def elementwise(
+    kind: str, operands: Sequence[Any], name: str, predicate: str | None = None
+) -> TracedArray:
+    """The elementwise op `kind` of the op table on `operands`, with numpy's broadcasting and
+    dtype promotion among the float operands (the row's `types`): Python scalars become splat
+    constants, numpy arrays constants, boolean operands must be boolean traced arrays.
+    `predicate` names a comparison's predicate."""
+    from xdsl.dialects.builtin import StringAttr
+
     from ziggurat.dialects import ztensor as zt
 
-    tracer = _tracer_of(name, lhs, rhs)
-    dtype = _result_dtype(name, lhs, rhs)
-    lshape = lhs.shape if not _is_python_scalar(lhs) else None
-    rshape = rhs.shape if not _is_python_scalar(rhs) else None
-    shape = broadcast_shapes(name, *(s for s in (lshape, rshape) if s is not None))
-    a = _lift(tracer, name, lhs, dtype, rshape or ())
-    b = _lift(tracer, name, rhs, dtype, lshape or ())
-    op_type: Any = zt.BINARY_OPS[kind]
-    result = tracer.emit(op_type(a.value, b.value))
-    assert result.shape == shape
-    return result
+    row = ELEMENTWISE[kind]
+    tracer = _tracer_of(name, *operands)
+    kinds = row.operand_kinds
+    dtype = _result_dtype(name, *(v for v, k in zip(operands, kinds, strict=True) if k == "f"))
+    for v, k in zip(operands, kinds, strict=True):
+        if k == "b":
+            _condition(name, v)
+    shape = broadcast_shapes(name, *(v.shape for v in operands if not _is_python_scalar(v)))
+    values = [
+        v if k == "b" else _lift(tracer, name, v, dtype, shape)
+        for v, k in zip(operands, kinds, strict=True)
+    ]
+    properties = {} if predicate is None else {"predicate": StringAttr(predicate)}
+    result_dtype = BOOL if row.result_kind == "b" else dtype
+    op = zt.ELEMENTWISE_OPS[kind].create(
+        operands=[v.value for v in values],
+        result_types=[tensor_type(shape, result_dtype)],
+        properties=properties,
+    )
+    return tracer.emit(op)
+
+
+def binary(kind: str, lhs: Any, rhs: Any, name: str) -> TracedArray:
+    """The elementwise binary op `kind` (a binary op of the op table: add, sub, ...)."""
+    return elementwise(kind, (lhs, rhs), name)
 
 
 def unary(kind: str, x: Any, name: str) -> TracedArray:
     """The elementwise unary op `kind` (a unary op of the op table: neg, exp, ...)."""
-    from ziggurat.dialects import ztensor as zt
-
-    x = _as_traced(name, x)
-    op_type: Any = zt.UNARY_OPS[kind]
-    return x.tracer.emit(op_type(x.value))
+    return elementwise(kind, (_as_traced(name, x),), name)
 
 
 def cast(x: TracedArray, dtype: Any, name: str) -> TracedArray:
@@ -734,6 +762,7 @@ __all__ = [
     "broadcast_shapes",
     "broadcast_to",
     "cast",
+    "elementwise",
     "is_traced",
     "layer_norm",
     "matmul",

@@ -1266,7 +1266,13 @@ BINARY_OPS: dict[str, type[BinaryOp]] = {op.name.split(".")[1]: op for op in ELE
 """The op class of each binary row of the op table (`ziggurat.dialects.optable`)."""
 UNARY_OPS: dict[str, type[UnaryOp]] = {op.name.split(".")[1]: op for op in ELEMENTWISE_UNARY}
 """The op class of each unary row of the op table."""
-ELEMENTWISE_OPS: dict[str, type[BinaryOp] | type[UnaryOp]] = {**BINARY_OPS, **UNARY_OPS}
+ELEMENTWISE_BOOLEAN: tuple[type[IRDLOperation], ...] = ()
+"""The elementwise ops with boolean operands or results (`optable.BOOLEAN`)."""
+ELEMENTWISE_OPS: dict[str, type[IRDLOperation]] = {
+    **BINARY_OPS,
+    **UNARY_OPS,
+    **{op.name.split(".")[1]: op for op in ELEMENTWISE_BOOLEAN},
+}
 """The op class of each elementwise row of the op table."""
 REDUCTION_OPS: dict[str, type[ReduceOp]] = {op.name.split(".")[1]: op for op in REDUCTIONS}
 """The reduction op class of each reduction of the op table."""
@@ -1276,6 +1282,7 @@ ZTensor = Dialect(
     [
         *ELEMENTWISE_BINARY,
         *ELEMENTWISE_UNARY,
+        *ELEMENTWISE_BOOLEAN,
         MatmulOp,
         TransposeOp,
         ReshapeOp,

@@ -953,7 +953,13 @@ BINARY_OPS: dict[str, type[BinaryOp]] = {op.name.split(".")[1]: op for op in ELE
 """The op class of each binary row of the op table (`ziggurat.dialects.optable`)."""
 UNARY_OPS: dict[str, type[UnaryOp]] = {op.name.split(".")[1]: op for op in ELEMENTWISE_UNARY}
 """The op class of each unary row of the op table."""
-ELEMENTWISE_OPS: dict[str, type[BinaryOp] | type[UnaryOp]] = {**BINARY_OPS, **UNARY_OPS}
+ELEMENTWISE_BOOLEAN: tuple[type[IRDLOperation], ...] = ()
+"""The elementwise ops with boolean operands or results (`optable.BOOLEAN`)."""
+ELEMENTWISE_OPS: dict[str, type[IRDLOperation]] = {
+    **BINARY_OPS,
+    **UNARY_OPS,
+    **{op.name.split(".")[1]: op for op in ELEMENTWISE_BOOLEAN},
+}
 """The op class of each elementwise row of the op table."""
 
 ZTile = Dialect(
@@ -966,6 +972,7 @@ ZTile = Dialect(
         StoreOp,
         *ELEMENTWISE_BINARY,
         *ELEMENTWISE_UNARY,
+        *ELEMENTWISE_BOOLEAN,
         DotOp,
         ReduceOp,
         BroadcastOp,
@@ -978,6 +985,7 @@ ZTile = Dialect(
 __all__ = [
     "BINARY_OPS",
     "ELEMENTWISE_BINARY",
+    "ELEMENTWISE_BOOLEAN",
     "ELEMENTWISE_OPS",
     "ELEMENTWISE_UNARY",
     "UNARY_OPS",

@@ -695,11 +695,11 @@ class _LLVMScalars:
     def const(self, value: float) -> SSAValue:
         return self.fl.const_float(value, self.t)
 
-    def op(self, name: str, *operands: SSAValue) -> SSAValue:
-        if name in _FLOAT_ARITH:
+    def op(self, name: str, *operands: SSAValue, predicate: str | None = None) -> SSAValue:
+        if predicate is None and name in _FLOAT_ARITH:
             lhs, rhs = operands
             return self.fl.emit(_FLOAT_ARITH[name](lhs, rhs, CONTRACT))
-        if name in optable.MATH_OPS:
+        if predicate is None and name in optable.MATH_OPS:
             return _lower_math(self.fl, optable.MATH_OPS[name], operands, self.t)
         raise LoweringError(f"convert-to-llvm: the op table expands into unknown '{name}'")
 

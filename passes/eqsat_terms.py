@@ -73,7 +73,7 @@ class TType:
 
     @property
     def itemsize(self) -> int:
-        return {"f64": 8, "f32": 4, "f16": 2, "bf16": 2, None: 4}[self.elt]
+        return {"f64": 8, "f32": 4, "f16": 2, "bf16": 2, "i1": 1, None: 4}[self.elt]
 
 
 class TermTypeError(Exception):
@@ -91,6 +91,13 @@ class OpSpec:
     attrs: tuple[tuple[str, str], ...]
     category: str
     ztensor: type[Operation] | None = None
+    row: optable.Elementwise | None = None
+    """The op table row of an elementwise constructor (categories unary, binary, ternary)."""
+
+
+ARITY_CATEGORY = {1: "unary", 2: "binary", 3: "ternary"}
+"""The category of an elementwise constructor of each arity."""
+ELEMENTWISE_CATEGORIES = tuple(ARITY_CATEGORY.values())
 
 
 def egg_name(dsl: str) -> str:
@@ -107,16 +114,25 @@ def _build_specs() -> dict[str, OpSpec]:
     for row in optable.BINARY:
         n, b = row.name, zt.BINARY_OPS[row.name]
         e = egg_name(n)
-        specs.append(OpSpec(e, n, "Op", ("Op", "Op"), (), "binary", b))
-        specs.append(OpSpec("E" + e, "ep_" + n, "Ep", ("Ep", "Ep"), (), "binary", b))
-        specs.append(OpSpec("M" + e, "mm_" + n, "Mp", ("Mp", "Ep"), (), "binary", b))
-        specs.append(OpSpec("M" + e + "R", "mm_" + n + "_r", "Mp", ("Ep", "Mp"), (), "binary", b))
+        specs.append(OpSpec(e, n, "Op", ("Op", "Op"), (), "binary", b, row))
+        specs.append(OpSpec("E" + e, "ep_" + n, "Ep", ("Ep", "Ep"), (), "binary", b, row))
+        specs.append(OpSpec("M" + e, "mm_" + n, "Mp", ("Mp", "Ep"), (), "binary", b, row))
+        specs.append(
+            OpSpec("M" + e + "R", "mm_" + n + "_r", "Mp", ("Ep", "Mp"), (), "binary", b, row)
+        )
     for row in optable.UNARY:
         n, u = row.name, zt.UNARY_OPS[row.name]
         e = egg_name(n)
-        specs.append(OpSpec(e, n, "Op", ("Op",), (), "unary", u))
-        specs.append(OpSpec("E" + e, "ep_" + n, "Ep", ("Ep",), (), "unary", u))
-        specs.append(OpSpec("M" + e, "mm_" + n, "Mp", ("Mp",), (), "unary", u))
+        specs.append(OpSpec(e, n, "Op", ("Op",), (), "unary", u, row))
+        specs.append(OpSpec("E" + e, "ep_" + n, "Ep", ("Ep",), (), "unary", u, row))
+        specs.append(OpSpec("M" + e, "mm_" + n, "Mp", ("Mp",), (), "unary", u, row))
+    for row in optable.BOOLEAN:
+        # Tensor values and elementwise kernel bodies; no matmul-epilogue forms.
+        n, cls = row.name, zt.ELEMENTWISE_OPS[row.name]
+        e, k = egg_name(n), ARITY_CATEGORY[row.arity]
+        attrs = (("pred", "String"),) if row.predicates else ()
+        specs.append(OpSpec(e, n, "Op", ("Op",) * row.arity, attrs, k, cls, row))
+        specs.append(OpSpec("E" + e, "ep_" + n, "Ep", ("Ep",) * row.arity, attrs, k, cls, row))
     specs += [
         OpSpec("Matmul", "matmul", "Op", ("Op", "Op"), (), "matmul", zt.MatmulOp),
         OpSpec(
@@ -238,6 +254,8 @@ def egg_literal(value: object, egg_type: str) -> str:
 
 
 def elt_name(element_type: Attribute) -> str | None:
+    if element_type == i1:
+        return "i1"
     return {
         Float32Type: "f32",
         Float64Type: "f64",
@@ -252,10 +270,13 @@ def elt_attr(name: str) -> Attribute:
         "f64": Float64Type(),
         "f16": Float16Type(),
         "bf16": BFloat16Type(),
+        "i1": i1,
     }[name]
 
 
 def np_dtype(name: str | None) -> np.dtype[Any]:
+    if name == "i1":
+        return np.dtype(np.bool_)
     return np.dtype({"f64": np.float64, "f16": np.float16}.get(name or "f32", np.float32))
 
 
@@ -310,6 +331,8 @@ def infer_type(
         return leaf_types[int(attrs[0])]
     if c == "scalar":
         return TType((), None)
+    if spec.row is not None and not spec.row.is_arithmetic:
+        return _elementwise_type(spec, spec.row, attrs, children)
     if c in ("unary", "ep_in", "fused", "fused_matmul"):
         return children[0]
     if c == "binary":
@@ -352,6 +375,36 @@ def infer_type(
             raise TermTypeError("epsilon must be positive")
         return x
     raise TermTypeError(f"no type rule for {spec.egg}")
+
+
+def _elementwise_type(
+    spec: OpSpec, row: optable.Elementwise, attrs: Sequence[Any], children: Sequence[TType]
+) -> TType:
+    """The type of an elementwise node with boolean operands or result: the operands'
+    broadcast shape; a boolean (`i1`) or the float operands' element type."""
+    if row.predicates and attrs[0] not in {p.name for p in row.predicates}:
+        raise TermTypeError(f"{spec.dsl}: unknown predicate {attrs[0]!r}")
+    floats = []
+    for kind, child in zip(row.operand_kinds, children, strict=True):
+        if (child.elt == "i1") != (kind == "b"):
+            want = "a boolean" if kind == "b" else "a float"
+            raise TermTypeError(f"{spec.dsl}: an operand of type {child.elt} where {want} goes")
+        if kind == "f":
+            floats.append(child)
+    shape = _wrap(lambda: zt.broadcast_shapes(spec.dsl, *(t.shape for t in children)))
+    return TType(shape, "i1" if row.result_kind == "b" else _elt(*floats))
+
+
+def operand_elts(spec: OpSpec, children: Sequence[TType], out: TType) -> list[str | None]:
+    """The element type each child of a node takes (what a bare scalar child becomes): a
+    boolean operand's is `i1`, the others' that of the node's float operands (which is the
+    result's for an arithmetic op)."""
+    row = spec.row
+    if row is None or row.is_arithmetic:
+        return [out.elt] * len(children)
+    floats = [t.elt for t, k in zip(children, row.operand_kinds, strict=True) if k == "f"]
+    elt = next((e for e in floats if e is not None), None)
+    return ["i1" if k == "b" else elt for k in row.operand_kinds]
 
 
 KERNEL_MAX_RANK = 3
@@ -409,8 +462,10 @@ def eval_node(
     children: Sequence[NDArray],
     out: TType,
     leaves: Sequence[NDArray] = (),
+    child_types: Sequence[TType] = (),
 ) -> NDArray:
-    """The value of one node on numpy children, with the reference semantics of ztensor."""
+    """The value of one node on numpy children, with the reference semantics of ztensor
+    (`child_types`: the children's types, needed by nodes with boolean operands or result)."""
     c = spec.category
     with np.errstate(all="ignore"):
         if c == "leaf":
@@ -420,6 +475,14 @@ def eval_node(
             return _cast(np.asarray(float(attrs[0])), out)
         if c in ("ep_in", "fused", "fused_matmul"):
             return children[0]
+        if spec.row is not None and not spec.row.is_arithmetic:
+            elts = operand_elts(spec, child_types, out)
+            args = [
+                np.asarray(a, dtype=np_dtype(e)) if e is not None else a
+                for a, e in zip(children, elts, strict=True)
+            ]
+            predicate = attrs[0] if spec.row.predicates else None
+            return _cast(spec.row.evaluate(*args, predicate=predicate), out)
         # A bare scalar takes the element type of the tensor it meets (as the rebuilt IR does).
         dtype = np_dtype(out.elt) if out.elt is not None else None
         args = [np.asarray(a, dtype=dtype) if dtype is not None else a for a in children]
@@ -516,7 +579,8 @@ def _attr_values(op: Operation) -> tuple[Any, ...] | None:
             return (str(op.normalized_axis),)
         case zt.LayerNormOp():
             return (str(op.normalized_axis), float(op.epsilon.value.data))
-    return ()
+    predicate = optable.predicate_of(op)
+    return () if predicate is None else (predicate,)
 
 
 SPEC_OF_CLASS: dict[type[Operation], OpSpec] = {
@@ -526,8 +590,7 @@ SPEC_OF_CLASS: dict[type[Operation], OpSpec] = {
     and s.sort == "Op"
     and s.category
     in (
-        "unary",
-        "binary",
+        *ELEMENTWISE_CATEGORIES,
         "matmul",
         "transpose",
         "reshape",
@@ -726,8 +789,8 @@ class Builder:
             return self.leaf_value(int(node.attrs[0]))
         if spec.category.startswith("fused"):
             return self._build_fused(node, out)
-        elt = out.elt
-        operands = [self.value(c, elt) for c in node.children]
+        elts = operand_elts(spec, [self.types[c] for c in node.children], out)
+        operands = [self.value(c, e) for c, e in zip(node.children, elts, strict=True)]
         op = make_op(spec, node.attrs, operands, out)
         self.insert(op)
         return op.results[0]
@@ -736,8 +799,10 @@ class Builder:
         """One `ztensor.fused` op for a kernel node: its inputs are the materialized values the
         body reads (`EIn` operands that are not scalars, and the matmul's two operands)."""
         spec = node.spec
-        elt = out.elt or "f32"
         inputs = self._fused_inputs(node)
+        # The kernel's float element type (a kernel computing a boolean reads floats).
+        floats = [e for c in inputs if (e := self.types[c].elt) is not None and e != "i1"]
+        elt = out.elt if out.elt is not None and out.elt != "i1" else next(iter(floats), "f32")
         operands = [self.value(c, elt) for c in inputs]
         block = Block(arg_types=[v.type for v in operands])
         arg_of = dict(zip(inputs, block.args, strict=True))
@@ -813,7 +878,10 @@ def make_op(
     assert cls is not None, spec.egg
     c = spec.category
     result = tensor_type(out, elt)
-    if c in ("unary", "binary", "matmul"):
+    if spec.row is not None and spec.row.predicates:
+        properties: dict[str, Attribute] = {"predicate": _string(str(attrs[0]))}
+        return cls.create(operands=list(operands), result_types=[result], properties=properties)
+    if c in (*ELEMENTWISE_CATEGORIES, "matmul"):
         return cls.create(operands=list(operands), result_types=[result])
     if c == "transpose":
         return zt.TransposeOp(operands[0], str_ints(attrs[0]))
@@ -847,7 +915,9 @@ def all_perms(rank: int) -> list[tuple[int, ...]]:
 
 
 __all__ = [
+    "ARITY_CATEGORY",
     "BY_DSL",
+    "ELEMENTWISE_CATEGORIES",
     "MAX_RANK",
     "OPS",
     "Builder",
@@ -859,5 +929,6 @@ __all__ = [
     "Translation",
     "eval_node",
     "infer_type",
+    "operand_elts",
     "translate",
 ]
