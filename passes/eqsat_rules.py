@@ -597,7 +597,9 @@ def schema_program() -> str:
     for spec in OPS.values():
         if spec.sort != "Op":
             continue
-        if spec.category == "unary":
+        if spec.row is not None and not spec.row.is_arithmetic:
+            lines += _boolean_shape_rules(spec.egg, spec.row, len(spec.attrs))
+        elif spec.category == "unary":
             lines.append(
                 f"(rule ((= e ({spec.egg} x)) (= s (shape x))) ((set (shape e) s)) :ruleset shapes)"
             )
@@ -619,6 +621,25 @@ def schema_program() -> str:
         elif spec.category == "scalar":
             lines.append('(rule ((= e (Scalar c))) ((set (shape e) "")) :ruleset shapes)')
     return "\n".join(lines)
+
+
+def _boolean_shape_rules(egg: str, row: optable.Elementwise, n_attrs: int) -> list[str]:
+    """Shape rules of an elementwise constructor with boolean operands or result: its shape
+    is that of its tensor operands when they agree; a float operand may be a `Scalar`."""
+    names = ["x", "y", "z"][: row.arity]
+    attrs = [f"a{i}" for i in range(n_attrs)]
+    floats = [i for i, k in enumerate(row.operand_kinds) if k == "f"]
+    lines = []
+    for scalars in itertools.chain.from_iterable(
+        itertools.combinations(floats, k) for k in range(len(floats))
+    ):
+        args = [f"(Scalar c{i})" if i in scalars else n for i, n in enumerate(names)]
+        same = " ".join(f"(= s (shape {n}))" for i, n in enumerate(names) if i not in scalars)
+        lines.append(
+            f"(rule ((= e ({egg} {' '.join([*args, *attrs])})) {same}) ((set (shape e) s)) "
+            ":ruleset shapes)"
+        )
+    return lines
 
 
 class _Compiler:
