@@ -225,8 +225,8 @@ def _dtype(element_type: Attribute) -> np.dtype[Any]:
 class TracedArray:
     """A symbolic array inside a `zg.jit` trace: a shape, a dtype and the SSA value computing it.
 
-    Supports numpy semantics for `@ + - * / **` (Python scalars and numpy arrays on either
-    side), unary `-`, `.T`, `.shape`, `.ndim`, `.dtype`, `.size`, the methods `reshape`,
+    Supports numpy semantics for `@ + - * / **` and `< <= > >= == !=` (Python scalars and
+    numpy arrays on either side; a comparison is a boolean traced array), unary `-`, `.T`, `.shape`, `.ndim`, `.dtype`, `.size`, the methods `reshape`,
     `transpose`, `sum`, `max`, `mean`, `astype`, and the numpy ufuncs/functions that have a
     `zg.*` counterpart (`np.exp(x)`, `np.sum(x, axis=0)`, ...).
     """
@@ -365,10 +365,28 @@ class TracedArray:
     def __array__(self, dtype: Any = None, copy: Any = None) -> NDArray:
         raise self._unsupported("conversion to a numpy array")
 
-    def __lt__(self, other: Any) -> Any:
-        raise self._unsupported("comparison")
+    # Comparisons: boolean traced arrays (`ztensor.cmp`), as numpy's operators compute them.
 
-    __le__ = __gt__ = __ge__ = __eq__ = __ne__ = __lt__  # type: ignore[assignment]
+    def __lt__(self, other: Any) -> TracedArray:
+        return compare("<", self, other)
+
+    def __le__(self, other: Any) -> TracedArray:
+        return compare("<=", self, other)
+
+    def __gt__(self, other: Any) -> TracedArray:
+        return compare(">", self, other)
+
+    def __ge__(self, other: Any) -> TracedArray:
+        return compare(">=", self, other)
+
+    def __eq__(self, other: Any) -> TracedArray:  # type: ignore[override]
+        return compare("==", self, other)
+
+    def __ne__(self, other: Any) -> TracedArray:  # type: ignore[override]
+        return compare("!=", self, other)
+
+    # `==` builds an array, so hashing stays by identity: traced arrays remain usable as
+    # dict keys and set members (which compare them by identity first).
     __hash__ = object.__hash__
 
     # numpy interoperability -------------------------------------------------------------------
@@ -586,6 +604,15 @@ def unary(kind: str, x: Any, name: str) -> TracedArray:
     return elementwise(kind, (_as_traced(name, x),), name)
 
 
+def compare(operator: str, lhs: Any, rhs: Any) -> TracedArray:
+    """`lhs <operator> rhs` (`<`, `<=`, `>`, `>=`, `==`, `!=`): the comparison of the op table
+    whose predicate that operator spells (numpy's semantics: `!=` is true where an operand is
+    NaN, the others false)."""
+    (row,) = (r for r in ELEMENTWISE.values() if any(p.operator for p in r.predicates))
+    (predicate,) = (p.name for p in row.predicates if p.operator == operator)
+    return elementwise(row.name, (lhs, rhs), f"operator {operator}", predicate=predicate)
+
+
 def cast(x: TracedArray, dtype: Any, name: str) -> TracedArray:
     """`x` converted to `dtype` (float32 or float64) with `ztensor.cast`."""
     from ziggurat.dialects import ztensor as zt
@@ -762,6 +789,7 @@ __all__ = [
     "broadcast_shapes",
     "broadcast_to",
     "cast",
+    "compare",
     "elementwise",
     "is_traced",
     "layer_norm",

@@ -331,6 +331,29 @@ class Reduction:
     """The `ztile.reduce` kind computing it (`mean` is a `sum` divided by the count)."""
 
 
+def _ordered_not_equal(x: NDArray, y: NDArray) -> NDArray:
+    """x != y where neither is NaN (`one`; numpy's != is the unordered `une`)."""
+    return np.asarray((x < y) | (x > y))
+
+
+COMPARE_PREDICATES: tuple[Predicate, ...] = (
+    Predicate("olt", np.less, "<", "less"),
+    Predicate("ole", np.less_equal, "<=", "less_equal"),
+    Predicate("ogt", np.greater, ">", "greater"),
+    Predicate("oge", np.greater_equal, ">=", "greater_equal"),
+    Predicate("oeq", np.equal, "==", "equal"),
+    Predicate("one", _ordered_not_equal),
+    Predicate("une", np.not_equal, "!=", "not_equal"),
+)
+"""The predicates of `cmp`: IEEE comparisons as numpy's operators give them (ordered: false
+where an operand is NaN; `une`, numpy's !=, true there); -0.0 == +0.0."""
+
+
+def _compare(x: NDArray, y: NDArray, *, predicate: str) -> NDArray:
+    rule = next(p.reference for p in COMPARE_PREDICATES if p.name == predicate)
+    return np.asarray(rule(x, y))
+
+
 def _unary(
     name: str,
     reference: Callable[..., NDArray],
@@ -410,7 +433,11 @@ UNARY: tuple[Elementwise, ...] = (
 )  # fmt: skip
 """The elementwise unary ops, in the dialects' order."""
 
-BOOLEAN: tuple[Elementwise, ...] = ()
+BOOLEAN: tuple[Elementwise, ...] = (
+    Elementwise("cmp", 2, _compare, "zloop.cmpf", 1, None,
+                "An elementwise comparison (the operators < <= > >= == != of traced arrays).",
+                types="ff->b", predicates=COMPARE_PREDICATES),
+)  # fmt: skip
 """The elementwise ops with boolean operands or results (`types`), in the dialects' order."""
 
 ELEMENTWISE: dict[str, Elementwise] = {row.name: row for row in (*BINARY, *UNARY, *BOOLEAN)}

@@ -31,6 +31,7 @@ from xdsl.dialects.builtin import (
     IntegerType,
     MemRefType,
     PackableType,
+    StringAttr,
     TensorType,
     UnrankedTensorType,
     VectorType,
@@ -48,6 +49,7 @@ from xdsl.irdl import (
     lazy_traits_def,
     operand_def,
     opt_attr_def,
+    prop_def,
     region_def,
     result_def,
     traits_def,
@@ -65,6 +67,8 @@ from xdsl.traits import (
     SingleBlockImplicitTerminator,
 )
 from xdsl.utils.exceptions import ParseError, VerifyException
+
+from ziggurat.dialects.optable import ELEMENTWISE
 
 FLOAT_TYPES: tuple[type[Attribute], ...] = (Float16Type, BFloat16Type, Float32Type, Float64Type)
 
@@ -468,6 +472,13 @@ def _check_result(op_name: str, result: SSAValue, shape: Sequence[int], elt: Att
         raise VerifyException(f"'{op_name}' op result type should be {expected}, got {ty}")
 
 
+def _check_bool_result(op_name: str, result: SSAValue, shape: Sequence[int]) -> None:
+    """The result is the boolean (`i1`) tensor of `shape`."""
+    expected = TensorType(i1, shape)
+    if result.type != expected:
+        raise VerifyException(f"'{op_name}' op result type should be {expected}, got {result.type}")
+
+
 def _same_element_types(op_name: str, *types: TensorType[Attribute]) -> Attribute:
     elts = {t.element_type for t in types}
     if len(elts) != 1:
@@ -732,6 +743,53 @@ class CeilOp(UnaryOp):
     """
 
     name = "ztensor.ceil"
+
+
+@irdl_op_definition
+class CmpOp(IRDLOperation):
+    """Elementwise comparison with numpy broadcasting; the result is a boolean (`i1`) tensor.
+
+    `predicate` is one of `olt` (<), `ole` (<=), `ogt` (>), `oge` (>=), `oeq` (==), `une`
+    (!=, true where an operand is NaN) and `one` (ordered !=, false where an operand is NaN):
+    IEEE comparisons, as numpy's operators give them (-0.0 == +0.0).
+
+    Example:
+    `%m = ztensor.cmp "olt" %a, %b : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xi1>`
+    """
+
+    name = "ztensor.cmp"
+    predicate = prop_def(StringAttr)
+    lhs = operand_def(TensorType)
+    rhs = operand_def(TensorType)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$predicate $lhs `,` $rhs attr-dict `:` `(` type($lhs) `,` type($rhs) `)` `->` "
+        "type($result)"
+    )
+
+    def __init__(self, predicate: str, lhs: SSAValue | Operation, rhs: SSAValue | Operation):
+        lt, rt = SSAValue.get(lhs).type, SSAValue.get(rhs).type
+        assert isinstance(lt, TensorType) and isinstance(rt, TensorType)
+        shape = broadcast_shapes(self.name, lt.get_shape(), rt.get_shape())
+        super().__init__(
+            operands=[lhs, rhs],
+            result_types=[TensorType(i1, shape)],
+            properties={"predicate": StringAttr(predicate)},
+        )
+
+    def verify_(self) -> None:
+        names = [p.name for p in ELEMENTWISE["cmp"].predicates]
+        if self.predicate.data not in names:
+            raise VerifyException(
+                f"'{self.name}' op predicate must be one of {', '.join(names)}, "
+                f'got "{self.predicate.data}"'
+            )
+        lt = _tensor(self.name, "lhs", self.lhs)
+        rt = _tensor(self.name, "rhs", self.rhs)
+        _same_element_types(self.name, lt, rt)
+        _check_bool_result(self.name, self.result, broadcast_shapes(self.name, lt.get_shape(), rt.get_shape()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1266,7 +1324,7 @@ BINARY_OPS: dict[str, type[BinaryOp]] = {op.name.split(".")[1]: op for op in ELE
 """The op class of each binary row of the op table (`ziggurat.dialects.optable`)."""
 UNARY_OPS: dict[str, type[UnaryOp]] = {op.name.split(".")[1]: op for op in ELEMENTWISE_UNARY}
 """The op class of each unary row of the op table."""
-ELEMENTWISE_BOOLEAN: tuple[type[IRDLOperation], ...] = ()
+ELEMENTWISE_BOOLEAN: tuple[type[IRDLOperation], ...] = (CmpOp,)
 """The elementwise ops with boolean operands or results (`optable.BOOLEAN`)."""
 ELEMENTWISE_OPS: dict[str, type[IRDLOperation]] = {
     **BINARY_OPS,
@@ -1304,6 +1362,7 @@ __all__ = [
     "BroadcastToOp",
     "CastOp",
     "CeilOp",
+    "CmpOp",
     "ConstantOp",
     "DivOp",
     "ErfOp",

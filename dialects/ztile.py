@@ -130,7 +130,7 @@ from xdsl.traits import (
 )
 from xdsl.utils.exceptions import VerifyException
 
-from ziggurat.dialects.optable import TILE_REDUCTION
+from ziggurat.dialects.optable import ELEMENTWISE, TILE_REDUCTION
 
 FLOAT_TYPES: tuple[type[Attribute], ...] = (Float32Type, Float64Type)
 BOOL = i1
@@ -687,6 +687,49 @@ class CeilOp(UnaryOp):
     name = "ztile.ceil"
 
 
+@irdl_op_definition
+class CmpOp(IRDLOperation):
+    """Elementwise comparison of two float tiles of one type into a boolean (i1) tile, with
+    the predicates of `ztensor.cmp`.
+
+    Example: `%m = ztile.cmp "olt" %a, %b : !ztile.tile<16x16xf32> -> !ztile.tile<16x16xi1>`
+    """
+
+    name = "ztile.cmp"
+
+    T: ClassVar = VarConstraint("T", AnyAttr())
+    predicate = prop_def(StringAttr)
+    lhs = operand_def(T)
+    rhs = operand_def(T)
+    result = result_def(TileType)
+    traits = traits_def(Pure())
+
+    assembly_format = "$predicate $lhs `,` $rhs attr-dict `:` type($lhs) `->` type($result)"
+
+    def __init__(self, predicate: str, lhs: SSAValue | Operation, rhs: SSAValue | Operation):
+        ty = SSAValue.get(lhs).type
+        assert isinstance(ty, TileType)
+        super().__init__(
+            operands=[lhs, rhs],
+            result_types=[TileType(ty.get_shape(), BOOL)],
+            properties={"predicate": StringAttr(predicate)},
+        )
+
+    def verify_(self) -> None:
+        names = [p.name for p in ELEMENTWISE["cmp"].predicates]
+        if self.predicate.data not in names:
+            raise VerifyException(
+                f"'{self.name}' op predicate must be one of {', '.join(names)}, "
+                f'got "{self.predicate.data}"'
+            )
+        ty = _float_tile(self.name, "operands", self.lhs)
+        expected = TileType(ty.get_shape(), BOOL)
+        if self.result.type != expected:
+            raise VerifyException(
+                f"'{self.name}' op expects result type {expected}, got {self.result.type}"
+            )
+
+
 # ---------------------------------------------------------------------------------------------
 # Contraction, reduction, data movement
 # ---------------------------------------------------------------------------------------------
@@ -953,7 +996,7 @@ BINARY_OPS: dict[str, type[BinaryOp]] = {op.name.split(".")[1]: op for op in ELE
 """The op class of each binary row of the op table (`ziggurat.dialects.optable`)."""
 UNARY_OPS: dict[str, type[UnaryOp]] = {op.name.split(".")[1]: op for op in ELEMENTWISE_UNARY}
 """The op class of each unary row of the op table."""
-ELEMENTWISE_BOOLEAN: tuple[type[IRDLOperation], ...] = ()
+ELEMENTWISE_BOOLEAN: tuple[type[IRDLOperation], ...] = (CmpOp,)
 """The elementwise ops with boolean operands or results (`optable.BOOLEAN`)."""
 ELEMENTWISE_OPS: dict[str, type[IRDLOperation]] = {
     **BINARY_OPS,
@@ -994,6 +1037,7 @@ __all__ = [
     "BinaryOp",
     "BroadcastOp",
     "CeilOp",
+    "CmpOp",
     "DivOp",
     "DotOp",
     "ErfOp",

@@ -681,11 +681,11 @@ def _index(x: Any) -> Any:
 
 
 def _compare(x: Any) -> Any:
-    return x < 0  # ERR-compare
+    return x if x < 0 else -x  # ERR-compare
 
 
 def _equal(x: Any) -> Any:
-    return x == x  # ERR-equal
+    return x == np.ones(5, dtype=np.float32)  # ERR-equal
 
 
 def _np_function(x: Any) -> Any:
@@ -762,8 +762,16 @@ SHAPE_ERRORS = [
     (_eps, "zg.layer_norm: eps must be a positive float, got 0.0", "ERR-eps"),
     (_bool, "bool() / data-dependent control flow is not supported on a traced array", "ERR-bool"),
     (_index, "indexing is not supported on a traced array", "ERR-index"),
-    (_compare, "comparison is not supported on a traced array", "ERR-compare"),
-    (_equal, "comparison is not supported on a traced array", "ERR-equal"),
+    (
+        _compare,
+        "bool() / data-dependent control flow is not supported on a traced array",
+        "ERR-compare",
+    ),
+    (
+        _equal,
+        "operator ==: operands could not be broadcast together with shapes (3, 4) and (5,)",
+        "ERR-equal",
+    ),
     (_np_function, "numpy.concatenate is not supported on traced arrays", "ERR-np-function"),
     (_np_ufunc, "numpy.sin (__call__) is not supported on traced arrays", "ERR-np-ufunc"),
     (

@@ -33,7 +33,8 @@ ALLOWED = {
     "arith.floordivsi", "arith.minsi", "arith.maxsi", "arith.cmpi", "arith.index_cast",
     "arith.sitofp", "arith.extf", "arith.truncf",
     "math.exp", "math.log", "math.tanh", "math.sqrt", "math.rsqrt", "math.absf",
-    "math.powf", "math.fma", "math.erf", "math.floor", "math.ceil",
+    "math.powf", "math.fma", "math.erf", "math.floor", "math.ceil", "zloop.cmpf",
+    "zloop.select",
     "memref.alloc", "memref.alloca", "memref.dealloc", "memref.load", "memref.store",
     "vector.load", "vector.store", "vector.broadcast", "vector.fma", "vector.reduction",
     "vector.maskedload", "vector.maskedstore", "vector.create_mask", "vector.extract",
@@ -349,6 +350,39 @@ func.func @f(%a: memref<5x19xi1>, %c: memref<5x19xi1>) {
     for out in run_all(parse(src), "f", [m], (5, 19)):
         np.testing.assert_array_equal(out, m)
     assert "vector<16xi1>" in str(lower(parse(src), 16))
+
+
+def test_compare_tiles() -> None:
+    """ztile.cmp into i1 tiles, edge-masked, interpreted and lowered at both widths."""
+    src = """
+func.func @f(%a: memref<5x19xf32>, %b: memref<5x19xf32>, %c: memref<5x19xi1>) {
+  ztile.grid [2, 2] {
+    %p0 = ztile.program_id 0 : index
+    %p1 = ztile.program_id 1 : index
+    %c4 = arith.constant 4 : index
+    %c16 = arith.constant 16 : index
+    %i = arith.muli %p0, %c4 : index
+    %j = arith.muli %p1, %c16 : index
+    %x = ztile.load %a[%i, %j] : memref<5x19xf32> -> !ztile.tile<4x16xf32>
+    %y = ztile.load %b[%i, %j] : memref<5x19xf32> -> !ztile.tile<4x16xf32>
+    %s = ztile.add %x, %y : !ztile.tile<4x16xf32>
+    %m = ztile.cmp "une" %s, %y : !ztile.tile<4x16xf32> -> !ztile.tile<4x16xi1>
+    ztile.store %m, %c[%i, %j] : !ztile.tile<4x16xi1>, memref<5x19xi1>
+  }
+  func.return
+}
+"""
+    a = RNG.standard_normal((5, 19)).astype(np.float32)
+    b = RNG.standard_normal((5, 19)).astype(np.float32)
+    a[0, :4] = [0.0, np.nan, -0.0, 1.0]
+    b[0, :4] = [1.0, 1.0, np.nan, -0.0]
+    results = []
+    for m in [parse(src), lower(parse(src), 16), lower(parse(src), 8)]:
+        out = np.zeros((5, 19), bool)
+        run_function(m, "f", a.copy(), b.copy(), out)
+        results.append(out)
+    for got in results:
+        np.testing.assert_array_equal(got, (a + b) != b)
 
 
 @pytest.mark.parametrize(("shape", "tshape"), [((37,), (16,)), ((3, 5, 20), (2, 2, 16))])

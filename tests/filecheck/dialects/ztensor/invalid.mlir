@@ -145,6 +145,46 @@ func.func @floor_result_type_differs(%a: tensor<4xf32>) {
 
 // -----
 
+func.func @cmp_predicate(%a: tensor<4xf32>) {
+  // expected-error@+1 {{'ztensor.cmp' op predicate must be one of olt, ole, ogt, oge, oeq, one, une, got "ult"}}
+  %0 = ztensor.cmp "ult" %a, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xi1>
+  func.return
+}
+
+// -----
+
+func.func @cmp_float_result(%a: tensor<4xf32>, %b: tensor<1xf32>) {
+  // expected-error@+1 {{'ztensor.cmp' op result type should be tensor<4xi1>, got tensor<4xf32>}}
+  %0 = ztensor.cmp "olt" %a, %b : (tensor<4xf32>, tensor<1xf32>) -> tensor<4xf32>
+  func.return
+}
+
+// -----
+
+func.func @cmp_mixed(%a: tensor<4xf32>, %b: tensor<4xf64>) {
+  // expected-error@+1 {{'ztensor.cmp' op operand element types differ: tensor<4xf32>, tensor<4xf64>}}
+  %0 = ztensor.cmp "oeq" %a, %b : (tensor<4xf32>, tensor<4xf64>) -> tensor<4xi1>
+  func.return
+}
+
+// -----
+
+func.func @cmp_booleans(%a: tensor<4xi1>) {
+  // expected-error@+1 {{'ztensor.cmp' op lhs must have a float element type (f16, bf16, f32, f64), got i1}}
+  %0 = ztensor.cmp "oeq" %a, %a : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
+  func.return
+}
+
+// -----
+
+func.func @add_booleans(%a: tensor<4xi1>) {
+  // expected-error@+1 {{'ztensor.add' op lhs must have a float element type (f16, bf16, f32, f64), got i1}}
+  %0 = ztensor.add %a, %a : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
+  func.return
+}
+
+// -----
+
 func.func @ceil_dynamic(%a: tensor<?xf32>) {
   // expected-error@+1 {{'ztensor.ceil' op operand must have a static shape, got tensor<?xf32>}}
   %0 = ztensor.ceil %a : tensor<?xf32>

@@ -255,3 +255,19 @@ func.func @f(%m: memref<8x8xi1>) {
   }
   func.return
 }
+
+// -----
+
+func.func @f(%t: !ztile.tile<4x8xi1>) {
+  // expected-error@+1 {{'ztile.cmp' op expects operands to be a tile of f32 or f64, got !ztile.tile<4x8xi1>}}
+  %c = ztile.cmp "olt" %t, %t : !ztile.tile<4x8xi1> -> !ztile.tile<4x8xi1>
+  func.return
+}
+
+// -----
+
+func.func @f(%t: !ztile.tile<4x8xf32>) {
+  // expected-error@+1 {{'ztile.cmp' op expects result type !ztile.tile<4x8xi1>, got !ztile.tile<4x8xf32>}}
+  %c = ztile.cmp "olt" %t, %t : !ztile.tile<4x8xf32> -> !ztile.tile<4x8xf32>
+  func.return
+}
