@@ -603,6 +603,19 @@ SPEC_OF_CLASS: dict[type[Operation], OpSpec] = {
 }
 
 
+def _typed_by_its_operands(spec: OpSpec, op: Operation) -> bool:
+    """Whether the e-graph can tell the element type of `op`'s result: a splat constant is a
+    `Scalar` without one (it takes that of the tensor it meets), so an op with boolean
+    operands needs a float operand that is not a splat (`select(c, 1.0, 0.0)` stays opaque)."""
+    row = spec.row
+    if row is None or row.is_arithmetic:
+        return True
+    return any(
+        k == "f" and not (isinstance(v.owner, zt.ConstantOp) and splat_scalar(v.owner) is not None)
+        for v, k in zip(op.operands, row.operand_kinds, strict=True)
+    )
+
+
 def translate(function: func.FuncOp) -> Translation:
     """One `let` per modeled SSA value of the function's (single) block."""
     tr = Translation()
@@ -626,6 +639,14 @@ def translate(function: func.FuncOp) -> Translation:
         t = ttype_of(value)
         return None if t is None else leaf(value, t)
 
+    # Splats that an op left opaque for want of a typed operand reads keep their own type:
+    # they stay leaves (a `Scalar` would be rebuilt in whatever type it meets).
+    held = {
+        v
+        for op in function.body.block.ops
+        if type(op) in SPEC_OF_CLASS and not _typed_by_its_operands(SPEC_OF_CLASS[type(op)], op)
+        for v in op.operands
+    }
     for op in function.body.block.ops:
         result_types = [ttype_of(r) for r in op.results]
         if len(op.results) != 1 or result_types[0] is None:
@@ -634,7 +655,7 @@ def translate(function: func.FuncOp) -> Translation:
         tr.ranks.add(len(out.shape))
         if isinstance(op, zt.ConstantOp):
             value = splat_scalar(op)
-            if value is not None and np.isfinite(value):
+            if value is not None and np.isfinite(value) and op.results[0] not in held:
                 term = scalar_term(value)
                 if out.shape != ():
                     term = f'(BroadcastTo {term} "{shape_str(out.shape)}")'
@@ -651,6 +672,8 @@ def translate(function: func.FuncOp) -> Translation:
                 continue
         elif type(op) in SPEC_OF_CLASS and not op.regions:
             spec = SPEC_OF_CLASS[type(op)]
+            if not _typed_by_its_operands(spec, op):
+                continue
             attrs = _attr_values(op)
             args = [operand(v) for v in op.operands]
             if attrs is None or any(a is None for a in args):
@@ -734,7 +757,12 @@ class Builder:
             if c in self.built:
                 continue
             if ready:
-                self.built[c] = self._build(self.choice[c], self.types[c])
+                t = self.types[c]
+                if c == cls and t.elt is None and elt is not None:
+                    # A broadcast splat has no element type in the e-graph: the value it
+                    # replaces gives it (an f64 splat stays f64).
+                    t = TType(t.shape, elt)
+                self.built[c] = self._build(self.choice[c], t)
                 continue
             if c in expanding:
                 raise LookupError("cyclic choice")
