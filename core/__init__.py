@@ -37,6 +37,7 @@ from ziggurat.api import (
     sum,
     tanh,
     transpose,
+    where,
 )
 from ziggurat.errors import (
     ArgumentError,
@@ -117,6 +118,7 @@ __all__ = [
     "sum",
     "tanh",
     "transpose",
+    "where",
 ]
 
 if TYPE_CHECKING:

@@ -149,6 +149,11 @@ def erf(x: NDArray) -> NDArray:
     return np.asarray(_ERF(x)).astype(x.dtype)
 
 
+def select(c: NDArray, x: NDArray, y: NDArray) -> NDArray:
+    """x where c is true, y elsewhere (numpy.where), in x's dtype."""
+    return np.asarray(np.where(c, x, y)).astype(np.result_type(x, y))
+
+
 def _relu_eager(x: NDArray) -> NDArray:
     # What zg.relu has always computed outside a trace: numpy's maximum (which may keep -0.0).
     return np.maximum(x, x.dtype.type(0))
@@ -437,6 +442,9 @@ BOOLEAN: tuple[Elementwise, ...] = (
     Elementwise("cmp", 2, _compare, "zloop.cmpf", 1, None,
                 "An elementwise comparison (the operators < <= > >= == != of traced arrays).",
                 types="ff->b", predicates=COMPARE_PREDICATES),
+    Elementwise("select", 3, select, "zloop.select", 1, "where",
+                "x where condition is true, y elsewhere, with numpy broadcasting (numpy.where).",
+                types="bff->f", numpy_functions=("where",)),
 )  # fmt: skip
 """The elementwise ops with boolean operands or results (`types`), in the dialects' order."""
 
@@ -518,5 +526,6 @@ __all__ = [
     "predicate_of",
     "relu",
     "rsqrt",
+    "select",
     "sigmoid",
 ]

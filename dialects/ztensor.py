@@ -472,6 +472,17 @@ def _check_result(op_name: str, result: SSAValue, shape: Sequence[int], elt: Att
         raise VerifyException(f"'{op_name}' op result type should be {expected}, got {ty}")
 
 
+def _bool_tensor(op_name: str, what: str, value: SSAValue) -> TensorType[Attribute]:
+    """A boolean (`i1`) tensor of static shape."""
+    ty = value.type
+    if not isinstance(ty, TensorType) or ty.element_type != i1:
+        raise VerifyException(f"'{op_name}' op {what} must be a tensor of i1, got {ty}")
+    if any(d < 0 for d in ty.get_shape()):
+        raise VerifyException(f"'{op_name}' op {what} must have a static shape, got {ty}")
+    check_index_range(op_name, what, ty)
+    return ty
+
+
 def _check_bool_result(op_name: str, result: SSAValue, shape: Sequence[int]) -> None:
     """The result is the boolean (`i1`) tensor of `shape`."""
     expected = TensorType(i1, shape)
@@ -790,6 +801,45 @@ class CmpOp(IRDLOperation):
         rt = _tensor(self.name, "rhs", self.rhs)
         _same_element_types(self.name, lt, rt)
         _check_bool_result(self.name, self.result, broadcast_shapes(self.name, lt.get_shape(), rt.get_shape()))
+
+
+@irdl_op_definition
+class SelectOp(IRDLOperation):
+    """Elementwise choice with numpy broadcasting of all three operands (numpy.where): `lhs`
+    where the boolean (`i1`) `cond` is true, `rhs` elsewhere.
+
+    Example:
+    `%r = ztensor.select %m, %a, %b : (tensor<4x8xi1>, tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>`
+    """
+
+    name = "ztensor.select"
+    cond = operand_def(TensorType)
+    lhs = operand_def(TensorType)
+    rhs = operand_def(TensorType)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$cond `,` $lhs `,` $rhs attr-dict `:` `(` type($cond) `,` type($lhs) `,` type($rhs) "
+        "`)` `->` type($result)"
+    )
+
+    def __init__(
+        self, cond: SSAValue | Operation, lhs: SSAValue | Operation, rhs: SSAValue | Operation
+    ):
+        types = [SSAValue.get(v).type for v in (cond, lhs, rhs)]
+        assert all(isinstance(t, TensorType) for t in types)
+        shape = broadcast_shapes(self.name, *(cast(TensorType[Attribute], t).get_shape() for t in types))
+        elt = cast(TensorType[Attribute], types[1]).element_type
+        super().__init__(operands=[cond, lhs, rhs], result_types=[TensorType(elt, shape)])
+
+    def verify_(self) -> None:
+        ct = _bool_tensor(self.name, "condition", self.cond)
+        lt = _tensor(self.name, "lhs", self.lhs)
+        rt = _tensor(self.name, "rhs", self.rhs)
+        elt = _same_element_types(self.name, lt, rt)
+        shape = broadcast_shapes(self.name, ct.get_shape(), lt.get_shape(), rt.get_shape())
+        _check_result(self.name, self.result, shape, elt)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1324,7 +1374,7 @@ BINARY_OPS: dict[str, type[BinaryOp]] = {op.name.split(".")[1]: op for op in ELE
 """The op class of each binary row of the op table (`ziggurat.dialects.optable`)."""
 UNARY_OPS: dict[str, type[UnaryOp]] = {op.name.split(".")[1]: op for op in ELEMENTWISE_UNARY}
 """The op class of each unary row of the op table."""
-ELEMENTWISE_BOOLEAN: tuple[type[IRDLOperation], ...] = (CmpOp,)
+ELEMENTWISE_BOOLEAN: tuple[type[IRDLOperation], ...] = (CmpOp, SelectOp)
 """The elementwise ops with boolean operands or results (`optable.BOOLEAN`)."""
 ELEMENTWISE_OPS: dict[str, type[IRDLOperation]] = {
     **BINARY_OPS,
@@ -1384,6 +1434,7 @@ __all__ = [
     "ReluOp",
     "ReshapeOp",
     "RsqrtOp",
+    "SelectOp",
     "SigmoidOp",
     "SoftmaxOp",
     "SqrtOp",

@@ -730,6 +730,39 @@ class CmpOp(IRDLOperation):
             )
 
 
+@irdl_op_definition
+class SelectOp(IRDLOperation):
+    """Elementwise choice between two float tiles of one type: `lhs` where the boolean (i1)
+    tile `cond` of their shape is true, `rhs` elsewhere.
+
+    Example: `%r = ztile.select %m, %a, %b : !ztile.tile<16x16xi1>, !ztile.tile<16x16xf32>`
+    """
+
+    name = "ztile.select"
+
+    T: ClassVar = VarConstraint("T", AnyAttr())
+    cond = operand_def(TileType)
+    lhs = operand_def(T)
+    rhs = operand_def(T)
+    result = result_def(T)
+    traits = traits_def(Pure())
+
+    assembly_format = "$cond `,` $lhs `,` $rhs attr-dict `:` type($cond) `,` type($result)"
+
+    def __init__(
+        self, cond: SSAValue | Operation, lhs: SSAValue | Operation, rhs: SSAValue | Operation
+    ) -> None:
+        super().__init__(operands=[cond, lhs, rhs], result_types=[SSAValue.get(lhs).type])
+
+    def verify_(self) -> None:
+        ty = _float_tile(self.name, "the choices", self.lhs)
+        expected = TileType(ty.get_shape(), BOOL)
+        if self.cond.type != expected:
+            raise VerifyException(
+                f"'{self.name}' op expects a condition of type {expected}, got {self.cond.type}"
+            )
+
+
 # ---------------------------------------------------------------------------------------------
 # Contraction, reduction, data movement
 # ---------------------------------------------------------------------------------------------
@@ -996,7 +1029,7 @@ BINARY_OPS: dict[str, type[BinaryOp]] = {op.name.split(".")[1]: op for op in ELE
 """The op class of each binary row of the op table (`ziggurat.dialects.optable`)."""
 UNARY_OPS: dict[str, type[UnaryOp]] = {op.name.split(".")[1]: op for op in ELEMENTWISE_UNARY}
 """The op class of each unary row of the op table."""
-ELEMENTWISE_BOOLEAN: tuple[type[IRDLOperation], ...] = (CmpOp,)
+ELEMENTWISE_BOOLEAN: tuple[type[IRDLOperation], ...] = (CmpOp, SelectOp)
 """The elementwise ops with boolean operands or results (`optable.BOOLEAN`)."""
 ELEMENTWISE_OPS: dict[str, type[IRDLOperation]] = {
     **BINARY_OPS,
@@ -1056,6 +1089,7 @@ __all__ = [
     "ReduceOp",
     "ReluOp",
     "RsqrtOp",
+    "SelectOp",
     "SigmoidOp",
     "SplatOp",
     "SqrtOp",

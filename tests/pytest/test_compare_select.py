@@ -1,5 +1,5 @@
-"""Comparisons (`ztensor.cmp`) end to end: compiled and interpreted against numpy, and
-traced from the comparison operators of traced arrays.
+"""Comparisons (`ztensor.cmp`) and select (`ztensor.select`) end to end: compiled and
+interpreted against numpy, and traced from the comparison operators and `zg.where`.
 
 Inputs mix NaN, +-inf, +-0.0 and equal values, so every predicate's IEEE behaviour shows:
 the ordered predicates are false where an operand is NaN, `une` (numpy's !=) true there,
@@ -102,3 +102,68 @@ def test_traced_arrays_stay_hashable() -> None:
     x = np.ones((2, 3), np.float32)
     np.testing.assert_array_equal(zg.jit(f)(x, x), np.ones((2, 3), bool))
     assert sorted(seen.values()) == [1, 2]
+
+
+def _select_module() -> str:
+    a, b, c, m = "tensor<4x17xf32>", "tensor<17xf32>", "tensor<4x1xf32>", "tensor<4x17xi1>"
+    k = "tensor<4x1xi1>"
+    return f"""
+func.func @s(%a: {a}, %b: {b}, %c: {c}) -> ({a}, {a}) {{
+  %m = ztensor.cmp "olt" %a, %b : ({a}, {b}) -> {m}
+  %r = ztensor.select %m, %b, %c : ({m}, {b}, {c}) -> {a}
+  %z = ztensor.constant dense<0.0> : {c}
+  %k = ztensor.cmp "une" %c, %z : ({c}, {c}) -> {k}
+  %t = ztensor.select %k, %a, %b : ({k}, {a}, {b}) -> {a}
+  func.return %r, %t : {a}, {a}
+}}
+"""
+
+
+def test_select_with_broadcasting_compiled_and_interpreted() -> None:
+    """select broadcasts its condition and both values (numpy.where); NaN and -0.0 are
+    chosen as they are."""
+    a, b = _inputs(np.float32)
+    c = np.array([[np.nan], [-0.0], [0.0], [2.0]], np.float32)
+    with np.errstate(invalid="ignore"):
+        want = (np.where(a < b, b, c), np.where(c != 0, a, b))
+    source = _select_module()
+    for got in (zg.compile(source)(a, b, c), zg.run_reference(source, "s", [a, b, c])):
+        for g, w in zip(got, want, strict=True):
+            assert g.dtype == np.float32
+            np.testing.assert_array_equal(g, w)
+            np.testing.assert_array_equal(np.signbit(g), np.signbit(w))
+
+
+def _leaky_relu(x: Any) -> Any:
+    return zg.where(x > 0, x, 0.01 * x)
+
+
+def _where_numpy_condition(x: Any) -> Any:
+    return zg.where(np.ones(x.shape, bool), x, 0.0)  # ERR-where-condition
+
+
+def test_where_traced_eager_and_dispatched() -> None:
+    x = np.random.default_rng(12).standard_normal((3, 33)).astype(np.float32)
+    x[0, :3] = [np.nan, -0.0, 0.0]
+    want = np.where(x > 0, x, 0.01 * x)
+    traced = zg.jit(_leaky_relu)
+    np.testing.assert_array_equal(traced(x), want)
+    np.testing.assert_array_equal(_leaky_relu(x), want)  # eager: numpy.where
+    assert "ztensor.select" in traced.lower(x).as_text("ztensor")
+    # numpy.where on traced arrays dispatches to zg.where; Python scalars take numpy's dtype.
+    f = zg.jit(lambda x: (np.where(x < 1, 1.0, x), zg.where(x < 1, 1.0, 0.0)))
+    a, b = f(x)
+    assert a.dtype == np.float32 and b.dtype == np.float64
+    np.testing.assert_array_equal(a, np.where(x < 1, 1.0, x))
+    np.testing.assert_array_equal(b, np.where(x < 1, 1.0, 0.0))
+    # A boolean argument is a condition too.
+    m = x > 0.5
+    np.testing.assert_array_equal(zg.jit(lambda m, x: zg.where(m, x, -x))(m, x), np.where(m, x, -x))
+
+
+def test_where_needs_a_traced_condition() -> None:
+    x = np.ones((2, 3), np.float32)
+    with pytest.raises(zg.ZigguratTraceError, match="the condition must be a boolean traced array"):
+        zg.jit(_where_numpy_condition)(x)
+    with pytest.raises(zg.ZigguratTraceError, match="the condition must be a boolean traced"):
+        zg.jit(lambda x: zg.where(x, x, x))(x)

@@ -352,10 +352,12 @@ func.func @f(%a: memref<5x19xi1>, %c: memref<5x19xi1>) {
     assert "vector<16xi1>" in str(lower(parse(src), 16))
 
 
-def test_compare_tiles() -> None:
-    """ztile.cmp into i1 tiles, edge-masked, interpreted and lowered at both widths."""
+def test_compare_and_select_tiles() -> None:
+    """ztile.cmp into i1 tiles and ztile.select by them, edge-masked, interpreted and lowered
+    at both widths."""
     src = """
-func.func @f(%a: memref<5x19xf32>, %b: memref<5x19xf32>, %c: memref<5x19xi1>) {
+func.func @f(%a: memref<5x19xf32>, %b: memref<5x19xf32>, %c: memref<5x19xi1>,
+             %d: memref<5x19xf32>) {
   ztile.grid [2, 2] {
     %p0 = ztile.program_id 0 : index
     %p1 = ztile.program_id 1 : index
@@ -368,6 +370,8 @@ func.func @f(%a: memref<5x19xf32>, %b: memref<5x19xf32>, %c: memref<5x19xi1>) {
     %s = ztile.add %x, %y : !ztile.tile<4x16xf32>
     %m = ztile.cmp "une" %s, %y : !ztile.tile<4x16xf32> -> !ztile.tile<4x16xi1>
     ztile.store %m, %c[%i, %j] : !ztile.tile<4x16xi1>, memref<5x19xi1>
+    %r = ztile.select %m, %x, %s : !ztile.tile<4x16xi1>, !ztile.tile<4x16xf32>
+    ztile.store %r, %d[%i, %j] : !ztile.tile<4x16xf32>, memref<5x19xf32>
   }
   func.return
 }
@@ -376,13 +380,12 @@ func.func @f(%a: memref<5x19xf32>, %b: memref<5x19xf32>, %c: memref<5x19xi1>) {
     b = RNG.standard_normal((5, 19)).astype(np.float32)
     a[0, :4] = [0.0, np.nan, -0.0, 1.0]
     b[0, :4] = [1.0, 1.0, np.nan, -0.0]
-    results = []
+    mask = (a + b) != b
     for m in [parse(src), lower(parse(src), 16), lower(parse(src), 8)]:
-        out = np.zeros((5, 19), bool)
-        run_function(m, "f", a.copy(), b.copy(), out)
-        results.append(out)
-    for got in results:
-        np.testing.assert_array_equal(got, (a + b) != b)
+        out, chosen = np.zeros((5, 19), bool), np.zeros((5, 19), np.float32)
+        run_function(m, "f", a.copy(), b.copy(), out, chosen)
+        np.testing.assert_array_equal(out, mask)
+        np.testing.assert_array_equal(chosen, np.where(mask, a, a + b))
 
 
 @pytest.mark.parametrize(("shape", "tshape"), [((37,), (16,)), ((3, 5, 20), (2, 2, 16))])

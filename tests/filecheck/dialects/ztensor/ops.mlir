@@ -83,6 +83,9 @@ func.func @compare(%a: tensor<4x8xf32>, %b: tensor<8xf32>) -> (tensor<4x8xi1>, t
   %0 = ztensor.cmp "olt" %a, %b : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xi1>
   // CHECK-NEXT: %1 = ztensor.cmp "une" %b, %a : (tensor<8xf32>, tensor<4x8xf32>) -> tensor<4x8xi1>
   %1 = ztensor.cmp "une" %b, %a : (tensor<8xf32>, tensor<4x8xf32>) -> tensor<4x8xi1>
+  // CHECK-NEXT: %2 = ztensor.select %0, %a, %b : (tensor<4x8xi1>, tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  // GENERIC: "ztensor.select"(%0, %a, %b) : (tensor<4x8xi1>, tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  %2 = ztensor.select %0, %a, %b : (tensor<4x8xi1>, tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
   // CHECK-NEXT: func.return %0, %1 : tensor<4x8xi1>, tensor<4x8xi1>
   func.return %0, %1 : tensor<4x8xi1>, tensor<4x8xi1>
 }

@@ -271,3 +271,11 @@ func.func @f(%t: !ztile.tile<4x8xf32>) {
   %c = ztile.cmp "olt" %t, %t : !ztile.tile<4x8xf32> -> !ztile.tile<4x8xf32>
   func.return
 }
+
+// -----
+
+func.func @f(%c: !ztile.tile<4x4xi1>, %t: !ztile.tile<4x8xf32>) {
+  // expected-error@+1 {{'ztile.select' op expects a condition of type !ztile.tile<4x8xi1>, got !ztile.tile<4x4xi1>}}
+  %s = ztile.select %c, %t, %t : !ztile.tile<4x4xi1>, !ztile.tile<4x8xf32>
+  func.return
+}

@@ -48,6 +48,9 @@ func.func @compare(%a: memref<8x16xf32>, %m: memref<8x16xi1>) {
     // CHECK: %{{.*}} = ztile.cmp "oge" %{{.*}}, %{{.*}} : !ztile.tile<8x16xf32> -> !ztile.tile<8x16xi1>
     %c = ztile.cmp "oge" %t, %t : !ztile.tile<8x16xf32> -> !ztile.tile<8x16xi1>
     ztile.store %c, %m[%c0, %c0] : !ztile.tile<8x16xi1>, memref<8x16xi1>
+    // CHECK: %{{.*}} = ztile.select %{{.*}}, %{{.*}}, %{{.*}} : !ztile.tile<8x16xi1>, !ztile.tile<8x16xf32>
+    %s = ztile.select %c, %t, %t : !ztile.tile<8x16xi1>, !ztile.tile<8x16xf32>
+    ztile.store %s, %a[%c0, %c0] : !ztile.tile<8x16xf32>, memref<8x16xf32>
   }
   func.return
 }
