@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     subtract: TableFunction
     sum: TableFunction
     tanh: TableFunction
+    where: TableFunction
     from ziggurat.compiled_backend import CompiledBackend
     from ziggurat.cpu_pipeline import UnsupportedError
     from ziggurat.diagnostics import DiagnosticError
@@ -147,6 +148,7 @@ __all__ = [
     "sum",
     "tanh",
     "transpose",
+    "where",
 ]
 
 # The module of each lazily loaded name; the names of `__all__` neither bound above nor listed

@@ -48,28 +48,40 @@ def _semantics() -> Any:
 class TableFunction(Protocol):
     """A `zg.*` function of the op table (it takes numpy's arguments of its op)."""
 
+    __name__: str
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
 
 
-def _elementwise(row: optable.Elementwise) -> Callable[..., Any]:
-    """`zg.<row.frontend>`: the row's op on traced arrays, numpy's ufunc (or the row's eager
-    rule on float arrays) otherwise."""
-    spelling = f"zg.{row.frontend}"
+def _elementwise(row: optable.Elementwise, frontend: str) -> Callable[..., Any]:
+    """`zg.<frontend>`: the row's op on traced arrays, numpy's ufunc or function (or the
+    row's eager rule on float arrays) otherwise."""
+    spelling = f"zg.{frontend}"
+    numpy_names = (*row.ufuncs, *row.numpy_functions)
     function: Callable[..., Any]
-    if row.arity == 2:
+    if row.arity == 3:
+        numpy_function = getattr(np, numpy_names[0])
+
+        def ternary(condition: ArrayLike, x: ArrayLike, y: ArrayLike) -> Any:
+            if is_traced(condition, x, y):
+                return fe.elementwise(row.name, (condition, x, y), spelling)
+            return numpy_function(condition, x, y)
+
+        function = ternary
+    elif row.arity == 2:
 
         def binary(x1: ArrayLike, x2: ArrayLike) -> Any:
             if is_traced(x1, x2):
                 return fe.binary(row.name, x1, x2, spelling)
-            return getattr(np, row.ufuncs[0])(x1, x2)
+            return getattr(np, numpy_names[0])(x1, x2)
 
         function = binary
-    elif row.ufuncs:
+    elif numpy_names:
 
         def unary_ufunc(x: ArrayLike) -> Any:
             if is_traced(x):
                 return fe.unary(row.name, x, spelling)
-            return getattr(np, row.ufuncs[0])(x)
+            return getattr(np, numpy_names[0])(x)
 
         function = unary_ufunc
     else:
@@ -81,9 +93,19 @@ def _elementwise(row: optable.Elementwise) -> Callable[..., Any]:
             return rule(_float_array(x))
 
         function = unary
-    function.__name__ = function.__qualname__ = row.frontend
+    function.__name__ = function.__qualname__ = frontend
     function.__doc__ = row.doc
     return function
+
+
+def _predicate_ufunc(row: optable.Elementwise, p: optable.Predicate) -> Callable[..., Any]:
+    """What `numpy.<p.ufunc>` of traced arrays computes: the comparison `row` with `p`."""
+
+    def compare(x1: ArrayLike, x2: ArrayLike) -> Any:
+        return fe.elementwise(row.name, (x1, x2), f"numpy.{p.ufunc}", predicate=p.name)
+
+    compare.__name__ = compare.__qualname__ = str(p.ufunc)
+    return compare
 
 
 def _reduction(row: optable.Reduction) -> Callable[..., Any]:
@@ -103,7 +125,11 @@ def _reduction(row: optable.Reduction) -> Callable[..., Any]:
 
 
 TABLE_FUNCTIONS: dict[str, Callable[..., Any]] = {
-    **{row.frontend: _elementwise(row) for row in optable.ELEMENTWISE.values()},
+    **{
+        row.frontend: _elementwise(row, row.frontend)
+        for row in optable.ELEMENTWISE.values()
+        if row.frontend is not None
+    },
     **{row.frontend: _reduction(row) for row in optable.REDUCTIONS},
 }
 """The `zg.*` functions of the op table's rows, by name (`zg.exp`, `zg.add`, `zg.sum`, ...)."""
@@ -180,16 +206,28 @@ NUMPY_UFUNCS: dict[str, Any] = {
     **{
         ufunc: TABLE_FUNCTIONS[row.frontend]
         for row in optable.ELEMENTWISE.values()
+        if row.frontend is not None
         for ufunc in row.ufuncs
+    },
+    **{
+        p.ufunc: _predicate_ufunc(row, p)
+        for row in optable.ELEMENTWISE.values()
+        for p in row.predicates
+        if p.ufunc is not None
     },
     "true_divide": TABLE_FUNCTIONS["divide"],
     "matmul": matmul,
 }
 
+_ROWS: list[optable.Elementwise | optable.Reduction] = [
+    *optable.ELEMENTWISE.values(),
+    *optable.REDUCTIONS,
+]
 NUMPY_FUNCTIONS: dict[Any, Any] = {
     **{
         getattr(np, function): TABLE_FUNCTIONS[row.frontend]
-        for row in optable.REDUCTIONS
+        for row in _ROWS
+        if row.frontend is not None
         for function in row.numpy_functions
     },
     np.transpose: transpose,

@@ -25,6 +25,7 @@ from xdsl.dialects.builtin import (
     TensorType,
     f32,
     f64,
+    i1,
     i64,
 )
 from xdsl.ir import Attribute, Operation
@@ -94,13 +95,13 @@ def type_problem(ty: Attribute) -> str | None:
         return None
     shape = tuple(ty.get_shape())
     element = ty.get_element_type()
-    if element not in (f32, f64):
-        return f"element type {element} (it compiles f32 and f64 tensors)"
+    if element not in (f32, f64, i1):
+        return f"element type {element} (it compiles f32 and f64 tensors, and i1 booleans)"
     if any(d < 0 for d in shape):
         return "dynamic dimensions ('?'): give every dimension a static size"
     if 0 in shape:
         return "zero-size tensors (this one has no elements)"
-    size = 8 if element == f64 else 4
+    size = {f64: 8, f32: 4, i1: 1}[element]
     for d in shape:
         size *= d
     if size > MAX_BYTES:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ziggurat.dialects.optable import REDUCTIONS
+from ziggurat.dialects.optable import ELEMENTWISE, REDUCTIONS
 from ziggurat.errors import ZigguratError
 
 if TYPE_CHECKING:
@@ -31,7 +31,11 @@ if TYPE_CHECKING:
 NDArray = np.ndarray[Any, Any]
 
 SUPPORTED_DTYPES: tuple[np.dtype[Any], ...] = (np.dtype(np.float32), np.dtype(np.float64))
-"""The element types a traced array may have."""
+"""The numeric element types a traced array may have."""
+
+BOOL = np.dtype(np.bool_)
+"""The dtype of boolean traced arrays (`tensor<...xi1>`: comparison results, zg.jit inputs):
+they can be returned and be the condition of a select, not operands of arithmetic."""
 
 COL_MAJOR = "col_major"
 LAYOUT_ATTR = "ziggurat.layout"
@@ -108,8 +112,10 @@ def _shape_str(shape: Sequence[int]) -> str:
 
 
 def _element_type(dtype: np.dtype[Any]) -> Attribute:
-    from xdsl.dialects.builtin import Float32Type, Float64Type
+    from xdsl.dialects.builtin import Float32Type, Float64Type, i1
 
+    if dtype == BOOL:
+        return i1
     return Float64Type() if dtype == np.float64 else Float32Type()
 
 
@@ -159,8 +165,7 @@ class Tracer:
         result = op.results[0]
         ty = result.type
         assert isinstance(ty, TensorType)
-        dtype = SUPPORTED_DTYPES[1] if _is_f64(ty.element_type) else SUPPORTED_DTYPES[0]
-        return TracedArray(self, result, tuple(ty.get_shape()), dtype)
+        return TracedArray(self, result, tuple(ty.get_shape()), _dtype(ty.element_type))
 
     def constant(self, array: NDArray) -> TracedArray:
         """A `ztensor.constant` holding `array`: a splat (stored once) when every element is
@@ -203,10 +208,13 @@ class Tracer:
         return module
 
 
-def _is_f64(element_type: Attribute) -> bool:
-    from xdsl.dialects.builtin import Float64Type
+def _dtype(element_type: Attribute) -> np.dtype[Any]:
+    """The dtype of a traced array of `element_type` (f32, f64 or i1)."""
+    from xdsl.dialects.builtin import Float64Type, i1
 
-    return isinstance(element_type, Float64Type)
+    if element_type == i1:
+        return BOOL
+    return SUPPORTED_DTYPES[1] if isinstance(element_type, Float64Type) else SUPPORTED_DTYPES[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,8 +225,8 @@ def _is_f64(element_type: Attribute) -> bool:
 class TracedArray:
     """A symbolic array inside a `zg.jit` trace: a shape, a dtype and the SSA value computing it.
 
-    Supports numpy semantics for `@ + - * / **` (Python scalars and numpy arrays on either
-    side), unary `-`, `.T`, `.shape`, `.ndim`, `.dtype`, `.size`, the methods `reshape`,
+    Supports numpy semantics for `@ + - * / **` and `< <= > >= == !=` (Python scalars and
+    numpy arrays on either side; a comparison is a boolean traced array), unary `-`, `.T`, `.shape`, `.ndim`, `.dtype`, `.size`, the methods `reshape`,
     `transpose`, `sum`, `max`, `mean`, `astype`, and the numpy ufuncs/functions that have a
     `zg.*` counterpart (`np.exp(x)`, `np.sum(x, axis=0)`, ...).
     """
@@ -357,10 +365,28 @@ class TracedArray:
     def __array__(self, dtype: Any = None, copy: Any = None) -> NDArray:
         raise self._unsupported("conversion to a numpy array")
 
-    def __lt__(self, other: Any) -> Any:
-        raise self._unsupported("comparison")
+    # Comparisons: boolean traced arrays (`ztensor.cmp`), as numpy's operators compute them.
 
-    __le__ = __gt__ = __ge__ = __eq__ = __ne__ = __lt__
+    def __lt__(self, other: Any) -> TracedArray:
+        return compare("<", self, other)
+
+    def __le__(self, other: Any) -> TracedArray:
+        return compare("<=", self, other)
+
+    def __gt__(self, other: Any) -> TracedArray:
+        return compare(">", self, other)
+
+    def __ge__(self, other: Any) -> TracedArray:
+        return compare(">=", self, other)
+
+    def __eq__(self, other: Any) -> TracedArray:  # type: ignore[override]
+        return compare("==", self, other)
+
+    def __ne__(self, other: Any) -> TracedArray:  # type: ignore[override]
+        return compare("!=", self, other)
+
+    # `==` builds an array, so hashing stays by identity: traced arrays remain usable as
+    # dict keys and set members (which compare them by identity first).
     __hash__ = object.__hash__
 
     # numpy interoperability -------------------------------------------------------------------
@@ -425,6 +451,11 @@ def _is_python_scalar(value: Any) -> bool:
 def _operand_dtype(name: str, value: Any) -> Any:
     """What numpy's promotion sees for `value`: a dtype, or the Python scalar itself (weak)."""
     if isinstance(value, TracedArray):
+        if value.dtype == BOOL:
+            raise trace_error(
+                f"{name}: a boolean traced array (a comparison's result) is not a number here; "
+                f"choose numbers with zg.where(condition, x, y)"
+            )
         return value.dtype
     if _is_python_scalar(value):
         return value
@@ -519,30 +550,67 @@ def _shape_arg(name: str, shape: Any) -> tuple[int, ...]:
 # ---------------------------------------------------------------------------------------------
 
 
-def binary(kind: str, lhs: Any, rhs: Any, name: str) -> TracedArray:
-    """The elementwise binary op `kind` (a binary op of the op table: add, sub, ...)."""
+def _condition(name: str, value: Any) -> TracedArray:
+    """A boolean operand: a boolean traced array (a comparison's result, a bool argument)."""
+    if not isinstance(value, TracedArray) or value.dtype != BOOL:
+        what = value.dtype if isinstance(value, TracedArray) else type(value).__name__
+        raise trace_error(
+            f"{name}: the condition must be a boolean traced array (a comparison of traced "
+            f"arrays, or a bool argument), got {what}"
+        )
+    return value
+
+
+def elementwise(
+    kind: str, operands: Sequence[Any], name: str, predicate: str | None = None
+) -> TracedArray:
+    """The elementwise op `kind` of the op table on `operands`, with numpy's broadcasting and
+    dtype promotion among the float operands (the row's `types`): Python scalars become splat
+    constants, numpy arrays constants, boolean operands must be boolean traced arrays.
+    `predicate` names a comparison's predicate."""
+    from xdsl.dialects.builtin import StringAttr
+
     from ziggurat.dialects import ztensor as zt
 
-    tracer = _tracer_of(name, lhs, rhs)
-    dtype = _result_dtype(name, lhs, rhs)
-    lshape = lhs.shape if not _is_python_scalar(lhs) else None
-    rshape = rhs.shape if not _is_python_scalar(rhs) else None
-    shape = broadcast_shapes(name, *(s for s in (lshape, rshape) if s is not None))
-    a = _lift(tracer, name, lhs, dtype, rshape or ())
-    b = _lift(tracer, name, rhs, dtype, lshape or ())
-    op_type: Any = zt.BINARY_OPS[kind]
-    result = tracer.emit(op_type(a.value, b.value))
-    assert result.shape == shape
-    return result
+    row = ELEMENTWISE[kind]
+    tracer = _tracer_of(name, *operands)
+    kinds = row.operand_kinds
+    dtype = _result_dtype(name, *(v for v, k in zip(operands, kinds, strict=True) if k == "f"))
+    for v, k in zip(operands, kinds, strict=True):
+        if k == "b":
+            _condition(name, v)
+    shape = broadcast_shapes(name, *(v.shape for v in operands if not _is_python_scalar(v)))
+    values = [
+        v if k == "b" else _lift(tracer, name, v, dtype, shape)
+        for v, k in zip(operands, kinds, strict=True)
+    ]
+    properties = {} if predicate is None else {"predicate": StringAttr(predicate)}
+    result_dtype = BOOL if row.result_kind == "b" else dtype
+    op = zt.ELEMENTWISE_OPS[kind].create(
+        operands=[v.value for v in values],
+        result_types=[tensor_type(shape, result_dtype)],
+        properties=properties,
+    )
+    return tracer.emit(op)
+
+
+def binary(kind: str, lhs: Any, rhs: Any, name: str) -> TracedArray:
+    """The elementwise binary op `kind` (a binary op of the op table: add, sub, ...)."""
+    return elementwise(kind, (lhs, rhs), name)
 
 
 def unary(kind: str, x: Any, name: str) -> TracedArray:
     """The elementwise unary op `kind` (a unary op of the op table: neg, exp, ...)."""
-    from ziggurat.dialects import ztensor as zt
+    return elementwise(kind, (_as_traced(name, x),), name)
 
-    x = _as_traced(name, x)
-    op_type: Any = zt.UNARY_OPS[kind]
-    return x.tracer.emit(op_type(x.value))
+
+def compare(operator: str, lhs: Any, rhs: Any) -> TracedArray:
+    """`lhs <operator> rhs` (`<`, `<=`, `>`, `>=`, `==`, `!=`): the comparison of the op table
+    whose predicate that operator spells (numpy's semantics: `!=` is true where an operand is
+    NaN, the others false)."""
+    (row,) = (r for r in ELEMENTWISE.values() if any(p.operator for p in r.predicates))
+    (predicate,) = (p.name for p in row.predicates if p.operator == operator)
+    return elementwise(row.name, (lhs, rhs), f"operator {operator}", predicate=predicate)
 
 
 def cast(x: TracedArray, dtype: Any, name: str) -> TracedArray:
@@ -553,6 +621,11 @@ def cast(x: TracedArray, dtype: Any, name: str) -> TracedArray:
         target = np.dtype(dtype)
     except TypeError:
         raise trace_error(f"{name}: {dtype!r} is not a dtype") from None
+    if x.dtype == BOOL and target != BOOL:
+        raise trace_error(
+            f"{name}: cannot convert a boolean traced array to {target}; use "
+            f"zg.where(condition, 1.0, 0.0)"
+        )
     if target not in SUPPORTED_DTYPES:
         raise trace_error(
             f"{name}: cannot convert to {target}; only float32 and float64 are supported"
@@ -704,6 +777,7 @@ def layer_norm(x: Any, axis: Any, eps: Any, name: str) -> TracedArray:
 
 
 __all__ = [
+    "BOOL",
     "COL_MAJOR",
     "LAYOUT_ATTR",
     "SUPPORTED_DTYPES",
@@ -715,6 +789,8 @@ __all__ = [
     "broadcast_shapes",
     "broadcast_to",
     "cast",
+    "compare",
+    "elementwise",
     "is_traced",
     "layer_norm",
     "matmul",

@@ -27,6 +27,7 @@ import numpy as np
 
 from ziggurat.errors import StageUnavailableError
 from ziggurat.frontend import (
+    BOOL,
     COL_MAJOR,
     SUPPORTED_DTYPES,
     TracedArray,
@@ -205,7 +206,7 @@ class ArraySpec:
     layout: str
 
     def __str__(self) -> str:
-        short = {"float32": "f32", "float64": "f64"}[self.dtype]
+        short = {"float32": "f32", "float64": "f64", "bool": "i1"}[self.dtype]
         text = f"{short}[{','.join(map(str, self.shape))}]"
         return text + (" col_major" if self.layout == COL_MAJOR else "")
 
@@ -247,11 +248,11 @@ def _classify(fname: str, position: int | str, value: Any) -> tuple[ArgSpec, NDA
                 f"float32/float64 array"
             )
     if isinstance(value, np.ndarray):
-        if value.dtype not in SUPPORTED_DTYPES:
-            hint = " (convert with .astype(np.float32))" if value.dtype.kind in "biuf" else ""
+        if value.dtype not in SUPPORTED_DTYPES and value.dtype != BOOL:
+            hint = " (convert with .astype(np.float32))" if value.dtype.kind in "iuf" else ""
             raise trace_error(
-                f"{where} has dtype {value.dtype}; only float32 and float64 arrays are "
-                f"supported{hint}"
+                f"{where} has dtype {value.dtype}; only float32 and float64 arrays, and bool "
+                f"arrays, are supported{hint}"
             )
         if value.size == 0:
             raise trace_error(

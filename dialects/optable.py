@@ -6,17 +6,20 @@ The dialect op classes stay explicit IRDL classes, one per op and dialect (`zten
 
 | field | read by |
 |---|---|
-| `name`, `arity` | the dialects' op lists (a test checks they match), eqsat terms |
-| `reference` | the semantics of ztensor and ztile, constant folding, eqsat's rule checker |
-| `lower` | `ztile-to-zloop`: the `arith`/`math` ops one element becomes |
+| `name`, `arity`, `types` | the dialects' op lists (a test checks they match), eqsat terms, the frontend's checks |
+| `reference`, `predicates` | the semantics of ztensor and ztile, constant folding, eqsat's rule checker |
+| `lower` | `ztile-to-zloop`: the `arith`/`math`/`zloop` ops one element becomes |
 | `llvm` | `convert-to-llvm` for the `math` op of `lower`; zloop semantics run that op with `reference` |
 | `flops` | eqsat's cost model |
-| `frontend`, `ufuncs`, `eager`, `doc` | `zg.<frontend>` in `core/api.py`, numpy dispatch on traced arrays |
+| `frontend`, `ufuncs`, `numpy_functions`, `eager`, `doc` | `zg.<frontend>` in `core/api.py`, numpy dispatch on traced arrays |
 | `identity`, `commutative` | `canonicalize` (`x + -0.0 -> x`), eqsat's commutativity rules |
 | `rules` | eqsat's rule sets: identities that name this op |
 
 References are numpy functions on arrays of one float dtype (scalars of that dtype for the
-zloop interpreter) that return that dtype. They are total: every consumer calls them through
+zloop interpreter) that return that dtype; operands and results that `types` marks `b` are
+bool arrays (`i1` tensors), and a comparison's reference takes its predicate by name.
+`UNARY` and `BINARY` hold the arithmetic rows (floats in, a float out), `BOOLEAN` the rows
+with boolean operands or results. They are total: every consumer calls them through
 `evaluate`, under `np.errstate(all="ignore")`, so an overflow or a division by zero is the
 IEEE result (inf, NaN), never a warning. `eager` (what `zg.*` computes outside a trace) keeps
 numpy's own error state, as numpy does, except where a row says otherwise (`rsqrt` ignores the
@@ -57,8 +60,9 @@ class Scalars(Protocol[V]):
         """A float constant of the element type (a vector of it when vectorized)."""
         ...
 
-    def op(self, name: str, *operands: V) -> V:
-        """The result of the `arith`/`math` op `name` (e.g. `"arith.mulf"`) on `operands`."""
+    def op(self, name: str, *operands: V, predicate: str | None = None) -> V:
+        """The result of the `arith`/`math`/`zloop` op `name` (e.g. `"arith.mulf"`) on
+        `operands`; `predicate` for a comparison (`"zloop.cmpf"`)."""
         ...
 
 
@@ -145,6 +149,11 @@ def erf(x: NDArray) -> NDArray:
     return np.asarray(_ERF(x)).astype(x.dtype)
 
 
+def select(c: NDArray, x: NDArray, y: NDArray) -> NDArray:
+    """x where c is true, y elsewhere (numpy.where), in x's dtype."""
+    return np.asarray(np.where(c, x, y)).astype(np.result_type(x, y))
+
+
 def _relu_eager(x: NDArray) -> NDArray:
     # What zg.relu has always computed outside a trace: numpy's maximum (which may keep -0.0).
     return np.maximum(x, x.dtype.type(0))
@@ -197,6 +206,18 @@ class Helper:
 
 
 @dataclass(frozen=True)
+class Predicate:
+    """One predicate of a comparison row: `name` (the ops' `predicate`, as `arith.cmpf`'s),
+    its numpy rule, the Python operator that spells it on traced arrays and the numpy ufunc
+    that dispatches to it."""
+
+    name: str
+    reference: Callable[..., NDArray]
+    operator: str | None = None
+    ufunc: str | None = None
+
+
+@dataclass(frozen=True)
 class Rewrite:
     """An eqsat rule about an op, in the rule syntax of `passes/eqsat_rulefile.py`: `rule` is
     appended to the shipped rule set `rule_set`, after a `# comment` line saying its identity."""
@@ -219,18 +240,27 @@ class Elementwise:
     """The op's name in every dialect (`ztensor.<name>`, `ztile.<name>`) and in eqsat rules."""
     arity: int
     reference: Callable[..., NDArray]
-    """The numpy rule (see the module docstring); call it through `evaluate`."""
+    """The numpy rule (see the module docstring); call it through `evaluate`. A row with
+    `predicates` takes the predicate's name as the keyword `predicate`."""
     lower: str | Expansion
-    """The `arith`/`math` op one element becomes, or an expansion into such ops."""
+    """The `arith`/`math`/`zloop` op one element becomes, or an expansion into such ops."""
     flops: int
     """Arithmetic per element in FLOP-equivalents, for eqsat's cost model."""
-    frontend: str
-    """`zg.<frontend>`."""
+    frontend: str | None
+    """`zg.<frontend>` (None: no `zg` function, e.g. operators spell it)."""
     doc: str
     """The docstring of `zg.<frontend>`."""
+    types: str = ""
+    """The kinds of the operands and of the result, `"ff->f"` by default: `f` a float of the
+    op's element type, `b` a boolean (`i1`): `"ff->b"` for a comparison."""
+    predicates: tuple[Predicate, ...] = ()
+    """The predicates of a comparison: the ops carry one as their `predicate` property."""
     ufuncs: tuple[str, ...] = ()
     """numpy ufuncs that dispatch to this op on traced arrays; the first is what
     `zg.<frontend>` computes on numpy values (so it stays exactly numpy's)."""
+    numpy_functions: tuple[str, ...] = ()
+    """numpy functions (not ufuncs) that dispatch to this op on traced arrays (`np.where`);
+    the first is what `zg.<frontend>` computes on numpy values."""
     eager: Callable[..., Any] | None = None
     """What `zg.<frontend>` computes on float arrays when there is no ufunc and `reference`
     (the default) is not it."""
@@ -248,15 +278,43 @@ class Elementwise:
             return self.lower
         return None
 
-    def evaluate(self, *operands: Any) -> NDArray:
+    @property
+    def operand_kinds(self) -> str:
+        """One letter per operand: `f` (float) or `b` (boolean)."""
+        return self.types.split("->")[0] if self.types else "f" * self.arity
+
+    @property
+    def result_kind(self) -> str:
+        """`f` (a float of the op's element type) or `b` (boolean)."""
+        return self.types.split("->")[1] if self.types else "f"
+
+    @property
+    def is_arithmetic(self) -> bool:
+        """Floats in, a float out, no predicate: the ops of `UNARY` and `BINARY`."""
+        return not self.predicates and "b" not in self.types
+
+    def predicate(self, name: str) -> Predicate:
+        """The predicate called `name` (KeyError if the row has none of that name)."""
+        for p in self.predicates:
+            if p.name == name:
+                return p
+        raise KeyError(f"{self.name} has no predicate {name!r}")
+
+    def evaluate(self, *operands: Any, predicate: str | None = None) -> NDArray:
         """`reference` on `operands` with IEEE results instead of floating-point warnings."""
         with np.errstate(all="ignore"):
+            if self.predicates:
+                return self.reference(*operands, predicate=predicate)
             return self.reference(*operands)
 
-    def expand(self, b: Scalars[V], *operands: V) -> V:
+    def expand(self, b: Scalars[V], *operands: V, predicate: str | None = None) -> V:
         """One element of the op, built with `b` (see `lower`)."""
         if isinstance(self.lower, str):
+            if self.predicates:
+                return b.op(self.lower, *operands, predicate=predicate)
             return b.op(self.lower, *operands)
+        if self.predicates:
+            return self.lower(b, *operands, predicate=predicate)
         return self.lower(b, *operands)
 
 
@@ -276,6 +334,29 @@ class Reduction:
     doc: str
     tile_kind: str | None = None
     """The `ztile.reduce` kind computing it (`mean` is a `sum` divided by the count)."""
+
+
+def _ordered_not_equal(x: NDArray, y: NDArray) -> NDArray:
+    """x != y where neither is NaN (`one`; numpy's != is the unordered `une`)."""
+    return np.asarray((x < y) | (x > y))
+
+
+COMPARE_PREDICATES: tuple[Predicate, ...] = (
+    Predicate("olt", np.less, "<", "less"),
+    Predicate("ole", np.less_equal, "<=", "less_equal"),
+    Predicate("ogt", np.greater, ">", "greater"),
+    Predicate("oge", np.greater_equal, ">=", "greater_equal"),
+    Predicate("oeq", np.equal, "==", "equal"),
+    Predicate("one", _ordered_not_equal),
+    Predicate("une", np.not_equal, "!=", "not_equal"),
+)
+"""The predicates of `cmp`: IEEE comparisons as numpy's operators give them (ordered: false
+where an operand is NaN; `une`, numpy's !=, true there); -0.0 == +0.0."""
+
+
+def _compare(x: NDArray, y: NDArray, *, predicate: str) -> NDArray:
+    rule = next(p.reference for p in COMPARE_PREDICATES if p.name == predicate)
+    return np.asarray(rule(x, y))
 
 
 def _unary(
@@ -357,7 +438,17 @@ UNARY: tuple[Elementwise, ...] = (
 )  # fmt: skip
 """The elementwise unary ops, in the dialects' order."""
 
-ELEMENTWISE: dict[str, Elementwise] = {row.name: row for row in (*BINARY, *UNARY)}
+BOOLEAN: tuple[Elementwise, ...] = (
+    Elementwise("cmp", 2, _compare, "zloop.cmpf", 1, None,
+                "An elementwise comparison (the operators < <= > >= == != of traced arrays).",
+                types="ff->b", predicates=COMPARE_PREDICATES),
+    Elementwise("select", 3, select, "zloop.select", 1, "where",
+                "x where condition is true, y elsewhere, with numpy broadcasting (numpy.where).",
+                types="bff->f", numpy_functions=("where",)),
+)  # fmt: skip
+"""The elementwise ops with boolean operands or results (`types`), in the dialects' order."""
+
+ELEMENTWISE: dict[str, Elementwise] = {row.name: row for row in (*BINARY, *UNARY, *BOOLEAN)}
 """Every elementwise op by name."""
 
 REDUCTIONS: tuple[Reduction, ...] = (
@@ -382,23 +473,35 @@ MATH_OPS: dict[str, Elementwise] = {
 """`math` op name -> the row that lowers to it (its reference and LLVM form)."""
 
 
+def predicate_of(op: Any) -> str | None:
+    """The `predicate` property of an op of a comparison row (a `StringAttr`), else None."""
+    attr = op.properties.get("predicate")
+    return None if attr is None else str(attr.data)
+
+
 def check_table() -> None:
     """Raise AssertionError when the table contradicts itself (run by the tests)."""
-    names = [row.name for row in (*BINARY, *UNARY)] + [row.name for row in REDUCTIONS]
+    names = [row.name for row in (*BINARY, *UNARY, *BOOLEAN)] + [r.name for r in REDUCTIONS]
     assert len(set(names)) == len(names), "duplicate op names"
-    fronts = [row.frontend for row in ELEMENTWISE.values()]
+    fronts = [row.frontend for row in ELEMENTWISE.values() if row.frontend is not None]
     fronts += [row.frontend for row in REDUCTIONS]
     assert len(set(fronts)) == len(fronts), "duplicate frontend spellings"
     for row in ELEMENTWISE.values():
         assert (row.math_op is None) == (row.llvm is None), f"{row.name}: llvm form"
         assert row.arity == 2 or row.identity is None, f"{row.name}: identity of a unary op"
-        assert row.ufuncs or row.arity == 1, f"{row.name}: a binary op needs its ufunc"
+        assert len(row.operand_kinds) == row.arity and row.result_kind in "fb", row.name
+        assert "f" in row.operand_kinds, f"{row.name}: the element type comes from a float"
+        assert row.is_arithmetic == (row in (*BINARY, *UNARY)), f"{row.name}: wrong tuple"
+        assert not row.is_arithmetic or row.ufuncs or row.arity == 1, f"{row.name}: ufunc"
+        names = [p.name for p in row.predicates]
+        assert len(set(names)) == len(names), f"{row.name}: duplicate predicates"
     for name in MATH_OPS:
         assert sum(r.math_op == name for r in ELEMENTWISE.values()) == 1, f"{name}: two rows"
 
 
 __all__ = [
     "BINARY",
+    "BOOLEAN",
     "ELEMENTWISE",
     "MATH_OPS",
     "REDUCTION",
@@ -409,6 +512,7 @@ __all__ = [
     "Expansion",
     "Helper",
     "Intrinsic",
+    "Predicate",
     "Reduction",
     "Rewrite",
     "Scalars",
@@ -419,7 +523,9 @@ __all__ = [
     "ieee_maximum",
     "ieee_min_reduce",
     "ieee_minimum",
+    "predicate_of",
     "relu",
     "rsqrt",
+    "select",
     "sigmoid",
 ]

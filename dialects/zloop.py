@@ -12,6 +12,9 @@ Ops:
 - `zloop.parallel` — a multi-dimensional loop whose iterations are independent (no results);
   compiled code may run them on several threads, the interpreter runs them in order.
 - `zloop.yield` — the terminator of both bodies (carries the next iter_args of a `for`).
+- `zloop.cmpf`, `zloop.select` — `arith.cmpf` and `arith.select` on 1-D vectors as well as
+  scalars (xDSL 0.74 defines those two on scalars only): the vector compare and select of
+  elementwise kernels.
 
 Python construction API:
 
@@ -46,24 +49,33 @@ zloop.parallel (%i, %j) = (0, 0) to (64, min affine_map<()[s0] -> (s0, 100)>()[%
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from xdsl.dialects.builtin import (
     AffineMapAttr,
+    AnyFloat,
     ArrayAttr,
     DenseArrayBase,
     IndexType,
     IntegerAttr,
+    StringAttr,
+    VectorType,
+    i1,
     i64,
 )
 from xdsl.ir import Attribute, Block, Dialect, Operation, Region, SSAValue
 from xdsl.ir.affine import AffineConstantExpr, AffineExpr, AffineMap, AffineSymExpr
 from xdsl.irdl import (
+    AnyAttr,
     AttrSizedOperandSegments,
     IRDLOperation,
+    VarConstraint,
     irdl_op_definition,
     lazy_traits_def,
+    operand_def,
     prop_def,
     region_def,
+    result_def,
     traits_def,
     var_operand_def,
     var_result_def,
@@ -615,4 +627,110 @@ class ParallelOp(IRDLOperation):
             printer.print_op_attributes(self.attributes)
 
 
-ZLoop = Dialect("zloop", [ForOp, ParallelOp, YieldOp], [])
+# ---------------------------------------------------------------------------------------------
+# Compare and select on scalars and vectors (xDSL 0.74's arith.cmpf/select take scalars only)
+# ---------------------------------------------------------------------------------------------
+
+CMPF_PREDICATES: tuple[str, ...] = (
+    "false", "oeq", "ogt", "oge", "olt", "ole", "one", "ord",
+    "ueq", "ugt", "uge", "ult", "ule", "une", "uno", "true",
+)  # fmt: skip
+"""`arith.cmpf`'s predicates; a predicate's index is its code in arith and in LLVM's fcmp."""
+
+
+def _lanes(ty: Attribute) -> int | None:
+    """The length of a 1-D vector type, None for a scalar."""
+    return ty.get_shape()[0] if isinstance(ty, VectorType) else None
+
+
+@irdl_op_definition
+class CmpfOp(IRDLOperation):
+    """Compares two floats, or two 1-D vectors of floats lane by lane, like `arith.cmpf`
+    (`o`: ordered, false when either operand is NaN; `u`: unordered, true then); the result
+    is an `i1`, or a vector of `i1` of the operands' length.
+
+    Example: `%m = zloop.cmpf "olt" %a, %b : vector<16xf32> -> vector<16xi1>`
+    """
+
+    name = "zloop.cmpf"
+
+    T: ClassVar = VarConstraint("T", AnyAttr())
+    predicate = prop_def(StringAttr)
+    lhs = operand_def(T)
+    rhs = operand_def(T)
+    result = result_def()
+    traits = traits_def(Pure())
+
+    assembly_format = "$predicate $lhs `,` $rhs attr-dict `:` type($lhs) `->` type($result)"
+
+    def __init__(self, lhs: SSAValue | Operation, rhs: SSAValue | Operation, predicate: str):
+        ty = SSAValue.get(lhs).type
+        n = _lanes(ty)
+        super().__init__(
+            operands=[lhs, rhs],
+            result_types=[i1 if n is None else VectorType(i1, [n])],
+            properties={"predicate": StringAttr(predicate)},
+        )
+
+    @property
+    def code(self) -> int:
+        """The predicate's code (its index in `CMPF_PREDICATES`)."""
+        return CMPF_PREDICATES.index(self.predicate.data)
+
+    def verify_(self) -> None:
+        if self.predicate.data not in CMPF_PREDICATES:
+            raise VerifyException(
+                f"'{self.name}' op predicate must be one of {', '.join(CMPF_PREDICATES)}, "
+                f"got \"{self.predicate.data}\""
+            )
+        ty = self.lhs.type
+        elt = ty.element_type if isinstance(ty, VectorType) else ty
+        if not isinstance(elt, AnyFloat) or (isinstance(ty, VectorType) and ty.get_num_dims() != 1):
+            raise VerifyException(
+                f"'{self.name}' op expects float or 1-D float vector operands, got {ty}"
+            )
+        n = _lanes(ty)
+        expected = i1 if n is None else VectorType(i1, [n])
+        if self.result.type != expected:
+            raise VerifyException(
+                f"'{self.name}' op expects result type {expected}, got {self.result.type}"
+            )
+
+
+@irdl_op_definition
+class SelectOp(IRDLOperation):
+    """Chooses `lhs` where `cond` is true and `rhs` elsewhere, like `arith.select`: a scalar
+    `i1` condition chooses whole values, a vector of `i1` chooses lane by lane among vectors
+    of its length.
+
+    Example: `%r = zloop.select %m, %a, %b : vector<16xi1>, vector<16xf32>`
+    """
+
+    name = "zloop.select"
+
+    T: ClassVar = VarConstraint("T", AnyAttr())
+    cond = operand_def()
+    lhs = operand_def(T)
+    rhs = operand_def(T)
+    result = result_def(T)
+    traits = traits_def(Pure())
+
+    assembly_format = "$cond `,` $lhs `,` $rhs attr-dict `:` type($cond) `,` type($result)"
+
+    def __init__(
+        self, cond: SSAValue | Operation, lhs: SSAValue | Operation, rhs: SSAValue | Operation
+    ):
+        super().__init__(operands=[cond, lhs, rhs], result_types=[SSAValue.get(lhs).type])
+
+    def verify_(self) -> None:
+        ty = self.result.type
+        cond, n = self.cond.type, _lanes(self.cond.type)
+        expected = i1 if n is None else VectorType(i1, [n])
+        if cond != expected or (n is not None and _lanes(ty) != n):
+            raise VerifyException(
+                f"'{self.name}' op expects an i1 condition, or a vector of i1 as long as the "
+                f"vector choices, got {cond} for {ty}"
+            )
+
+
+ZLoop = Dialect("zloop", [ForOp, ParallelOp, YieldOp, CmpfOp, SelectOp], [])

@@ -4,7 +4,7 @@ In Ziggurat's interpreter memrefs and vectors are numpy arrays and f32/f64 scala
 scalars of the right width (so f32 arithmetic rounds like compiled code). This module provides:
 
 - `ZLoopFunctions`: `zloop.for`/`parallel`/`yield` (a parallel loop runs its iterations
-  sequentially, in lexicographic order), `memref` alloc/alloca/dealloc/load/store on numpy
+  sequentially, in lexicographic order), `zloop.cmpf`/`select` (as `arith.cmpf`/`select`), `memref` alloc/alloca/dealloc/load/store on numpy
   arrays, the `vector` ops the CPU lowering uses (load, store, broadcast, fma, reduction,
   maskedload, maskedstore, create_mask, extract) and `math` (`fma`, and the op of every row
   of the op table that lowers to a `math` op: `math.exp` runs the rule of `exp`, ...) on
@@ -319,6 +319,18 @@ class ZLoopFunctions(InterpreterFunctions):
 
     # ----- math ------------------------------------------------------------------------------
 
+    @impl(zloop.CmpfOp)
+    def run_zloop_cmpf(
+        self, interpreter: Interpreter, op: zloop.CmpfOp, args: PythonValues
+    ) -> PythonValues:
+        return (fcmp(op.code, args[0], args[1]),)
+
+    @impl(zloop.SelectOp)
+    def run_zloop_select(
+        self, interpreter: Interpreter, op: zloop.SelectOp, args: PythonValues
+    ) -> PythonValues:
+        return (_select(op, *args),)
+
     @impl(math.FmaOp)
     def run_fma(self, interpreter: Interpreter, op: math.FmaOp, args: PythonValues) -> PythonValues:
         a, b, c = args
@@ -344,6 +356,41 @@ for _name, _row in optable.MATH_OPS.items():
         impl(_MATH_CLASSES[_name])(_math_impl(_row)),
     )
 register_impls(ZLoopFunctions)
+
+
+def fcmp(code: int, a: Any, b: Any) -> Any:
+    """`arith.cmpf` with the predicate of code `code` (`zloop.CMPF_PREDICATES`) on scalars
+    (a Python bool) or vectors (a bool array): ordered predicates are false, unordered ones
+    true, where an operand is NaN."""
+    x, y = np.asarray(a), np.asarray(b)
+    unordered = np.isnan(x) | np.isnan(y)
+    with np.errstate(all="ignore"):
+        table = {
+            0: np.zeros_like(unordered),
+            1: (x == y) & ~unordered,
+            2: (x > y) & ~unordered,
+            3: (x >= y) & ~unordered,
+            4: (x < y) & ~unordered,
+            5: (x <= y) & ~unordered,
+            6: (x != y) & ~unordered,
+            7: ~unordered,
+            8: (x == y) | unordered,
+            9: (x > y) | unordered,
+            10: (x >= y) | unordered,
+            11: (x < y) | unordered,
+            12: (x <= y) | unordered,
+            13: (x != y) | unordered,
+            14: unordered,
+            15: np.ones_like(unordered),
+        }
+    r = table[code]
+    return r if r.ndim else bool(r)
+
+
+def _select(op: Operation, cond: Any, lhs: Any, rhs: Any) -> Any:
+    if isinstance(cond, np.ndarray):
+        return np.asarray(np.where(cond, lhs, rhs), dtype=_dtype_of(op.results[0].type))
+    return lhs if cond else rhs
 
 
 def _fma(a: Any, b: Any, c: Any) -> Any:
@@ -428,38 +475,13 @@ class NumpyArithFunctions(ArithFunctions):
     def run_cmpf(
         self, interpreter: Interpreter, op: arith.CmpfOp, args: PythonValues
     ) -> PythonValues:
-        x, y = np.asarray(args[0]), np.asarray(args[1])
-        unordered = np.isnan(x) | np.isnan(y)
-        with np.errstate(all="ignore"):
-            table = {
-                0: np.zeros_like(unordered),
-                1: (x == y) & ~unordered,
-                2: (x > y) & ~unordered,
-                3: (x >= y) & ~unordered,
-                4: (x < y) & ~unordered,
-                5: (x <= y) & ~unordered,
-                6: (x != y) & ~unordered,
-                7: ~unordered,
-                8: (x == y) | unordered,
-                9: (x > y) | unordered,
-                10: (x >= y) | unordered,
-                11: (x < y) | unordered,
-                12: (x <= y) | unordered,
-                13: (x != y) | unordered,
-                14: unordered,
-                15: np.ones_like(unordered),
-            }
-        r = table[op.predicate.value.data]
-        return (r if r.ndim else bool(r),)
+        return (fcmp(op.predicate.value.data, args[0], args[1]),)
 
     @impl(arith.SelectOp)
     def run_select(
         self, interpreter: Interpreter, op: arith.SelectOp, args: PythonValues
     ) -> PythonValues:
-        cond, lhs, rhs = args
-        if isinstance(cond, np.ndarray):
-            return (np.asarray(np.where(cond, lhs, rhs), dtype=_dtype_of(op.result.type)),)
-        return (lhs if cond else rhs,)
+        return (_select(op, *args),)
 
     @impl(arith.SIToFPOp)
     def run_sitofp(

@@ -31,6 +31,7 @@ from xdsl.dialects.builtin import (
     IntegerType,
     MemRefType,
     PackableType,
+    StringAttr,
     TensorType,
     UnrankedTensorType,
     VectorType,
@@ -48,6 +49,7 @@ from xdsl.irdl import (
     lazy_traits_def,
     operand_def,
     opt_attr_def,
+    prop_def,
     region_def,
     result_def,
     traits_def,
@@ -65,6 +67,8 @@ from xdsl.traits import (
     SingleBlockImplicitTerminator,
 )
 from xdsl.utils.exceptions import ParseError, VerifyException
+
+from ziggurat.dialects.optable import ELEMENTWISE
 
 FLOAT_TYPES: tuple[type[Attribute], ...] = (Float16Type, BFloat16Type, Float32Type, Float64Type)
 
@@ -468,6 +472,24 @@ def _check_result(op_name: str, result: SSAValue, shape: Sequence[int], elt: Att
         raise VerifyException(f"'{op_name}' op result type should be {expected}, got {ty}")
 
 
+def _bool_tensor(op_name: str, what: str, value: SSAValue) -> TensorType[Attribute]:
+    """A boolean (`i1`) tensor of static shape."""
+    ty = value.type
+    if not isinstance(ty, TensorType) or ty.element_type != i1:
+        raise VerifyException(f"'{op_name}' op {what} must be a tensor of i1, got {ty}")
+    if any(d < 0 for d in ty.get_shape()):
+        raise VerifyException(f"'{op_name}' op {what} must have a static shape, got {ty}")
+    check_index_range(op_name, what, ty)
+    return ty
+
+
+def _check_bool_result(op_name: str, result: SSAValue, shape: Sequence[int]) -> None:
+    """The result is the boolean (`i1`) tensor of `shape`."""
+    expected = TensorType(i1, shape)
+    if result.type != expected:
+        raise VerifyException(f"'{op_name}' op result type should be {expected}, got {result.type}")
+
+
 def _same_element_types(op_name: str, *types: TensorType[Attribute]) -> Attribute:
     elts = {t.element_type for t in types}
     if len(elts) != 1:
@@ -732,6 +754,92 @@ class CeilOp(UnaryOp):
     """
 
     name = "ztensor.ceil"
+
+
+@irdl_op_definition
+class CmpOp(IRDLOperation):
+    """Elementwise comparison with numpy broadcasting; the result is a boolean (`i1`) tensor.
+
+    `predicate` is one of `olt` (<), `ole` (<=), `ogt` (>), `oge` (>=), `oeq` (==), `une`
+    (!=, true where an operand is NaN) and `one` (ordered !=, false where an operand is NaN):
+    IEEE comparisons, as numpy's operators give them (-0.0 == +0.0).
+
+    Example:
+    `%m = ztensor.cmp "olt" %a, %b : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xi1>`
+    """
+
+    name = "ztensor.cmp"
+    predicate = prop_def(StringAttr)
+    lhs = operand_def(TensorType)
+    rhs = operand_def(TensorType)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$predicate $lhs `,` $rhs attr-dict `:` `(` type($lhs) `,` type($rhs) `)` `->` "
+        "type($result)"
+    )
+
+    def __init__(self, predicate: str, lhs: SSAValue | Operation, rhs: SSAValue | Operation):
+        lt, rt = SSAValue.get(lhs).type, SSAValue.get(rhs).type
+        assert isinstance(lt, TensorType) and isinstance(rt, TensorType)
+        shape = broadcast_shapes(self.name, lt.get_shape(), rt.get_shape())
+        super().__init__(
+            operands=[lhs, rhs],
+            result_types=[TensorType(i1, shape)],
+            properties={"predicate": StringAttr(predicate)},
+        )
+
+    def verify_(self) -> None:
+        names = [p.name for p in ELEMENTWISE["cmp"].predicates]
+        if self.predicate.data not in names:
+            raise VerifyException(
+                f"'{self.name}' op predicate must be one of {', '.join(names)}, "
+                f'got "{self.predicate.data}"'
+            )
+        lt = _tensor(self.name, "lhs", self.lhs)
+        rt = _tensor(self.name, "rhs", self.rhs)
+        _same_element_types(self.name, lt, rt)
+        _check_bool_result(self.name, self.result, broadcast_shapes(self.name, lt.get_shape(), rt.get_shape()))
+
+
+@irdl_op_definition
+class SelectOp(IRDLOperation):
+    """Elementwise choice with numpy broadcasting of all three operands (numpy.where): `lhs`
+    where the boolean (`i1`) `cond` is true, `rhs` elsewhere.
+
+    Example:
+    `%r = ztensor.select %m, %a, %b : (tensor<4x8xi1>, tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>`
+    """
+
+    name = "ztensor.select"
+    cond = operand_def(TensorType)
+    lhs = operand_def(TensorType)
+    rhs = operand_def(TensorType)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$cond `,` $lhs `,` $rhs attr-dict `:` `(` type($cond) `,` type($lhs) `,` type($rhs) "
+        "`)` `->` type($result)"
+    )
+
+    def __init__(
+        self, cond: SSAValue | Operation, lhs: SSAValue | Operation, rhs: SSAValue | Operation
+    ):
+        types = [SSAValue.get(v).type for v in (cond, lhs, rhs)]
+        assert all(isinstance(t, TensorType) for t in types)
+        shape = broadcast_shapes(self.name, *(cast(TensorType[Attribute], t).get_shape() for t in types))
+        elt = cast(TensorType[Attribute], types[1]).element_type
+        super().__init__(operands=[cond, lhs, rhs], result_types=[TensorType(elt, shape)])
+
+    def verify_(self) -> None:
+        ct = _bool_tensor(self.name, "condition", self.cond)
+        lt = _tensor(self.name, "lhs", self.lhs)
+        rt = _tensor(self.name, "rhs", self.rhs)
+        elt = _same_element_types(self.name, lt, rt)
+        shape = broadcast_shapes(self.name, ct.get_shape(), lt.get_shape(), rt.get_shape())
+        _check_result(self.name, self.result, shape, elt)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1275,7 +1383,13 @@ BINARY_OPS: dict[str, type[BinaryOp]] = {op.name.split(".")[1]: op for op in ELE
 """The op class of each binary row of the op table (`ziggurat.dialects.optable`)."""
 UNARY_OPS: dict[str, type[UnaryOp]] = {op.name.split(".")[1]: op for op in ELEMENTWISE_UNARY}
 """The op class of each unary row of the op table."""
-ELEMENTWISE_OPS: dict[str, type[BinaryOp] | type[UnaryOp]] = {**BINARY_OPS, **UNARY_OPS}
+ELEMENTWISE_BOOLEAN: tuple[type[IRDLOperation], ...] = (CmpOp, SelectOp)
+"""The elementwise ops with boolean operands or results (`optable.BOOLEAN`)."""
+ELEMENTWISE_OPS: dict[str, type[IRDLOperation]] = {
+    **BINARY_OPS,
+    **UNARY_OPS,
+    **{op.name.split(".")[1]: op for op in ELEMENTWISE_BOOLEAN},
+}
 """The op class of each elementwise row of the op table."""
 REDUCTION_OPS: dict[str, type[ReduceOp]] = {op.name.split(".")[1]: op for op in REDUCTIONS}
 """The reduction op class of each reduction of the op table."""
@@ -1285,6 +1399,7 @@ ZTensor = Dialect(
     [
         *ELEMENTWISE_BINARY,
         *ELEMENTWISE_UNARY,
+        *ELEMENTWISE_BOOLEAN,
         MatmulOp,
         TransposeOp,
         ReshapeOp,
@@ -1306,6 +1421,7 @@ __all__ = [
     "BroadcastToOp",
     "CastOp",
     "CeilOp",
+    "CmpOp",
     "ConstantOp",
     "DivOp",
     "ErfOp",
@@ -1327,6 +1443,7 @@ __all__ = [
     "ReluOp",
     "ReshapeOp",
     "RsqrtOp",
+    "SelectOp",
     "SigmoidOp",
     "SoftmaxOp",
     "SqrtOp",

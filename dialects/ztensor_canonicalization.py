@@ -121,6 +121,8 @@ class FoldSmallConstants(RewritePattern):
             return
         ty = op.results[0].type
         assert isinstance(ty, TensorType)
+        if not isinstance(ty.element_type, zt.FLOAT_TYPES):
+            return  # constants hold floats: a comparison is not folded into one
         from ziggurat.dialects.ztensor_semantics import (
             SPLAT_PRESERVING,
             constant_value,

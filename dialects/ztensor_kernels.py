@@ -69,8 +69,7 @@ about 10x the time of 500 ops of it), so a 10,000-op chain compiles as about 40 
 in linear time instead of one body that takes minutes."""
 
 ELEMENTWISE_TYPES: tuple[type[Operation], ...] = (
-    zt.BinaryOp,
-    zt.UnaryOp,
+    *zt.ELEMENTWISE_OPS.values(),
     zt.BroadcastToOp,
     zt.TransposeOp,
 )

@@ -21,6 +21,7 @@ from xdsl.dialects.builtin import (
     Float32Type,
     Float64Type,
     TensorType,
+    i1,
 )
 from xdsl.interpreter import (
     Interpreter,
@@ -51,7 +52,10 @@ Rule = Callable[[Any, Sequence[NDArray]], NDArray]
 
 
 def numpy_dtype(element_type: Attribute) -> np.dtype[Any]:
-    """The numpy dtype that holds values of a float element type (bf16 is held as f32)."""
+    """The numpy dtype that holds values of a float element type (bf16 is held as f32), or
+    of i1 (bool)."""
+    if element_type == i1:
+        return np.dtype(np.bool_)
     if isinstance(element_type, Float64Type):
         return np.dtype(np.float64)
     if isinstance(element_type, Float32Type | BFloat16Type):
@@ -83,6 +87,11 @@ BINARY_RULES: dict[type[zt.BinaryOp], Callable[[NDArray, NDArray], NDArray]] = {
     zt.BINARY_OPS[row.name]: row.reference for row in optable.BINARY
 }
 """The numpy rule of each elementwise binary op (from the op table)."""
+
+ROWS: dict[type[Operation], optable.Elementwise] = {
+    cls: optable.ELEMENTWISE[name] for name, cls in zt.ELEMENTWISE_OPS.items()
+}
+"""The op table row of each elementwise ztensor op."""
 
 REDUCE_RULES: dict[type[zt.ReduceOp], Callable[..., NDArray]] = {
     zt.REDUCTION_OPS[row.name]: row.reference for row in optable.REDUCTIONS
@@ -136,8 +145,7 @@ def constant_value(op: zt.ConstantOp) -> NDArray:
 
 
 SPLAT_PRESERVING: tuple[type[Operation], ...] = (
-    *UNARY_RULES,
-    *BINARY_RULES,
+    *(cls for cls, row in ROWS.items() if row.result_kind == "f"),
     zt.BroadcastToOp,
     zt.ReshapeOp,
     zt.TransposeOp,
@@ -154,10 +162,9 @@ def evaluate_splat(op: Operation, scalars: Sequence[NDArray]) -> NDArray | None:
     """
     out = numpy_dtype(_result_type(op).element_type)
     with np.errstate(all="ignore"):
-        if type(op) in UNARY_RULES:
-            r = UNARY_RULES[type(op)](scalars[0])  # type: ignore[index]
-        elif type(op) in BINARY_RULES:
-            r = BINARY_RULES[type(op)](scalars[0], scalars[1])  # type: ignore[index]
+        row = ROWS.get(type(op))
+        if row is not None and isinstance(op, SPLAT_PRESERVING):
+            r = row.evaluate(*scalars, predicate=optable.predicate_of(op))
         elif isinstance(op, SPLAT_PRESERVING):
             r = scalars[0]
         else:
@@ -168,10 +175,9 @@ def evaluate_splat(op: Operation, scalars: Sequence[NDArray]) -> NDArray | None:
 def evaluate(op: Operation, args: Sequence[NDArray]) -> tuple[NDArray, ...]:
     """Evaluate one ztensor op (not `fused`, which needs an interpreter) on numpy arrays."""
     with np.errstate(all="ignore"):
-        if type(op) in UNARY_RULES:
-            return (_shaped(op, UNARY_RULES[type(op)](args[0])),)  # type: ignore[index]
-        if type(op) in BINARY_RULES:
-            return (_shaped(op, BINARY_RULES[type(op)](args[0], args[1])),)  # type: ignore[index]
+        row = ROWS.get(type(op))
+        if row is not None:
+            return (_shaped(op, row.evaluate(*args, predicate=optable.predicate_of(op))),)
         if type(op) in REDUCE_RULES:
             assert isinstance(op, zt.ReduceOp)
             rule = REDUCE_RULES[type(op)]
@@ -272,6 +278,7 @@ register_impls(ZTensorFunctions)
 __all__ = [
     "BINARY_RULES",
     "REDUCE_RULES",
+    "ROWS",
     "SPLAT_MATERIALIZE_LIMIT",
     "SPLAT_PRESERVING",
     "UNARY_RULES",

@@ -2,13 +2,13 @@
 
 A tile program is a `ztile.grid` op inside a function. Its body runs once per program
 instance of a static grid; instances are independent and may run in parallel. Values of type
-`!ztile.tile<32x16xf32>` (static shape, rank 1 to 3, f32 or f64) are tiles: small blocks of
-data that live in registers or stack buffers. The body reads tiles from the memrefs of the
-enclosing function with `ztile.load` (at index offsets computed from `ztile.program_id`,
-edge-masked: elements outside the memref read the `padding` value), computes on them
-(elementwise math, `ztile.dot`, `ztile.reduce`, `ztile.broadcast`, `ztile.splat`,
-`ztile.transpose`) and writes them back with `ztile.store` (only in-bounds elements are
-written). Loops inside a program (e.g. over K in a tiled matmul, carrying the accumulator
+`!ztile.tile<32x16xf32>` (static shape, rank 1 to 3, f32 or f64; i1 for booleans) are tiles:
+small blocks of data that live in registers or stack buffers. The body reads tiles from the
+memrefs of the enclosing function with `ztile.load` (at index offsets computed from
+`ztile.program_id`, edge-masked: elements outside the memref read the `padding` value, false
+for i1 tiles), computes on them (elementwise math, `ztile.dot`, `ztile.reduce`,
+`ztile.broadcast`, `ztile.splat`, `ztile.transpose`) and writes them back with `ztile.store`
+(only in-bounds elements are written). Loops inside a program (e.g. over K in a tiled matmul, carrying the accumulator
 tile) use `scf.for` with iter_args; index math uses `arith` on `index`.
 
 Example (C = relu(A @ B + bias) for A: 33x17, B: 17x20, 16x16 output tiles):
@@ -88,6 +88,7 @@ from xdsl.dialects.builtin import (
     IntegerType,
     MemRefType,
     StringAttr,
+    i1,
     i64,
 )
 from xdsl.ir import (
@@ -129,9 +130,11 @@ from xdsl.traits import (
 )
 from xdsl.utils.exceptions import VerifyException
 
-from ziggurat.dialects.optable import TILE_REDUCTION
+from ziggurat.dialects.optable import ELEMENTWISE, TILE_REDUCTION
 
 FLOAT_TYPES: tuple[type[Attribute], ...] = (Float32Type, Float64Type)
+BOOL = i1
+"""The element type of boolean tiles (comparison results, select conditions)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -141,7 +144,7 @@ FLOAT_TYPES: tuple[type[Attribute], ...] = (Float32Type, Float64Type)
 
 @irdl_attr_definition
 class TileType(ParametrizedAttribute, TypeAttribute):
-    """A static-shaped block of f32 or f64 values, rank 1 to 3: `!ztile.tile<32x16xf32>`."""
+    """A static-shaped block of f32, f64 or i1 values, rank 1 to 3: `!ztile.tile<32x16xf32>`."""
 
     name = "ztile.tile"
 
@@ -185,9 +188,10 @@ class TileType(ParametrizedAttribute, TypeAttribute):
             raise VerifyException(
                 f"'ztile.tile' type expects positive static dimensions, got {list(shape)}"
             )
-        if not isinstance(self.element_type, FLOAT_TYPES):
+        if not isinstance(self.element_type, FLOAT_TYPES) and self.element_type != BOOL:
             raise VerifyException(
-                f"'ztile.tile' type expects an f32 or f64 element type, got {self.element_type}"
+                "'ztile.tile' type expects an f32, f64 or i1 element type, got "
+                f"{self.element_type}"
             )
 
 
@@ -195,6 +199,15 @@ def _tile(op_name: str, what: str, value: SSAValue) -> TileType:
     ty = value.type
     if not isinstance(ty, TileType):
         raise VerifyException(f"'{op_name}' op expects {what} to be a !ztile.tile, got {ty}")
+    return ty
+
+
+def _float_tile(op_name: str, what: str, value: SSAValue) -> TileType:
+    ty = _tile(op_name, what, value)
+    if not isinstance(ty.element_type, FLOAT_TYPES):
+        raise VerifyException(
+            f"'{op_name}' op expects {what} to be a tile of f32 or f64, got {ty}"
+        )
     return ty
 
 
@@ -384,7 +397,8 @@ class LoadOp(IRDLOperation):
     """Reads the tile whose first element is at the given offsets of a memref, edge-masked.
 
     One `index` offset per memref dimension (tile rank == memref rank). Tile elements that
-    fall outside the memref read `padding` (default 0.0).
+    fall outside the memref read `padding` (default 0.0; an i1 tile takes none and reads
+    false).
 
     Example:
     `%t = ztile.load %m[%i, %j] {padding = 0.0 : f32} : memref<128x64xf32> -> !ztile.tile<32x16xf32>`
@@ -408,7 +422,7 @@ class LoadOp(IRDLOperation):
         padding: float | None = None,
     ) -> None:
         attrs: dict[str, Attribute] = {}
-        if padding is not None:
+        if padding is not None and result_type.element_type != BOOL:  # i1 tiles pad with false
             attrs["padding"] = FloatAttr(padding, cast(Float32Type, result_type.element_type))
         super().__init__(operands=[memref, indices], result_types=[result_type], attributes=attrs)
 
@@ -477,7 +491,7 @@ class BinaryOp(IRDLOperation):
         super().__init__(operands=[lhs, rhs], result_types=[SSAValue.get(lhs).type])
 
     def verify_(self) -> None:
-        _tile(self.name, "operands", self.lhs)
+        _float_tile(self.name, "operands", self.lhs)
 
 
 @irdl_op_definition
@@ -564,7 +578,7 @@ class UnaryOp(IRDLOperation):
         super().__init__(operands=[input], result_types=[SSAValue.get(input).type])
 
     def verify_(self) -> None:
-        _tile(self.name, "the operand", self.input)
+        _float_tile(self.name, "the operand", self.input)
 
 
 @irdl_op_definition
@@ -673,6 +687,82 @@ class CeilOp(UnaryOp):
     name = "ztile.ceil"
 
 
+@irdl_op_definition
+class CmpOp(IRDLOperation):
+    """Elementwise comparison of two float tiles of one type into a boolean (i1) tile, with
+    the predicates of `ztensor.cmp`.
+
+    Example: `%m = ztile.cmp "olt" %a, %b : !ztile.tile<16x16xf32> -> !ztile.tile<16x16xi1>`
+    """
+
+    name = "ztile.cmp"
+
+    T: ClassVar = VarConstraint("T", AnyAttr())
+    predicate = prop_def(StringAttr)
+    lhs = operand_def(T)
+    rhs = operand_def(T)
+    result = result_def(TileType)
+    traits = traits_def(Pure())
+
+    assembly_format = "$predicate $lhs `,` $rhs attr-dict `:` type($lhs) `->` type($result)"
+
+    def __init__(self, predicate: str, lhs: SSAValue | Operation, rhs: SSAValue | Operation):
+        ty = SSAValue.get(lhs).type
+        assert isinstance(ty, TileType)
+        super().__init__(
+            operands=[lhs, rhs],
+            result_types=[TileType(ty.get_shape(), BOOL)],
+            properties={"predicate": StringAttr(predicate)},
+        )
+
+    def verify_(self) -> None:
+        names = [p.name for p in ELEMENTWISE["cmp"].predicates]
+        if self.predicate.data not in names:
+            raise VerifyException(
+                f"'{self.name}' op predicate must be one of {', '.join(names)}, "
+                f'got "{self.predicate.data}"'
+            )
+        ty = _float_tile(self.name, "operands", self.lhs)
+        expected = TileType(ty.get_shape(), BOOL)
+        if self.result.type != expected:
+            raise VerifyException(
+                f"'{self.name}' op expects result type {expected}, got {self.result.type}"
+            )
+
+
+@irdl_op_definition
+class SelectOp(IRDLOperation):
+    """Elementwise choice between two float tiles of one type: `lhs` where the boolean (i1)
+    tile `cond` of their shape is true, `rhs` elsewhere.
+
+    Example: `%r = ztile.select %m, %a, %b : !ztile.tile<16x16xi1>, !ztile.tile<16x16xf32>`
+    """
+
+    name = "ztile.select"
+
+    T: ClassVar = VarConstraint("T", AnyAttr())
+    cond = operand_def(TileType)
+    lhs = operand_def(T)
+    rhs = operand_def(T)
+    result = result_def(T)
+    traits = traits_def(Pure())
+
+    assembly_format = "$cond `,` $lhs `,` $rhs attr-dict `:` type($cond) `,` type($result)"
+
+    def __init__(
+        self, cond: SSAValue | Operation, lhs: SSAValue | Operation, rhs: SSAValue | Operation
+    ) -> None:
+        super().__init__(operands=[cond, lhs, rhs], result_types=[SSAValue.get(lhs).type])
+
+    def verify_(self) -> None:
+        ty = _float_tile(self.name, "the choices", self.lhs)
+        expected = TileType(ty.get_shape(), BOOL)
+        if self.cond.type != expected:
+            raise VerifyException(
+                f"'{self.name}' op expects a condition of type {expected}, got {self.cond.type}"
+            )
+
+
 # ---------------------------------------------------------------------------------------------
 # Contraction, reduction, data movement
 # ---------------------------------------------------------------------------------------------
@@ -710,9 +800,9 @@ class DotOp(IRDLOperation):
         super().__init__(operands=[lhs, rhs, acc], result_types=[SSAValue.get(acc).type])
 
     def verify_(self) -> None:
-        a = _tile(self.name, "lhs", self.lhs)
-        b = _tile(self.name, "rhs", self.rhs)
-        c = _tile(self.name, "acc", self.acc)
+        a = _float_tile(self.name, "lhs", self.lhs)
+        b = _float_tile(self.name, "rhs", self.rhs)
+        c = _float_tile(self.name, "acc", self.acc)
         r = _tile(self.name, "the result", self.result)
         if not a.get_num_dims() == b.get_num_dims() == c.get_num_dims() == 2:
             raise VerifyException(
@@ -785,7 +875,7 @@ class ReduceOp(IRDLOperation):
                 + " or ".join(f'"{k}"' for k in self.KINDS)
                 + f', got "{self.kind.data}"'
             )
-        ty = _tile(self.name, "the operand", self.input)
+        ty = _float_tile(self.name, "the operand", self.input)
         rt = _tile(self.name, "the result", self.result)
         rank = ty.get_num_dims()
         axis = int(self.axis.value.data)
@@ -939,7 +1029,13 @@ BINARY_OPS: dict[str, type[BinaryOp]] = {op.name.split(".")[1]: op for op in ELE
 """The op class of each binary row of the op table (`ziggurat.dialects.optable`)."""
 UNARY_OPS: dict[str, type[UnaryOp]] = {op.name.split(".")[1]: op for op in ELEMENTWISE_UNARY}
 """The op class of each unary row of the op table."""
-ELEMENTWISE_OPS: dict[str, type[BinaryOp] | type[UnaryOp]] = {**BINARY_OPS, **UNARY_OPS}
+ELEMENTWISE_BOOLEAN: tuple[type[IRDLOperation], ...] = (CmpOp, SelectOp)
+"""The elementwise ops with boolean operands or results (`optable.BOOLEAN`)."""
+ELEMENTWISE_OPS: dict[str, type[IRDLOperation]] = {
+    **BINARY_OPS,
+    **UNARY_OPS,
+    **{op.name.split(".")[1]: op for op in ELEMENTWISE_BOOLEAN},
+}
 """The op class of each elementwise row of the op table."""
 
 ZTile = Dialect(
@@ -952,6 +1048,7 @@ ZTile = Dialect(
         StoreOp,
         *ELEMENTWISE_BINARY,
         *ELEMENTWISE_UNARY,
+        *ELEMENTWISE_BOOLEAN,
         DotOp,
         ReduceOp,
         BroadcastOp,
@@ -964,6 +1061,7 @@ ZTile = Dialect(
 __all__ = [
     "BINARY_OPS",
     "ELEMENTWISE_BINARY",
+    "ELEMENTWISE_BOOLEAN",
     "ELEMENTWISE_OPS",
     "ELEMENTWISE_UNARY",
     "UNARY_OPS",
@@ -972,6 +1070,7 @@ __all__ = [
     "BinaryOp",
     "BroadcastOp",
     "CeilOp",
+    "CmpOp",
     "DivOp",
     "DotOp",
     "ErfOp",
@@ -990,6 +1089,7 @@ __all__ = [
     "ReduceOp",
     "ReluOp",
     "RsqrtOp",
+    "SelectOp",
     "SigmoidOp",
     "SplatOp",
     "SqrtOp",

@@ -172,24 +172,19 @@ class ZTileFunctions(InterpreterFunctions):
         return (np.ascontiguousarray(np.transpose(args[0], op.perm)),)
 
 
-def _run_unary(
-    ft: ZTileFunctions, interpreter: Interpreter, op: ztile.UnaryOp, args: PythonValues
+ROWS: dict[type[Operation], optable.Elementwise] = {
+    cls: optable.ELEMENTWISE[name] for name, cls in ztile.ELEMENTWISE_OPS.items()
+}
+"""The op table row of each elementwise ztile op."""
+
+
+def _run_elementwise(
+    ft: ZTileFunctions, interpreter: Interpreter, op: Operation, args: PythonValues
 ) -> PythonValues:
-    with np.errstate(all="ignore"):
-        value = UNARY_RULES[type(op)](args[0])
+    value = ROWS[type(op)].evaluate(*args, predicate=optable.predicate_of(op))
     return (np.asarray(value, dtype=_result_dtype(op)),)
 
 
-def _run_binary(
-    ft: ZTileFunctions, interpreter: Interpreter, op: ztile.BinaryOp, args: PythonValues
-) -> PythonValues:
-    with np.errstate(all="ignore"):
-        value = BINARY_RULES[type(op)](args[0], args[1])
-    return (np.asarray(value, dtype=_result_dtype(op)),)
-
-
-for _unary in ztile.ELEMENTWISE_UNARY:
-    setattr(ZTileFunctions, "run_" + _unary.name.split(".")[1], impl(_unary)(_run_unary))
-for _binary in ztile.ELEMENTWISE_BINARY:
-    setattr(ZTileFunctions, "run_" + _binary.name.split(".")[1], impl(_binary)(_run_binary))
+for _name, _op in ztile.ELEMENTWISE_OPS.items():
+    setattr(ZTileFunctions, "run_" + _name, impl(_op)(_run_elementwise))
 register_impls(ZTileFunctions)

@@ -9,6 +9,8 @@ Conventions (contract items 3 and 4):
   (no descriptors: shapes are static); pointer arguments get `llvm.noalias`.
 - Functions keep their names and the C calling convention; public ones have external
   linkage, private ones internal.
+- An `i1` element of a memref is a byte (0 or 1, numpy's bool): loads truncate, stores
+  zero-extend (LLVM would pack `<N x i1>` into bits).
 - `memref.alloc` -> `aligned_alloc(64, size rounded up to 64)`, `memref.dealloc` -> `free`,
   `memref.alloca` -> a 64-byte aligned `llvm.alloca` in the function's entry block.
   Loads and stores carry the element alignment (callers' numpy buffers are only
@@ -63,6 +65,7 @@ from xdsl.dialects.builtin import (
     UnitAttr,
     VectorType,
     i1,
+    i8,
     i32,
     i64,
 )
@@ -281,7 +284,7 @@ class _FunctionLowering:
             stride *= dim
         if linear is None:
             linear = self.const_int(0)
-        return self.gep(self.get_base(base), linear, mtype.element_type)
+        return self.gep(self.get_base(base), linear, _stored(mtype.element_type))
 
     def get_base(self, v: SSAValue) -> SSAValue:
         return self.get(v)
@@ -692,11 +695,11 @@ class _LLVMScalars:
     def const(self, value: float) -> SSAValue:
         return self.fl.const_float(value, self.t)
 
-    def op(self, name: str, *operands: SSAValue) -> SSAValue:
-        if name in _FLOAT_ARITH:
+    def op(self, name: str, *operands: SSAValue, predicate: str | None = None) -> SSAValue:
+        if predicate is None and name in _FLOAT_ARITH:
             lhs, rhs = operands
             return self.fl.emit(_FLOAT_ARITH[name](lhs, rhs, CONTRACT))
-        if name in optable.MATH_OPS:
+        if predicate is None and name in optable.MATH_OPS:
             return _lower_math(self.fl, optable.MATH_OPS[name], operands, self.t)
         raise LoweringError(f"convert-to-llvm: the op table expands into unknown '{name}'")
 
@@ -746,8 +749,8 @@ def _cmpi(fl: _FunctionLowering, op: arith.CmpiOp) -> None:
     fl.values[op.result] = fl.icmp(_ICMP[op.predicate.value.data], fl.get(op.lhs), fl.get(op.rhs))
 
 
-def _cmpf(fl: _FunctionLowering, op: arith.CmpfOp) -> None:
-    pred = op.predicate.value.data
+def _cmpf(fl: _FunctionLowering, op: arith.CmpfOp | zloop.CmpfOp) -> None:
+    pred = op.code if isinstance(op, zloop.CmpfOp) else op.predicate.value.data
     lhs, rhs = fl.get(op.lhs), fl.get(op.rhs)
     if isinstance(lhs.type, VectorType):
         name = llvm.FCmpPredicateFlag.from_int(pred).value.lstrip("_")
@@ -759,7 +762,7 @@ def _cmpf(fl: _FunctionLowering, op: arith.CmpfOp) -> None:
     fl.values[op.result] = fl.emit(llvm.FCmpOp(lhs, rhs, IntegerAttr(pred, i64)))
 
 
-def _select(fl: _FunctionLowering, op: arith.SelectOp) -> None:
+def _select(fl: _FunctionLowering, op: arith.SelectOp | zloop.SelectOp) -> None:
     fl.values[op.result] = fl.select(fl.get(op.cond), fl.get(op.lhs), fl.get(op.rhs))
 
 
@@ -800,15 +803,36 @@ def _mem_align(t: Attribute) -> int:
     return byte_size(element_type(t))
 
 
+def _stored(t: Attribute) -> Attribute:
+    """How a value of (lowered) type `t` is held in memory: an `i1` (or a vector of them) as
+    a byte per element, 0 or 1 (numpy's bool), since LLVM packs `<N x i1>` into bits."""
+    if element_type(t) != i1:
+        return t
+    return VectorType(i8, t.get_shape()) if isinstance(t, VectorType) else i8
+
+
+def _from_memory(fl: _FunctionLowering, value: SSAValue, t: Attribute) -> SSAValue:
+    """A value of type `t` read from memory as `_stored(t)`."""
+    return value if _stored(t) == t else fl.emit(llvm.TruncOp(value, t))
+
+
+def _to_memory(fl: _FunctionLowering, value: SSAValue) -> SSAValue:
+    """`value` as it is held in memory (`_stored`)."""
+    stored = _stored(value.type)
+    return value if stored == value.type else fl.emit(llvm.ZExtOp(value, stored))
+
+
 def _load(fl: _FunctionLowering, op: memref.LoadOp) -> None:
     ptr = fl.element_ptr(op.memref, op.memref.type, op.indices)
     t = lower_type(op.res.type)
-    fl.values[op.res] = fl.emit(llvm.LoadOp(ptr, t, alignment=_mem_align(t)))
+    raw = fl.emit(llvm.LoadOp(ptr, _stored(t), alignment=_mem_align(t)))
+    fl.values[op.res] = _from_memory(fl, raw, t)
 
 
 def _store(fl: _FunctionLowering, op: memref.StoreOp) -> None:
     ptr = fl.element_ptr(op.memref, op.memref.type, op.indices)
-    fl.emit0(llvm.StoreOp(fl.get(op.value), ptr, alignment=_mem_align(op.value.type)))
+    value = _to_memory(fl, fl.get(op.value))
+    fl.emit0(llvm.StoreOp(value, ptr, alignment=_mem_align(op.value.type)))
 
 
 def _memref_bytes(t: Attribute) -> int:
@@ -846,32 +870,36 @@ def _dealloc(fl: _FunctionLowering, op: memref.DeallocOp) -> None:
 def _vload(fl: _FunctionLowering, op: vector.LoadOp) -> None:
     ptr = fl.element_ptr(op.base, op.base.type, op.indices)
     t = lower_type(op.result.type)
-    fl.values[op.result] = fl.emit(llvm.LoadOp(ptr, t, alignment=_mem_align(t)))
+    raw = fl.emit(llvm.LoadOp(ptr, _stored(t), alignment=_mem_align(t)))
+    fl.values[op.result] = _from_memory(fl, raw, t)
 
 
 def _vstore(fl: _FunctionLowering, op: vector.StoreOp) -> None:
     ptr = fl.element_ptr(op.base, op.base.type, op.indices)
-    fl.emit0(llvm.StoreOp(fl.get(op.vector), ptr, alignment=_mem_align(op.vector.type)))
+    value = _to_memory(fl, fl.get(op.vector))
+    fl.emit0(llvm.StoreOp(value, ptr, alignment=_mem_align(op.vector.type)))
 
 
 def _maskedload(fl: _FunctionLowering, op: vector.MaskedLoadOp) -> None:
     ptr = fl.element_ptr(op.base, op.base.type, op.indices)
     t = lower_type(op.result.type)
+    stored = _stored(t)
     align = fl.const_int(_mem_align(t), i32)
-    fl.values[op.result] = fl.intrinsic(
-        f"llvm.masked.load.{type_suffix(t)}.p0",
-        [ptr, align, fl.get(op.mask), fl.get(op.pass_thru)],
-        t,
+    raw = fl.intrinsic(
+        f"llvm.masked.load.{type_suffix(stored)}.p0",
+        [ptr, align, fl.get(op.mask), _to_memory(fl, fl.get(op.pass_thru))],
+        stored,
     )
+    fl.values[op.result] = _from_memory(fl, raw, t)
 
 
 def _maskedstore(fl: _FunctionLowering, op: vector.MaskedStoreOp) -> None:
     ptr = fl.element_ptr(op.base, op.base.type, op.indices)
-    t = op.value_to_store.type
-    align = fl.const_int(_mem_align(t), i32)
+    value = _to_memory(fl, fl.get(op.value_to_store))
+    align = fl.const_int(_mem_align(op.value_to_store.type), i32)
     fl.intrinsic(
-        f"llvm.masked.store.{type_suffix(t)}.p0",
-        [fl.get(op.value_to_store), ptr, align, fl.get(op.mask)],
+        f"llvm.masked.store.{type_suffix(value.type)}.p0",
+        [value, ptr, align, fl.get(op.mask)],
         None,
     )
 
@@ -1007,6 +1035,8 @@ _HANDLERS: dict[type[Operation], Callable[[_FunctionLowering, Any], None]] = {
     vector.ExtractOp: _extract,
     func.CallOp: _call,
     func.ReturnOp: _return,
+    zloop.CmpfOp: _cmpf,
+    zloop.SelectOp: _select,
     zloop.ForOp: _FunctionLowering.lower_for,
     zloop.ParallelOp: _FunctionLowering.lower_parallel,
     scf.ForOp: _FunctionLowering.lower_scf_for,

@@ -389,11 +389,8 @@ def finish(gen: Gen, view_buf: SSAValue, result: SSAValue, view: View | None = N
 # ---------------------------------------------------------------------------------------------
 
 # ztensor.<name> -> ztile.<name> for every elementwise op of the op table.
-_ZT_BINARY: dict[type[zt.BinaryOp], type[ztile.BinaryOp]] = {
-    op: ztile.BINARY_OPS[name] for name, op in zt.BINARY_OPS.items()
-}
-_ZT_UNARY: dict[type[zt.UnaryOp], type[ztile.UnaryOp]] = {
-    op: ztile.UNARY_OPS[name] for name, op in zt.UNARY_OPS.items()
+_ZT_TO_ZTILE: dict[type[Operation], type[Operation]] = {
+    op: ztile.ELEMENTWISE_OPS[name] for name, op in zt.ELEMENTWISE_OPS.items()
 }
 
 
@@ -513,13 +510,17 @@ class TileEmitter:
         if v in self.leaves:
             return g.add(ztile.LoadOp(self.leaves[v], offs, tt, padding=self.padding))
         assert isinstance(op, Operation) and op in self.members, f"not in the group: {v}"
-        if isinstance(op, zt.BinaryOp):
-            lhs = yield from self._operand_steps(op.lhs, offs, shape)
-            rhs = yield from self._operand_steps(op.rhs, offs, shape)
-            return g.add(_ZT_BINARY[type(op)](lhs, rhs))
-        if isinstance(op, zt.UnaryOp):
-            t = yield from self._operand_steps(op.input, offs, shape)
-            return g.add(_ZT_UNARY[type(op)](t))
+        if type(op) in _ZT_TO_ZTILE:
+            # The ztile op of the same name on the operands' tiles, with the same properties
+            # (a comparison's predicate).
+            tiles: list[SSAValue] = []
+            for x in op.operands:
+                tiles.append((yield from self._operand_steps(x, offs, shape)))
+            return g.add(
+                _ZT_TO_ZTILE[type(op)].create(
+                    operands=tiles, result_types=[tt], properties=dict(op.properties)
+                )
+            )
         if isinstance(op, zt.BroadcastToOp):
             return (yield from self._operand_steps(op.input, offs, shape))
         if isinstance(op, zt.TransposeOp):

@@ -68,6 +68,7 @@ from xdsl.dialects.builtin import (
     i1,
 )
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+from xdsl.irdl import IRDLOperation
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     PatternRewriter,
@@ -80,17 +81,27 @@ from xdsl.utils.exceptions import DiagnosticException
 
 from ziggurat.dialects import optable, zloop, ztile
 
-_GROUP_OPS = (ztile.BinaryOp, ztile.UnaryOp, ztile.BroadcastOp, ztile.SplatOp)
+_GROUP_OPS: tuple[type[Operation], ...] = (
+    *ztile.ELEMENTWISE_OPS.values(),
+    ztile.BroadcastOp,
+    ztile.SplatOp,
+)
 
 _ROWS: dict[type[Operation], optable.Elementwise] = {
     op: optable.ELEMENTWISE[name] for name, op in ztile.ELEMENTWISE_OPS.items()
 }
 """The op table row of each elementwise ztile op."""
 
+_SCALAR_CLASSES: list[type[Operation]] = [
+    *arith.Arith.operations,
+    *math.Math.operations,
+    zloop.CmpfOp,
+    zloop.SelectOp,
+]
 _SCALAR_OPS: dict[str, Callable[..., Operation]] = {
-    op.name: op for op in (*arith.Arith.operations, *math.Math.operations)
+    cast(type[IRDLOperation], op).name: op for op in _SCALAR_CLASSES
 }
-"""`arith`/`math` op classes by name, for the op table's expansions."""
+"""`arith`/`math`/`zloop` op classes by name, for the op table's expansions."""
 
 
 class _Scalars:
@@ -104,8 +115,10 @@ class _Scalars:
     def const(self, value: float) -> SSAValue:
         return self.lowering.const(value, self.element_type, self.vectorized)
 
-    def op(self, name: str, *operands: SSAValue) -> SSAValue:
-        return self.lowering.value(_SCALAR_OPS[name](*operands))
+    def op(self, name: str, *operands: SSAValue, predicate: str | None = None) -> SSAValue:
+        cls = _SCALAR_OPS[name]
+        op = cls(*operands) if predicate is None else cls(*operands, predicate)
+        return self.lowering.value(op)
 
 
 @dataclass(frozen=True)
@@ -165,10 +178,14 @@ class _GridLowering:
         return self.constants[key]
 
     def const(self, x: float, element_type: Attribute, vectorized: bool) -> SSAValue:
-        """A float constant (splat into a vector when `vectorized`), defined in the prologue."""
+        """A float constant (splat into a vector when `vectorized`), defined in the prologue;
+        of an `i1` element type, `x != 0`."""
         key = (float(x).hex(), element_type, vectorized)  # tells -0.0 from +0.0
         if key not in self.constants:
-            scalar = arith.ConstantOp(FloatAttr(x, cast(Float32Type, element_type)))
+            if element_type == i1:
+                scalar = arith.ConstantOp(IntegerAttr(int(x != 0), i1))
+            else:
+                scalar = arith.ConstantOp(FloatAttr(x, cast(Float32Type, element_type)))
             self.prologue.append(scalar)
             result = scalar.result
             if vectorized:
@@ -345,7 +362,8 @@ class _GridLowering:
 
         for op in ops:
             if isinstance(op, _GROUP_OPS):
-                if group and _tile_type(group[0].results[0]) != _tile_type(op.results[0]):
+                shape = _tile_type(op.results[0]).get_shape()
+                if group and _tile_type(group[0].results[0]).get_shape() != shape:
                     flush()
                 group.append(op)
                 continue
@@ -505,18 +523,23 @@ class _GridLowering:
     # ----- elementwise chains ----------------------------------------------------------------
 
     def lower_group(self, members: list[Operation]) -> None:
-        ty = _tile_type(members[0].results[0])
-        shape, elt = ty.get_shape(), ty.element_type
+        # One loop nest over the tiles of one shape (their element types may differ: a
+        # comparison of floats is a boolean tile).
+        shape = _tile_type(members[0].results[0]).get_shape()
         vec = shape[-1] > 1
+
+        def elt(m: Operation) -> Attribute:
+            return _tile_type(m.results[0]).element_type
+
         inside = set(members)
         outputs = [m for m in members if any(u.operation not in inside for u in m.results[0].uses)]
-        out_bufs = {m: self.alloc(shape, elt) for m in outputs}
+        out_bufs = {m: self.alloc(shape, elt(m)) for m in outputs}
         hoisted: dict[SSAValue, SSAValue] = {}
         for m in members:
             if isinstance(m, ztile.SplatOp):
                 scalar = self.lookup(m.value)
                 if vec:
-                    scalar = self.value(vector.BroadcastOp(scalar, self.vector_type(elt)))
+                    scalar = self.value(vector.BroadcastOp(scalar, self.vector_type(elt(m))))
                 hoisted[m.result] = scalar
 
         def body(idx: list[SSAValue]) -> None:
@@ -538,7 +561,7 @@ class _GridLowering:
                     if v not in local:
                         local[v] = self.read(self.buffer(v), idx)
                     operands.append(local[v])
-                local[m.results[0]] = self.compute(m, operands, elt, vec)
+                local[m.results[0]] = self.compute(m, operands, elt(m), vec)
             for m in outputs:
                 self.write(local[m.results[0]], out_bufs[m], idx)
 
@@ -562,11 +585,12 @@ class _GridLowering:
     def compute(
         self, op: Operation, args: Sequence[SSAValue], elt: Attribute, vec: bool
     ) -> SSAValue:
-        """The vector (or scalar) value of one elementwise op: its op table expansion."""
+        """The vector (or scalar) value of one elementwise op: its op table expansion
+        (constants of the result's element type `elt`)."""
         row = _ROWS.get(type(op))
         if row is None:
             raise DiagnosticException(f"ztile-to-zloop: cannot lower '{op.name}'")
-        return row.expand(_Scalars(self, elt, vec), *args)
+        return row.expand(_Scalars(self, elt, vec), *args, predicate=optable.predicate_of(op))
 
     # ----- reductions, dot, transpose --------------------------------------------------------
 

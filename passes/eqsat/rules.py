@@ -78,6 +78,8 @@ UNARY = [row.name for row in optable.UNARY]
 BINARY = [row.name for row in optable.BINARY]
 REDUCE = [row.name for row in optable.REDUCTIONS]
 COMMUTATIVE = [row.name for row in optable.BINARY if row.commutative]
+PREDICATES = sorted({p.name for row in optable.ELEMENTWISE.values() for p in row.predicates})
+"""Every comparison predicate of the op table (what the soundness check draws from)."""
 
 
 def _algebra() -> str:
@@ -343,6 +345,13 @@ def _fusion() -> str:
     for b in BINARY:
         lines.append(f"# {b} as a one-op elementwise kernel (grown by fuse-inline)")
         lines.append(f"rule fuse-{b}: {b}(x, y) => fused(ep_{b}(ep_in(x), ep_in(y)))")
+    for row in optable.BOOLEAN:
+        n = row.name
+        attrs = "{pred=p}" if row.predicates else ""
+        xs = ["x", "y", "z"][: row.arity]
+        inputs = ", ".join(f"ep_in({x})" for x in xs)
+        lines.append(f"# {n} as a one-op elementwise kernel (grown by fuse-inline)")
+        lines.append(f"rule fuse-{n}: {n}{attrs}({', '.join(xs)}) => fused(ep_{n}{attrs}({inputs}))")
     lines += [
         "# a kernel's input produced by an elementwise kernel may be computed inline",
         "rule fuse-inline: ep_in(fused(e)) => e",
@@ -588,7 +597,9 @@ def schema_program() -> str:
     for spec in OPS.values():
         if spec.sort != "Op":
             continue
-        if spec.category == "unary":
+        if spec.row is not None and not spec.row.is_arithmetic:
+            lines += _boolean_shape_rules(spec.egg, spec.row, len(spec.attrs))
+        elif spec.category == "unary":
             lines.append(
                 f"(rule ((= e ({spec.egg} x)) (= s (shape x))) ((set (shape e) s)) :ruleset shapes)"
             )
@@ -610,6 +621,25 @@ def schema_program() -> str:
         elif spec.category == "scalar":
             lines.append('(rule ((= e (Scalar c))) ((set (shape e) "")) :ruleset shapes)')
     return "\n".join(lines)
+
+
+def _boolean_shape_rules(egg: str, row: optable.Elementwise, n_attrs: int) -> list[str]:
+    """Shape rules of an elementwise constructor with boolean operands or result: its shape
+    is that of its tensor operands when they agree; a float operand may be a `Scalar`."""
+    names = ["x", "y", "z"][: row.arity]
+    attrs = [f"a{i}" for i in range(n_attrs)]
+    floats = [i for i, k in enumerate(row.operand_kinds) if k == "f"]
+    lines = []
+    for scalars in itertools.chain.from_iterable(
+        itertools.combinations(floats, k) for k in range(len(floats))
+    ):
+        args = [f"(Scalar c{i})" if i in scalars else n for i, n in enumerate(names)]
+        same = " ".join(f"(= s (shape {n}))" for i, n in enumerate(names) if i not in scalars)
+        lines.append(
+            f"(rule ((= e ({egg} {' '.join([*args, *attrs])})) {same}) ((set (shape e) s)) "
+            ":ruleset shapes)"
+        )
+    return lines
 
 
 class _Compiler:
@@ -765,12 +795,19 @@ class _Instance:
     grid: dict[str, NDArray] | None = None
     """Exhaustive mode: every variable is a vector, together all combinations of values."""
 
-    def leaf(self, name: str) -> tuple[TType, NDArray]:
+    def leaf(self, name: str, kind: str = "f") -> tuple[TType, NDArray]:
+        """The value of variable `name`: f64 (`kind` "f") or boolean (`kind` "b", where the
+        pattern uses it as a boolean operand)."""
         if self.grid is not None and name not in self.terms:
             if name not in self.grid:
                 raise _Invalid
             value = self.grid[name]
-            self.terms[name] = (TType(value.shape, "f64"), value)
+            if kind == "b":
+                value = value > 0
+            self.terms[name] = (TType(value.shape, "i1" if kind == "b" else "f64"), value)
+        if name not in self.terms and kind == "b":
+            shape = self.leaf_shape()
+            self.terms[name] = (TType(shape, "i1"), self.nrng.random(size=shape) < 0.5)
         if name not in self.terms:
             shape = self.leaf_shape()
             value = np.asarray(self.nrng.uniform(-2.0, 2.0, size=shape).round(3), np.float64)
@@ -808,6 +845,8 @@ class _Instance:
             return 0.0 if value == 0.0 else value
         if attr == "elt":
             return "f64"
+        if attr == "pred":
+            return rng.choice(PREDICATES)
         if attr == "shape" and child is not None:
             if spec_category == "reshape":
                 return (
@@ -835,18 +874,23 @@ class _Instance:
             raise _Invalid  # egglog does not fold to a zero (its sign is unknown there)
         return value
 
-    def eval(self, p: Pattern) -> tuple[TType, NDArray]:
+    def eval(self, p: Pattern, kind: str = "f") -> tuple[TType, NDArray]:
+        """The type and value of `p`, whose parent takes it as a `kind` ("f" float or "b"
+        boolean) operand: an elementwise op's operands are the kinds of its row, the other
+        nodes' children those of the node."""
         if isinstance(p, PVar):
-            return self.leaf(p.name)
+            return self.leaf(p.name, kind)
         spec = OPS[p.op]
-        children = [self.eval(c) for c in p.args]
+        kinds = spec.row.operand_kinds if spec.row is not None else kind * len(p.args)
+        children = [self.eval(c, k) for c, k in zip(p.args, kinds, strict=True)]
         first = children[0][0] if children else None
         attrs = [
             self.attr(a, spec.category, n, first)
             for a, (n, _) in zip(p.attrs, spec.attrs, strict=True)
         ]
-        t = infer_type(spec, attrs, [c[0] for c in children])
-        return t, eval_node(spec, attrs, [c[1] for c in children], t)
+        types = [c[0] for c in children]
+        t = infer_type(spec, attrs, types)
+        return t, eval_node(spec, attrs, [c[1] for c in children], t, child_types=types)
 
     def holds(self, c: Condition, root: TType) -> bool:
         if isinstance(c, Pred):

@@ -76,7 +76,7 @@ class TType:
 
     @property
     def itemsize(self) -> int:
-        return {"f64": 8, "f32": 4, "f16": 2, "bf16": 2, None: 4}[self.elt]
+        return {"f64": 8, "f32": 4, "f16": 2, "bf16": 2, "i1": 1, None: 4}[self.elt]
 
 
 class TermTypeError(Exception):
@@ -94,6 +94,13 @@ class OpSpec:
     attrs: tuple[tuple[str, str], ...]
     category: str
     ztensor: type[Operation] | None = None
+    row: optable.Elementwise | None = None
+    """The op table row of an elementwise constructor (categories unary, binary, ternary)."""
+
+
+ARITY_CATEGORY = {1: "unary", 2: "binary", 3: "ternary"}
+"""The category of an elementwise constructor of each arity."""
+ELEMENTWISE_CATEGORIES = tuple(ARITY_CATEGORY.values())
 
 
 def egg_name(dsl: str) -> str:
@@ -110,16 +117,25 @@ def _build_specs() -> dict[str, OpSpec]:
     for row in optable.BINARY:
         n, b = row.name, zt.BINARY_OPS[row.name]
         e = egg_name(n)
-        specs.append(OpSpec(e, n, "Op", ("Op", "Op"), (), "binary", b))
-        specs.append(OpSpec("E" + e, "ep_" + n, "Ep", ("Ep", "Ep"), (), "binary", b))
-        specs.append(OpSpec("M" + e, "mm_" + n, "Mp", ("Mp", "Ep"), (), "binary", b))
-        specs.append(OpSpec("M" + e + "R", "mm_" + n + "_r", "Mp", ("Ep", "Mp"), (), "binary", b))
+        specs.append(OpSpec(e, n, "Op", ("Op", "Op"), (), "binary", b, row))
+        specs.append(OpSpec("E" + e, "ep_" + n, "Ep", ("Ep", "Ep"), (), "binary", b, row))
+        specs.append(OpSpec("M" + e, "mm_" + n, "Mp", ("Mp", "Ep"), (), "binary", b, row))
+        specs.append(
+            OpSpec("M" + e + "R", "mm_" + n + "_r", "Mp", ("Ep", "Mp"), (), "binary", b, row)
+        )
     for row in optable.UNARY:
         n, u = row.name, zt.UNARY_OPS[row.name]
         e = egg_name(n)
-        specs.append(OpSpec(e, n, "Op", ("Op",), (), "unary", u))
-        specs.append(OpSpec("E" + e, "ep_" + n, "Ep", ("Ep",), (), "unary", u))
-        specs.append(OpSpec("M" + e, "mm_" + n, "Mp", ("Mp",), (), "unary", u))
+        specs.append(OpSpec(e, n, "Op", ("Op",), (), "unary", u, row))
+        specs.append(OpSpec("E" + e, "ep_" + n, "Ep", ("Ep",), (), "unary", u, row))
+        specs.append(OpSpec("M" + e, "mm_" + n, "Mp", ("Mp",), (), "unary", u, row))
+    for row in optable.BOOLEAN:
+        # Tensor values and elementwise kernel bodies; no matmul-epilogue forms.
+        n, cls = row.name, zt.ELEMENTWISE_OPS[row.name]
+        e, k = egg_name(n), ARITY_CATEGORY[row.arity]
+        attrs = (("pred", "String"),) if row.predicates else ()
+        specs.append(OpSpec(e, n, "Op", ("Op",) * row.arity, attrs, k, cls, row))
+        specs.append(OpSpec("E" + e, "ep_" + n, "Ep", ("Ep",) * row.arity, attrs, k, cls, row))
     specs += [
         OpSpec("Matmul", "matmul", "Op", ("Op", "Op"), (), "matmul", zt.MatmulOp),
         OpSpec(
@@ -241,6 +257,8 @@ def egg_literal(value: object, egg_type: str) -> str:
 
 
 def elt_name(element_type: Attribute) -> str | None:
+    if element_type == i1:
+        return "i1"
     return {
         Float32Type: "f32",
         Float64Type: "f64",
@@ -255,10 +273,13 @@ def elt_attr(name: str) -> Attribute:
         "f64": Float64Type(),
         "f16": Float16Type(),
         "bf16": BFloat16Type(),
+        "i1": i1,
     }[name]
 
 
 def np_dtype(name: str | None) -> np.dtype[Any]:
+    if name == "i1":
+        return np.dtype(np.bool_)
     return np.dtype({"f64": np.float64, "f16": np.float16}.get(name or "f32", np.float32))
 
 
@@ -313,6 +334,8 @@ def infer_type(
         return leaf_types[int(attrs[0])]
     if c == "scalar":
         return TType((), None)
+    if spec.row is not None and not spec.row.is_arithmetic:
+        return _elementwise_type(spec, spec.row, attrs, children)
     if c in ("unary", "ep_in", "fused", "fused_matmul"):
         return children[0]
     if c == "binary":
@@ -357,6 +380,36 @@ def infer_type(
     raise TermTypeError(f"no type rule for {spec.egg}")
 
 
+def _elementwise_type(
+    spec: OpSpec, row: optable.Elementwise, attrs: Sequence[Any], children: Sequence[TType]
+) -> TType:
+    """The type of an elementwise node with boolean operands or result: the operands'
+    broadcast shape; a boolean (`i1`) or the float operands' element type."""
+    if row.predicates and attrs[0] not in {p.name for p in row.predicates}:
+        raise TermTypeError(f"{spec.dsl}: unknown predicate {attrs[0]!r}")
+    floats = []
+    for kind, child in zip(row.operand_kinds, children, strict=True):
+        if (child.elt == "i1") != (kind == "b"):
+            want = "a boolean" if kind == "b" else "a float"
+            raise TermTypeError(f"{spec.dsl}: an operand of type {child.elt} where {want} goes")
+        if kind == "f":
+            floats.append(child)
+    shape = _wrap(lambda: zt.broadcast_shapes(spec.dsl, *(t.shape for t in children)))
+    return TType(shape, "i1" if row.result_kind == "b" else _elt(*floats))
+
+
+def operand_elts(spec: OpSpec, children: Sequence[TType], out: TType) -> list[str | None]:
+    """The element type each child of a node takes (what a bare scalar child becomes): a
+    boolean operand's is `i1`, the others' that of the node's float operands (which is the
+    result's for an arithmetic op)."""
+    row = spec.row
+    if row is None or row.is_arithmetic:
+        return [out.elt] * len(children)
+    floats = [t.elt for t, k in zip(children, row.operand_kinds, strict=True) if k == "f"]
+    elt = next((e for e in floats if e is not None), None)
+    return ["i1" if k == "b" else elt for k in row.operand_kinds]
+
+
 def kernel_node_ok(
     spec: OpSpec, attrs: Sequence[Any], children: Sequence[TType], out: TType
 ) -> bool:
@@ -396,8 +449,10 @@ def eval_node(
     children: Sequence[NDArray],
     out: TType,
     leaves: Sequence[NDArray] = (),
+    child_types: Sequence[TType] = (),
 ) -> NDArray:
-    """The value of one node on numpy children, with the reference semantics of ztensor."""
+    """The value of one node on numpy children, with the reference semantics of ztensor
+    (`child_types`: the children's types, needed by nodes with boolean operands or result)."""
     c = spec.category
     with np.errstate(all="ignore"):
         if c == "leaf":
@@ -407,6 +462,14 @@ def eval_node(
             return _cast(np.asarray(float(attrs[0])), out)
         if c in ("ep_in", "fused", "fused_matmul"):
             return children[0]
+        if spec.row is not None and not spec.row.is_arithmetic:
+            elts = operand_elts(spec, child_types, out)
+            args = [
+                np.asarray(a, dtype=np_dtype(e)) if e is not None else a
+                for a, e in zip(children, elts, strict=True)
+            ]
+            predicate = attrs[0] if spec.row.predicates else None
+            return _cast(spec.row.evaluate(*args, predicate=predicate), out)
         # A bare scalar takes the element type of the tensor it meets (as the rebuilt IR does).
         dtype = np_dtype(out.elt) if out.elt is not None else None
         args = [np.asarray(a, dtype=dtype) if dtype is not None else a for a in children]
@@ -503,7 +566,8 @@ def _attr_values(op: Operation) -> tuple[Any, ...] | None:
             return (str(op.normalized_axis),)
         case zt.LayerNormOp():
             return (str(op.normalized_axis), float(op.epsilon.value.data))
-    return ()
+    predicate = optable.predicate_of(op)
+    return () if predicate is None else (predicate,)
 
 
 SPEC_OF_CLASS: dict[type[Operation], OpSpec] = {
@@ -513,8 +577,7 @@ SPEC_OF_CLASS: dict[type[Operation], OpSpec] = {
     and s.sort == "Op"
     and s.category
     in (
-        "unary",
-        "binary",
+        *ELEMENTWISE_CATEGORIES,
         "matmul",
         "transpose",
         "reshape",
@@ -525,6 +588,19 @@ SPEC_OF_CLASS: dict[type[Operation], OpSpec] = {
         "layernorm",
     )
 }
+
+
+def _typed_by_its_operands(spec: OpSpec, op: Operation) -> bool:
+    """Whether the e-graph can tell the element type of `op`'s result: a splat constant is a
+    `Scalar` without one (it takes that of the tensor it meets), so an op with boolean
+    operands needs a float operand that is not a splat (`select(c, 1.0, 0.0)` stays opaque)."""
+    row = spec.row
+    if row is None or row.is_arithmetic:
+        return True
+    return any(
+        k == "f" and not (isinstance(v.owner, zt.ConstantOp) and splat_scalar(v.owner) is not None)
+        for v, k in zip(op.operands, row.operand_kinds, strict=True)
+    )
 
 
 def translate(function: func.FuncOp) -> Translation:
@@ -550,6 +626,14 @@ def translate(function: func.FuncOp) -> Translation:
         t = ttype_of(value)
         return None if t is None else leaf(value, t)
 
+    # Splats that an op left opaque for want of a typed operand reads keep their own type:
+    # they stay leaves (a `Scalar` would be rebuilt in whatever type it meets).
+    held = {
+        v
+        for op in function.body.block.ops
+        if type(op) in SPEC_OF_CLASS and not _typed_by_its_operands(SPEC_OF_CLASS[type(op)], op)
+        for v in op.operands
+    }
     for op in function.body.block.ops:
         result_types = [ttype_of(r) for r in op.results]
         if len(op.results) != 1 or result_types[0] is None:
@@ -558,7 +642,7 @@ def translate(function: func.FuncOp) -> Translation:
         tr.ranks.add(len(out.shape))
         if isinstance(op, zt.ConstantOp):
             value = splat_scalar(op)
-            if value is not None and np.isfinite(value):
+            if value is not None and np.isfinite(value) and op.results[0] not in held:
                 term = scalar_term(value)
                 if out.shape != ():
                     term = f'(BroadcastTo {term} "{shape_str(out.shape)}")'
@@ -575,6 +659,8 @@ def translate(function: func.FuncOp) -> Translation:
                 continue
         elif type(op) in SPEC_OF_CLASS and not op.regions:
             spec = SPEC_OF_CLASS[type(op)]
+            if not _typed_by_its_operands(spec, op):
+                continue
             attrs = _attr_values(op)
             args = [operand(v) for v in op.operands]
             if attrs is None or any(a is None for a in args):
@@ -666,12 +752,11 @@ class Builder:
                 raise LookupError("cyclic choice")
             expanding.add(key)
             stack.append((c, want, True))
-            inner = self.types[c].elt or want
-            for d in reversed(self._deps(c)):
-                if self._key(d, inner) not in self.built and self.scalar_of(d) is None:
-                    if self._key(d, inner) in expanding:
+            for d, e in reversed(self._deps(c, want)):
+                if self._key(d, e) not in self.built and self.scalar_of(d) is None:
+                    if self._key(d, e) in expanding:
                         raise LookupError("cyclic choice")
-                    stack.append((d, inner, False))
+                    stack.append((d, e, False))
         return self.built[self._key(cls, elt)]
 
     def _key(self, cls: str, elt: str | None) -> str:
@@ -679,14 +764,28 @@ class Builder:
         element type under the class and the element type it is built in."""
         return cls if self.types[cls].elt is not None else f"{cls}:{elt or 'f32'}"
 
-    def _deps(self, cls: str) -> list[str]:
-        """The Op e-classes that must be built before `cls`."""
+    def _deps(self, cls: str, want: str | None) -> list[tuple[str, str | None]]:
+        """The Op e-classes that must be built before `cls` (built in element type `want` if
+        it has none), each with the element type it is built in."""
         node = self.choice[cls]
+        out = self.types[cls]
         if node.spec.category == "leaf":
             return []
         if node.spec.category.startswith("fused"):
-            return self._fused_inputs(node)
-        return list(node.children)
+            inputs = self._fused_inputs(node)
+            elt = self._fused_elt(inputs, out, want)
+            return [(d, elt) for d in inputs]
+        t = TType(out.shape, out.elt or want)
+        elts = operand_elts(node.spec, [self.types[d] for d in node.children], t)
+        return list(zip(node.children, elts, strict=True))
+
+    def _fused_elt(self, inputs: Sequence[str], out: TType, want: str | None) -> str:
+        """The float element type of a kernel: its result's, or for a kernel computing a
+        boolean (or one without an element type) that of the floats it reads."""
+        if out.elt is not None and out.elt != "i1":
+            return out.elt
+        floats = [e for c in inputs if (e := self.types[c].elt) is not None and e != "i1"]
+        return next(iter(floats), want if want is not None and want != "i1" else "f32")
 
     def _fused_inputs(self, node: Node) -> list[str]:
         """The Op e-classes a kernel body reads (`EIn` operands that are not scalars, and the
@@ -722,9 +821,10 @@ class Builder:
             return self.leaf_value(int(node.attrs[0]))
         if spec.category.startswith("fused"):
             return self._build_fused(node, out, want)
-        elt = out.elt or want
-        operands = [self.value(c, elt) for c in node.children]
-        op = make_op(spec, node.attrs, operands, out, elt)
+        t = TType(out.shape, out.elt or want)
+        elts = operand_elts(spec, [self.types[c] for c in node.children], t)
+        operands = [self.value(c, e) for c, e in zip(node.children, elts, strict=True)]
+        op = make_op(spec, node.attrs, operands, out, want)
         self.insert(op)
         return op.results[0]
 
@@ -732,8 +832,8 @@ class Builder:
         """One `ztensor.fused` op for a kernel node: its inputs are the materialized values the
         body reads (`EIn` operands that are not scalars, and the matmul's two operands)."""
         spec = node.spec
-        elt = out.elt or want or "f32"
         inputs = self._fused_inputs(node)
+        elt = self._fused_elt(inputs, out, want)
         operands = [self.value(c, elt) for c in inputs]
         block = Block(arg_types=[v.type for v in operands])
         arg_of = dict(zip(inputs, block.args, strict=True))
@@ -809,7 +909,10 @@ def make_op(
     assert cls is not None, spec.egg
     c = spec.category
     result = tensor_type(out, elt)
-    if c in ("unary", "binary", "matmul"):
+    if spec.row is not None and spec.row.predicates:
+        properties: dict[str, Attribute] = {"predicate": _string(str(attrs[0]))}
+        return cls.create(operands=list(operands), result_types=[result], properties=properties)
+    if c in (*ELEMENTWISE_CATEGORIES, "matmul"):
         return cls.create(operands=list(operands), result_types=[result])
     if c == "transpose":
         return zt.TransposeOp(operands[0], str_ints(attrs[0]))
@@ -843,7 +946,9 @@ def all_perms(rank: int) -> list[tuple[int, ...]]:
 
 
 __all__ = [
+    "ARITY_CATEGORY",
     "BY_DSL",
+    "ELEMENTWISE_CATEGORIES",
     "MAX_RANK",
     "OPS",
     "Builder",
@@ -855,5 +960,6 @@ __all__ = [
     "Translation",
     "eval_node",
     "infer_type",
+    "operand_elts",
     "translate",
 ]

@@ -274,6 +274,98 @@ def test_integer_ops_and_casts() -> None:
     np.testing.assert_allclose(out, [-4, -3, -1, -4, -3, (-3.0) ** -3])
 
 
+BOOL_MEMORY = """
+func.func @bools(%m: memref<37xi1>, %copy: memref<37xi1>) {
+  %c32 = arith.constant 32 : index
+  %c5 = arith.constant 5 : index
+  %false = arith.constant dense<false> : vector<16xi1>
+  zloop.for %i = 0 to 32 step 16 {
+    %v = vector.load %m[%i] : memref<37xi1>, vector<16xi1>
+    vector.store %v, %copy[%i] : memref<37xi1>, vector<16xi1>
+  }
+  %mask = vector.create_mask %c5 : vector<16xi1>
+  %v = vector.maskedload %m[%c32], %mask, %false : memref<37xi1>, vector<16xi1>, vector<16xi1> into vector<16xi1>
+  vector.maskedstore %copy[%c32], %mask, %v : memref<37xi1>, vector<16xi1>, vector<16xi1>
+  %last = arith.constant 36 : index
+  %first = arith.constant 0 : index
+  %s = memref.load %m[%last] : memref<37xi1>
+  memref.store %s, %copy[%first] : memref<37xi1>
+  func.return
+}
+"""
+
+
+def test_bool_memrefs_hold_one_byte_per_element() -> None:
+    """i1 elements in memory are numpy bools (0 or 1 per byte), through vector, masked and
+    scalar loads and stores."""
+    m = np.random.default_rng(3).random(37) < 0.5
+    copy = np.zeros(37, bool)
+    call(jit(BOOL_MEMORY, "bools", 2), m, copy)
+    want = m.copy()
+    want[0] = m[36]
+    np.testing.assert_array_equal(copy.view(np.uint8), want.astype(np.uint8))
+
+
+COMPARE_SELECT = """
+func.func @cs(%a: memref<37xf32>, %b: memref<37xf32>, %lt: memref<37xi1>, %une: memref<37xi1>,
+              %sel: memref<37xf32>) {
+  %c32 = arith.constant 32 : index
+  %c5 = arith.constant 5 : index
+  %zv = arith.constant dense<0.0> : vector<16xf32>
+  zloop.for %i = 0 to 32 step 16 {
+    %x = vector.load %a[%i] : memref<37xf32>, vector<16xf32>
+    %y = vector.load %b[%i] : memref<37xf32>, vector<16xf32>
+    %c = zloop.cmpf "olt" %x, %y : vector<16xf32> -> vector<16xi1>
+    vector.store %c, %lt[%i] : memref<37xi1>, vector<16xi1>
+    %n = zloop.cmpf "une" %x, %y : vector<16xf32> -> vector<16xi1>
+    vector.store %n, %une[%i] : memref<37xi1>, vector<16xi1>
+    %s = zloop.select %c, %x, %y : vector<16xi1>, vector<16xf32>
+    vector.store %s, %sel[%i] : memref<37xf32>, vector<16xf32>
+  }
+  %mask = vector.create_mask %c5 : vector<16xi1>
+  %x = vector.maskedload %a[%c32], %mask, %zv : memref<37xf32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+  %y = vector.maskedload %b[%c32], %mask, %zv : memref<37xf32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+  %c = zloop.cmpf "olt" %x, %y : vector<16xf32> -> vector<16xi1>
+  vector.maskedstore %lt[%c32], %mask, %c : memref<37xi1>, vector<16xi1>, vector<16xi1>
+  %n = zloop.cmpf "une" %x, %y : vector<16xf32> -> vector<16xi1>
+  vector.maskedstore %une[%c32], %mask, %n : memref<37xi1>, vector<16xi1>, vector<16xi1>
+  %s = zloop.select %c, %x, %y : vector<16xi1>, vector<16xf32>
+  vector.maskedstore %sel[%c32], %mask, %s : memref<37xf32>, vector<16xi1>, vector<16xf32>
+  %last = arith.constant 36 : index
+  %xs = memref.load %a[%last] : memref<37xf32>
+  %ys = memref.load %b[%last] : memref<37xf32>
+  %cs = zloop.cmpf "olt" %ys, %xs : f32 -> i1
+  memref.store %cs, %lt[%last] : memref<37xi1>
+  %ss = zloop.select %cs, %ys, %xs : i1, f32
+  memref.store %ss, %sel[%last] : memref<37xf32>
+  func.return
+}
+"""
+
+
+def test_vector_compare_and_select() -> None:
+    """zloop.cmpf/select on vectors (lane by lane) and scalars, compiled and interpreted:
+    ordered `<` is false for NaN, unordered `!=` true; comparisons are stored as bytes."""
+    rng = np.random.default_rng(4)
+    a = rng.standard_normal(37).astype(np.float32)
+    b = rng.standard_normal(37).astype(np.float32)
+    a[:4], b[:4] = [np.nan, 1.0, -0.0, 2.0], [1.0, np.nan, 0.0, 2.0]
+    a[33], b[36] = np.nan, np.inf
+    want_lt, want_une = a < b, a != b
+    want_lt[36] = b[36] < a[36]
+    want_sel = np.where(a < b, a, b)
+    want_sel[36] = b[36] if b[36] < a[36] else a[36]
+    lt, une, sel = np.zeros(37, bool), np.zeros(37, bool), np.zeros(37, np.float32)
+    call(jit(COMPARE_SELECT, "cs", 5), a, b, lt, une, sel)
+    np.testing.assert_array_equal(lt.view(np.uint8), want_lt.astype(np.uint8))
+    np.testing.assert_array_equal(une, want_une)
+    np.testing.assert_array_equal(sel, want_sel)
+    outs = [np.zeros(37, bool), np.zeros(37, bool), np.zeros(37, np.float32)]
+    run_function(parse(COMPARE_SELECT), "cs", a, b, *outs)
+    for got, want in zip(outs, (want_lt, want_une, want_sel), strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
 def _unary_kernel(fn: str, dt: str, n: int, w: int) -> str:
     return f"""
 func.func @k(%a: memref<{n}x{dt}>, %o: memref<{n}x{dt}>) {{

@@ -18,12 +18,16 @@ from xdsl.dialects import arith, math
 
 import ziggurat as zg
 from ziggurat import api
-from ziggurat.dialects import optable, ztensor, ztile
+from ziggurat.dialects import optable, zloop, ztensor, ztile
+from ziggurat.dialects.zloop_semantics import fcmp
 from ziggurat.lowering import llvm_math
 
 NDArray = np.ndarray[Any, Any]
 ROWS = list(optable.ELEMENTWISE.values())
-SCALAR_OP_NAMES = {op.name for op in (*arith.Arith.operations, *math.Math.operations)}
+ROWS_AND_REDUCTIONS: list[Any] = [*ROWS, *optable.REDUCTIONS]
+SCALAR_OP_NAMES = {
+    op.name for op in (*arith.Arith.operations, *math.Math.operations, *zloop.ZLoop.operations)
+}
 
 
 def test_table_is_consistent() -> None:
@@ -35,10 +39,10 @@ def _names(ops: Any) -> list[str]:
 
 
 def test_dialects_have_one_class_per_row_in_table_order() -> None:
-    assert _names(ztensor.ELEMENTWISE_UNARY) == [r.name for r in optable.UNARY]
-    assert _names(ztensor.ELEMENTWISE_BINARY) == [r.name for r in optable.BINARY]
-    assert _names(ztile.ELEMENTWISE_UNARY) == [r.name for r in optable.UNARY]
-    assert _names(ztile.ELEMENTWISE_BINARY) == [r.name for r in optable.BINARY]
+    for dialect in (ztensor, ztile):
+        assert _names(dialect.ELEMENTWISE_UNARY) == [r.name for r in optable.UNARY]
+        assert _names(dialect.ELEMENTWISE_BINARY) == [r.name for r in optable.BINARY]
+        assert _names(dialect.ELEMENTWISE_BOOLEAN) == [r.name for r in optable.BOOLEAN]
     assert _names(ztensor.REDUCTIONS) == [r.name for r in optable.REDUCTIONS]
     assert set(ztile.ReduceOp.KINDS) == set(optable.TILE_REDUCTION)
 
@@ -52,7 +56,7 @@ class _Recorder:
     def const(self, value: float) -> str:
         return "c"
 
-    def op(self, name: str, *operands: str) -> str:
+    def op(self, name: str, *operands: str, predicate: str | None = None) -> str:
         self.names.append(name)
         return "v"
 
@@ -60,7 +64,8 @@ class _Recorder:
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: r.name)
 def test_expansions_use_known_ops(row: optable.Elementwise) -> None:
     rec = _Recorder()
-    row.expand(rec, *["x"] * row.arity)
+    predicate = row.predicates[0].name if row.predicates else None
+    row.expand(rec, *["x"] * row.arity, predicate=predicate)
     assert rec.names and set(rec.names) <= SCALAR_OP_NAMES
     llvm = row.llvm
     if isinstance(llvm, optable.Helper):
@@ -96,7 +101,12 @@ class _Numpy:
     def const(self, value: float) -> NDArray:
         return np.asarray(value, self.dtype)
 
-    def op(self, name: str, *operands: NDArray) -> NDArray:
+    def op(self, name: str, *operands: NDArray, predicate: str | None = None) -> NDArray:
+        if name == "zloop.cmpf":
+            assert predicate is not None
+            return np.asarray(fcmp(zloop.CMPF_PREDICATES.index(predicate), *operands))
+        if name == "zloop.select":
+            return np.asarray(np.where(*operands), self.dtype)
         if name in _NUMPY_ARITH:
             with np.errstate(all="ignore"):
                 return np.asarray(_NUMPY_ARITH[name](*operands), self.dtype)
@@ -122,30 +132,38 @@ def _agree(a: NDArray, b: NDArray, rtol: float) -> bool:
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: r.name)
 def test_expansions_compute_the_reference(row: optable.Elementwise, dtype: Any) -> None:
     x = SAMPLE.astype(dtype)
-    args = [x, x[::-1].copy()][: row.arity]
+    floats = iter([x, x[::-1].copy(), np.roll(x, 7)])
+    args = [x > 0.25 if k == "b" else next(floats) for k in row.operand_kinds]
     if row.name == "pow":
         args[0] = np.abs(args[0])
-    ref = row.evaluate(*args)
     rtol = 1e-5 if dtype == np.float32 else 1e-12
-    assert _agree(np.asarray(row.expand(_Numpy(dtype), *args)), ref, rtol)
+    predicates: list[str | None] = [p.name for p in row.predicates] or [None]
+    for predicate in predicates:
+        ref = row.evaluate(*args, predicate=predicate)
+        got = np.asarray(row.expand(_Numpy(dtype), *args, predicate=predicate))
+        assert got.dtype == ref.dtype and _agree(got, ref, rtol), predicate
     if row.llvm is not None and callable(row.llvm):
-        assert _agree(np.asarray(row.llvm(_Numpy(dtype), *args)), ref, rtol)
+        assert _agree(np.asarray(row.llvm(_Numpy(dtype), *args)), row.evaluate(*args), rtol)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: r.name)
 def test_references_keep_the_dtype_and_never_warn(row: optable.Elementwise, dtype: Any) -> None:
     x = SAMPLE.astype(dtype)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        r = row.evaluate(*[x] * row.arity)
-        scalar = row.evaluate(*[x[0]] * row.arity)  # the zloop interpreter passes scalars
-    assert r.dtype == dtype and r.shape == x.shape
-    assert np.asarray(scalar).dtype == dtype
+    args = [x > 0 if k == "b" else x for k in row.operand_kinds]
+    want = np.bool_ if row.result_kind == "b" else dtype
+    predicates: list[str | None] = [p.name for p in row.predicates] or [None]
+    for predicate in predicates:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            r = row.evaluate(*args, predicate=predicate)
+            scalar = row.evaluate(*[a[0] for a in args], predicate=predicate)
+        assert r.dtype == want and r.shape == x.shape
+        assert np.asarray(scalar).dtype == want
 
 
 @pytest.mark.parametrize(
-    "row", [*ROWS, *optable.REDUCTIONS], ids=lambda r: r.name
+    "row", [r for r in ROWS_AND_REDUCTIONS if r.frontend is not None], ids=lambda r: r.name
 )
 def test_every_row_has_its_frontend_function(row: Any) -> None:
     function = getattr(zg, row.frontend)

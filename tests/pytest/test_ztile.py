@@ -33,7 +33,8 @@ ALLOWED = {
     "arith.floordivsi", "arith.minsi", "arith.maxsi", "arith.cmpi", "arith.index_cast",
     "arith.sitofp", "arith.extf", "arith.truncf",
     "math.exp", "math.log", "math.tanh", "math.sqrt", "math.rsqrt", "math.absf",
-    "math.powf", "math.fma", "math.erf", "math.floor", "math.ceil",
+    "math.powf", "math.fma", "math.erf", "math.floor", "math.ceil", "zloop.cmpf",
+    "zloop.select",
     "memref.alloc", "memref.alloca", "memref.dealloc", "memref.load", "memref.store",
     "vector.load", "vector.store", "vector.broadcast", "vector.fma", "vector.reduction",
     "vector.maskedload", "vector.maskedstore", "vector.create_mask", "vector.extract",
@@ -394,6 +395,66 @@ def test_elementwise(op: str) -> None:
     expected = BINARY[op](a, b) if op in BINARY else UNARY[op](a)
     for out in run_all(parse(elementwise_program(op, shape, tshape)), "f", [a, b], shape):
         np.testing.assert_allclose(out, expected, rtol=2e-5, atol=1e-6)
+
+
+def test_bool_tiles_load_and_store_edge_masked() -> None:
+    """i1 tiles: edge-masked loads read false outside the memref, stores write only in-bounds
+    elements; the zloop lowering keeps one byte per element in memory."""
+    src = """
+func.func @f(%a: memref<5x19xi1>, %c: memref<5x19xi1>) {
+  ztile.grid [2, 2] {
+    %p0 = ztile.program_id 0 : index
+    %p1 = ztile.program_id 1 : index
+    %c4 = arith.constant 4 : index
+    %c16 = arith.constant 16 : index
+    %i = arith.muli %p0, %c4 : index
+    %j = arith.muli %p1, %c16 : index
+    %x = ztile.load %a[%i, %j] : memref<5x19xi1> -> !ztile.tile<4x16xi1>
+    ztile.store %x, %c[%i, %j] : !ztile.tile<4x16xi1>, memref<5x19xi1>
+  }
+  func.return
+}
+"""
+    m = RNG.random((5, 19)) < 0.5
+    for out in run_all(parse(src), "f", [m], (5, 19)):
+        np.testing.assert_array_equal(out, m)
+    assert "vector<16xi1>" in str(lower(parse(src), 16))
+
+
+def test_compare_and_select_tiles() -> None:
+    """ztile.cmp into i1 tiles and ztile.select by them, edge-masked, interpreted and lowered
+    at both widths."""
+    src = """
+func.func @f(%a: memref<5x19xf32>, %b: memref<5x19xf32>, %c: memref<5x19xi1>,
+             %d: memref<5x19xf32>) {
+  ztile.grid [2, 2] {
+    %p0 = ztile.program_id 0 : index
+    %p1 = ztile.program_id 1 : index
+    %c4 = arith.constant 4 : index
+    %c16 = arith.constant 16 : index
+    %i = arith.muli %p0, %c4 : index
+    %j = arith.muli %p1, %c16 : index
+    %x = ztile.load %a[%i, %j] : memref<5x19xf32> -> !ztile.tile<4x16xf32>
+    %y = ztile.load %b[%i, %j] : memref<5x19xf32> -> !ztile.tile<4x16xf32>
+    %s = ztile.add %x, %y : !ztile.tile<4x16xf32>
+    %m = ztile.cmp "une" %s, %y : !ztile.tile<4x16xf32> -> !ztile.tile<4x16xi1>
+    ztile.store %m, %c[%i, %j] : !ztile.tile<4x16xi1>, memref<5x19xi1>
+    %r = ztile.select %m, %x, %s : !ztile.tile<4x16xi1>, !ztile.tile<4x16xf32>
+    ztile.store %r, %d[%i, %j] : !ztile.tile<4x16xf32>, memref<5x19xf32>
+  }
+  func.return
+}
+"""
+    a = RNG.standard_normal((5, 19)).astype(np.float32)
+    b = RNG.standard_normal((5, 19)).astype(np.float32)
+    a[0, :4] = [0.0, np.nan, -0.0, 1.0]
+    b[0, :4] = [1.0, 1.0, np.nan, -0.0]
+    mask = (a + b) != b
+    for m in [parse(src), lower(parse(src), 16), lower(parse(src), 8)]:
+        out, chosen = np.zeros((5, 19), bool), np.zeros((5, 19), np.float32)
+        run_function(m, "f", a.copy(), b.copy(), out, chosen)
+        np.testing.assert_array_equal(out, mask)
+        np.testing.assert_array_equal(chosen, np.where(mask, a, a + b))
 
 
 @pytest.mark.parametrize(("shape", "tshape"), [((37,), (16,)), ((3, 5, 20), (2, 2, 16))])

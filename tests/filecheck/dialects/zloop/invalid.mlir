@@ -81,3 +81,35 @@
 
 // expected-error@+1 {{'zloop.yield' op expects parent op to be one of 'zloop.for', 'zloop.parallel'}}
 "zloop.yield"() : () -> ()
+
+// -----
+
+func.func @f(%a: vector<16xf32>) {
+  // expected-error@+1 {{'zloop.cmpf' op predicate must be one of false, oeq, ogt, oge, olt, ole, one, ord, ueq, ugt, uge, ult, ule, une, uno, true, got "lt"}}
+  %c = zloop.cmpf "lt" %a, %a : vector<16xf32> -> vector<16xi1>
+  func.return
+}
+
+// -----
+
+func.func @f(%a: vector<16xf32>) {
+  // expected-error@+1 {{'zloop.cmpf' op expects result type vector<16xi1>, got i1}}
+  %c = zloop.cmpf "olt" %a, %a : vector<16xf32> -> i1
+  func.return
+}
+
+// -----
+
+func.func @f(%a: vector<4xi32>) {
+  // expected-error@+1 {{'zloop.cmpf' op expects float or 1-D float vector operands, got vector<4xi32>}}
+  %c = zloop.cmpf "olt" %a, %a : vector<4xi32> -> vector<4xi1>
+  func.return
+}
+
+// -----
+
+func.func @f(%c: vector<8xi1>, %a: vector<16xf32>) {
+  // expected-error@+1 {{'zloop.select' op expects an i1 condition, or a vector of i1 as long as the vector choices, got vector<8xi1> for vector<16xf32>}}
+  %s = zloop.select %c, %a, %a : vector<8xi1>, vector<16xf32>
+  func.return
+}

@@ -35,3 +35,16 @@ func.func @loops(%m: memref<100xf32>, %n: index) -> f32 {
   }
   func.return %s : f32
 }
+
+// CHECK-LABEL: func.func @compare_select
+func.func @compare_select(%a: vector<16xf32>, %b: vector<16xf32>, %x: f64, %y: f64) -> (vector<16xf32>, f64) {
+  // CHECK-NEXT: %[[C:.*]] = zloop.cmpf "olt" %a, %b : vector<16xf32> -> vector<16xi1>
+  %c = zloop.cmpf "olt" %a, %b : vector<16xf32> -> vector<16xi1>
+  // CHECK-NEXT: %{{.*}} = zloop.select %[[C]], %a, %b : vector<16xi1>, vector<16xf32>
+  %s = zloop.select %c, %a, %b : vector<16xi1>, vector<16xf32>
+  // CHECK-NEXT: %[[D:.*]] = zloop.cmpf "une" %x, %y : f64 -> i1
+  %d = zloop.cmpf "une" %x, %y : f64 -> i1
+  // CHECK-NEXT: %{{.*}} = zloop.select %[[D]], %x, %y : i1, f64
+  %t = zloop.select %d, %x, %y : i1, f64
+  func.return %s, %t : vector<16xf32>, f64
+}

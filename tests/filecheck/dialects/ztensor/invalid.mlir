@@ -145,6 +145,70 @@ func.func @floor_result_type_differs(%a: tensor<4xf32>) {
 
 // -----
 
+func.func @cmp_predicate(%a: tensor<4xf32>) {
+  // expected-error@+1 {{'ztensor.cmp' op predicate must be one of olt, ole, ogt, oge, oeq, one, une, got "ult"}}
+  %0 = ztensor.cmp "ult" %a, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xi1>
+  func.return
+}
+
+// -----
+
+func.func @cmp_float_result(%a: tensor<4xf32>, %b: tensor<1xf32>) {
+  // expected-error@+1 {{'ztensor.cmp' op result type should be tensor<4xi1>, got tensor<4xf32>}}
+  %0 = ztensor.cmp "olt" %a, %b : (tensor<4xf32>, tensor<1xf32>) -> tensor<4xf32>
+  func.return
+}
+
+// -----
+
+func.func @cmp_mixed(%a: tensor<4xf32>, %b: tensor<4xf64>) {
+  // expected-error@+1 {{'ztensor.cmp' op operand element types differ: tensor<4xf32>, tensor<4xf64>}}
+  %0 = ztensor.cmp "oeq" %a, %b : (tensor<4xf32>, tensor<4xf64>) -> tensor<4xi1>
+  func.return
+}
+
+// -----
+
+func.func @cmp_booleans(%a: tensor<4xi1>) {
+  // expected-error@+1 {{'ztensor.cmp' op lhs must have a float element type (f16, bf16, f32, f64), got i1}}
+  %0 = ztensor.cmp "oeq" %a, %a : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
+  func.return
+}
+
+// -----
+
+func.func @select_float_condition(%c: tensor<4xf32>, %a: tensor<4xf32>) {
+  // expected-error@+1 {{'ztensor.select' op condition must be a tensor of i1, got tensor<4xf32>}}
+  %0 = ztensor.select %c, %a, %a : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  func.return
+}
+
+// -----
+
+func.func @select_shapes(%c: tensor<3xi1>, %a: tensor<4xf32>) {
+  // expected-error@+1 {{'ztensor.select' op operand shapes are not broadcast-compatible: 3, 4, 4}}
+  %0 = ztensor.select %c, %a, %a : (tensor<3xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  func.return
+}
+
+// -----
+
+func.func @select_result(%c: tensor<2x1xi1>, %a: tensor<4xf32>) {
+  // expected-error@+1 {{'ztensor.select' op result type should be tensor<2x4xf32>, got tensor<4xf32>}}
+  %0 = ztensor.select %c, %a, %a : (tensor<2x1xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  func.return
+}
+
+// -----
+
+func.func @add_booleans(%a: tensor<4xi1>) {
+  // expected-error@+1 {{'ztensor.add' op lhs must have a float element type (f16, bf16, f32, f64), got i1}}
+  %0 = ztensor.add %a, %a : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
+  func.return
+}
+
+// -----
+
 func.func @ceil_dynamic(%a: tensor<?xf32>) {
   // expected-error@+1 {{'ztensor.ceil' op operand must have a static shape, got tensor<?xf32>}}
   %0 = ztensor.ceil %a : tensor<?xf32>

@@ -76,6 +76,20 @@ func.func @elementwise_unary(%x: tensor<3x5xf32>) -> tensor<3x5xf32> {
   func.return %12 : tensor<3x5xf32>
 }
 
+// CHECK-LABEL: func.func @compare
+func.func @compare(%a: tensor<4x8xf32>, %b: tensor<8xf32>) -> (tensor<4x8xi1>, tensor<4x8xi1>) {
+  // CHECK-NEXT: %0 = ztensor.cmp "olt" %a, %b : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xi1>
+  // GENERIC: %0 = "ztensor.cmp"(%a, %b) <{predicate = "olt"}> : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xi1>
+  %0 = ztensor.cmp "olt" %a, %b : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xi1>
+  // CHECK-NEXT: %1 = ztensor.cmp "une" %b, %a : (tensor<8xf32>, tensor<4x8xf32>) -> tensor<4x8xi1>
+  %1 = ztensor.cmp "une" %b, %a : (tensor<8xf32>, tensor<4x8xf32>) -> tensor<4x8xi1>
+  // CHECK-NEXT: %2 = ztensor.select %0, %a, %b : (tensor<4x8xi1>, tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  // GENERIC: "ztensor.select"(%0, %a, %b) : (tensor<4x8xi1>, tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  %2 = ztensor.select %0, %a, %b : (tensor<4x8xi1>, tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  // CHECK-NEXT: func.return %0, %1 : tensor<4x8xi1>, tensor<4x8xi1>
+  func.return %0, %1 : tensor<4x8xi1>, tensor<4x8xi1>
+}
+
 // CHECK-LABEL: func.func @matmul
 func.func @matmul(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>, %ba: tensor<2x1x4x8xf32>, %bb: tensor<3x8x16xf32>) -> (tensor<4x16xf32>, tensor<2x3x4x16xf32>) {
   // CHECK-NEXT: %0 = ztensor.matmul %a, %b : (tensor<4x8xf32>, tensor<8x16xf32>) -> tensor<4x16xf32>

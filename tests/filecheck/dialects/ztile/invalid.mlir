@@ -224,7 +224,58 @@ func.func @f(%m: memref<8x8xf32>) {
 
 // -----
 
-// expected-error@+1 {{'ztile.tile' type expects an f32 or f64 element type, got i32}}
+// expected-error@+1 {{'ztile.tile' type expects an f32, f64 or i1 element type, got i32}}
 func.func @f(%t: !ztile.tile<4x8xi32>) {
+  func.return
+}
+
+// -----
+
+func.func @f(%t: !ztile.tile<4x8xi1>) {
+  // expected-error@+1 {{'ztile.neg' op expects the operand to be a tile of f32 or f64, got !ztile.tile<4x8xi1>}}
+  %n = ztile.neg %t : !ztile.tile<4x8xi1>
+  func.return
+}
+
+// -----
+
+func.func @f(%t: !ztile.tile<4x8xi1>) {
+  // expected-error@+1 {{'ztile.reduce' op expects the operand to be a tile of f32 or f64, got !ztile.tile<4x8xi1>}}
+  %r = ztile.reduce "max" %t {axis = 1 : i64} : !ztile.tile<4x8xi1> -> !ztile.tile<4x1xi1>
+  func.return
+}
+
+// -----
+
+func.func @f(%m: memref<8x8xi1>) {
+  ztile.grid [1] {
+    %c0 = arith.constant 0 : index
+    // expected-error@+1 {{'ztile.load' op expects padding of type i1, got f32}}
+    %t = ztile.load %m[%c0, %c0] {padding = 0.0 : f32} : memref<8x8xi1> -> !ztile.tile<8x8xi1>
+  }
+  func.return
+}
+
+// -----
+
+func.func @f(%t: !ztile.tile<4x8xi1>) {
+  // expected-error@+1 {{'ztile.cmp' op expects operands to be a tile of f32 or f64, got !ztile.tile<4x8xi1>}}
+  %c = ztile.cmp "olt" %t, %t : !ztile.tile<4x8xi1> -> !ztile.tile<4x8xi1>
+  func.return
+}
+
+// -----
+
+func.func @f(%t: !ztile.tile<4x8xf32>) {
+  // expected-error@+1 {{'ztile.cmp' op expects result type !ztile.tile<4x8xi1>, got !ztile.tile<4x8xf32>}}
+  %c = ztile.cmp "olt" %t, %t : !ztile.tile<4x8xf32> -> !ztile.tile<4x8xf32>
+  func.return
+}
+
+// -----
+
+func.func @f(%c: !ztile.tile<4x4xi1>, %t: !ztile.tile<4x8xf32>) {
+  // expected-error@+1 {{'ztile.select' op expects a condition of type !ztile.tile<4x8xi1>, got !ztile.tile<4x4xi1>}}
+  %s = ztile.select %c, %t, %t : !ztile.tile<4x4xi1>, !ztile.tile<4x8xf32>
   func.return
 }

@@ -39,3 +39,18 @@ func.func @matmul_bias_relu(%a: memref<33x17xf32>, %b: memref<17x20xf32>, %bias:
   }
   func.return
 }
+
+// CHECK-LABEL: func.func @compare
+func.func @compare(%a: memref<8x16xf32>, %m: memref<8x16xi1>) {
+  ztile.grid [1] {
+    %c0 = arith.constant 0 : index
+    %t = ztile.load %a[%c0, %c0] : memref<8x16xf32> -> !ztile.tile<8x16xf32>
+    // CHECK: %{{.*}} = ztile.cmp "oge" %{{.*}}, %{{.*}} : !ztile.tile<8x16xf32> -> !ztile.tile<8x16xi1>
+    %c = ztile.cmp "oge" %t, %t : !ztile.tile<8x16xf32> -> !ztile.tile<8x16xi1>
+    ztile.store %c, %m[%c0, %c0] : !ztile.tile<8x16xi1>, memref<8x16xi1>
+    // CHECK: %{{.*}} = ztile.select %{{.*}}, %{{.*}}, %{{.*}} : !ztile.tile<8x16xi1>, !ztile.tile<8x16xf32>
+    %s = ztile.select %c, %t, %t : !ztile.tile<8x16xi1>, !ztile.tile<8x16xf32>
+    ztile.store %s, %a[%c0, %c0] : !ztile.tile<8x16xf32>, memref<8x16xf32>
+  }
+  func.return
+}
