@@ -179,6 +179,18 @@ class IllTyped(Exception):
     pass
 
 
+PREDICATES: dict[str, Any] = {
+    "oeq": np.equal,
+    "one": lambda x, y: np.less(x, y) | np.greater(x, y),
+    "olt": np.less,
+    "ole": np.less_equal,
+    "ogt": np.greater,
+    "oge": np.greater_equal,
+    "une": np.not_equal,
+}
+"""`ztensor.cmp`'s predicates as numpy computes them (IEEE: o = ordered, u = unordered)."""
+
+
 def _ieee_max(x: NDArray, y: NDArray) -> NDArray:
     r = np.maximum(x, y)
     zeros = (x == 0) & (y == 0)
@@ -236,6 +248,19 @@ def _eval(t: Term, env: dict[str, NDArray]) -> NDArray:
         return np.asarray(F32(t.value))
     xs = [_eval(a, env) for a in t.args]
     k = t.kind
+    if k in ("cmp", "select"):
+        floats = xs[1:] if k == "select" else xs
+        if any(x.dtype != F32 for x in floats) or (k == "select" and xs[0].dtype != np.bool_):
+            raise IllTyped(f"{k}: operand types")
+        try:
+            np.broadcast_shapes(*(x.shape for x in xs))
+        except ValueError as e:
+            raise IllTyped(str(e)) from None
+        if k == "select":
+            return np.where(*xs).astype(F32)
+        return np.asarray(PREDICATES[str(t.attr("pred"))](*xs), np.bool_)
+    if any(x.dtype == np.bool_ for x in xs):
+        raise IllTyped(f"{k}: a boolean operand")
     if k in BINARY:
         x, y = xs
         try:
@@ -337,8 +362,9 @@ def _eval(t: Term, env: dict[str, NDArray]) -> NDArray:
 # ---------------------------------------------------------------------------------------------
 
 
-def _type(shape: Sequence[int]) -> str:
-    return "tensor<" + "".join(f"{d}x" for d in shape) + "f32>"
+def _type(shape: Sequence[int], dtype: Any = F32) -> str:
+    elt = "i1" if np.dtype(dtype) == np.bool_ else "f32"
+    return "tensor<" + "".join(f"{d}x" for d in shape) + elt + ">"
 
 
 def mlir(term: Term | Sequence[Term], inputs: dict[str, NDArray], name: str = "f") -> str:
@@ -347,29 +373,38 @@ def mlir(term: Term | Sequence[Term], inputs: dict[str, NDArray], name: str = "f
     names = sorted(inputs)
     lines: list[str] = []
     # Keyed by the JSON form: as dataclasses, scalar(0.0) == scalar(-0.0).
-    cache: dict[str, tuple[str, tuple[int, ...]]] = {}
+    cache: dict[str, tuple[str, tuple[int, ...], Any]] = {}
     counter = itertools.count()
 
-    def emit(t: Term) -> tuple[str, tuple[int, ...]]:
+    def emit(t: Term) -> tuple[str, tuple[int, ...], Any]:
         key = json.dumps(t.to_json())
         if key in cache:
             return cache[key]
         if t.kind == "input":
-            result = (f"%{t.name}", tuple(inputs[t.name].shape))
+            x = inputs[t.name]
+            result = (f"%{t.name}", tuple(x.shape), x.dtype)
             cache[key] = result
             return result
-        shape = tuple(numpy_eval(t, inputs).shape)
+        value = numpy_eval(t, inputs)
+        shape = tuple(value.shape)
         v = f"%v{next(counter)}"
-        ty = _type(shape)
+        ty = _type(shape, value.dtype)
         if t.kind == "scalar":
             lines.append(f"  {v} = ztensor.constant dense<{f32_hex(t.value)}> : tensor<f32>")
-            cache[key] = (v, ())
+            cache[key] = (v, (), F32)
             return cache[key]
         args = [emit(a) for a in t.args]
         k = t.kind
-        operands = ", ".join(a for a, _ in args)
-        in_types = [_type(s) for _, s in args]
-        if k in BINARY or k == "matmul":
+        operands = ", ".join(a for a, _, _ in args)
+        in_types = [_type(s, d) for _, s, d in args]
+        if k == "cmp":
+            lines.append(
+                f'  {v} = ztensor.cmp "{t.attr("pred")}" {operands} : '
+                f"({in_types[0]}, {in_types[1]}) -> {ty}"
+            )
+        elif k == "select":
+            lines.append(f"  {v} = ztensor.select {operands} : ({', '.join(in_types)}) -> {ty}")
+        elif k in BINARY or k == "matmul":
             lines.append(f"  {v} = ztensor.{k} {operands} : ({in_types[0]}, {in_types[1]}) -> {ty}")
         elif k in UNARY:
             lines.append(f"  {v} = ztensor.{k} {operands} : {ty}")
@@ -400,13 +435,13 @@ def mlir(term: Term | Sequence[Term], inputs: dict[str, NDArray], name: str = "f
             )
         else:
             raise IllTyped(f"cannot print {k}")
-        cache[key] = (v, shape)
+        cache[key] = (v, shape, value.dtype)
         return cache[key]
 
     results = [emit(t) for t in terms]
-    params = ", ".join(f"%{n}: {_type(inputs[n].shape)}" for n in names)
-    rtypes = ", ".join(_type(s) for _, s in results)
-    rvals = ", ".join(v for v, _ in results)
+    params = ", ".join(f"%{n}: {_type(inputs[n].shape, inputs[n].dtype)}" for n in names)
+    rtypes = ", ".join(_type(s, d) for _, s, d in results)
+    rvals = ", ".join(v for v, _, _ in results)
     head = f"func.func @{name}({params}) -> ({rtypes}) {{"
     return "\n".join([head, *lines, f"  func.return {rvals} : {rtypes}", "}", ""])
 
@@ -747,6 +782,7 @@ USER_CATEGORIES = {
     "softmax",
     "layernorm",
     "scalar",
+    "ternary",
 }
 FUSED_CATEGORIES = {
     "fused",
@@ -771,6 +807,8 @@ def _attr_domain(category: str, attr: str) -> list[Any]:
         return [1e-5]
     if attr == "value":
         return list(CONSTANTS)
+    if attr == "pred":
+        return list(PREDICATES)
     if attr == "shape":
         return ["6x8", "8x8", "2x6x8", "24", "8x6", "6x1", "48", "2x3x8", "3x2x8", "8"]
     return []
@@ -785,6 +823,8 @@ def _decode_attr(attr: str, value: Any) -> Any:
         return int(value)
     if attr == "keepdims":
         return bool(int(value))
+    if attr == "pred":
+        return str(value)
     return float(value)
 
 
@@ -803,6 +843,7 @@ def instantiate(rule: Any, max_tries: int = 4000) -> Instance | str:
     sorts: dict[str, str] = {}
     roles: dict[str, tuple[str, str]] = {}
     problems: list[str] = []
+    booleans: set[str] = set()  # variables in a boolean operand's place (select's condition)
 
     def scan(q: Any, sort: str) -> None:
         if isinstance(q, rf.PVar):
@@ -818,7 +859,10 @@ def instantiate(rule: Any, max_tries: int = 4000) -> Instance | str:
                 roles.setdefault(a.name, (spec.category, attr_name))
             elif isinstance(a, rf.PFun):
                 problems.append(f"attribute function {a.name} on the left side")
-        for c, child_sort in zip(q.args, spec.children, strict=False):
+        kinds = spec.row.operand_kinds if spec.row is not None else ""
+        for i, (c, child_sort) in enumerate(zip(q.args, spec.children, strict=False)):
+            if isinstance(c, rf.PVar) and kinds[i : i + 1] == "b":
+                booleans.add(c.name)
             scan(c, child_sort)
 
     scan(rule.lhs, "Op")
@@ -915,6 +959,8 @@ def instantiate(rule: Any, max_tries: int = 4000) -> Instance | str:
                             name: cycle_values(pool, math.prod(shape), 3 * i).reshape(shape)
                             for i, (name, shape) in enumerate(zip(tensors, shapes, strict=True))
                         }
+                        for name in booleans & set(inputs):
+                            inputs[name] = inputs[name] > 0
                     root = numpy_eval(term, inputs)
                     if not all(holds(c, env, inputs, root) for c in rule.conditions):
                         continue
