@@ -6,10 +6,15 @@ verify, run LLVM's new-pass-manager pipeline at O0-O3 (`optimize_module`), emit 
 and store it in the on-disk cache (`ziggurat.runtime.cache`). A warm compile hashes the IR
 text, reads the object from the cache and only loads it: no parsing, no optimization.
 
-Objects are loaded into one process-wide ORC LLJIT (loading a cached object takes about
+Objects are loaded into a process-wide ORC LLJIT (loading a cached object takes about
 0.2-0.5 ms there against 1-2.5 ms with MCJIT, which also needs a TargetMachine of its own per
 engine). The runtime's symbols (`ziggurat.runtime.abi`) are imported into every library and
 everything else (libm's `expf`, ...) resolves against the current process.
+
+Native memory is bounded by the modules alive (docs/runtime.md, "Native memory"): each module
+is parsed into an LLVMContext of its own, pass pipelines are freed explicitly (llvmlite does
+not), and the JIT is replaced every `JIT_GENERATION_SIZE` links (ORC keeps every library it
+ever linked until the JIT is destroyed).
 
 This is Ziggurat's one LLVM backend: `optimized_ir(ir_text, target, opt_level)` and
 `assembly(...)` show what a cold compile of `ir_text` runs (the same preparation, pass
@@ -285,7 +290,7 @@ def _dispose_pass_manager(manager: Any) -> None:
 
     llvmlite 0.45-0.50 never frees it: `ModulePassManager(ObjectRef, NewPassManager)` inherits
     the no-op `ObjectRef._dispose` ahead of `NewPassManager._dispose`, so `close()` (and
-    `with`) only detach the pointer and every O1-O3 pipeline (about 30 KB) leaks. Call the
+    `with`) only detach the pointer and every O1-O3 pipeline (30-70 KB) leaks. Call the
     disposer the class meant to use, then detach so that a later `close()` does nothing.
     """
     if type(manager)._dispose is ffi.ObjectRef._dispose and not manager.closed:

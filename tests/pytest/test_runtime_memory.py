@@ -78,7 +78,7 @@ alive = collections.deque(maxlen=16)
 def link(k):
     alive.append(compiler.load_object(obj, ["f"], f"memory-test-{k}")[0])
 
-pipeline_kb, pipeline_ms = per_step(optimize, 30, 150)
+pipeline_kb, pipeline_ms = per_step(optimize, 80, 150)
 link_kb, link_ms = per_step(link, 64, 1000)
 print(json.dumps({"pipeline_kb": pipeline_kb, "pipeline_ms": pipeline_ms,
                   "link_kb": link_kb, "link_ms": link_ms}))
