@@ -6,10 +6,15 @@ verify, run LLVM's new-pass-manager pipeline at O0-O3 (`optimize_module`), emit 
 and store it in the on-disk cache (`ziggurat.runtime.cache`). A warm compile hashes the IR
 text, reads the object from the cache and only loads it: no parsing, no optimization.
 
-Objects are loaded into one process-wide ORC LLJIT (loading a cached object takes about
+Objects are loaded into a process-wide ORC LLJIT (loading a cached object takes about
 0.2-0.5 ms there against 1-2.5 ms with MCJIT, which also needs a TargetMachine of its own per
 engine). The runtime's symbols (`ziggurat.runtime.abi`) are imported into every library and
 everything else (libm's `expf`, ...) resolves against the current process.
+
+Native memory is bounded by the modules alive (docs/runtime.md, "Native memory"): each module
+is parsed into an LLVMContext of its own, pass pipelines are freed explicitly (llvmlite does
+not), and the JIT is replaced every `JIT_GENERATION_SIZE` links (ORC keeps every library it
+ever linked until the JIT is destroyed).
 
 This is Ziggurat's one LLVM backend: `optimized_ir(ir_text, target, opt_level)` and
 `assembly(...)` show what a cold compile of `ir_text` runs (the same preparation, pass
@@ -32,6 +37,8 @@ from importlib.metadata import version
 from typing import Any
 
 import llvmlite.binding as llvm
+from llvmlite.binding import ffi
+from llvmlite.binding.newpassmanagers import NewPassManager
 
 from ziggurat.errors import CompileError
 from ziggurat.runtime.cache import CacheEntry, ObjectCache, cache_enabled, cache_key
@@ -60,6 +67,8 @@ class CompileStats:
     optimizations: int = 0
     emissions: int = 0
     loads: int = 0
+    jits: int = 0
+    """LLJITs created (one per `JIT_GENERATION_SIZE` loads)."""
 
 
 STATS = CompileStats()
@@ -68,6 +77,11 @@ _lock = threading.RLock()
 _machines: dict[tuple[Target, int], llvm.TargetMachine] = {}
 _lljit: Any = None
 _lljit_machine: Any = None
+_lljit_links = 0
+
+JIT_GENERATION_SIZE = 32
+"""Libraries linked into one LLJIT before the next link starts a fresh one (see `_jit`):
+at most this many defunct libraries (~10 KB each) stay behind a live module's LLJIT."""
 _library_ids = itertools.count()
 _shared_cache: ObjectCache | None = None
 
@@ -100,14 +114,29 @@ def target_machine(target: Target, opt_level: int) -> llvm.TargetMachine:
 
 
 def _jit() -> Any:
-    global _lljit, _lljit_machine
+    """The LLJIT the next object is linked into: a fresh one every `JIT_GENERATION_SIZE` links.
+
+    ORC never removes a JITDylib from its ExecutionSession (llvmlite's tracker only clears
+    it, and its names cannot be reused), so every library linked leaves about 10 KB of
+    symbol tables and lookup state behind until the LLJIT itself is destroyed, and linking
+    slows down as they pile up. So the libraries are linked in generations: after
+    `JIT_GENERATION_SIZE` links the current LLJIT is dropped here and a new one started.
+    Each library's tracker holds the C++ LLJIT of its generation (a `shared_ptr`), so a
+    generation's code stays valid while any of its modules lives, and the LLJIT is
+    destroyed, defunct libraries and all, with the last of them.
+    """
+    global _lljit, _lljit_machine, _lljit_links
     with _lock:
-        if _lljit is None:
-            host = Target.host()
-            _lljit_machine = llvm.Target.from_triple(host.triple).create_target_machine(
-                cpu=host.cpu, features=host.features, opt=0, jit=True
-            )
+        if _lljit is None or _lljit_links >= JIT_GENERATION_SIZE:
+            if _lljit_machine is None:
+                host = Target.host()
+                _lljit_machine = llvm.Target.from_triple(host.triple).create_target_machine(
+                    cpu=host.cpu, features=host.features, opt=0, jit=True
+                )
             _lljit = llvm.create_lljit_compiler(_lljit_machine)
+            _lljit_links = 0
+            STATS.jits += 1
+        _lljit_links += 1
         return _lljit
 
 
@@ -177,12 +206,18 @@ def _has_attribute(function: Any, key: str) -> bool:
 
 
 def prepare_module(ir_text: str, target: Target) -> llvm.ModuleRef:
-    """Parse `ir_text`, set triple and data layout for `target`, add target attributes, verify."""
+    """Parse `ir_text`, set triple and data layout for `target`, add target attributes, verify.
+
+    The module gets an LLVMContext of its own (the `ModuleRef` holds it, and disposes of the
+    module first): the global context would keep the constants, types and metadata (e.g.
+    the distinct loop-metadata nodes the vectorizer adds) of every module ever compiled.
+    """
     machine = target_machine(target, 3)
     with _lock:
         STATS.parses += 1
+        context = llvm.create_context()
         try:
-            module = llvm.parse_assembly(ir_text)
+            module = llvm.parse_assembly(ir_text, context=context)
         except RuntimeError as error:
             raise ZigguratCompileError(f"cannot parse the LLVM IR: {error}") from error
         module.triple = machine.triple
@@ -198,7 +233,7 @@ def prepare_module(ir_text: str, target: Target) -> llvm.ModuleRef:
                 text = add_function_attribute(
                     str(module), names, f'"prefer-vector-width"="{width}"'
                 )
-                module = llvm.parse_assembly(text)
+                module = llvm.parse_assembly(text, context=context)
         try:
             module.verify()
         except RuntimeError as error:
@@ -242,12 +277,27 @@ def optimize_module(module: llvm.ModuleRef, target: Target, opt_level: int) -> N
         if opt_level >= 2:
             options.loop_vectorization = True
             options.slp_vectorization = True
-        with (
-            options,
-            llvm.create_pass_builder(machine, options) as builder,
-            builder.getModulePassManager() as manager,
-        ):
-            manager.run(module, builder)
+        with options, llvm.create_pass_builder(machine, options) as builder:
+            manager = builder.getModulePassManager()
+            try:
+                manager.run(module, builder)
+            finally:
+                _dispose_pass_manager(manager)
+
+
+def _dispose_pass_manager(manager: Any) -> None:
+    """Free the C++ pass pipeline behind `manager` (a llvmlite `ModulePassManager`).
+
+    llvmlite 0.45-0.50 never frees it: `ModulePassManager(ObjectRef, NewPassManager)` inherits
+    the no-op `ObjectRef._dispose` ahead of `NewPassManager._dispose`, so `close()` (and
+    `with`) only detach the pointer and every O1-O3 pipeline (30-70 KB) leaks. Call the
+    disposer the class meant to use, then detach so that a later `close()` does nothing.
+    """
+    if type(manager)._dispose is ffi.ObjectRef._dispose and not manager.closed:
+        NewPassManager._dispose(manager)
+        manager.detach()
+    else:  # a llvmlite whose close() disposes it
+        manager.close()
 
 
 def optimized_module(ir_text: str, target: Target, opt_level: int) -> llvm.ModuleRef:
@@ -297,8 +347,8 @@ def emit_object(module: llvm.ModuleRef, target: Target, opt_level: int) -> bytes
 
 def load_object(obj: bytes, exports: Sequence[str], label: str) -> tuple[Any, dict[str, int]]:
     """Link `obj` into the process JIT; returns its resource tracker and export addresses."""
-    jit = _jit()
     with _lock:
+        jit = _jit()
         STATS.loads += 1
         builder = llvm.JITLibraryBuilder().add_object_img(obj).add_current_process()
         for name, address in runtime_symbols().items():
