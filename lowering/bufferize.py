@@ -40,7 +40,7 @@ from xdsl.rewriter import Rewriter
 from xdsl.traits import SymbolTable
 
 from ziggurat.dialects.tiling import DefaultTileSizes
-from ziggurat.lowering.ztensor_to_ztile import Gen, memref_of, tile_copy
+from ziggurat.lowering.ztile_builder import Gen, memref_of, tile_copy
 
 
 def _top_level_user(block: Block, op: Operation) -> Operation | None:

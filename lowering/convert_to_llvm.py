@@ -83,6 +83,7 @@ from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import DiagnosticException
 
 from ziggurat.dialects import optable, zloop
+from ziggurat.lowering.index_builder import LLVM_I64, IndexBuilder
 from ziggurat.runtime.abi import PARALLEL_FOR_SYMBOL
 
 PTR = llvm.LLVMPointerType()
@@ -160,8 +161,9 @@ class _ModuleState:
         self.declared[name] = fn
 
 
-class _FunctionLowering:
-    """Emits the body of one `llvm.func` from a `func.func` body or an outlined parallel body."""
+class _FunctionLowering(IndexBuilder):
+    """Emits the body of one `llvm.func` from a `func.func` body or an outlined parallel body
+    (index arithmetic on `i64` from `IndexBuilder`; each constant is made where it is used)."""
 
     def __init__(self, state: _ModuleState, fn_name: str, entry: Block) -> None:
         self.state = state
@@ -171,6 +173,7 @@ class _FunctionLowering:
         self.blocks: list[Block] = [entry]
         self.values: dict[SSAValue, SSAValue] = {}
         self.parallel_depth = 0
+        super().__init__(LLVM_I64, self.emit, reuse=False)
 
     # ----- emission helpers ------------------------------------------------------------------
 
@@ -192,7 +195,7 @@ class _FunctionLowering:
         except KeyError:
             raise LoweringError(f"convert-to-llvm: value {v} used before it was lowered") from None
 
-    def const_int(self, value: int, t: Attribute = i64) -> SSAValue:
+    def const_int(self, value: int, t: Attribute) -> SSAValue:
         return self.emit(llvm.ConstantOp(IntegerAttr(value, cast(IntegerType, t)), t))
 
     def const_float(self, value: float, t: Attribute) -> SSAValue:
@@ -211,34 +214,19 @@ class _FunctionLowering:
             llvm.ShuffleVectorOp(inserted, undef, DenseArrayBase.from_list(i32, [0] * n), t)
         )
 
-    def iadd(self, a: SSAValue, b: SSAValue) -> SSAValue:
-        return self.emit(llvm.AddOp(a, b))
-
-    def imul(self, a: SSAValue, b: SSAValue) -> SSAValue:
-        return self.emit(llvm.MulOp(a, b))
-
-    def icmp(self, pred: str, a: SSAValue, b: SSAValue) -> SSAValue:
-        flag = llvm.ICmpPredicateFlag(pred)
-        return self.emit(llvm.ICmpOp(a, b, IntegerAttr(flag.to_int(), i64)))
-
-    def select(self, cond: SSAValue, a: SSAValue, b: SSAValue) -> SSAValue:
+    def select_value(self, cond: SSAValue, a: SSAValue, b: SSAValue) -> SSAValue:
+        """`arith.select` of scalars or vectors (a vector condition through a helper)."""
         if isinstance(a.type, VectorType) and isinstance(cond.type, VectorType):
             return self.helper_call(f"__zg_select_{type_suffix(a.type)}", [cond, a, b], a.type)
         return self.emit(llvm.SelectOp(cond, a, b))
-
-    def smax(self, a: SSAValue, b: SSAValue) -> SSAValue:
-        return self.select(self.icmp("sgt", a, b), a, b)
-
-    def smin(self, a: SSAValue, b: SSAValue) -> SSAValue:
-        return self.select(self.icmp("slt", a, b), a, b)
 
     def floordiv(self, a: SSAValue, b: SSAValue) -> SSAValue:
         """Floor division of signed integers (rounds toward negative infinity)."""
         q = self.emit(llvm.SDivOp(a, b))
         r = self.emit(llvm.SRemOp(a, b))
         zero = self.const_int(0, a.type)
-        r_nonzero = self.icmp("ne", r, zero)
-        signs_differ = self.icmp("slt", self.emit(llvm.XOrOp(r, b)), zero)
+        r_nonzero = self.cmpi("ne", r, zero)
+        signs_differ = self.cmpi("slt", self.emit(llvm.XOrOp(r, b)), zero)
         adjust = self.emit(llvm.AndOp(r_nonzero, signs_differ))
         one = self.const_int(1, a.type)
         return self.select(adjust, self.emit(llvm.SubOp(q, one)), q)
@@ -277,13 +265,11 @@ class _FunctionLowering:
         linear: SSAValue | None = None
         stride = 1
         for dim, idx in zip(reversed(shape), reversed(indices), strict=True):
-            term = (
-                self.get(idx) if stride == 1 else self.imul(self.get(idx), self.const_int(stride))
-            )
-            linear = term if linear is None else self.iadd(linear, term)
+            term = self.muli(self.get(idx), stride)
+            linear = term if linear is None else self.addi(linear, term)
             stride *= dim
         if linear is None:
-            linear = self.const_int(0)
+            linear = self.index(0)
         return self.gep(self.get_base(base), linear, _stored(mtype.element_type))
 
     def get_base(self, v: SSAValue) -> SSAValue:
@@ -295,7 +281,7 @@ class _FunctionLowering:
         self, e: AffineExpr, dims: Sequence[SSAValue], syms: Sequence[SSAValue]
     ) -> SSAValue:
         if isinstance(e, AffineConstantExpr):
-            return self.const_int(e.value)
+            return self.index(e.value)
         if isinstance(e, AffineDimExpr):
             return dims[e.position]
         if isinstance(e, AffineSymExpr):
@@ -305,18 +291,18 @@ class _FunctionLowering:
         rhs = self.affine_expr(e.rhs, dims, syms)
         match e.kind:
             case AffineBinaryOpKind.Add:
-                return self.iadd(lhs, rhs)
+                return self.addi(lhs, rhs)
             case AffineBinaryOpKind.Mul:
-                return self.imul(lhs, rhs)
+                return self.muli(lhs, rhs)
             case AffineBinaryOpKind.FloorDiv:
                 return self.floordiv(lhs, rhs)
             case AffineBinaryOpKind.CeilDiv:
-                one = self.const_int(1)
-                num = self.emit(llvm.SubOp(self.iadd(lhs, rhs), one))
+                one = self.index(1)
+                num = self.emit(llvm.SubOp(self.addi(lhs, rhs), one))
                 return self.floordiv(num, rhs)
             case AffineBinaryOpKind.Mod:
                 q = self.floordiv(lhs, rhs)
-                return self.emit(llvm.SubOp(lhs, self.imul(q, rhs)))
+                return self.emit(llvm.SubOp(lhs, self.muli(q, rhs)))
         raise LoweringError(f"convert-to-llvm: unsupported affine expression {e}")
 
     def bound(self, m: AffineMap, operands: Sequence[SSAValue], is_lower: bool) -> SSAValue:
@@ -325,7 +311,7 @@ class _FunctionLowering:
         values = [self.affine_expr(e, dims, syms) for e in m.results]
         result = values[0]
         for v in values[1:]:
-            result = self.smax(result, v) if is_lower else self.smin(result, v)
+            result = self.max(result, v) if is_lower else self.min(result, v)
         return result
 
     # ----- structured control flow -------------------------------------------------------------
@@ -347,13 +333,13 @@ class _FunctionLowering:
         self.emit0(llvm.BrOp(header, lb, *inits))
         self.block = header
         iv = header.args[0]
-        cond = self.icmp("slt", iv, ub)
+        cond = self.cmpi("slt", iv, ub)
         self.emit0(llvm.CondBrOp(cond, loop_body, (), exit_block, ()))
         self.block = loop_body
         for old, new in zip(iv_and_args, header.args, strict=True):
             self.values[old] = new
         yielded = self.lower_ops(body)
-        nxt = self.iadd(iv, step)
+        nxt = self.addi(iv, step)
         self.emit0(llvm.BrOp(header, nxt, *yielded))
         self.block = exit_block
         return list(header.args[1:])
@@ -369,7 +355,7 @@ class _FunctionLowering:
     def lower_for(self, op: zloop.ForOp) -> None:
         lb = self.bound(op.lowerBoundMap.data, op.lowerBoundOperands, True)
         ub = self.bound(op.upperBoundMap.data, op.upperBoundOperands, False)
-        step = self.const_int(op.step_value)
+        step = self.index(op.step_value)
         results = self.emit_loop(
             lb, ub, step, [self.get(v) for v in op.inits], op.body.block, op.body.block.args
         )
@@ -415,9 +401,9 @@ class _FunctionLowering:
             lb = self.bound(lb_map.data, lb_ops, True)
             ub = self.bound(ub_map.data, ub_ops, False)
             span = self.emit(llvm.SubOp(ub, lb))
-            span = self.iadd(span, self.const_int(step - 1))
-            trips = self.emit(llvm.SDivOp(span, self.const_int(step)))
-            out.append((lb, self.smax(trips, self.const_int(0)), step))
+            span = self.addi(span, step - 1)
+            trips = self.emit(llvm.SDivOp(span, self.index(step)))
+            out.append((lb, self.max(trips, 0), step))
         return out
 
     def lower_parallel_sequential(self, op: zloop.ParallelOp) -> None:
@@ -436,19 +422,19 @@ class _FunctionLowering:
         header = self.new_block([i64])
         body = self.new_block()
         exit_block = self.new_block()
-        self.emit0(llvm.BrOp(header, self.const_int(0)))
+        self.emit0(llvm.BrOp(header, self.index(0)))
         self.block = header
         t = header.args[0]
-        self.emit0(llvm.CondBrOp(self.icmp("slt", t, trips), body, (), exit_block, ()))
+        self.emit0(llvm.CondBrOp(self.cmpi("slt", t, trips), body, (), exit_block, ()))
         self.block = body
-        iv = self.iadd(lb, self.imul(t, self.const_int(step)))
+        iv = self.addi(lb, self.muli(t, step))
         if k + 1 < len(ranges):
             self._nest(op, ranges, k + 1, [*ivs, iv])
         else:
             for old, new in zip(op.body.block.args, [*ivs, iv], strict=True):
                 self.values[old] = new
             self.lower_ops(op.body.block)
-        self.emit0(llvm.BrOp(header, self.iadd(t, self.const_int(1))))
+        self.emit0(llvm.BrOp(header, self.addi(t, 1)))
         self.block = exit_block
 
     def lower_parallel(self, op: zloop.ParallelOp) -> None:
@@ -456,9 +442,9 @@ class _FunctionLowering:
             self.lower_parallel_sequential(op)
             return
         ranges = self.parallel_ranges(op)
-        total = self.const_int(1)
+        total = self.index(1)
         for _, trips, _ in ranges:
-            total = self.imul(total, trips)
+            total = self.muli(total, trips)
         captured = _free_values(op)
         constants = [v for v in captured if isinstance(v.owner, arith.ConstantOp)]
         slots: list[tuple[SSAValue, int]] = []
@@ -472,7 +458,7 @@ class _FunctionLowering:
         offset += 16 * len(ranges)
         ctx = self.alloca_bytes(max(offset, 8), 8)
         for v, off in slots:
-            ptr = self.gep(ctx, self.const_int(off), IntegerType(8))
+            ptr = self.gep(ctx, self.index(off), IntegerType(8))
             self.emit0(
                 llvm.StoreOp(
                     self.get(v), ptr, alignment=8 if byte_size(v.type) >= 8 else byte_size(v.type)
@@ -480,7 +466,7 @@ class _FunctionLowering:
             )
         for k, (lb, trips, _) in enumerate(ranges):
             for j, val in enumerate((lb, trips)):
-                ptr = self.gep(ctx, self.const_int(range_offset + 16 * k + 8 * j), IntegerType(8))
+                ptr = self.gep(ctx, self.index(range_offset + 16 * k + 8 * j), IntegerType(8))
                 self.emit0(llvm.StoreOp(val, ptr, alignment=8))
         k = self.state.par_counter.get(self.fn_name, 0)
         self.state.par_counter[self.fn_name] = k + 1
@@ -518,7 +504,7 @@ class _FunctionLowering:
             assert isinstance(c.owner, arith.ConstantOp)
             _constant(body_fn, c.owner)
         for v, off in slots:
-            ptr = body_fn.gep(ctx, body_fn.const_int(off), IntegerType(8))
+            ptr = body_fn.gep(ctx, body_fn.index(off), IntegerType(8))
             t = lower_type(v.type)
             align = 8 if byte_size(v.type) >= 8 else byte_size(v.type)
             body_fn.values[v] = body_fn.emit(llvm.LoadOp(ptr, t, alignment=align))
@@ -526,9 +512,7 @@ class _FunctionLowering:
         for k in range(len(steps)):
             vals = []
             for j in range(2):
-                ptr = body_fn.gep(
-                    ctx, body_fn.const_int(range_offset + 16 * k + 8 * j), IntegerType(8)
-                )
+                ptr = body_fn.gep(ctx, body_fn.index(range_offset + 16 * k + 8 * j), IntegerType(8))
                 vals.append(body_fn.emit(llvm.LoadOp(ptr, i64, alignment=8)))
             ranges.append((vals[0], vals[1]))
         header = body_fn.new_block([i64])
@@ -537,7 +521,7 @@ class _FunctionLowering:
         body_fn.emit0(llvm.BrOp(header, begin))
         body_fn.block = header
         lin = header.args[0]
-        body_fn.emit0(llvm.CondBrOp(body_fn.icmp("slt", lin, end), loop_body, (), exit_block, ()))
+        body_fn.emit0(llvm.CondBrOp(body_fn.cmpi("slt", lin, end), loop_body, (), exit_block, ()))
         body_fn.block = loop_body
         rest: SSAValue = lin
         ivs: list[SSAValue] = [lin] * len(steps)
@@ -548,12 +532,12 @@ class _FunctionLowering:
             else:
                 pos = body_fn.emit(llvm.SRemOp(rest, trips))
                 rest = body_fn.emit(llvm.SDivOp(rest, trips))
-            scaled = pos if steps[k] == 1 else body_fn.imul(pos, body_fn.const_int(steps[k]))
-            ivs[k] = body_fn.iadd(lb, scaled)
+            scaled = body_fn.muli(pos, steps[k])
+            ivs[k] = body_fn.addi(lb, scaled)
         for old, new in zip(op.body.block.args, ivs, strict=True):
             body_fn.values[old] = new
         body_fn.lower_ops(op.body.block)
-        body_fn.emit0(llvm.BrOp(header, body_fn.iadd(lin, body_fn.const_int(1))))
+        body_fn.emit0(llvm.BrOp(header, body_fn.addi(lin, 1)))
         body_fn.block = exit_block
         body_fn.emit0(llvm.ReturnOp())
         fn = llvm.FuncOp(
@@ -637,6 +621,9 @@ def _constant(fl: _FunctionLowering, op: arith.ConstantOp) -> None:
         fl.values[op.result] = fl.emit(
             llvm.ConstantOp(FloatAttr(value.value.data, cast(Float32Type | Float64Type, lt)), lt)
         )
+        return
+    if isinstance(value, IntegerAttr) and lt == i64:
+        fl.values[op.result] = fl.index(value.value.data)
         return
     if isinstance(value, IntegerAttr):
         fl.values[op.result] = fl.emit(
@@ -746,7 +733,7 @@ _ICMP = {
 
 
 def _cmpi(fl: _FunctionLowering, op: arith.CmpiOp) -> None:
-    fl.values[op.result] = fl.icmp(_ICMP[op.predicate.value.data], fl.get(op.lhs), fl.get(op.rhs))
+    fl.values[op.result] = fl.cmpi(_ICMP[op.predicate.value.data], fl.get(op.lhs), fl.get(op.rhs))
 
 
 def _cmpf(fl: _FunctionLowering, op: arith.CmpfOp | zloop.CmpfOp) -> None:
@@ -763,13 +750,13 @@ def _cmpf(fl: _FunctionLowering, op: arith.CmpfOp | zloop.CmpfOp) -> None:
 
 
 def _select(fl: _FunctionLowering, op: arith.SelectOp | zloop.SelectOp) -> None:
-    fl.values[op.result] = fl.select(fl.get(op.cond), fl.get(op.lhs), fl.get(op.rhs))
+    fl.values[op.result] = fl.select_value(fl.get(op.cond), fl.get(op.lhs), fl.get(op.rhs))
 
 
 def _minmaxsi(is_max: bool):
     def lower(fl: _FunctionLowering, op: Operation) -> None:
         a, b = fl.get(op.operands[0]), fl.get(op.operands[1])
-        fl.values[op.results[0]] = fl.smax(a, b) if is_max else fl.smin(a, b)
+        fl.values[op.results[0]] = fl.max(a, b) if is_max else fl.min(a, b)
 
     return lower
 
@@ -852,9 +839,7 @@ def _alloc(fl: _FunctionLowering, op: memref.AllocOp) -> None:
     )
     fl.state.declare("aligned_alloc", [i64, i64], PTR)
     fl.values[op.memref] = fl.emit(
-        llvm.CallOp(
-            "aligned_alloc", fl.const_int(MALLOC_ALIGNMENT), fl.const_int(size), return_type=PTR
-        )
+        llvm.CallOp("aligned_alloc", fl.index(MALLOC_ALIGNMENT), fl.index(size), return_type=PTR)
     )
 
 
@@ -913,7 +898,7 @@ def _create_mask(fl: _FunctionLowering, op: vector.CreateMaskOp) -> None:
     vt = VectorType(i64, [n])
     lanes = fl.emit(llvm.ConstantOp(DenseIntOrFPElementsAttr.from_list(vt, list(range(n))), vt))
     bound = fl.splat(fl.get(op.mask_dim_sizes[0]), vt)
-    fl.values[op.mask_vector] = fl.icmp("slt", lanes, bound)
+    fl.values[op.mask_vector] = fl.cmpi("slt", lanes, bound)
 
 
 def _broadcast(fl: _FunctionLowering, op: vector.BroadcastOp) -> None:
@@ -964,7 +949,7 @@ def _extract(fl: _FunctionLowering, op: vector.ExtractOp) -> None:
     v = fl.get(op.vector)
     t = lower_type(op.result.type)
     fl.values[op.result] = fl.helper_call(
-        f"__zg_extract_{type_suffix(v.type)}", [v, fl.const_int(pos)], t
+        f"__zg_extract_{type_suffix(v.type)}", [v, fl.index(pos)], t
     )
 
 

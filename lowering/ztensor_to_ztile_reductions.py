@@ -1,0 +1,234 @@
+"""The reduction kernels of `ztensor-to-ztile`: `reduce_sum/mean/max`, `softmax`, `layernorm`.
+
+A reduction kernel is one `ztile.grid` over the kept axes of its view (one program when
+every axis is reduced). Each program reduces the reduced axes of its rows: whole when the
+reduced extent fits one tile, else chunk by chunk with a `scf.for` per reduced axis
+(`ReductionKernel.over_chunks`). The kernel's elementwise prologue (the group's other
+members) is computed on every tile loaded. One method per kind writes the program body:
+
+- `sum`, `mean`: a sum from +0.0 (then divided by the count);
+- `max`: a maximum from -inf (tiles padded with -inf);
+- `softmax`: the maximum, the sum of `exp(x - max)`, then `exp(x - max) / sum` stored;
+- `layernorm`: the mean, the sum of squared deviations (corrected for padded elements,
+  each of which added `mean**2`), then `(x - mean) / sqrt(var + eps)` stored.
+
+Assumes the group's root is one of those ops and its view, reduced view axes and tile come
+from `ztensor_kernels.reduction_view`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from xdsl.ir import Block, SSAValue
+
+from ziggurat.dialects import ztensor as zt
+from ziggurat.dialects import ztile
+from ziggurat.dialects.ztensor_kernels import NORMALIZE_TYPES, Group, View
+from ziggurat.lowering.ztile_builder import (
+    Gen,
+    Shape,
+    TileEmitter,
+    alloc_like,
+    element_type,
+    emit_grid,
+    finish,
+)
+
+_Step = Callable[[Gen, list[SSAValue], list[SSAValue]], list[SSAValue]]
+"""One chunk of `over_chunks`: (builder, the chunk's offsets, carried values) -> carried."""
+
+NEG_INF = float("-inf")
+
+
+class ReductionKernel:
+    """The program of one reduction kernel (see the module docstring); made with the builder
+    of the code before the group's root, where it allocates the result buffer."""
+
+    def __init__(
+        self,
+        gen: Gen,
+        group: Group,
+        view: View,
+        vaxes: tuple[int, ...],
+        tile: Shape,
+        leaves: dict[SSAValue, SSAValue],
+    ) -> None:
+        self.group = group
+        self.op = group.root
+        self.x = self.op.operands[0]
+        self.result = self.op.results[0]
+        self.view = view
+        self.vaxes = vaxes
+        self.tile = tile
+        self.leaves = leaves
+        self.elt = element_type(self.result)
+        dims = self.dims = view.dims
+        self.kept = [d for d in range(len(dims)) if d not in vaxes]
+        self.chunks = {a: -(-dims[a] // tile[a]) for a in vaxes}
+        self.n_total = math.prod(dims[a] for a in vaxes)
+        self.padded_total = math.prod(self.chunks[a] * tile[a] for a in vaxes)
+        self.single = all(self.chunks[a] == 1 for a in vaxes)
+        self.is_norm = isinstance(self.op, NORMALIZE_TYPES)
+        stats_shape = tuple(1 if d in vaxes else t for d, t in enumerate(tile))
+        self.stats_type = ztile.TileType(stats_shape, self.elt)
+        self.tile_type = ztile.TileType(tile, self.elt)
+        stats_dims = tuple(1 if d in vaxes else n for d, n in enumerate(dims))
+        self.gen = gen
+        self.out = alloc_like(gen, dims if self.is_norm else stats_dims, self.elt)
+
+    def emit(self) -> SSAValue:
+        """The kernel's grid before the root; returns the tensor of its result."""
+        gen, dims = self.gen, self.dims
+        kept_dims = tuple(dims[d] for d in self.kept)
+        kept_tile = tuple(self.tile[d] for d in self.kept)
+        if kept_dims:
+            emit_grid(gen, kept_dims, kept_tile, self.program)
+        else:
+            block = Block()
+            g = Gen(block)
+            self.program(g, [])
+            g.add_op(ztile.YieldOp())
+            gen.add_op(ztile.GridOp([1], block))
+        return finish(gen, self.out, self.result, self.view if self.is_norm else None)
+
+    def program(self, g: Gen, kept_offs: list[SSAValue]) -> None:
+        base: list[SSAValue] = [g.index(0)] * len(self.dims)
+        for d, o in zip(self.kept, kept_offs, strict=True):
+            base[d] = o
+        op = self.op
+        if isinstance(op, zt.ReduceMeanOp):
+            self.mean(g, base)
+        elif isinstance(op, zt.ReduceSumOp):
+            self.sum(g, base)
+        elif isinstance(op, zt.ReduceMaxOp):
+            self.max(g, base)
+        elif isinstance(op, zt.SoftmaxOp):
+            self.softmax(g, base)
+        else:
+            assert isinstance(op, zt.LayerNormOp), op.name
+            self.layernorm(g, base)
+
+    # ----- building blocks -------------------------------------------------------------------
+
+    def load(self, g: Gen, offs: list[SSAValue], pad: float) -> SSAValue:
+        """The tile of the kernel's input at `offs` (its prologue computed on it)."""
+        em = TileEmitter(g, self.view, self.group.members, self.leaves, padding=pad)
+        return em.emit(self.x, offs, self.tile)
+
+    def reduce(self, g: Gen, t: SSAValue, kind: str) -> SSAValue:
+        for a in self.vaxes:
+            t = g.add(ztile.ReduceOp(kind, t, a))
+        return t
+
+    def over_chunks(
+        self, g: Gen, base: list[SSAValue], inits: list[SSAValue], step: _Step
+    ) -> list[SSAValue]:
+        """Runs `step(offs, carried)` for every chunk along the reduced axes."""
+
+        def level(gg: Gen, i: int, offs: list[SSAValue], carried: list[SSAValue]) -> list[SSAValue]:
+            if i == len(self.vaxes):
+                return step(gg, offs, carried)
+            a = self.vaxes[i]
+
+            def inner(g2: Gen, iv: SSAValue, c: list[SSAValue]) -> list[SSAValue]:
+                o = list(offs)
+                o[a] = iv
+                return level(g2, i + 1, o, c)
+
+            return gg.loop(self.dims[a], self.tile[a], carried, inner)
+
+        return level(g, 0, list(base), inits)
+
+    def total(
+        self,
+        g: Gen,
+        base: list[SSAValue],
+        kind: str,
+        pad: float,
+        f: Callable[[Gen, SSAValue], SSAValue] | None = None,
+        whole: SSAValue | None = None,
+    ) -> SSAValue:
+        """The `kind` ("sum" or "max") of `f` of the input over the reduced axes, as a stats
+        tile (`whole`: the input's one tile, already loaded with padding 0.0)."""
+        if self.single:
+            t = whole if whole is not None and pad == 0.0 else self.load(g, base, pad)
+            return self.reduce(g, f(g, t) if f else t, kind)
+        init_value = 0.0 if kind == "sum" else NEG_INF
+        init = g.add(ztile.SplatOp(g.fconst(init_value, self.elt), self.stats_type))
+        combine = ztile.AddOp if kind == "sum" else ztile.MaximumOp
+
+        def step(gg: Gen, offs: list[SSAValue], c: list[SSAValue]) -> list[SSAValue]:
+            t = self.load(gg, offs, pad)
+            r = self.reduce(gg, f(gg, t) if f else t, kind)
+            return [gg.add(combine(c[0], r))]
+
+        return self.over_chunks(g, base, [init], step)[0]
+
+    def broadcast(self, g: Gen, t: SSAValue) -> SSAValue:
+        """A stats tile broadcast to the input's tile."""
+        return g.add(ztile.BroadcastOp(t, self.tile_type))
+
+    def splat(self, g: Gen, value: float) -> SSAValue:
+        return g.add(ztile.SplatOp(g.fconst(value, self.elt), self.stats_type))
+
+    # ----- kinds -----------------------------------------------------------------------------
+
+    def sum(self, g: Gen, base: list[SSAValue]) -> None:
+        g.add_op(ztile.StoreOp(self.total(g, base, "sum", 0.0), self.out, base))
+
+    def mean(self, g: Gen, base: list[SSAValue]) -> None:
+        r = self.total(g, base, "sum", 0.0)
+        r = g.add(ztile.DivOp(r, self.splat(g, self.n_total)))
+        g.add_op(ztile.StoreOp(r, self.out, base))
+
+    def max(self, g: Gen, base: list[SSAValue]) -> None:
+        g.add_op(ztile.StoreOp(self.total(g, base, "max", NEG_INF), self.out, base))
+
+    def softmax(self, g: Gen, base: list[SSAValue]) -> None:
+        mx = self.total(g, base, "max", NEG_INF)
+
+        def shifted_exp(gg: Gen, t: SSAValue) -> SSAValue:
+            return gg.add(ztile.ExpOp(gg.add(ztile.SubOp(t, self.broadcast(gg, mx)))))
+
+        s = self.total(g, base, "sum", NEG_INF, shifted_exp)
+
+        def write(gg: Gen, offs: list[SSAValue], c: list[SSAValue]) -> list[SSAValue]:
+            e = shifted_exp(gg, self.load(gg, offs, NEG_INF))
+            y = gg.add(ztile.DivOp(e, self.broadcast(gg, s)))
+            gg.add_op(ztile.StoreOp(y, self.out, offs))
+            return []
+
+        self.over_chunks(g, base, [], write)
+
+    def layernorm(self, g: Gen, base: list[SSAValue]) -> None:
+        op = self.op
+        assert isinstance(op, zt.LayerNormOp)
+        whole = self.load(g, base, 0.0) if self.single else None
+        count = self.splat(g, self.n_total)
+        mean = g.add(ztile.DivOp(self.total(g, base, "sum", 0.0, whole=whole), count))
+
+        def square_dev(gg: Gen, t: SSAValue) -> SSAValue:
+            d = gg.add(ztile.SubOp(t, self.broadcast(gg, mean)))
+            return gg.add(ztile.MulOp(d, d))
+
+        ss = self.total(g, base, "sum", 0.0, square_dev, whole=whole)
+        if self.padded_total != self.n_total:
+            # Padded elements (0.0) each added mean**2 to the sum of squared deviations.
+            pads = self.splat(g, self.padded_total - self.n_total)
+            ss = g.add(ztile.SubOp(ss, g.add(ztile.MulOp(pads, g.add(ztile.MulOp(mean, mean))))))
+        eps = self.splat(g, op.epsilon.value.data)
+        denom = g.add(ztile.SqrtOp(g.add(ztile.AddOp(g.add(ztile.DivOp(ss, count)), eps))))
+
+        def write(gg: Gen, offs: list[SSAValue], c: list[SSAValue]) -> list[SSAValue]:
+            t = whole if whole is not None else self.load(gg, offs, 0.0)
+            y = gg.add(
+                ztile.DivOp(
+                    gg.add(ztile.SubOp(t, self.broadcast(gg, mean))), self.broadcast(gg, denom)
+                )
+            )
+            gg.add_op(ztile.StoreOp(y, self.out, offs))
+            return []
+
+        self.over_chunks(g, base, [], write)

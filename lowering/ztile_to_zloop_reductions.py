@@ -1,0 +1,91 @@
+"""`ztile-to-zloop` of `ztile.reduce` (sum and max along one axis of a tile).
+
+Along the last axis of a vectorized tile: accumulation of whole vectors, one
+`vector.reduction`, then a scalar tail; along another axis (or of a scalar tile): whole-
+vector accumulation across rows. Sums start from +0.0 (as numpy's: a sum of -0.0s is
++0.0), maxima from the first element.
+"""
+
+from __future__ import annotations
+
+from xdsl.dialects import arith, memref, vector
+from xdsl.ir import SSAValue
+
+from ziggurat.dialects import ztile
+from ziggurat.lowering.zloop_builder import ZLoopBuilder
+
+
+def lower_reduce(g: ZLoopBuilder, op: ztile.ReduceOp) -> None:
+    src = g.buffer(op.input)
+    shape, elt = src.shape, src.element_type
+    axis = op.axis_value
+    out_shape = tuple(1 if d == axis else n for d, n in enumerate(shape))
+    out = g.alloc(out_shape, elt)
+    g.buffers[op.result] = out
+    is_sum = op.kind_name == "sum"
+    combine = arith.AddfOp if is_sum else arith.MaximumfOp
+    w = g.width
+
+    if axis == len(shape) - 1 and src.vectorized:
+        n = shape[-1]
+        full = (n // w) * w
+
+        def row(idx: list[SSAValue]) -> None:
+            def at(j: SSAValue) -> list[SSAValue]:
+                return [*idx, j]
+
+            if full:
+                # A sum starts from +0.0 (numpy's: a sum of -0.0s is +0.0); a max from
+                # the first vector.
+                if is_sum:
+                    start, init = 0, g.const(0.0, elt, True)
+                else:
+                    start, init = w, g.read(src, at(g.index(0)))
+                (acc,) = g.loop(
+                    start,
+                    full,
+                    w,
+                    [init],
+                    lambda j, a: [g.value(combine(a[0], g.read(src, at(j))))],
+                )
+                kind = vector.CombiningKindFlag.ADD if is_sum else vector.CombiningKindFlag.MAXIMUMF
+                red = vector.ReductionOp.create(
+                    operands=[acc],
+                    result_types=[elt],
+                    properties={"kind": vector.CombiningKindAttr(kind)},
+                )
+                total = g.value(red)
+            else:
+                total = g.const(0.0 if is_sum else float("-inf"), elt, False)
+            (total,) = g.loop(
+                full,
+                n,
+                1,
+                [total],
+                lambda j, a: [
+                    g.value(combine(a[0], g.value(memref.LoadOp.get(src.memref, at(j)))))
+                ],
+            )
+            g.emit(memref.StoreOp.get(total, out.memref, at(g.index(0))))
+
+        g.nest(shape[:-1], row)
+        return
+
+    def body(idx: list[SSAValue]) -> None:
+        def at(k: SSAValue) -> list[SSAValue]:
+            return [k if d == axis else i for d, i in enumerate(idx)]
+
+        if is_sum:  # from +0.0, as numpy sums
+            start, init = 0, g.const(0.0, elt, src.vectorized)
+        else:
+            start, init = 1, g.read(src, at(g.index(0)))
+        (acc,) = g.loop(
+            start,
+            shape[axis],
+            1,
+            [init],
+            lambda k, a: [g.value(combine(a[0], g.read(src, at(k))))],
+        )
+        g.write(acc, out, idx)
+
+    g.tile_nest(out_shape, body)

@@ -1,0 +1,222 @@
+"""`ztile-to-zloop` of data movement: `ztile.load`, `ztile.store` and `ztile.transpose`.
+
+A load or store first tests at run time whether the whole tile lies in bounds: full tiles
+use plain vector loads/stores (a constant-mask masked access for a last-dimension tail that
+is not a multiple of W); edge tiles skip out-of-bounds rows and mask columns with
+`vector.create_mask` of the in-bounds count (loads fill the rest with `padding`). When the
+tile is larger than the memref, only the edge path is emitted. An offset that may be
+negative (not provably >= 0, `ZLoopBuilder.provably_nonnegative`) is tested too, and its
+edge path moves scalars, each guarded on both sides: a vector mask cannot cut off a low
+side. A transpose is scalar copy loops between the two buffers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xdsl.dialects import memref, vector
+from xdsl.dialects.builtin import (
+    MemRefType,
+    VectorType,
+    i1,
+)
+from xdsl.ir import SSAValue
+
+from ziggurat.dialects import ztile
+from ziggurat.lowering.zloop_builder import Buffer, ZLoopBuilder, tile_type
+
+
+def lower_load(g: ZLoopBuilder, op: ztile.LoadOp) -> None:
+    ty = tile_type(op.result)
+    buf = g.alloc(ty.get_shape(), ty.element_type)
+    g.buffers[op.result] = buf
+    transfer(g, op.memref, op.indices, buf, op.padding_value, is_load=True)
+
+
+def lower_store(g: ZLoopBuilder, op: ztile.StoreOp) -> None:
+    buf = g.buffer(op.value)
+    transfer(g, op.memref, op.indices, buf, 0.0, is_load=False)
+
+
+def transfer(
+    g: ZLoopBuilder,
+    mem_value: SSAValue,
+    index_values: Sequence[SSAValue],
+    buf: Buffer,
+    padding: float,
+    is_load: bool,
+) -> None:
+    """Copy a tile between `buf` and a memref at offsets: full-tile fast path, edge path."""
+    mem = g.lookup(mem_value)
+    mt = mem.type
+    assert isinstance(mt, MemRefType)
+    dims = tuple(mt.get_shape())
+    offsets = [g.lookup(v) for v in index_values]
+    shape = buf.shape
+    access = _Access(g, mem, dims, offsets, buf, padding, is_load)
+    known = [g.value_of(o) for o in offsets]
+    if all(k is not None for k in known):
+        fits = all(0 <= k + t <= d for k, t, d in zip(known, shape, dims, strict=True))  # type: ignore[operator]
+        (access.full if fits else access.edge)()
+    elif all(t <= d for t, d in zip(shape, dims, strict=True)):
+        slack = [g.subi(d - t, o) for d, t, o in zip(dims, shape, offsets, strict=True)]
+        low = [o for o in offsets if not g.provably_nonnegative(o)]
+        g.if_(g.nonnegative([*low, *slack]), access.full, access.edge)
+    else:
+        access.edge()
+
+
+def lower_transpose(g: ZLoopBuilder, op: ztile.TransposeOp) -> None:
+    src = g.buffer(op.input)
+    ty = tile_type(op.result)
+    out = g.alloc(ty.get_shape(), ty.element_type)
+    g.buffers[op.result] = out
+    perm = op.perm
+
+    def body(idx: list[SSAValue]) -> None:
+        at: list[SSAValue] = [idx[0]] * len(perm)
+        for d, p in enumerate(perm):
+            at[p] = idx[d]
+        x = g.value(memref.LoadOp.get(src.memref, at))
+        g.emit(memref.StoreOp.get(x, out.memref, idx))
+
+    g.nest(ty.get_shape(), body)
+
+
+class _Access:
+    """Emits the full-tile and edge paths of one `ztile.load` or `ztile.store`."""
+
+    def __init__(
+        self,
+        lowering: ZLoopBuilder,
+        mem: SSAValue,
+        dims: tuple[int, ...],
+        offsets: Sequence[SSAValue],
+        buf: Buffer,
+        padding: float,
+        is_load: bool,
+    ) -> None:
+        self.g = lowering
+        self.mem = mem
+        self.dims = dims
+        self.offsets = offsets
+        self.buf = buf
+        self.padding = padding
+        self.is_load = is_load
+
+    def at(self, idx: Sequence[SSAValue]) -> list[SSAValue]:
+        return [self.g.addi(o, i) for o, i in zip(self.offsets, idx, strict=True)]
+
+    def vector_move(self, idx: list[SSAValue], mask: SSAValue | None) -> None:
+        g, buf = self.g, self.buf
+        vty = g.vector_type(buf.element_type)
+        where = self.at(idx)
+        if self.is_load:
+            if mask is None:
+                v = g.value(vector.LoadOp(self.mem, where, vty))
+            else:
+                pad = g.const(self.padding, buf.element_type, True)
+                v = g.value(vector.MaskedLoadOp(self.mem, where, mask, pad))
+            g.emit(vector.StoreOp(v, buf.memref, idx))
+        else:
+            v = g.read(buf, idx)
+            if mask is None:
+                g.emit(vector.StoreOp(v, self.mem, where))
+            else:
+                g.emit(vector.MaskedStoreOp(self.mem, where, mask, v))
+
+    def scalar_move(self, idx: list[SSAValue]) -> None:
+        g = self.g
+        where = self.at(idx)
+        if self.is_load:
+            x = g.value(memref.LoadOp.get(self.mem, where))
+            g.emit(memref.StoreOp.get(x, self.buf.memref, idx))
+        else:
+            x = g.value(memref.LoadOp.get(self.buf.memref, idx))
+            g.emit(memref.StoreOp.get(x, self.mem, where))
+
+    def mask(self, count: SSAValue) -> SSAValue:
+        return self.g.value(vector.CreateMaskOp([count], VectorType(i1, [self.g.width])))
+
+    def full(self) -> None:
+        """The whole tile is in bounds."""
+        g, buf = self.g, self.buf
+        if not buf.vectorized:
+            g.nest(buf.shape, self.scalar_move)
+            return
+        w = g.width
+        n = buf.shape[-1]
+        whole = (n // w) * w
+
+        def row(idx: list[SSAValue]) -> None:
+            def chunk(j: SSAValue, _: list[SSAValue]) -> list[SSAValue]:
+                self.vector_move([*idx, j], None)
+                return []
+
+            g.loop(0, whole, w, [], chunk)
+            if whole < n:
+                self.vector_move([*idx, g.index(whole)], self.mask(g.index(n - whole)))
+
+        g.nest(buf.shape[:-1], row)
+
+    def edge(self) -> None:
+        """Part of the tile may be out of bounds: guard rows, mask columns."""
+        g, buf = self.g, self.buf
+        dims, offsets = self.dims, self.offsets
+
+        low_side = [not g.provably_nonnegative(o) for o in offsets]
+
+        def inside(idx: Sequence[SSAValue]) -> list[SSAValue]:
+            # dims[d] - 1 - offsets[d] - idx[d] >= 0 for each dimension d, and
+            # offsets[d] + idx[d] >= 0 where the offset may be negative
+            high = [g.subi(g.subi(dims[d] - 1, offsets[d]), i) for d, i in enumerate(idx)]
+            low = [g.addi(offsets[d], i) for d, i in enumerate(idx) if low_side[d]]
+            return high + low
+
+        # A vector mask counts lanes from the first, so it cannot cut off a low side: tiles whose
+        # offsets may be negative take the scalar path, every element guarded.
+        if not buf.vectorized or any(low_side):
+
+            def element(idx: list[SSAValue]) -> None:
+                def fill() -> None:
+                    pad = g.const(self.padding, buf.element_type, False)
+                    g.emit(memref.StoreOp.get(pad, buf.memref, idx))
+
+                g.if_(
+                    g.nonnegative(inside(idx)),
+                    lambda: self.scalar_move(idx),
+                    fill if self.is_load else None,
+                )
+
+            g.nest(buf.shape, element)
+            return
+
+        w = g.width
+        n = buf.shape[-1]
+
+        def columns(idx: list[SSAValue]) -> None:
+            def chunk(j: SSAValue, _: list[SSAValue]) -> list[SSAValue]:
+                left = g.subi(g.subi(dims[-1], offsets[-1]), j)
+                count = g.min(left, g.subi(n, j))
+                self.vector_move([*idx, j], self.mask(count))
+                return []
+
+            g.loop(0, g.padded(n), w, [], chunk)
+
+        def padding_row(idx: list[SSAValue]) -> None:
+            pad = g.const(self.padding, buf.element_type, True)
+
+            def chunk(j: SSAValue, _: list[SSAValue]) -> list[SSAValue]:
+                g.emit(vector.StoreOp(pad, buf.memref, [*idx, j]))
+                return []
+
+            g.loop(0, g.padded(n), w, [], chunk)
+
+        def row(idx: list[SSAValue]) -> None:
+            if not idx:
+                columns(idx)
+                return
+            fill = (lambda: padding_row(idx)) if self.is_load else None
+            g.if_(g.nonnegative(inside(idx)), lambda: columns(idx), fill)
+
+        g.nest(buf.shape[:-1], row)
