@@ -50,6 +50,7 @@ from xdsl.utils.exceptions import DiagnosticException
 from ziggurat.dialects import ztensor as zt
 from ziggurat.dialects import ztensor_kernels as kernels
 from ziggurat.errors import PassOptionError
+from ziggurat.passes.eqsat import proofs
 from ziggurat.passes.eqsat.cost import CostModel, NodeInfo, make_cost_model
 from ziggurat.passes.eqsat.extract import (
     EGraphView,
@@ -258,18 +259,43 @@ def load_user_rules(
     path: str, check: bool = True, flags: frozenset[str] = frozenset()
 ) -> list[Rule]:
     """Parse a rule file and check every rule's soundness (unless `check` is False): IEEE-exact
-    on special values, or under the fast-math `flags` the pass enables."""
+    on special values, or under the fast-math `flags` the pass enables; with z3 installed,
+    every scalar rule is also proved (`proofs.prove_rule`), and a refutation is an error with
+    z3's counterexample. Without z3 a note on stderr says the rules were checked numerically
+    only."""
     try:
         rules = load_rule_file(path)
     except RuleSyntaxError as exc:
         raise DiagnosticException(str(exc)) from exc
-    if check:
-        for rule in rules:
-            counterexample = check_rule(rule, trials=4, flags=flags)
-            if counterexample is not None:
-                # One line: tools print the first line of a diagnostic.
-                text = str(counterexample).replace("\n", " ")
-                raise DiagnosticException(f"{rule.location}: error: {text}")
+    if not check:
+        return rules
+    for rule in rules:
+        counterexample = check_rule(rule, trials=4, flags=flags)
+        if counterexample is not None:
+            # One line: tools print the first line of a diagnostic.
+            text = str(counterexample).replace("\n", " ")
+            raise DiagnosticException(f"{rule.location}: error: {text}")
+    if not proofs.Z3_AVAILABLE:
+        print(
+            f"note: eqsat: the rules of {path} are checked numerically only (z3 is not "
+            "installed: pip install 'ziggurat[proofs]')",
+            file=sys.stderr,
+        )
+        return rules
+    for rule in rules:
+        for proof in proofs.prove_rule(rule, flags):
+            for theory, verdict in (("the reals", proof.reals), ("float32", proof.float32)):
+                if verdict.status == "refuted":
+                    raise DiagnosticException(
+                        f"{rule.location}: error: rule '{proof.name}' is unsound over "
+                        f"{theory} (z3): {verdict.detail}; rule: {rule.text()}"
+                    )
+                if verdict.status == "unknown":
+                    print(
+                        f"{rule.location}: note: z3 did not decide rule '{proof.name}' over "
+                        f"{theory} ({verdict.detail}); it is checked numerically only",
+                        file=sys.stderr,
+                    )
     return rules
 
 
