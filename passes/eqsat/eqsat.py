@@ -407,6 +407,22 @@ class EqsatPass(ModulePass):
         self._report(all_stats, dots)
 
     def _report(self, all_stats: list[EqsatStats], dots: list[str]) -> None:
+        for s in all_stats:
+            if s.stop_reason in ("time limit", "memory limit"):
+                # The node and iteration budgets make the result deterministic; these two
+                # are safety nets, and a result they cut short depends on the machine.
+                limit = (
+                    f"time-limit-ms={self.time_limit_ms}"
+                    if s.stop_reason == "time limit"
+                    else f"memory-limit-mb={self.memory_limit_mb}"
+                )
+                print(
+                    f"note: eqsat @{s.function}: stopped by the {s.stop_reason} ({limit}) "
+                    f"after {s.iterations} iterations and {s.enodes} e-nodes, before the node "
+                    f"and iteration budgets: this result depends on the machine's speed and "
+                    f"load (lower node-limit or iter-limit for a reproducible one)",
+                    file=sys.stderr,
+                )
         if self.stats in ("-", "remark"):
             for s in all_stats:
                 print(s.remark(), file=sys.stderr)

@@ -826,3 +826,57 @@ def test_long_chains_need_no_recursion() -> None:
     _, kept, stats = apply(long_chain(1500), node_limit=1000)
     assert stats[0]["stop_reason"].startswith("node limit (the function alone")
     assert str(kept) == str(parse(long_chain(1500)))
+
+
+def _matrix_chain(dims: list[int]) -> str:
+    args = ", ".join(f"%a{i}: tensor<{dims[i]}x{dims[i + 1]}xf32>" for i in range(len(dims) - 1))
+    lines, prev = [], "%a0"
+    for i in range(1, len(dims) - 1):
+        lines.append(
+            f"  %m{i} = ztensor.matmul {prev}, %a{i} : (tensor<{dims[0]}x{dims[i]}xf32>, "
+            f"tensor<{dims[i]}x{dims[i + 1]}xf32>) -> tensor<{dims[0]}x{dims[i + 1]}xf32>"
+        )
+        prev = f"%m{i}"
+    result = f"tensor<{dims[0]}x{dims[-1]}xf32>"
+    body = "\n".join(lines)
+    return f"func.func @f({args}) -> {result} {{\n{body}\n  func.return {prev} : {result}\n}}\n"
+
+
+def _spin(seconds: float) -> None:
+    import time
+
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+
+def test_budgets_decide_the_result_not_the_machine_load(capfd: pytest.CaptureFixture[str]) -> None:
+    """The node and iteration budgets stop the run, so the same program gives the same result
+    on an idle machine and on one whose cores are all busy; only the wall-clock safety net
+    depends on the load, and it says so when it fires."""
+    import multiprocessing
+    import os
+
+    text = _matrix_chain([30, 35, 15, 5, 10, 20, 25, 40, 8])
+    options: dict[str, Any] = {"fast_math": ("fast",), "node_limit": 400, "iter_limit": 4}
+    _, idle, idle_stats = apply(text, **options)
+    busy = [
+        multiprocessing.get_context("fork").Process(target=_spin, args=(60.0,))
+        for _ in range(2 * (os.cpu_count() or 1))
+    ]
+    for p in busy:
+        p.start()
+    try:
+        _, loaded, loaded_stats = apply(text, **options)
+        assert all(p.is_alive() for p in busy)  # the cores were busy throughout
+    finally:
+        for p in busy:
+            p.terminate()
+            p.join()
+    assert idle_stats[0]["stop_reason"] in ("node limit", "iteration limit", "saturated")
+    assert str(loaded) == str(idle)
+    assert loaded_stats[0]["stop_reason"] == idle_stats[0]["stop_reason"]
+    assert "note: eqsat" not in capfd.readouterr().err
+    _, _, cut = apply(text, **options, time_limit_ms=1)
+    assert cut[0]["stop_reason"] == "time limit"
+    assert "stopped by the time limit (time-limit-ms=1)" in capfd.readouterr().err
