@@ -18,14 +18,17 @@ literals in any op are parsed by `ziggurat.dialects.ztensor.parse_optional_dense
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from difflib import get_close_matches
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from xdsl.context import Context
 from xdsl.dialects import get_all_dialects as xdsl_dialects
+from xdsl.dialects import linalg
 from xdsl.dialects.builtin import (
+    AffineMapAttr,
     AnyDenseElement,
+    ArrayAttr,
     DenseIntOrFPElementsAttr,
     FileLineColLoc,
     IntAttr,
@@ -68,6 +71,103 @@ class _SafeMLIRLexer(MLIRLexer):
     _unescaped_characters_regex = re.compile(r'"(?:[^"\\\n\v\f]|\\(?:["nt\\]|[0-9A-Fa-f]{2}))*"')
 
 
+def parse_linalg_generic(parser: Parser) -> linalg.GenericOp:
+    """Parse a `linalg.generic` after its name, in MLIR's (and xDSL's printer's) syntax.
+
+    xDSL 0.74's `GenericOp.parse` reads the result types with `parse_attribute`, which takes
+    the `(` of several results, `-> (tensor<8xf32>, tensor<8xi64>)`, for the start of a
+    function type and fails ("Expected '->'"). This is the same grammar with the result
+    types read as a type list, parenthesized when there is more than one.
+    """
+    attrs_start = parser.pos
+    attrs = parser.parse_optional_attr_dict()
+    attrs_end = parser.pos
+    indexing_maps = attrs.pop("indexing_maps", None)
+    iterators = attrs.pop("iterator_types", None)
+    doc = attrs.pop("doc", None)
+    library_call = attrs.pop("library_call", None)
+    if not isinstance(indexing_maps, ArrayAttr) or not all(
+        isinstance(m, AffineMapAttr) for m in indexing_maps
+    ):
+        parser.raise_error(
+            "Expected indexing_maps for linalg.generic (an array of affine maps)",
+            attrs_start,
+            attrs_end,
+        )
+    if not isinstance(iterators, ArrayAttr):
+        parser.raise_error("Expected iterator_types for linalg.generic", attrs_start, attrs_end)
+    iterator_types: list[linalg.IteratorTypeAttr] = []
+    for iterator in iterators:
+        if isinstance(iterator, linalg.IteratorTypeAttr):
+            iterator_types.append(iterator)
+        elif isinstance(iterator, StringAttr) and iterator.data in _ITERATOR_NAMES:
+            iterator_types.append(linalg.IteratorTypeAttr(linalg.IteratorType(iterator.data)))
+        else:
+            parser.raise_error(f"Unknown iterator type {iterator}", attrs_start, attrs_end)
+    for name, value in (("doc", doc), ("library_call", library_call)):
+        if value is not None and not isinstance(value, StringAttr):
+            parser.raise_error(f"Expected a string for {name}", attrs_start, attrs_end)
+    ins = _parse_operand_group(parser, "ins")
+    outs = _parse_operand_group(parser, "outs")
+    extra: dict[str, Attribute] = {}
+    if parser.parse_optional_keyword("attrs"):
+        parser.parse_punctuation("=")
+        extra = parser.expect(parser.parse_optional_attr_dict, "expect extra attributes")
+    body = parser.parse_region()
+    result_types: list[Attribute] = []
+    if parser.parse_optional_punctuation("->"):
+        if parser.parse_optional_punctuation("(") is not None:
+            if parser.parse_optional_punctuation(")") is None:
+                result_types = parser.parse_comma_separated_list(
+                    Parser.Delimiter.NONE, parser.parse_type
+                )
+                parser.parse_punctuation(")")
+        else:
+            result_types = [parser.parse_type()]
+    generic = linalg.GenericOp(
+        ins,
+        outs,
+        body,
+        cast(ArrayAttr[AffineMapAttr], indexing_maps),
+        iterator_types,
+        result_types,
+        cast(StringAttr | None, doc),
+        cast(StringAttr | None, library_call),
+    )
+    generic.attributes |= attrs | extra
+    return generic
+
+
+_ITERATOR_NAMES = frozenset(t.value for t in linalg.IteratorType)
+
+
+def _parse_operand_group(parser: Parser, keyword: str) -> Sequence[SSAValue]:
+    """`keyword(%a, %b : T1, T2)`, or nothing when `keyword` is absent."""
+    pos = parser.pos
+    if not parser.parse_optional_characters(keyword):
+        return ()
+    parser.parse_punctuation("(")
+    operands = parser.parse_comma_separated_list(
+        Parser.Delimiter.NONE, parser.parse_unresolved_operand
+    )
+    parser.parse_punctuation(":")
+    types = parser.parse_comma_separated_list(Parser.Delimiter.NONE, parser.parse_type)
+    parser.parse_punctuation(")")
+    return parser.resolve_operands(operands, types, pos)
+
+
+class _LinalgGenericSyntax(linalg.GenericOp):
+    """The parse hook `LocatingParser` uses for `linalg.generic`: `parse_linalg_generic`.
+
+    It only parses; the operation it builds is xDSL's own `linalg.GenericOp` (interpreters
+    and patterns look ops up by their class).
+    """
+
+    @classmethod
+    def parse(cls, parser: Parser) -> linalg.GenericOp:
+        return parse_linalg_generic(parser)
+
+
 class LocatingParser(Parser):
     """xDSL's MLIR parser that stamps each parsed operation with the location of its name.
 
@@ -103,7 +203,7 @@ class LocatingParser(Parser):
 
     def _get_op_by_name(self, name: str) -> type[Operation]:
         try:
-            return super()._get_op_by_name(name)
+            op_type = super()._get_op_by_name(name)
         except ParseError as e:
             if not self._name_positions:
                 raise
@@ -113,6 +213,8 @@ class LocatingParser(Parser):
             raise LocatedParseError(
                 Span(pos, end, self.lexer.input), self._unknown_op_message(name)
             ) from e
+        # Several results of a `linalg.generic`: see `parse_linalg_generic`.
+        return _LinalgGenericSyntax if op_type is linalg.GenericOp else op_type
 
     def _unknown_op_message(self, name: str) -> str:
         if "." not in name:
