@@ -53,5 +53,6 @@ func.func @on_memrefs(%x: memref<4xf32>, %y: memref<4xf32>) {
 
 // CHECK-LABEL: func.func @on_memrefs
 // CHECK:         linalg.generic
-// CHECK-NOT:     ->
-// CHECK:         func.return
+// CHECK:           linalg.yield %{{.*}} : f32
+// CHECK-NEXT:    }{{$}}
+// CHECK-NEXT:    func.return
