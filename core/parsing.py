@@ -20,11 +20,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from difflib import get_close_matches
-from typing import TypeVar, cast
+from functools import cache
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from xdsl.context import Context
+from xdsl.dialect_interfaces.op_asm import OpAsmDialectInterface
 from xdsl.dialects import get_all_dialects as xdsl_dialects
-from xdsl.dialects import linalg
 from xdsl.dialects.builtin import (
     AffineMapAttr,
     AnyDenseElement,
@@ -57,6 +58,9 @@ from ziggurat.diagnostics import (
 from ziggurat.dialects import get_all_dialects as ziggurat_dialects
 from ziggurat.verifier import verify_operation
 
+if TYPE_CHECKING:
+    from xdsl.dialects.linalg.ops import GenericOp
+
 _A = TypeVar("_A", bound=Attribute)
 
 
@@ -64,14 +68,18 @@ class _SafeMLIRLexer(MLIRLexer):
     """xDSL's lexer with a linear-time string-literal pattern.
 
     xDSL 0.74's pattern nests quantifiers (`(?:[^"...]+|...)*"`), so an unterminated string
-    literal on a long line backtracks exponentially (the parser hangs). This one accepts
-    the same strings.
+    literal on a long line backtracks exponentially (the parser hangs). A plain
+    one-character-per-repetition pattern would not hang but keeps a backtracking point per
+    character (a 37 MB `dense_resource` hex blob took seconds and gigabytes). This one is
+    possessive (`++`, `*+`): every character decides its branch (a backslash starts an
+    escape, anything else but a quote or line break is plain), so giving nothing back loses
+    no match, and it accepts the same strings as xDSL's in one pass with no saved state.
     """
 
-    _unescaped_characters_regex = re.compile(r'"(?:[^"\\\n\v\f]|\\(?:["nt\\]|[0-9A-Fa-f]{2}))*"')
+    _unescaped_characters_regex = re.compile(r'"(?:[^"\\\n\v\f]++|\\(?:["nt\\]|[0-9A-Fa-f]{2}))*+"')
 
 
-def parse_linalg_generic(parser: Parser) -> linalg.GenericOp:
+def parse_linalg_generic(parser: Parser) -> GenericOp:
     """Parse a `linalg.generic` after its name, in MLIR's (and xDSL's printer's) syntax.
 
     xDSL 0.74's `GenericOp.parse` reads the result types with `parse_attribute`, which takes
@@ -79,6 +87,10 @@ def parse_linalg_generic(parser: Parser) -> linalg.GenericOp:
     function type and fails ("Expected '->'"). This is the same grammar with the result
     types read as a type list, parenthesized when there is more than one.
     """
+    # Imported here: linalg takes ~0.15 s to import, which a module without it never needs.
+    from xdsl.dialects.linalg.attrs import IteratorType, IteratorTypeAttr
+    from xdsl.dialects.linalg.ops import GenericOp
+
     attrs_start = parser.pos
     attrs = parser.parse_optional_attr_dict()
     attrs_end = parser.pos
@@ -96,12 +108,12 @@ def parse_linalg_generic(parser: Parser) -> linalg.GenericOp:
         )
     if not isinstance(iterators, ArrayAttr):
         parser.raise_error("Expected iterator_types for linalg.generic", attrs_start, attrs_end)
-    iterator_types: list[linalg.IteratorTypeAttr] = []
+    iterator_types: list[IteratorTypeAttr] = []
     for iterator in iterators:
-        if isinstance(iterator, linalg.IteratorTypeAttr):
+        if isinstance(iterator, IteratorTypeAttr):
             iterator_types.append(iterator)
-        elif isinstance(iterator, StringAttr) and iterator.data in _ITERATOR_NAMES:
-            iterator_types.append(linalg.IteratorTypeAttr(linalg.IteratorType(iterator.data)))
+        elif isinstance(iterator, StringAttr) and iterator.data in {t.value for t in IteratorType}:
+            iterator_types.append(IteratorTypeAttr(IteratorType(iterator.data)))
         else:
             parser.raise_error(f"Unknown iterator type {iterator}", attrs_start, attrs_end)
     for name, value in (("doc", doc), ("library_call", library_call)):
@@ -124,7 +136,7 @@ def parse_linalg_generic(parser: Parser) -> linalg.GenericOp:
                 parser.parse_punctuation(")")
         else:
             result_types = [parser.parse_type()]
-    generic = linalg.GenericOp(
+    generic = GenericOp(
         ins,
         outs,
         body,
@@ -136,9 +148,6 @@ def parse_linalg_generic(parser: Parser) -> linalg.GenericOp:
     )
     generic.attributes |= attrs | extra
     return generic
-
-
-_ITERATOR_NAMES = frozenset(t.value for t in linalg.IteratorType)
 
 
 def _parse_operand_group(parser: Parser, keyword: str) -> Sequence[SSAValue]:
@@ -156,16 +165,22 @@ def _parse_operand_group(parser: Parser, keyword: str) -> Sequence[SSAValue]:
     return parser.resolve_operands(operands, types, pos)
 
 
-class _LinalgGenericSyntax(linalg.GenericOp):
+@cache
+def _linalg_generic_syntax() -> type[Operation]:
     """The parse hook `LocatingParser` uses for `linalg.generic`: `parse_linalg_generic`.
 
-    It only parses; the operation it builds is xDSL's own `linalg.GenericOp` (interpreters
-    and patterns look ops up by their class).
+    It only parses; the operation it builds is xDSL's own `GenericOp` (interpreters and
+    patterns look ops up by their class).
     """
+    from xdsl.dialects.linalg.ops import GenericOp
 
-    @classmethod
-    def parse(cls, parser: Parser) -> linalg.GenericOp:
-        return parse_linalg_generic(parser)
+    class LinalgGenericSyntax(GenericOp):
+        @classmethod
+        def parse(cls, parser: Parser) -> GenericOp:  # type: ignore[override]
+            # Returns the base class on purpose (see above).
+            return parse_linalg_generic(parser)
+
+    return LinalgGenericSyntax
 
 
 class LocatingParser(Parser):
@@ -173,7 +188,8 @@ class LocatingParser(Parser):
 
     Operations whose text ends in an explicit `loc(...)` keep that location. It also
     reports undefined values at their first use and attribute/type verification
-    failures at the attribute, instead of at the end of the input.
+    failures at the attribute, instead of at the end of the input, and keeps each
+    `dense_resource` handle pointing at its own file's blob (`_parse_dialect_resource_handle`).
     """
 
     def __init__(self, ctx: Context, buffer: SourceBuffer):
@@ -182,6 +198,7 @@ class LocatingParser(Parser):
         self.buffer = buffer
         self._name_positions: list[int] = []
         self._first_undefined_use: dict[str, Span] = {}
+        self._resource_keys: dict[tuple[str, str], str] = {}
 
     def _parse_op_result_list(self) -> list[tuple[Span, int]]:
         results = super()._parse_op_result_list()
@@ -213,8 +230,10 @@ class LocatingParser(Parser):
             raise LocatedParseError(
                 Span(pos, end, self.lexer.input), self._unknown_op_message(name)
             ) from e
-        # Several results of a `linalg.generic`: see `parse_linalg_generic`.
-        return _LinalgGenericSyntax if op_type is linalg.GenericOp else op_type
+        if name == "linalg.generic" and op_type.__module__ == "xdsl.dialects.linalg.ops":
+            # Several results of a `linalg.generic`: see `parse_linalg_generic`.
+            return _linalg_generic_syntax()
+        return op_type
 
     def _unknown_op_message(self, name: str) -> str:
         if "." not in name:
@@ -230,6 +249,22 @@ class LocatingParser(Parser):
         close = get_close_matches(name, ops, n=3)
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         return f"unknown operation '{name}': dialect '{dialect_name}' has no such operation{hint}"
+
+    def _parse_dialect_resource_handle(
+        self, dialect_name: str, interface: OpAsmDialectInterface
+    ) -> str:
+        # Blobs live in the dialect object, shared by every parse in the process. xDSL 0.74
+        # renames a handle already declared by an earlier parse (`w` -> `w_0`) at its use but
+        # declares it afresh (`w_1`) where the `{-# dialect_resources #-}` section gives its
+        # blob, so the second file with a handle `w` reads an empty blob. One name per
+        # handle of this file, used by its uses and its blob alike:
+        key = self.parse_identifier(" for resource handle")
+        declared = self._resource_keys.get((dialect_name, key))
+        if declared is None:
+            declared = interface.declare_resource(key)
+            self._resource_keys[(dialect_name, key)] = declared
+            self.dialect_resources.add((dialect_name, declared))
+        return declared
 
     def resolve_operand(
         self, operand: UnresolvedOperand, type: AttributeInvT
