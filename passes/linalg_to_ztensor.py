@@ -63,6 +63,7 @@ from xdsl.pattern_rewriter import (
     op_type_rewrite_pattern,
 )
 from xdsl.rewriter import InsertPoint
+from xdsl.utils.exceptions import VerifyException
 
 from ziggurat.diagnostics import DiagnosticError, op_diagnostic
 from ziggurat.dialects import optable
@@ -429,6 +430,10 @@ class _Patterns:
         except NotRaisable as e:
             self.reasons[op] = str(e)
             return
+        except VerifyException as e:
+            # A ztensor op rejected what the body computes (e.g. shapes that do not broadcast).
+            self.reasons[op] = f"its raised form is invalid: {e}"
+            return
         results = list(new) if isinstance(new, list | tuple) else [new]
         for old, value in zip(op.results, results, strict=True):
             if value is not None:
@@ -612,9 +617,12 @@ class LinalgToZTensorPass(ModulePass):
         ]
         if not left:
             return
-        # The first op with a reason of its own (a fill left by the generic it initializes
-        # is not the cause).
-        first = next((o for o in left if o in patterns.reasons), left[0])
+        # The first op with a reason of its own, else the first with no pattern (an empty or
+        # fill left by the op it initializes is not the cause).
+        first = next(
+            (o for o in left if o in patterns.reasons),
+            next((o for o in left if not isinstance(o, tensor.EmptyOp | linalg.FillOp)), left[0]),
+        )
         reason = patterns.reasons.get(first) or _default_reason(first)
         raise DiagnosticError(
             op_diagnostic(first, f"is not supported by linalg-to-ztensor: {reason}", None)
