@@ -151,7 +151,7 @@ class _Builder:
     anchor: Operation
 
     def add(self, op: Operation) -> SSAValue:
-        self.rewriter.insert_op(op, InsertPoint.before(self.anchor))
+        self.rewriter.insert(op, InsertPoint.before(self.anchor))
         return op.results[0]
 
     def reshape(self, value: SSAValue, shape: Sequence[int]) -> SSAValue:
@@ -438,7 +438,7 @@ class _Patterns:
         for old, value in zip(op.results, results, strict=True):
             if value is not None:
                 rewriter.replace_all_uses_with(old, value)
-        rewriter.erase_op(op, safe_erase=False)
+        rewriter.erase(op, safe_erase=False)
 
     def patterns(self) -> list[RewritePattern]:
         return [
