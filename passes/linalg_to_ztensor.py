@@ -10,7 +10,7 @@ It turns the ops of a `linalg-on-tensors` file into the ztensor ops they compute
 | `linalg.matmul` (default maps) | `ztensor.matmul`, plus `ztensor.add` of its init unless that is a zero fill |
 | `linalg.transpose` | `ztensor.transpose` |
 | `tensor.expand_shape`, `tensor.collapse_shape` | `ztensor.reshape` |
-| `linalg.generic`, all loops parallel, identity output map | the body's ops, each an elementwise ztensor op (the op table's `lower` names the scalar op of each row; `arith.cmpf`+`arith.select` too) on operands broadcast through their indexing maps |
+| `linalg.generic`, all loops parallel, an output map that permutes the loops | the body's ops, each an elementwise ztensor op (the op table's `lower` names the scalar op of each row; `arith.cmpf`+`arith.select` too) on operands broadcast through their indexing maps (and a `ztensor.transpose` for a permuted output) |
 | `linalg.generic` with reduction loops whose body yields `addf`/`maximumf` of its accumulator and a value computed from the inputs alone | that value as above, then `ztensor.reduce_sum`/`reduce_max` over the reduction loops, reshaped to the output, combined with the init unless it is the identity (0.0, -inf) |
 
 Operands enter a generic's body as tensors over its loop dims (a dim the indexing map does
@@ -47,8 +47,10 @@ from xdsl.dialects.builtin import (
     Float32Type,
     Float64Type,
     FloatAttr,
+    IntegerAttr,
     ModuleOp,
     TensorType,
+    i1,
 )
 from xdsl.dialects.linalg import attrs as linalg_attrs
 from xdsl.dialects.linalg import ops as linalg
@@ -108,6 +110,14 @@ def _tensor_type(value: SSAValue) -> TensorType[Attribute]:
     return cast(TensorType[Attribute], ty)
 
 
+def _element_tensor(value: SSAValue) -> TensorType[Attribute]:
+    """A static tensor of f32, f64 or i1 (booleans: comparisons, select conditions)."""
+    ty = _tensor_type(value)
+    if ty.element_type != i1 and not isinstance(ty.element_type, FLOAT_ELEMENTS):
+        raise NotRaisable(f"{ty} does not hold f32, f64 or i1 elements")
+    return ty
+
+
 def _float_tensor(value: SSAValue) -> TensorType[Attribute]:
     ty = _tensor_type(value)
     if not isinstance(ty.element_type, FLOAT_ELEMENTS):
@@ -133,9 +143,14 @@ def splat_of(value: SSAValue) -> float | None:
 
 
 def _scalar_constant(value: SSAValue) -> float | None:
+    """The value of a float or i1 `arith.constant` (i1 as 0.0 or 1.0), else None."""
     owner = value.owner
-    if isinstance(owner, arith.ConstantOp) and isinstance(owner.value, FloatAttr):
+    if not isinstance(owner, arith.ConstantOp):
+        return None
+    if isinstance(owner.value, FloatAttr) and isinstance(value.type, FLOAT_ELEMENTS):
         return float(owner.value.value.data)
+    if isinstance(owner.value, IntegerAttr) and value.type == i1:
+        return float(owner.value.value.data != 0)
     return None
 
 
@@ -226,7 +241,7 @@ class _GenericRaiser:
             if not result.uses:
                 out.append(None)
                 continue
-            _float_tensor(result)
+            _element_tensor(result)
             yielded = yield_op.operands[j]
             if self.reduction:
                 out.append(self._reduction(j, yielded, self.maps[n_in + j]))
@@ -235,11 +250,15 @@ class _GenericRaiser:
         return out
 
     def _elementwise(self, j: int, yielded: SSAValue, out_map: AffineMap) -> SSAValue:
-        if out_map != AffineMap.identity(len(self.ranges)):
-            raise NotRaisable(f"the output indexing map {out_map} is not the identity")
+        dims = [e.position for e in out_map.results if isinstance(e, AffineDimExpr)]
+        if len(dims) != len(out_map.results) or sorted(dims) != list(range(len(self.ranges))):
+            raise NotRaisable(f"the output indexing map {out_map} is not a permutation")
         value = self.tensor(yielded)
         result_type = self.op.results[j].type
         value = self.build.broadcast(value, self.ranges)
+        if dims != sorted(dims):
+            # Output dim k is loop dim dims[k]: a transpose of the value over the loops.
+            value = self.build.add(zt.TransposeOp(value, dims))
         if value.type != result_type:
             raise NotRaisable(f"the body computes {value.type}, not the result type {result_type}")
         return value
@@ -299,9 +318,10 @@ class _GenericRaiser:
         if not self._inside(owner):
             # A scalar from outside the body: a splat constant.
             constant = _scalar_constant(value)
-            if constant is None or not isinstance(value.type, FLOAT_ELEMENTS):
+            if constant is None:
                 raise NotRaisable(
-                    f"the body uses {value.type} value from outside that is not a float constant"
+                    f"the body uses a {value.type} value from outside that is not a float or "
+                    "i1 constant"
                 )
             return self.build.splat(value.type, constant, (1,) * len(self.ranges))
         assert isinstance(owner, Operation)
@@ -317,8 +337,9 @@ class _GenericRaiser:
 
     def _raise_op(self, op: Operation) -> SSAValue:
         name = op.name
-        if isinstance(op, arith.ConstantOp) and isinstance(op.value, FloatAttr):
-            return self.build.splat(op.result.type, op.value.value.data, (1,) * len(self.ranges))
+        constant = _scalar_constant(op.results[0]) if isinstance(op, arith.ConstantOp) else None
+        if constant is not None:
+            return self.build.splat(op.results[0].type, constant, (1,) * len(self.ranges))
         if isinstance(op, arith.CmpfOp):
             predicate = _cmpf_predicate(op)
             if predicate not in {p.name for p in optable.COMPARE_PREDICATES}:
@@ -362,7 +383,7 @@ class _GenericRaiser:
 
     def _lift(self, operand: SSAValue, amap: AffineMap) -> SSAValue:
         """`operand` as a tensor over the loop dims, through its indexing map."""
-        _float_tensor(operand)
+        _element_tensor(operand)
         shape = _shape(operand)
         dims: list[int] = []
         kept: list[int] = []
