@@ -33,7 +33,7 @@ func.func @argmax(%x: tensor<4x8xf32>) -> tensor<4xf32> {
   } -> tensor<4xf32>
   return %f : tensor<4xf32>
 }
-// CHECK: linalg_to_ztensor_errors.mlir:[[# @LINE - 17]]:{{[0-9]+}}: error: 'linalg.generic' op is not supported by linalg-to-ztensor: tensor<4xi64> does not hold f32 or f64 elements
+// CHECK: linalg_to_ztensor_errors.mlir:[[# @LINE - 17]]:{{[0-9]+}}: error: 'linalg.generic' op is not supported by linalg-to-ztensor: tensor<4xi64> does not hold f32, f64 or i1 elements
 
 // -----
 
