@@ -40,6 +40,8 @@ from ziggurat.targets import OPT_LEVEL_ATTR
 
 SUPPORTED_DIALECTS = (
     "builtin",
+    "linalg",
+    "tensor",
     "func",
     "ztensor",
     "ztile",
@@ -52,14 +54,16 @@ SUPPORTED_DIALECTS = (
     "bufferization",
     "llvm",
 )
-"""Dialects whose ops `cpu-pipeline` accepts: ztensor, and the ops of the lower levels its
-passes produce (a module may enter at any level)."""
+"""Dialects whose ops `cpu-pipeline` accepts: ztensor, the ops of the lower levels its
+passes produce (a module may enter at any level), and linalg on tensors, which its first pass
+(`linalg-to-ztensor`) raises to ztensor or rejects, located at the op."""
 
 INNER_PASSES: dict[str, str] = {
     "bufferize": "ziggurat.lowering.bufferize:BufferizePass",
     "canonicalize": "xdsl.transforms.canonicalize:CanonicalizePass",
     "convert-to-llvm": "ziggurat.lowering.convert_to_llvm:ConvertToLLVMPass",
     "eqsat": "ziggurat.passes.eqsat:EqsatPass",
+    "linalg-to-ztensor": "ziggurat.passes.linalg_to_ztensor:LinalgToZTensorPass",
     "ztensor-to-ztile": "ziggurat.lowering.ztensor_to_ztile:ZTensorToZTilePass",
     "ztile-to-zloop": "ziggurat.lowering.ztile_to_zloop:ZTileToZLoopPass",
 }
@@ -174,7 +178,8 @@ class CpuPipelinePass(ModulePass):
     """The default pipeline, shared by `zg.jit`, `zg.compile`, `ziggurat-run` and
     `ziggurat-opt -p cpu-pipeline`:
 
-    `canonicalize`, `eqsat` (unless `eqsat=false`; IEEE-exact rules only unless `fast-math`
+    `linalg-to-ztensor` (raises linalg on tensors, e.g. torch-mlir's output, to ztensor; it
+    leaves other modules alone), `canonicalize`, `eqsat` (unless `eqsat=false`; IEEE-exact rules only unless `fast-math`
     enables flags, see passes/fast_math.py), `ztensor-to-ztile`, `bufferize`,
     `ztile-to-zloop{vector-width=W}`, `canonicalize`, `convert-to-llvm`, then
     `record-opt-level`.
@@ -212,7 +217,7 @@ class CpuPipelinePass(ModulePass):
         """(stage name, pipeline spec) in order; stage names are those of `Lowered.as_text`."""
         width = self.vector_width or default_vector_width()
         return [
-            ("canonicalize", "canonicalize"),
+            ("canonicalize", "linalg-to-ztensor,canonicalize"),
             *([("eqsat", self._eqsat_spec())] if self.eqsat else []),
             ("ztile", "ztensor-to-ztile"),
             ("bufferize", "bufferize"),

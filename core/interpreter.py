@@ -1,7 +1,8 @@
 """Run any Ziggurat program on numpy arrays with xDSL's interpreter and the reference semantics.
 
 Tensors, memrefs and vectors are numpy arrays. This is the oracle every compiled result is
-compared against.
+compared against. Besides Ziggurat's own levels it runs linalg on tensors as torch-mlir
+exports it (`ziggurat.linalg_semantics`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ def interpreter_functions() -> list[InterpreterFunctions]:
     )
     from ziggurat.dialects.ztensor_semantics import ZTensorFunctions
     from ziggurat.dialects.ztile_semantics import ZTileFunctions
+    from ziggurat.linalg_semantics import LinalgFunctions
 
     return [
         NumpyArithFunctions(),
@@ -39,6 +41,7 @@ def interpreter_functions() -> list[InterpreterFunctions]:
         ZTileFunctions(),
         ZLoopFunctions(),
         BufferizationFunctions(),
+        LinalgFunctions(),
     ]
 
 

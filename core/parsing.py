@@ -18,14 +18,18 @@ literals in any op are parsed by `ziggurat.dialects.ztensor.parse_optional_dense
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from difflib import get_close_matches
-from typing import TypeVar
+from functools import cache
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from xdsl.context import Context
+from xdsl.dialect_interfaces.op_asm import OpAsmDialectInterface
 from xdsl.dialects import get_all_dialects as xdsl_dialects
 from xdsl.dialects.builtin import (
+    AffineMapAttr,
     AnyDenseElement,
+    ArrayAttr,
     DenseIntOrFPElementsAttr,
     FileLineColLoc,
     IntAttr,
@@ -54,6 +58,9 @@ from ziggurat.diagnostics import (
 from ziggurat.dialects import get_all_dialects as ziggurat_dialects
 from ziggurat.verifier import verify_operation
 
+if TYPE_CHECKING:
+    from xdsl.dialects.linalg.ops import GenericOp
+
 _A = TypeVar("_A", bound=Attribute)
 
 
@@ -61,11 +68,119 @@ class _SafeMLIRLexer(MLIRLexer):
     """xDSL's lexer with a linear-time string-literal pattern.
 
     xDSL 0.74's pattern nests quantifiers (`(?:[^"...]+|...)*"`), so an unterminated string
-    literal on a long line backtracks exponentially (the parser hangs). This one accepts
-    the same strings.
+    literal on a long line backtracks exponentially (the parser hangs). A plain
+    one-character-per-repetition pattern would not hang but keeps a backtracking point per
+    character (a 37 MB `dense_resource` hex blob took seconds and gigabytes). This one is
+    possessive (`++`, `*+`): every character decides its branch (a backslash starts an
+    escape, anything else but a quote or line break is plain), so giving nothing back loses
+    no match, and it accepts the same strings as xDSL's in one pass with no saved state.
     """
 
-    _unescaped_characters_regex = re.compile(r'"(?:[^"\\\n\v\f]|\\(?:["nt\\]|[0-9A-Fa-f]{2}))*"')
+    _unescaped_characters_regex = re.compile(r'"(?:[^"\\\n\v\f]++|\\(?:["nt\\]|[0-9A-Fa-f]{2}))*+"')
+
+
+def parse_linalg_generic(parser: Parser) -> GenericOp:
+    """Parse a `linalg.generic` after its name, in MLIR's (and xDSL's printer's) syntax.
+
+    xDSL 0.74's `GenericOp.parse` reads the result types with `parse_attribute`, which takes
+    the `(` of several results, `-> (tensor<8xf32>, tensor<8xi64>)`, for the start of a
+    function type and fails ("Expected '->'"). This is the same grammar with the result
+    types read as a type list, parenthesized when there is more than one.
+    """
+    # Imported here: linalg takes ~0.15 s to import, which a module without it never needs.
+    from xdsl.dialects.linalg.attrs import IteratorType, IteratorTypeAttr
+    from xdsl.dialects.linalg.ops import GenericOp
+
+    attrs_start = parser.pos
+    attrs = parser.parse_optional_attr_dict()
+    attrs_end = parser.pos
+    indexing_maps = attrs.pop("indexing_maps", None)
+    iterators = attrs.pop("iterator_types", None)
+    doc = attrs.pop("doc", None)
+    library_call = attrs.pop("library_call", None)
+    if not isinstance(indexing_maps, ArrayAttr) or not all(
+        isinstance(m, AffineMapAttr) for m in indexing_maps
+    ):
+        parser.raise_error(
+            "Expected indexing_maps for linalg.generic (an array of affine maps)",
+            attrs_start,
+            attrs_end,
+        )
+    if not isinstance(iterators, ArrayAttr):
+        parser.raise_error("Expected iterator_types for linalg.generic", attrs_start, attrs_end)
+    iterator_types: list[IteratorTypeAttr] = []
+    for iterator in iterators:
+        if isinstance(iterator, IteratorTypeAttr):
+            iterator_types.append(iterator)
+        elif isinstance(iterator, StringAttr) and iterator.data in {t.value for t in IteratorType}:
+            iterator_types.append(IteratorTypeAttr(IteratorType(iterator.data)))
+        else:
+            parser.raise_error(f"Unknown iterator type {iterator}", attrs_start, attrs_end)
+    for name, value in (("doc", doc), ("library_call", library_call)):
+        if value is not None and not isinstance(value, StringAttr):
+            parser.raise_error(f"Expected a string for {name}", attrs_start, attrs_end)
+    ins = _parse_operand_group(parser, "ins")
+    outs = _parse_operand_group(parser, "outs")
+    extra: dict[str, Attribute] = {}
+    if parser.parse_optional_keyword("attrs"):
+        parser.parse_punctuation("=")
+        extra = parser.expect(parser.parse_optional_attr_dict, "expect extra attributes")
+    body = parser.parse_region()
+    result_types: list[Attribute] = []
+    if parser.parse_optional_punctuation("->"):
+        if parser.parse_optional_punctuation("(") is not None:
+            if parser.parse_optional_punctuation(")") is None:
+                result_types = parser.parse_comma_separated_list(
+                    Parser.Delimiter.NONE, parser.parse_type
+                )
+                parser.parse_punctuation(")")
+        else:
+            result_types = [parser.parse_type()]
+    generic = GenericOp(
+        ins,
+        outs,
+        body,
+        cast(ArrayAttr[AffineMapAttr], indexing_maps),
+        iterator_types,
+        result_types,
+        cast(StringAttr | None, doc),
+        cast(StringAttr | None, library_call),
+    )
+    generic.attributes |= attrs | extra
+    return generic
+
+
+def _parse_operand_group(parser: Parser, keyword: str) -> Sequence[SSAValue]:
+    """`keyword(%a, %b : T1, T2)`, or nothing when `keyword` is absent."""
+    pos = parser.pos
+    if not parser.parse_optional_characters(keyword):
+        return ()
+    parser.parse_punctuation("(")
+    operands = parser.parse_comma_separated_list(
+        Parser.Delimiter.NONE, parser.parse_unresolved_operand
+    )
+    parser.parse_punctuation(":")
+    types = parser.parse_comma_separated_list(Parser.Delimiter.NONE, parser.parse_type)
+    parser.parse_punctuation(")")
+    return parser.resolve_operands(operands, types, pos)
+
+
+@cache
+def _linalg_generic_syntax() -> type[Operation]:
+    """The parse hook `LocatingParser` uses for `linalg.generic`: `parse_linalg_generic`.
+
+    It only parses; the operation it builds is xDSL's own `GenericOp` (interpreters and
+    patterns look ops up by their class).
+    """
+    from xdsl.dialects.linalg.ops import GenericOp
+
+    class LinalgGenericSyntax(GenericOp):
+        @classmethod
+        def parse(cls, parser: Parser) -> GenericOp:  # type: ignore[override]
+            # Returns the base class on purpose (see above).
+            return parse_linalg_generic(parser)
+
+    return LinalgGenericSyntax
 
 
 class LocatingParser(Parser):
@@ -73,7 +188,8 @@ class LocatingParser(Parser):
 
     Operations whose text ends in an explicit `loc(...)` keep that location. It also
     reports undefined values at their first use and attribute/type verification
-    failures at the attribute, instead of at the end of the input.
+    failures at the attribute, instead of at the end of the input, and keeps each
+    `dense_resource` handle pointing at its own file's blob (`_parse_dialect_resource_handle`).
     """
 
     def __init__(self, ctx: Context, buffer: SourceBuffer):
@@ -82,6 +198,7 @@ class LocatingParser(Parser):
         self.buffer = buffer
         self._name_positions: list[int] = []
         self._first_undefined_use: dict[str, Span] = {}
+        self._resource_keys: dict[tuple[str, str], str] = {}
 
     def _parse_op_result_list(self) -> list[tuple[Span, int]]:
         results = super()._parse_op_result_list()
@@ -103,7 +220,7 @@ class LocatingParser(Parser):
 
     def _get_op_by_name(self, name: str) -> type[Operation]:
         try:
-            return super()._get_op_by_name(name)
+            op_type = super()._get_op_by_name(name)
         except ParseError as e:
             if not self._name_positions:
                 raise
@@ -113,6 +230,10 @@ class LocatingParser(Parser):
             raise LocatedParseError(
                 Span(pos, end, self.lexer.input), self._unknown_op_message(name)
             ) from e
+        if name == "linalg.generic" and op_type.__module__ == "xdsl.dialects.linalg.ops":
+            # Several results of a `linalg.generic`: see `parse_linalg_generic`.
+            return _linalg_generic_syntax()
+        return op_type
 
     def _unknown_op_message(self, name: str) -> str:
         if "." not in name:
@@ -128,6 +249,22 @@ class LocatingParser(Parser):
         close = get_close_matches(name, ops, n=3)
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         return f"unknown operation '{name}': dialect '{dialect_name}' has no such operation{hint}"
+
+    def _parse_dialect_resource_handle(
+        self, dialect_name: str, interface: OpAsmDialectInterface
+    ) -> str:
+        # Blobs live in the dialect object, shared by every parse in the process. xDSL 0.74
+        # renames a handle already declared by an earlier parse (`w` -> `w_0`) at its use but
+        # declares it afresh (`w_1`) where the `{-# dialect_resources #-}` section gives its
+        # blob, so the second file with a handle `w` reads an empty blob. One name per
+        # handle of this file, used by its uses and its blob alike:
+        key = self.parse_identifier(" for resource handle")
+        declared = self._resource_keys.get((dialect_name, key))
+        if declared is None:
+            declared = interface.declare_resource(key)
+            self._resource_keys[(dialect_name, key)] = declared
+            self.dialect_resources.add((dialect_name, declared))
+        return declared
 
     def resolve_operand(
         self, operand: UnresolvedOperand, type: AttributeInvT

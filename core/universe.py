@@ -47,6 +47,7 @@ BUILTIN_PASSES: dict[str, str] = {
     "convert-to-llvm": "ziggurat.lowering.convert_to_llvm:ConvertToLLVMPass",
     "cpu-pipeline": "ziggurat.cpu_pipeline:CpuPipelinePass",
     "eqsat": "ziggurat.passes.eqsat:EqsatPass",
+    "linalg-to-ztensor": "ziggurat.passes.linalg_to_ztensor:LinalgToZTensorPass",
     "zloop-parallelize": "ziggurat.passes.zloop_parallelize:ZLoopParallelizePass",
     "ztensor-to-ztile": "ziggurat.lowering.ztensor_to_ztile:ZTensorToZTilePass",
     "ztile-to-zloop": "ziggurat.lowering.ztile_to_zloop:ZTileToZLoopPass",

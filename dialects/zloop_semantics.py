@@ -26,6 +26,7 @@ from xdsl.dialects import arith, bufferization, math, memref, vector
 from xdsl.dialects.builtin import (
     DYNAMIC_INDEX,
     DenseIntOrFPElementsAttr,
+    DenseResourceAttr,
     Float16Type,
     Float32Type,
     Float64Type,
@@ -34,7 +35,9 @@ from xdsl.dialects.builtin import (
     IntegerAttr,
     IntegerType,
     MemRefType,
+    TensorType,
     VectorType,
+    i1,
 )
 from xdsl.interpreter import (
     Interpreter,
@@ -51,6 +54,7 @@ from xdsl.ir import Attribute, Operation
 from xdsl.utils.exceptions import InterpretationError
 
 from ziggurat.dialects import optable, zloop
+from ziggurat.dialects.resources import ResourceError, element_dtype, resource_array
 from ziggurat.dialects.ztensor_semantics import (
     ieee_max_reduce,
     ieee_maximum,
@@ -78,9 +82,13 @@ def numpy_dtype(element_type: Attribute) -> np.dtype[Any]:
 
 
 def _dtype_of(t: Attribute) -> np.dtype[Any]:
-    if isinstance(t, VectorType | MemRefType):
-        return numpy_dtype(t.element_type)
-    return numpy_dtype(t)
+    element = t.element_type if isinstance(t, VectorType | MemRefType | TensorType) else t
+    if isinstance(element, IntegerType | IndexType) and element != i1:
+        # Integers other than i1 (the i64 argmax of a linalg.generic): two's complement.
+        dtype = element_dtype(element)
+        if dtype is not None:
+            return dtype.newbyteorder("=")
+    return numpy_dtype(element)
 
 
 def _cast(value: Any, t: Attribute) -> Any:
@@ -414,6 +422,11 @@ class NumpyArithFunctions(ArithFunctions):
     ) -> PythonValues:
         value = op.value
         t = op.result.type
+        if isinstance(value, DenseResourceAttr):
+            try:
+                return (resource_array(value),)
+            except ResourceError as e:
+                raise InterpretationError(str(e)) from e
         if isinstance(value, DenseIntOrFPElementsAttr):
             assert isinstance(t, VectorType | MemRefType) or hasattr(t, "get_shape")
             shape = tuple(t.get_shape())
@@ -488,6 +501,17 @@ class NumpyArithFunctions(ArithFunctions):
         self, interpreter: Interpreter, op: arith.SIToFPOp, args: PythonValues
     ) -> PythonValues:
         return (_cast(args[0], op.result.type),)
+
+    @impl(arith.IndexCastOp)
+    def run_indexcast(
+        self, interpreter: Interpreter, op: arith.IndexCastOp, args: PythonValues
+    ) -> PythonValues:
+        # On the integer arrays of a linalg.generic's `linalg.index` too (xDSL's works on
+        # Python ints only); the same value in the wider or narrower type.
+        value = args[0]
+        if isinstance(value, np.ndarray):
+            return (value.astype(_dtype_of(op.result.type)),)
+        return super().run_indexcast(interpreter, op, args).values
 
     @impl(arith.ExtFOp)
     def run_extf(

@@ -204,7 +204,13 @@ def _load_inputs(paths: list[str], specs: list[Any], entry: str) -> list[Array]:
 
 def _random_inputs(specs: list[Any], seed: int) -> list[Array]:
     rng = np.random.default_rng(seed)
-    return [rng.standard_normal(s.shape, dtype=s.dtype) for s in specs]
+    # Standard normal floats; booleans (i1 arguments) true or false with equal odds.
+    return [
+        rng.random(s.shape) < 0.5
+        if s.dtype == np.bool_
+        else rng.standard_normal(s.shape, dtype=s.dtype)
+        for s in specs
+    ]
 
 
 def _check_output_path(path: str, results: int) -> None:

@@ -15,9 +15,12 @@ from typing import Any
 import pytest
 
 FUZZ_DIR = Path(__file__).resolve().parents[1] / "fuzz"
-# The harness modules (not the repository root: see docs/layout.md).
-if str(FUZZ_DIR) not in sys.path:
-    sys.path.insert(0, str(FUZZ_DIR))
+INTEROP_DIR = Path(__file__).resolve().parents[1] / "interop"
+# The harness modules and the interop tests' numpy models (not the repository root: see
+# docs/layout.md).
+for _folder in (FUZZ_DIR, INTEROP_DIR):
+    if str(_folder) not in sys.path:
+        sys.path.insert(0, str(_folder))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -691,6 +691,7 @@ def test_default_pipeline_includes_eqsat_and_is_shared(monkeypatch: pytest.Monke
 
     inner = [p.name for p in CpuPipelinePass().inner_passes()]
     assert inner == [
+        "linalg-to-ztensor",
         "canonicalize",
         "eqsat",
         "ztensor-to-ztile",

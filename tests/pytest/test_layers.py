@@ -33,7 +33,10 @@ LAYERS: tuple[dict[str, tuple[str, ...]], ...] = (
         "IR infrastructure": ("ziggurat.diagnostics", "ziggurat.verifier"),
     },
     {"dialects": ("ziggurat.dialects",)},
-    {"parsing": ("ziggurat.parsing",), "interpreter": ("ziggurat.interpreter",)},
+    {
+        "parsing": ("ziggurat.parsing",),
+        "interpreter": ("ziggurat.interpreter", "ziggurat.linalg_semantics"),
+    },
     {"lowering": ("ziggurat.lowering",), "passes": ("ziggurat.passes",)},
     {"targets": ("ziggurat.targets",)},
     {"pipeline": ("ziggurat.cpu_pipeline",)},

@@ -140,10 +140,10 @@ UNARY = """func.func @f(%a: tensor<{shape}x{ty}>) -> tensor<{shape}x{ty}> {{
         (UNARY.format(shape="0x8", ty="f32"), "does not support zero-size tensors"),
         (
             "func.func @f(%a: tensor<4x4xf32>, %c: tensor<4x4xf32>) -> tensor<4x4xf32> {\n"
-            "  %0 = linalg.matmul ins(%a, %a : tensor<4x4xf32>, tensor<4x4xf32>) "
+            "  %0 = linalg.add ins(%a, %a : tensor<4x4xf32>, tensor<4x4xf32>) "
             "outs(%c : tensor<4x4xf32>) -> tensor<4x4xf32>\n"
             "  func.return %0 : tensor<4x4xf32>\n}\n",
-            "2:8: error: 'linalg.matmul' op is not supported by cpu-pipeline",
+            "2:8: error: 'linalg.add' op is not supported by linalg-to-ztensor",
         ),
     ],
 )

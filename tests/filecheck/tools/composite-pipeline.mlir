@@ -2,6 +2,7 @@
 // each inner pass and --time-passes lists them, indented under the composite, in a table.
 
 // RUN: ziggurat-opt %s -p 'cpu-pipeline{eqsat=false}' --print-between-passes | filecheck %s --check-prefix=BETWEEN
+// BETWEEN:      IR after cpu-pipeline/linalg-to-ztensor:
 // BETWEEN:      IR after cpu-pipeline/canonicalize:
 // BETWEEN:      ztensor.exp
 // BETWEEN:      IR after cpu-pipeline/ztensor-to-ztile:
@@ -20,6 +21,7 @@
 // TIME:      Wall Time   (%)     Name
 // TIME-NEXT: {{ +[0-9.]+ \( *[0-9.]+%\)}}  canonicalize
 // TIME-NEXT: {{ +[0-9.]+ \( *[0-9.]+%\)}}  cpu-pipeline
+// TIME-NEXT: {{ +[0-9.]+ \( *[0-9.]+%\)}}    linalg-to-ztensor
 // TIME-NEXT: {{ +[0-9.]+ \( *[0-9.]+%\)}}    canonicalize
 // TIME-NEXT: {{ +[0-9.]+ \( *[0-9.]+%\)}}    eqsat
 // TIME-NEXT: {{ +[0-9.]+ \( *[0-9.]+%\)}}    ztensor-to-ztile
