@@ -126,6 +126,32 @@ def _address(array: np.ndarray) -> int:
         return int(array.ctypes.data)
 
 
+def _c_strides(spec: ArgSpec) -> tuple[int, ...]:
+    """The strides numpy gives a C-contiguous array of `spec`'s shape and dtype (an allocation
+    that is never touched: only its header is read)."""
+    return tuple(np.empty(spec.shape, spec.dtype).strides)
+
+
+_Fact = tuple[Any, tuple[int, ...], tuple[int, ...], int, bool]
+
+
+def _fast_address(array: object, fact: _Fact) -> int:
+    """The address of `array` if it is exactly what the parameter `fact` describes (its dtype
+    object, shape, C-contiguous strides, aligned; writeable if written), else -1."""
+    if type(array) is not np.ndarray:
+        return -1
+    dtype, shape, strides, alignment, writes = fact
+    if array.dtype is not dtype or array.shape != shape or array.strides != strides:
+        return -1
+    try:
+        address = ctypes.addressof(ctypes.c_char.from_buffer(array))  # type: ignore[arg-type]
+    except (TypeError, ValueError):  # read-only or empty: slow, and never for written ones
+        if writes:
+            return -1
+        address = int(array.ctypes.data)
+    return -1 if address % alignment else address
+
+
 def _label(kernel: str, index: int, spec: ArgSpec) -> str:
     role = {"in": "input", "out": "output", "inout": "inout"}[spec.role]
     named = f" {spec.name!r}" if spec.name else ""
@@ -149,6 +175,15 @@ class Kernel:
         self._given = tuple(i for i, s in enumerate(self.specs) if s.role != "out")
         self._outputs = tuple(i for i, s in enumerate(self.specs) if s.role == "out")
         self._writes = tuple(i for i, s in enumerate(self.specs) if s.writes)
+        # The fast path's facts per parameter: (dtype, shape, C-contiguous strides, alignment,
+        # written?), and how to allocate the outputs the caller leaves out.
+        self._fast = tuple(
+            (s.dtype, s.shape, _c_strides(s), s.dtype.alignment, s.writes) for s in self.specs
+        )
+        self._fast_given = tuple(self._fast[i] for i in self._given)
+        self._fast_outputs = tuple((s.shape, s.dtype) for s in self.specs if s.role == "out")
+        self._inouts = any(s.role == "inout" for s in self.specs)
+        self._trailing_outputs = self._given == tuple(range(len(self._given)))
 
     def __repr__(self) -> str:
         specs = ", ".join(str(s) for s in self.specs)
@@ -217,8 +252,79 @@ class Kernel:
                         f"argument {other}; a written buffer must not alias another argument"
                     )
 
-    def __call__(self, *args: object, threads: int | None = None) -> Any:
-        """Check the arguments, call the function, return the outputs."""
+    def _with_out(self, args: tuple[object, ...], out: object) -> tuple[object, ...]:
+        """`args` followed by the output arrays of `out=` (one array, or a tuple/list)."""
+        outs = tuple(out) if isinstance(out, tuple | list) else (out,)
+        count = len(self._outputs)
+        if len(outs) != count or len(args) != len(self._given):
+            wanted = ", ".join(str(self.specs[i]) for i in self._outputs) or "none"
+            raise ZigguratCallError(
+                f"@{self.name} with out= takes {len(self._given)} arguments and {count} "
+                f"output array{'s' if count != 1 else ''} in out= ({wanted}), got "
+                f"{len(args)} arguments and {len(outs)} in out="
+            )
+        return args + outs
+
+    def __call__(self, *args: object, threads: int | None = None, out: object = None) -> Any:
+        """Check the arguments, call the function, return the outputs.
+
+        `out=` (an array, or a tuple of arrays with several outputs) gives the output buffers
+        by keyword; it is the same as passing them after the inputs.
+        """
+        if out is not None:
+            args = self._with_out(args, out)
+        arrays: list[Any] | None = None
+        if len(args) == len(self._given) and self._trailing_outputs:
+            addresses: list[int] | None = []
+            for array, fact in zip(args, self._fast_given, strict=True):
+                address = _fast_address(array, fact)
+                if address < 0:
+                    addresses = None
+                    break
+                addresses.append(address)  # type: ignore[union-attr]
+            if addresses is not None:
+                arrays = [*args]
+                for shape, dtype in self._fast_outputs:
+                    fresh = np.empty(shape, dtype)
+                    arrays.append(fresh)
+                    addresses.append(_address(fresh))
+                if self._inouts:
+                    self._check_overlap(arrays, addresses)
+        elif len(args) == len(self.specs):
+            addresses = []
+            for array, fact in zip(args, self._fast, strict=True):
+                address = _fast_address(array, fact)
+                if address < 0:
+                    addresses = None
+                    break
+                addresses.append(address)
+            if addresses is not None:
+                arrays = [*args]
+                if self._writes:
+                    self._check_overlap(arrays, addresses)
+        if arrays is None or addresses is None:
+            arrays, addresses = self._checked(args)
+        if threads is None:
+            self._cfunc(*addresses)
+        else:
+            with _threads.num_threads(threads):
+                self._cfunc(*addresses)
+        if _threads._state.pending_error is not None:
+            error = _threads.take_pending_error()
+            raise ZigguratRuntimeError(
+                f"@{self.name}: a parallel loop failed: {error!r}"
+            ) from error
+        outputs = self._outputs
+        if not outputs:
+            return None
+        if len(outputs) == 1:
+            return arrays[outputs[0]]
+        return tuple(arrays[i] for i in outputs)
+
+    def _checked(self, args: tuple[object, ...]) -> tuple[list[np.ndarray], list[int]]:
+        """The arrays to pass (inputs copied where needed, outputs allocated) and their
+        addresses, after checking every argument: the path of any call the fast path in
+        `__call__` does not take, and the one that raises on a bad argument."""
         specs = self.specs
         if len(args) == len(specs):
             supplied = list(args)
@@ -237,18 +343,4 @@ class Kernel:
         addresses = [_address(a) for a in arrays]
         if self._writes:
             self._check_overlap(arrays, addresses)
-        if threads is None:
-            self._cfunc(*addresses)
-        else:
-            with _threads.num_threads(threads):
-                self._cfunc(*addresses)
-        error = _threads.take_pending_error()
-        if error is not None:
-            raise ZigguratRuntimeError(
-                f"@{self.name}: a parallel loop failed: {error!r}"
-            ) from error
-        if not self._outputs:
-            return None
-        if len(self._outputs) == 1:
-            return arrays[self._outputs[0]]
-        return tuple(arrays[i] for i in self._outputs)
+        return arrays, addresses
