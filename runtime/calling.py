@@ -135,6 +135,39 @@ def _c_strides(spec: ArgSpec) -> tuple[int, ...]:
 _Fact = tuple[Any, tuple[int, ...], tuple[int, ...], int, bool]
 
 
+def _find_data_offset() -> int | None:
+    """Where an ndarray object keeps its data pointer, relative to `id(array)`.
+
+    numpy's `PyArrayObject_fields` starts with the object header, then `char *data`; the
+    candidate offset (the size of a bare object's header) is used only if it gives the data
+    address of a few probe arrays and views exactly, else None (the fast path then reads the
+    address through the buffer protocol).
+    """
+    offset = object.__basicsize__
+    base = np.arange(64, dtype=np.float64)
+    probes: list[np.ndarray[Any, Any]] = [base, base[3:], base[::2], np.empty((2, 3), np.float32)]
+    probes.append(np.zeros(1, np.uint8))
+    probes.append(np.frombuffer(bytes(16), np.uint8))  # read-only
+    try:
+        for probe in probes:
+            if ctypes.c_void_p.from_address(id(probe) + offset).value != probe.ctypes.data:
+                return None
+    except (ValueError, OverflowError):
+        return None
+    return offset
+
+
+_DATA_OFFSET = _find_data_offset()
+_pointer_at = ctypes.c_void_p.from_address
+
+
+def _data_address(array: np.ndarray) -> int:
+    """The data address of an exact `numpy.ndarray` (readable or not)."""
+    if _DATA_OFFSET is not None:
+        return _pointer_at(id(array) + _DATA_OFFSET).value or 0
+    return _address(array)
+
+
 def _fast_address(array: object, fact: _Fact) -> int:
     """The address of `array` if it is exactly what the parameter `fact` describes (its dtype
     object, shape, C-contiguous strides, aligned; writeable if written), else -1."""
@@ -143,13 +176,10 @@ def _fast_address(array: object, fact: _Fact) -> int:
     dtype, shape, strides, alignment, writes = fact
     if array.dtype is not dtype or array.shape != shape or array.strides != strides:
         return -1
-    try:
-        address = ctypes.addressof(ctypes.c_char.from_buffer(array))  # type: ignore[arg-type]
-    except (TypeError, ValueError):  # read-only or empty: slow, and never for written ones
-        if writes:
-            return -1
-        address = int(array.ctypes.data)
-    return -1 if address % alignment else address
+    if writes and not array.flags.writeable:
+        return -1
+    address = _data_address(array)
+    return -1 if address == 0 or address % alignment else address
 
 
 def _label(kernel: str, index: int, spec: ArgSpec) -> str:
@@ -287,7 +317,7 @@ class Kernel:
                 for shape, dtype in self._fast_outputs:
                     fresh = np.empty(shape, dtype)
                     arrays.append(fresh)
-                    addresses.append(_address(fresh))
+                    addresses.append(_data_address(fresh))
                 if self._inouts:
                     self._check_overlap(arrays, addresses)
         elif len(args) == len(self.specs):
