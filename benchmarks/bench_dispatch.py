@@ -23,6 +23,7 @@ import argparse
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -103,9 +104,7 @@ def dispatch_cases() -> list[Case]:
         y = rng.standard_normal((n, n), np.float32)
         np.testing.assert_allclose(matmul(x, y), x @ y, rtol=1e-3, atol=1e-3)
         cost = (n // 32) ** 3
-        cases.append(
-            (f"jit sgemm {n}", lambda x=x, y=y: matmul(x, y), lambda x=x, y=y: x @ y, cost)
-        )
+        cases.append((f"jit sgemm {n}", partial(matmul, x, y), partial(np.matmul, x, y), cost))
     return cases
 
 
@@ -119,17 +118,18 @@ def threshold_table(rounds: int) -> None:
     zthreads.set_min_parallel_ns(0)
     try:
         print(f"{'rows x 256':>10s} {'1 thread us':>12s} {'2 threads us':>13s} {'2t/1t':>7s}")
-        for rows in (2, 4, 8, 16, 32, 64, 128, 256, 512):
+        for rows in (2, 8, 32, 128, 512, 1024, 2048, 4096):
             x = np.random.default_rng(0).standard_normal((rows, 256), np.float32)
             elementwise(x)
             calls = max(5, 20_000 // rows)
             one: list[float] = []
             two: list[float] = []
+            call = partial(elementwise, x)
             for _ in range(rounds):
                 with num_threads(1):
-                    one.append(per_call_us(lambda x=x: elementwise(x), calls))
+                    one.append(per_call_us(call, calls))
                 with num_threads(2):
-                    two.append(per_call_us(lambda x=x: elementwise(x), calls))
+                    two.append(per_call_us(call, calls))
             t1, t2 = statistics.median(one), statistics.median(two)
             print(f"{rows:10d} {t1:12.1f} {t2:13.1f} {t2 / t1:6.2f}x")
     finally:

@@ -19,9 +19,9 @@ per process, `_native_entry`) that runs a one-iteration loop `fn(0, 1, ctx)` wit
 native code, and hands every other loop to the Python entry `_parallel_for_entry`. That entry
 times the first runs of each outlined body on the calling thread (`SAMPLES`, or one run that
 is clearly large) and keeps a body on the calling thread for good when its best serial run
-took less than `min_parallel_ns()`: waking the pool costs more than such a loop (measured in
-benchmarks/RESULTS.md). Chunks compute the same values wherever they run, so the results are
-bit-identical whatever the thread count.
+took less than `min_parallel_ns()` (waking the pool costs more than such a loop), or when its
+first runs on the pool were not faster than on one thread (`_Loop`). Chunks compute the same
+values wherever they run, so the results are bit-identical whatever the thread count.
 
 Thread count: `ZIGGURAT_NUM_THREADS` if set, else the number of CPUs this process may run on;
 `set_num_threads(n)` changes the process default, and `num_threads(n)` (a context manager)
@@ -278,13 +278,18 @@ def pool() -> ThreadPool:
     return _pool
 
 
-DEFAULT_MIN_PARALLEL_NS = 50_000
+DEFAULT_MIN_PARALLEL_NS = 100_000
 """A parallel loop whose best serial run took less than this (ns) stays on the calling thread.
-Measured with benchmarks/bench_dispatch.py (`--threshold`): on the 2-core machine of
-benchmarks/RESULTS.md two threads start to win on loops of about this size."""
+
+Where it comes from: examples/mlp.mlir (three parallel loops) took 0.077 ms on one thread and
+0.137 ms on two on the quiet 2-core machine of benchmarks/RESULTS.md, so waking the pool cost
+about 33 us per loop, and two threads pay from about 2 x 33 = 66 us of serial work; 100 us
+keeps a margin (a loop just under it loses at most ~1.3x against ideal splitting). On a
+loaded machine the break-even is much higher (`bench_dispatch.py --threshold`); that case is
+caught by timing the pooled runs too (`_Loop.sample_pooled`)."""
 
 SAMPLES = 3
-"""Serial runs timed per outlined body before it is classified (the best one counts)."""
+"""Runs timed per outlined body in each mode before it is classified (the best one counts)."""
 
 _min_parallel_ns = DEFAULT_MIN_PARALLEL_NS
 
@@ -305,23 +310,38 @@ def set_min_parallel_ns(value: int | None) -> None:
 
 
 class _Loop:
-    """What the runtime knows about one outlined body: its ctypes callable and its size."""
+    """What the runtime knows about one outlined body: its ctypes callable and its size.
 
-    __slots__ = ("best_ns", "body", "samples", "serial")
+    A body is run serially and timed `SAMPLES` times (or once, if that run is clearly above
+    the threshold); below the threshold it is serial for good. Above it, its first `SAMPLES`
+    runs on the pool are timed too, and it goes back to serial if the pool was not faster
+    (a loaded machine: the other threads do not get a core).
+    """
+
+    __slots__ = ("body", "pooled", "pooled_ns", "samples", "serial", "serial_ns")
 
     def __init__(self, fn: int) -> None:
         self.body = _BODY_TYPE(fn)
-        self.samples = 0
-        self.best_ns = 0
+        self.samples = 0  # serial runs timed
+        self.serial_ns = 0
+        self.pooled = 0  # pooled runs timed
+        self.pooled_ns = 0
         self.serial = False  # classified small: always run on the calling thread
 
     def sample(self, elapsed_ns: int) -> None:
         """Record one serial run; classify the body once it is known to be small or large."""
-        self.best_ns = elapsed_ns if self.samples == 0 else min(self.best_ns, elapsed_ns)
+        self.serial_ns = elapsed_ns if self.samples == 0 else min(self.serial_ns, elapsed_ns)
         self.samples += 1
-        if self.samples >= SAMPLES or self.best_ns >= 4 * _min_parallel_ns:
-            self.serial = self.best_ns < _min_parallel_ns
+        if self.samples >= SAMPLES or self.serial_ns >= 4 * _min_parallel_ns:
+            self.serial = self.serial_ns < _min_parallel_ns
             self.samples = SAMPLES
+
+    def sample_pooled(self, elapsed_ns: int) -> None:
+        """Record one run on the pool; after `SAMPLES`, keep the pool only if it was faster."""
+        self.pooled_ns = elapsed_ns if self.pooled == 0 else min(self.pooled_ns, elapsed_ns)
+        self.pooled += 1
+        if self.pooled >= SAMPLES:
+            self.serial = self.pooled_ns >= self.serial_ns
 
 
 _loops: dict[int, _Loop] = {}
@@ -351,12 +371,18 @@ def _parallel_for_entry(fn: int | None, total: int, ctx: int | None) -> None:
 
         if loop.serial:
             _pool.parallel_for(run, total, 1)
-        elif loop.samples < SAMPLES and _min_parallel_ns > 0:
+        elif _min_parallel_ns == 0 or loop.pooled >= SAMPLES:
+            _pool.parallel_for(run, total)
+        elif loop.samples < SAMPLES:
             start = time.perf_counter_ns()
             _pool.parallel_for(run, total, 1)
             loop.sample(time.perf_counter_ns() - start)
         else:
-            _pool.parallel_for(run, total)
+            count = get_num_threads()
+            start = time.perf_counter_ns()
+            _pool.parallel_for(run, total, count)
+            if count > 1:
+                loop.sample_pooled(time.perf_counter_ns() - start)
     except BaseException as error:
         if _state.pending_error is None:
             _state.pending_error = error
