@@ -7,6 +7,8 @@ runs, so that `import ziggurat` does not load xDSL and llvmlite.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -30,11 +32,15 @@ class KernelExecutable(OutExecutable):
         self.kernel = kernel
         self.threads = threads
 
-    def __call__(
-        self, *arrays: NDArray, out: tuple[Any, ...] | None = None
-    ) -> tuple[NDArray, ...]:
+    def __call__(self, *arrays: NDArray, out: tuple[Any, ...] | None = None) -> tuple[NDArray, ...]:
         result = self.kernel(*arrays, threads=self.threads, out=out)
         return result if isinstance(result, tuple) else (result,)
+
+    def single(self) -> Callable[..., NDArray] | None:
+        """The kernel itself (with this executable's thread count), when it has one output."""
+        if sum(spec.role == "out" for spec in self.kernel.specs) != 1:
+            return None
+        return self.kernel if self.threads is None else partial(self.kernel, threads=self.threads)
 
 
 class CompiledBackend:

@@ -56,12 +56,18 @@ class OutExecutable(abc.ABC):
     `__call__(*arrays, out=None)`: `out` is None (return fresh arrays) or a tuple of one
     array per result, each checked like an argument (dtype, shape, writeable, C-contiguous,
     no overlap with the other arguments); the results are written there and returned.
+    `single()` may return a callable that takes the arrays and returns the one result itself
+    (not in a tuple), which `zg.jit` then calls for functions with one result, for speed.
     """
 
     @abc.abstractmethod
     def __call__(
         self, *arrays: NDArray, out: tuple[Any, ...] | None = None
     ) -> tuple[NDArray, ...]: ...
+
+    def single(self) -> Callable[..., NDArray] | None:
+        """A callable returning the only result unwrapped, or None (the default)."""
+        return None
 
 
 STAGES: tuple[str, ...] = ("ztensor", "eqsat", "ztile", "zloop", "llvm-dialect", "llvm", "asm")
@@ -327,8 +333,18 @@ def _signature(fname: str, args: Sequence[Any], kwargs: dict[str, Any]) -> Signa
         keyword.append((name, spec))
         if array is not None:
             arrays.append(array)
-    key = (tuple(positional), tuple(keyword))
+    key = (
+        tuple(_spec_key(spec) for spec in positional),
+        tuple((name, _spec_key(spec)) for name, spec in keyword),
+    )
     return Signature(key, tuple(positional), tuple(keyword), tuple(arrays))
+
+
+def _spec_key(spec: ArgSpec) -> tuple[Any, ...]:
+    """What `spec` compares by, as plain tuples (hashed in C: the key is hashed per call)."""
+    if isinstance(spec, ArraySpec):
+        return (spec.shape, spec.dtype, spec.layout)
+    return ("static", spec.type_name, spec.text)
 
 
 _KEYED_STATICS = (int, bool, str, type(None))
@@ -353,21 +369,18 @@ def _fast_part(value: Any) -> Any:
 def _fast_key(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...] | None:
     """A cheap key that determines `_signature(...).key` for calls whose arrays are passed as
     they are (None when an argument is anything else: the full signature is needed)."""
-    parts: list[Any] = []
-    for value in args:
-        part = _fast_part(value)
-        if part is None:
-            return None
-        parts.append(part)
+    parts = [
+        (v.shape, v.dtype, v.strides) if type(v) is np.ndarray else _fast_part(v) for v in args
+    ]
     for name, value in kwargs.items():
-        part = _fast_part(value)
-        if part is None:
+        parts.append((name, _fast_part(value)))
+        if parts[-1][1] is None:
             return None
-        parts.append((name, part))
-    return tuple(parts)
+    key = tuple(parts)
+    return None if None in key else key
 
 
-def _passed_arrays(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[NDArray]:
+def _passed_arrays(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Sequence[NDArray]:
     """The array arguments in signature order (positional, then keyword)."""
     arrays = [v for v in args if type(v) is np.ndarray]
     if kwargs:
@@ -392,12 +405,15 @@ class Specialization:
     options: JitOptions
     results: int = 1
     executable: Executable | None = None
+    direct: Callable[..., NDArray] | None = None
+    """For one result: a callable from the arrays to that result (`OutExecutable.single`)."""
 
     def compiled(self) -> Executable:
         if self.executable is None:
-            self.executable = self.backend.compile(
-                self.module.clone(), self.func_name, self.options
-            )
+            executable = self.backend.compile(self.module.clone(), self.func_name, self.options)
+            if self.structure == "single" and isinstance(executable, OutExecutable):
+                self.direct = executable.single()
+            self.executable = executable
         return self.executable
 
     def wrap(self, results: Sequence[NDArray]) -> Any:
@@ -650,11 +666,24 @@ class JittedFunction:
         out = None
         if "out" in kwargs and not self._out_is_argument:
             out = kwargs.pop("out")
-        fast = _fast_key(args, kwargs)
+        # The common call: arrays passed as they are, a signature seen before. The fast key
+        # of positional arrays is built inline (`_fast_key` in general).
+        fast: tuple[Any, ...] | None
+        arrays: Sequence[NDArray] | None
+        parts = []
+        for value in args:
+            if type(value) is not np.ndarray:
+                break
+            parts.append((value.shape, value.dtype, value.strides))
+        if kwargs or len(parts) != len(args):
+            fast = _fast_key(args, kwargs)
+            arrays = None
+        else:
+            fast = tuple(parts)
+            arrays = args
         backend = self.backend if self.backend is not None else default_backend()
         counted = False
         if fast is not None:
-            # The common call: arrays passed as they are, a signature seen before.
             key = self._fast.get((backend, fast))
             if key is not None:
                 with self._lock:
@@ -664,9 +693,13 @@ class JittedFunction:
                         self._hits += 1
                         counted = True
                 if hit is not None and hit.executable is not None:
-                    if out is None:
-                        return hit.wrap(hit.executable(*_passed_arrays(args, kwargs)))
-                    return hit.run(_passed_arrays(args, kwargs), _out_arrays(hit, out))
+                    if arrays is None:
+                        arrays = _passed_arrays(args, kwargs)
+                    if out is not None:
+                        return hit.run(arrays, _out_arrays(hit, out))
+                    if hit.direct is not None:
+                        return hit.direct(*arrays)
+                    return hit.wrap(hit.executable(*arrays))
         elif is_traced(*args, *kwargs.values()):
             if out is not None:
                 kwargs["out"] = out
