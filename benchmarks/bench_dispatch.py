@@ -7,7 +7,8 @@ for a fair peer)
 Cases: `a + 1.0` on an 8x8 float32 array (a `zg.jit` call, the same with `out=`, and the
 `zg.compile`d `Executable` of the traced module), sgemm 64 and 128 (`zg.jit` of `a @ b`).
 Each case and its numpy peer are timed in turns: every round times a batch of `--calls`
-calls of each, one after the other, so both sides see the same machine load; the table gives
+calls of each, one after the other, so both sides see the same machine load (the 8x8 cases
+and the sgemm cases form two groups, each timed in turns on its own); the table gives
 the median over the rounds of the per-call time, its spread (the middle half of the rounds:
 25th-75th percentile) and numpy time / Ziggurat time (> 1: Ziggurat is faster). Results are
 checked against numpy before timing.
@@ -151,7 +152,12 @@ def main() -> None:
     if args.threshold:
         threshold_table(max(3, args.rounds // 4))
         return
-    interleaved(dispatch_cases(), args.rounds, args.calls)
+    cases = dispatch_cases()
+    # Two groups, each interleaved on its own: OpenBLAS's threads keep spinning for a while
+    # after a GEMM, which would slow whatever small call came next.
+    interleaved([c for c in cases if "sgemm" not in c[0]], args.rounds, args.calls)
+    print()
+    interleaved([c for c in cases if "sgemm" in c[0]], args.rounds, args.calls)
 
 
 if __name__ == "__main__":

@@ -291,6 +291,10 @@ caught by timing the pooled runs too (`_Loop.sample_pooled`)."""
 SAMPLES = 3
 """Runs timed per outlined body in each mode before it is classified (the best one counts)."""
 
+RETRY_INTERVAL = 64
+"""A body kept serial because the pool was not faster gets one timed pooled run every this
+many calls, so that it goes back to the pool once the machine is less loaded."""
+
 _min_parallel_ns = DEFAULT_MIN_PARALLEL_NS
 
 
@@ -315,10 +319,11 @@ class _Loop:
     A body is run serially and timed `SAMPLES` times (or once, if that run is clearly above
     the threshold); below the threshold it is serial for good. Above it, its first `SAMPLES`
     runs on the pool are timed too, and it goes back to serial if the pool was not faster
-    (a loaded machine: the other threads do not get a core).
+    (a loaded machine: the other threads do not get a core); then every `RETRY_INTERVAL`
+    calls one more pooled run is timed, and the pool is used again once it wins.
     """
 
-    __slots__ = ("body", "pooled", "pooled_ns", "samples", "serial", "serial_ns")
+    __slots__ = ("body", "pooled", "pooled_ns", "retry", "samples", "serial", "serial_ns")
 
     def __init__(self, fn: int) -> None:
         self.body = _BODY_TYPE(fn)
@@ -327,6 +332,7 @@ class _Loop:
         self.pooled = 0  # pooled runs timed
         self.pooled_ns = 0
         self.serial = False  # classified small: always run on the calling thread
+        self.retry = 0  # serial because the pool was not faster: calls until it is tried again
 
     def sample(self, elapsed_ns: int) -> None:
         """Record one serial run; classify the body once it is known to be small or large."""
@@ -342,6 +348,18 @@ class _Loop:
         self.pooled += 1
         if self.pooled >= SAMPLES:
             self.serial = self.pooled_ns >= self.serial_ns
+            self.retry = RETRY_INTERVAL if self.serial else 0
+
+    def countdown(self) -> bool:
+        """Count a serial call of a body the pool lost on; False when the pool is due for
+        another timed run (the machine's load may have changed): the best pooled time then
+        decides again."""
+        self.retry -= 1
+        if self.retry > 0:
+            return True
+        self.serial = False
+        self.pooled = SAMPLES - 1
+        return False
 
 
 _loops: dict[int, _Loop] = {}
@@ -362,7 +380,11 @@ def _parallel_for_entry(fn: int | None, total: int, ctx: int | None) -> None:
         if total <= 0:
             return
         body = loop.body
-        if _trace is None and (loop.serial or _state.depth > 0):
+        if (
+            _trace is None
+            and (loop.serial or _state.depth > 0)
+            and (not loop.retry or _state.depth > 0 or loop.countdown())
+        ):
             body(0, total, ctx)
             return
 

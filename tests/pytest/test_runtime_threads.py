@@ -150,6 +150,28 @@ def test_small_loops_stay_on_the_calling_thread(rows_module: CompiledModule) -> 
         zthreads.set_min_parallel_ns(None)
 
 
+def test_loop_classification_small_large_and_pool_not_faster() -> None:
+    """The decisions of `_Loop` on given times (ns), threshold 1000 ns."""
+    zthreads.set_min_parallel_ns(1000)
+    try:
+        small = zthreads._Loop(1)
+        for _ in range(zthreads.SAMPLES):
+            small.sample(500)
+        assert small.serial and small.retry == 0  # small: serial for good
+        large = zthreads._Loop(1)
+        large.sample(5000)  # over 4x the threshold: classified after one run
+        assert not large.serial and large.samples == zthreads.SAMPLES
+        for _ in range(zthreads.SAMPLES):
+            large.sample_pooled(6000)  # the pool was slower (a loaded machine)
+        assert large.serial and large.retry == zthreads.RETRY_INTERVAL
+        assert all(large.countdown() for _ in range(zthreads.RETRY_INTERVAL - 1))
+        assert not large.countdown() and not large.serial  # one more pooled run is due
+        large.sample_pooled(2000)  # faster now: back to the pool
+        assert not large.serial and large.retry == 0
+    finally:
+        zthreads.set_min_parallel_ns(None)
+
+
 def test_one_iteration_loops_never_leave_native_code() -> None:
     """The native `ziggurat_parallel_for` runs `fn(0, 1, ctx)` itself: Python never sees the
     body (it has no entry in the runtime's table); longer loops go through Python."""
