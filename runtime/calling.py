@@ -214,6 +214,7 @@ class Kernel:
         self._fast_outputs = tuple((s.shape, s.dtype) for s in self.specs if s.role == "out")
         self._inouts = any(s.role == "inout" for s in self.specs)
         self._trailing_outputs = self._given == tuple(range(len(self._given)))
+        self._sizes = tuple(s.nbytes for s in self.specs)
 
     def __repr__(self) -> str:
         specs = ", ".join(str(s) for s in self.specs)
@@ -268,6 +269,20 @@ class Kernel:
             )
         return array
 
+    def _overlap(self, addresses: list[int]) -> bool:
+        """Whether a written buffer overlaps another argument, for C-contiguous arguments of
+        exactly the specs' sizes at `addresses` (the fast path's)."""
+        sizes = self._sizes
+        for w in self._writes:
+            start, end = addresses[w], addresses[w] + sizes[w]
+            if start == end:
+                continue
+            for other, address in enumerate(addresses):
+                size = sizes[other]
+                if other != w and size and address < end and start < address + size:
+                    return True
+        return False
+
     def _check_overlap(self, arrays: list[np.ndarray], addresses: list[int]) -> None:
         for w in self._writes:
             start, end = addresses[w], addresses[w] + arrays[w].nbytes
@@ -318,8 +333,8 @@ class Kernel:
                     fresh = np.empty(shape, dtype)
                     arrays.append(fresh)
                     addresses.append(_data_address(fresh))
-                if self._inouts:
-                    self._check_overlap(arrays, addresses)
+                if self._inouts and self._overlap(addresses):
+                    self._check_overlap(arrays, addresses)  # raises, naming the arguments
         elif len(args) == len(self.specs):
             addresses = []
             for array, fact in zip(args, self._fast, strict=True):
@@ -330,8 +345,8 @@ class Kernel:
                 addresses.append(address)
             if addresses is not None:
                 arrays = [*args]
-                if self._writes:
-                    self._check_overlap(arrays, addresses)
+                if self._writes and self._overlap(addresses):
+                    self._check_overlap(arrays, addresses)  # raises, naming the arguments
         if arrays is None or addresses is None:
             arrays, addresses = self._checked(args)
         if threads is None:

@@ -323,10 +323,11 @@ class _Loop:
     calls one more pooled run is timed, and the pool is used again once it wins.
     """
 
-    __slots__ = ("body", "pooled", "pooled_ns", "retry", "samples", "serial", "serial_ns")
+    __slots__ = ("body", "pooled", "pooled_ns", "retry", "samples", "serial", "serial_ns", "total")
 
-    def __init__(self, fn: int) -> None:
+    def __init__(self, fn: int, total: int = 0) -> None:
         self.body = _BODY_TYPE(fn)
+        self.total = total  # the trip count it was measured with
         self.samples = 0  # serial runs timed
         self.serial_ns = 0
         self.pooled = 0  # pooled runs timed
@@ -375,8 +376,9 @@ def _parallel_for_entry(fn: int | None, total: int, ctx: int | None) -> None:
         if fn is None:
             raise ValueError(f"{PARALLEL_FOR_SYMBOL} called with a null function pointer")
         loop = _loops.get(fn)
-        if loop is None:
-            loop = _loops.setdefault(fn, _Loop(fn))
+        if loop is None or loop.total != total:
+            # New, or a body of another module loaded at a freed one's address.
+            loop = _loops[fn] = _Loop(fn, total)
         if total <= 0:
             return
         body = loop.body
