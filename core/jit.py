@@ -595,9 +595,9 @@ class JittedFunction:
             default_cache_size() if cache_size is None else _check_cache_size(cache_size)
         )
         self._cache: OrderedDict[tuple[Any, ...], Specialization] = OrderedDict()
-        # (backend, _fast_key(...)) -> the `_cache` key it determines; entries of evicted
-        # specializations are dropped with them (`_evict`).
-        self._fast: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        # (backend, _fast_key(...)) -> (the `_cache` key it determines, its specialization);
+        # entries of evicted specializations are dropped with them (`_evict`).
+        self._fast: dict[tuple[Any, ...], tuple[tuple[Any, ...], Specialization]] = {}
         self._out_is_argument = _has_parameter(fn, "out")
         self._hits = 0
         self._misses = 0
@@ -658,7 +658,7 @@ class JittedFunction:
     def _evict(self) -> None:
         """Drop the least recently used specialization and its fast keys (lock held)."""
         key, _ = self._cache.popitem(last=False)
-        for fast in [f for f, k in self._fast.items() if k == key]:
+        for fast in [f for f, (k, _) in self._fast.items() if k == key]:
             del self._fast[fast]
         self.evictions += 1
 
@@ -684,12 +684,16 @@ class JittedFunction:
         backend = self.backend if self.backend is not None else default_backend()
         counted = False
         if fast is not None:
-            key = self._fast.get((backend, fast))
-            if key is not None:
+            entry = self._fast.get((backend, fast))
+            if entry is not None:
+                key = entry[0]
+                hit: Specialization | None = entry[1]
                 with self._lock:
-                    hit = self._cache.get(key)
-                    if hit is not None:
-                        self._cache.move_to_end(key)
+                    try:
+                        self._cache.move_to_end(key)  # KeyError: evicted meanwhile
+                    except KeyError:
+                        hit = None
+                    else:
                         self._hits += 1
                         counted = True
                 if hit is not None and hit.executable is not None:
@@ -715,7 +719,7 @@ class JittedFunction:
                 if fast is not None and _same_objects(
                     signature.arrays, _passed_arrays(args, kwargs)
                 ):  # passed as they are (none copied): the fast key stands for this signature
-                    self._fast[(backend, fast)] = (backend, signature.key)
+                    self._fast[(backend, fast)] = ((backend, signature.key), spec)
             outs = None if out is None else spec.out_arrays(out)
         except ZigguratTraceError as err:
             error = err
