@@ -127,9 +127,15 @@ def _address(array: np.ndarray) -> int:
 
 
 def _c_strides(spec: ArgSpec) -> tuple[int, ...]:
-    """The strides numpy gives a C-contiguous array of `spec`'s shape and dtype (an allocation
-    that is never touched: only its header is read)."""
-    return tuple(np.empty(spec.shape, spec.dtype).strides)
+    """The strides of a C-contiguous array of `spec`'s shape and dtype (numpy's for every
+    shape without a zero extent; arrays of zero size never match them and take the checked
+    path, which is as good for them)."""
+    strides: list[int] = []
+    step = spec.dtype.itemsize
+    for extent in reversed(spec.shape):
+        strides.append(step)
+        step *= extent
+    return tuple(reversed(strides))
 
 
 _Fact = tuple[Any, tuple[int, ...], tuple[int, ...], int, bool]
@@ -319,16 +325,17 @@ class Kernel:
         if out is not None:
             args = self._with_out(args, out)
         arrays: list[Any] | None = None
+        addresses: list[int] | None
         if len(args) == len(self._given) and self._trailing_outputs:
-            addresses: list[int] | None = []
+            addresses = []
             for array, fact in zip(args, self._fast_given, strict=True):
                 address = _fast_address(array, fact)
                 if address < 0:
-                    addresses = None
                     break
-                addresses.append(address)  # type: ignore[union-attr]
-            if addresses is not None:
+                addresses.append(address)
+            else:
                 arrays = [*args]
+            if arrays is not None:
                 for shape, dtype in self._fast_outputs:
                     fresh = np.empty(shape, dtype)
                     arrays.append(fresh)
@@ -340,13 +347,14 @@ class Kernel:
             for array, fact in zip(args, self._fast, strict=True):
                 address = _fast_address(array, fact)
                 if address < 0:
-                    addresses = None
                     break
                 addresses.append(address)
-            if addresses is not None:
+            else:
                 arrays = [*args]
-                if self._writes and self._overlap(addresses):
-                    self._check_overlap(arrays, addresses)  # raises, naming the arguments
+            if arrays is not None and self._writes and self._overlap(addresses):
+                self._check_overlap(arrays, addresses)  # raises, naming the arguments
+        else:
+            addresses = None
         if arrays is None or addresses is None:
             arrays, addresses = self._checked(args)
         if threads is None:

@@ -282,7 +282,8 @@ DEFAULT_MIN_PARALLEL_NS = 100_000
 """A parallel loop whose best serial run took less than this (ns) stays on the calling thread.
 
 Where it comes from: examples/mlp.mlir (three parallel loops) took 0.077 ms on one thread and
-0.137 ms on two on the quiet 2-core machine of benchmarks/RESULTS.md, so waking the pool cost
+0.137 ms on two on a quiet 2-core machine (issue 10; benchmarks/RESULTS.md, "Dispatch"), so
+waking the pool cost
 about 33 us per loop, and two threads pay from about 2 x 33 = 66 us of serial work; 100 us
 keeps a margin (a loop just under it loses at most ~1.3x against ideal splitting). On a
 loaded machine the break-even is much higher (`bench_dispatch.py --threshold`); that case is

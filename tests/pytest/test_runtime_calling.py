@@ -239,3 +239,12 @@ def test_argspec_validation() -> None:
         ArgSpec((4,), object)
     with pytest.raises(ValueError, match="non-negative"):
         ArgSpec((-1,), F32)
+
+
+def test_fast_path_strides_are_numpys() -> None:
+    """The C strides the fast path compares with are the ones numpy gives such arrays."""
+    from ziggurat.runtime.calling import _c_strides
+
+    for shape in [(8, 8), (5, 1, 3), (1,), (), (7,), (2, 3, 4, 5)]:
+        for dtype in (np.float32, np.float64, np.bool_):
+            assert _c_strides(ArgSpec(shape, dtype)) == np.empty(shape, dtype).strides
