@@ -7,6 +7,8 @@ runs, so that `import ziggurat` does not load xDSL and llvmlite.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -14,8 +16,31 @@ from xdsl.dialects.builtin import ModuleOp
 
 from ziggurat.driver import _default_spec, compile, lower_to_llvm_ir, pipeline_stages
 from ziggurat.errors import StageUnavailableError
-from ziggurat.jit import Executable, JitOptions, check_stage
-from ziggurat.runtime import Target
+from ziggurat.jit import Executable, JitOptions, OutExecutable, check_stage
+from ziggurat.runtime import Kernel, Target
+
+NDArray = np.ndarray[Any, Any]
+
+
+class KernelExecutable(OutExecutable):
+    """The executable of one compiled function: calls its runtime `Kernel` (which checks the
+    arguments) and returns the results as a tuple; `out=` hands output arrays to the kernel."""
+
+    __slots__ = ("kernel", "threads")
+
+    def __init__(self, kernel: Kernel, threads: int | None) -> None:
+        self.kernel = kernel
+        self.threads = threads
+
+    def __call__(self, *arrays: NDArray, out: tuple[Any, ...] | None = None) -> tuple[NDArray, ...]:
+        result = self.kernel(*arrays, threads=self.threads, out=out)
+        return result if isinstance(result, tuple) else (result,)
+
+    def single(self) -> Callable[..., NDArray] | None:
+        """The kernel itself (with this executable's thread count), when it has one output."""
+        if sum(spec.role == "out" for spec in self.kernel.specs) != 1:
+            return None
+        return self.kernel if self.threads is None else partial(self.kernel, threads=self.threads)
 
 
 class CompiledBackend:
@@ -48,14 +73,7 @@ class CompiledBackend:
             threads=options.threads,
             entry=func_name,
         )
-        kernel = exe.function(func_name)
-        threads = options.threads
-
-        def run(*arrays: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], ...]:
-            out = kernel(*arrays, threads=threads)
-            return out if isinstance(out, tuple) else (out,)
-
-        return run
+        return KernelExecutable(exe.function(func_name), options.threads)
 
     def stage_text(self, module: ModuleOp, stage: str, options: JitOptions) -> str:
         check_stage(stage)

@@ -167,7 +167,7 @@ class Executable:
 
     `exe(*inputs)` calls the module's only public function (or `entry`); `exe.function(name)`
     gives any of them. Outputs are returned (a tuple when there are several); pass output
-    arrays after the inputs to write into them instead.
+    arrays after the inputs, or as `out=`, to write into them instead.
     """
 
     compiled: CompiledModule
@@ -176,6 +176,7 @@ class Executable:
     entry: str | None = None
     threads: int | None = None
     _kernels: dict[str, Kernel] = field(default_factory=dict, repr=False)
+    _entry_kernel: Kernel | None = field(default=None, repr=False)
 
     def function(self, name: str) -> Kernel:
         """The checked callable of the public function `name`."""
@@ -196,9 +197,13 @@ class Executable:
             )
         return next(iter(self.signatures))
 
-    def __call__(self, *args: Any, threads: int | None = None) -> Any:
-        kernel = self.function(self.entry_name)
-        return kernel(*args, threads=threads if threads is not None else self.threads)
+    def __call__(self, *args: Any, threads: int | None = None, out: Any = None) -> Any:
+        """Call the entry function: `out=` (an array, or a tuple with several outputs) gives
+        the output buffers, checked like any argument; `threads=` this call's thread count."""
+        kernel = self._entry_kernel
+        if kernel is None:
+            kernel = self._entry_kernel = self.function(self.entry_name)
+        return kernel(*args, threads=threads if threads is not None else self.threads, out=out)
 
     def asm(self) -> str:
         """Host assembly of the compiled module."""

@@ -10,10 +10,12 @@ reference semantics). `DEFAULT_BACKEND` below is the one switch that selects the
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import ctypes
 import functools
 import gc
+import inspect
 import os
 import re
 import threading
@@ -44,6 +46,29 @@ if TYPE_CHECKING:
 NDArray = np.ndarray[Any, Any]
 Executable = Callable[..., tuple[NDArray, ...]]
 """A compiled function: takes the array arguments in order, returns one array per result."""
+
+
+class OutExecutable(abc.ABC):
+    """An `Executable` that can also write its results into given arrays: a backend's
+    `compile` may return one (the compiled backend does), and `zg.jit`'s `out=` then hands
+    the arrays over instead of copying the results into them.
+
+    `__call__(*arrays, out=None)`: `out` is None (return fresh arrays) or a tuple of one
+    array per result, each checked like an argument (dtype, shape, writeable, C-contiguous,
+    no overlap with the other arguments); the results are written there and returned.
+    `single()` may return a callable that takes the arrays and returns the one result itself
+    (not in a tuple), which `zg.jit` then calls for functions with one result, for speed.
+    """
+
+    @abc.abstractmethod
+    def __call__(
+        self, *arrays: NDArray, out: tuple[Any, ...] | None = None
+    ) -> tuple[NDArray, ...]: ...
+
+    def single(self) -> Callable[..., NDArray] | None:
+        """A callable returning the only result unwrapped, or None (the default)."""
+        return None
+
 
 STAGES: tuple[str, ...] = ("ztensor", "eqsat", "ztile", "zloop", "llvm-dialect", "llvm", "asm")
 """The IR stages `Lowered.as_text` can show, in pipeline order."""
@@ -308,8 +333,59 @@ def _signature(fname: str, args: Sequence[Any], kwargs: dict[str, Any]) -> Signa
         keyword.append((name, spec))
         if array is not None:
             arrays.append(array)
-    key = (tuple(positional), tuple(keyword))
+    key = (
+        tuple(_spec_key(spec) for spec in positional),
+        tuple((name, _spec_key(spec)) for name, spec in keyword),
+    )
     return Signature(key, tuple(positional), tuple(keyword), tuple(arrays))
+
+
+def _spec_key(spec: ArgSpec) -> tuple[Any, ...]:
+    """What `spec` compares by, as plain tuples (hashed in C: the key is hashed per call)."""
+    if isinstance(spec, ArraySpec):
+        return (spec.shape, spec.dtype, spec.layout)
+    return ("static", spec.type_name, spec.text)
+
+
+_KEYED_STATICS = (int, bool, str, type(None))
+
+
+def _fast_part(value: Any) -> Any:
+    """What one argument contributes to the fast key, or None when only `_signature` can tell.
+
+    An ndarray contributes its (shape, dtype, strides), which fix its spec (layout included);
+    a static scalar its type and value (a float its repr, as `StaticSpec` compares it).
+    """
+    kind = type(value)
+    if kind is np.ndarray:
+        return (value.shape, value.dtype, value.strides)
+    if kind is float:
+        return (kind, repr(value))
+    if kind in _KEYED_STATICS:
+        return (kind, value)
+    return None
+
+
+def _fast_key(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...] | None:
+    """A cheap key that determines `_signature(...).key` for calls whose arrays are passed as
+    they are (None when an argument is anything else: the full signature is needed)."""
+    parts = [
+        (v.shape, v.dtype, v.strides) if type(v) is np.ndarray else _fast_part(v) for v in args
+    ]
+    for name, value in kwargs.items():
+        parts.append((name, _fast_part(value)))
+        if parts[-1][1] is None:
+            return None
+    key = tuple(parts)
+    return None if None in key else key
+
+
+def _passed_arrays(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Sequence[NDArray]:
+    """The array arguments in signature order (positional, then keyword)."""
+    arrays = [v for v in args if type(v) is np.ndarray]
+    if kwargs:
+        arrays += [v for v in kwargs.values() if type(v) is np.ndarray]
+    return arrays
 
 
 # ---------------------------------------------------------------------------------------------
@@ -327,19 +403,66 @@ class Specialization:
     structure: str  # "single", "tuple" or "list"
     backend: Backend
     options: JitOptions
+    results: int = 1
     executable: Executable | None = None
+    direct: Callable[..., NDArray] | None = None
+    """For one result: a callable from the arrays to that result (`OutExecutable.single`)."""
 
     def compiled(self) -> Executable:
         if self.executable is None:
-            self.executable = self.backend.compile(
-                self.module.clone(), self.func_name, self.options
-            )
+            executable = self.backend.compile(self.module.clone(), self.func_name, self.options)
+            if self.structure == "single" and isinstance(executable, OutExecutable):
+                self.direct = executable.single()
+            self.executable = executable
         return self.executable
 
-    def wrap(self, results: tuple[NDArray, ...]) -> Any:
+    def wrap(self, results: Sequence[NDArray]) -> Any:
         if self.structure == "single":
             return results[0]
         return tuple(results) if self.structure == "tuple" else list(results)
+
+    def run(self, arrays: Sequence[NDArray], outs: tuple[Any, ...] | None = None) -> Any:
+        """Call the (compiled) executable on `arrays`; write the results into `outs` if given
+        (one array per result: `out_arrays(out)`)."""
+        executable = self.executable if self.executable is not None else self.compiled()
+        if outs is None:
+            return self.wrap(executable(*arrays))
+        if isinstance(executable, OutExecutable):
+            executable(*arrays, out=outs)
+        else:
+            for i, (result, target) in enumerate(zip(executable(*arrays), outs, strict=True)):
+                self._check_out(i, target, result)
+                np.copyto(target, result)
+        return self.wrap(outs)
+
+    def out_arrays(self, out: Any) -> tuple[Any, ...]:
+        """`out=` as a tuple of one entry per result, after checking its structure."""
+        if self.structure == "single":
+            if isinstance(out, tuple | list):
+                raise trace_error(
+                    f"zg.jit({self.func_name}): out= must be one array (the function returns "
+                    f"one), got a {type(out).__name__}"
+                )
+            return (out,)
+        if not isinstance(out, tuple | list) or len(out) != self.results:
+            raise trace_error(
+                f"zg.jit({self.func_name}): out= must be a tuple or list of {self.results} "
+                f"arrays (the function returns {self.results}), got {_describe(out)}"
+            )
+        return tuple(out)
+
+    def _check_out(self, index: int, target: Any, result: NDArray) -> None:
+        """Check one `out=` array against the result it receives (backends without `out=`)."""
+        where = f"zg.jit({self.func_name}): out= array {index}"
+        if not isinstance(target, np.ndarray):
+            raise trace_error(f"{where} is {_describe(target)}; expected a numpy.ndarray")
+        if target.dtype != result.dtype or target.shape != result.shape:
+            raise trace_error(
+                f"{where}: expected dtype {result.dtype} and shape {result.shape}, "
+                f"got dtype {target.dtype} and shape {target.shape}"
+            )
+        if not target.flags.writeable:
+            raise trace_error(f"{where}: the array is read-only; outputs must be writeable")
 
 
 DEFAULT_CACHE_SIZE = 64
@@ -389,6 +512,28 @@ class CacheInfo(NamedTuple):
     misses: int
     currsize: int
     specializations: tuple[str, ...]
+
+
+def _same_objects(first: Sequence[Any], second: Sequence[Any]) -> bool:
+    return len(first) == len(second) and all(a is b for a, b in zip(first, second, strict=True))
+
+
+def _out_arrays(spec: Specialization, out: Any) -> tuple[Any, ...]:
+    """`spec.out_arrays(out)`, raising its error without Ziggurat's frames."""
+    error: ZigguratTraceError | None = None
+    try:
+        return spec.out_arrays(out)
+    except ZigguratTraceError as err:
+        error = err
+    raise error.with_traceback(None)
+
+
+def _has_parameter(fn: Callable[..., Any], name: str) -> bool:
+    """Whether `fn` declares a parameter called `name` (False when it cannot be inspected)."""
+    try:
+        return name in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _symbol_name(fn: Callable[..., Any]) -> str:
@@ -450,6 +595,10 @@ class JittedFunction:
             default_cache_size() if cache_size is None else _check_cache_size(cache_size)
         )
         self._cache: OrderedDict[tuple[Any, ...], Specialization] = OrderedDict()
+        # (backend, _fast_key(...)) -> (the `_cache` key it determines, its specialization);
+        # entries of evicted specializations are dropped with them (`_evict`).
+        self._fast: dict[tuple[Any, ...], tuple[tuple[Any, ...], Specialization]] = {}
+        self._out_is_argument = _has_parameter(fn, "out")
         self._hits = 0
         self._misses = 0
         self.evictions = 0
@@ -481,7 +630,9 @@ class JittedFunction:
         finally:
             tracer.active = False
         module = tracer.finish(outputs)
-        return Specialization(signature, module, self.func_name, structure, backend, self.options)
+        return Specialization(
+            signature, module, self.func_name, structure, backend, self.options, len(outputs)
+        )
 
     def _specialize(
         self, args: Sequence[Any], kwargs: dict[str, Any], count: bool
@@ -497,27 +648,84 @@ class JittedFunction:
                 self._cache[key] = spec
                 self._misses += 1
                 while len(self._cache) > self.cache_size:
-                    self._cache.popitem(last=False)  # the least recently used
-                    self.evictions += 1
+                    self._evict()
             else:
                 self._cache.move_to_end(key)
                 if count:
                     self._hits += 1
         return spec, signature
 
+    def _evict(self) -> None:
+        """Drop the least recently used specialization and its fast keys (lock held)."""
+        key, _ = self._cache.popitem(last=False)
+        for fast in [f for f, (k, _) in self._fast.items() if k == key]:
+            del self._fast[fast]
+        self.evictions += 1
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if is_traced(*args, *kwargs.values()):
+        out = None
+        if "out" in kwargs and not self._out_is_argument:
+            out = kwargs.pop("out")
+        # The common call: arrays passed as they are, a signature seen before. The fast key
+        # of positional arrays is built inline (`_fast_key` in general).
+        fast: tuple[Any, ...] | None
+        arrays: Sequence[NDArray] | None
+        parts = []
+        for value in args:
+            if type(value) is not np.ndarray:
+                break
+            parts.append((value.shape, value.dtype, value.strides))
+        if kwargs or len(parts) != len(args):
+            fast = _fast_key(args, kwargs)
+            arrays = None
+        else:
+            fast = tuple(parts)
+            arrays = args
+        backend = self.backend if self.backend is not None else default_backend()
+        counted = False
+        if fast is not None:
+            entry = self._fast.get((backend, fast))
+            if entry is not None:
+                key = entry[0]
+                hit: Specialization | None = entry[1]
+                with self._lock:
+                    try:
+                        self._cache.move_to_end(key)  # KeyError: evicted meanwhile
+                    except KeyError:
+                        hit = None
+                    else:
+                        self._hits += 1
+                        counted = True
+                if hit is not None and hit.executable is not None:
+                    if arrays is None:
+                        arrays = _passed_arrays(args, kwargs)
+                    if hit.direct is not None:
+                        if out is None:
+                            return hit.direct(*arrays)
+                        if type(out) is np.ndarray:  # the one output, checked by the kernel
+                            return hit.direct(*arrays, out)
+                    if out is not None:
+                        return hit.run(arrays, _out_arrays(hit, out))
+                    return hit.wrap(hit.executable(*arrays))
+        elif is_traced(*args, *kwargs.values()):
+            if out is not None:
+                kwargs["out"] = out
             return self.fn(*args, **kwargs)  # called inside another trace: inline
         error: ZigguratTraceError | None = None
         try:
-            spec, signature = self._specialize(args, kwargs, count=True)
+            spec, signature = self._specialize(args, kwargs, count=not counted)
             with self._lock:
-                executable = spec.compiled()
+                spec.compiled()
+                if fast is not None and _same_objects(
+                    signature.arrays, _passed_arrays(args, kwargs)
+                ):  # passed as they are (none copied): the fast key stands for this signature
+                    self._fast[(backend, fast)] = ((backend, signature.key), spec)
+            outs = None if out is None else spec.out_arrays(out)
         except ZigguratTraceError as err:
             error = err
         if error is not None:
             raise error.with_traceback(None)
-        return spec.wrap(executable(*signature.arrays))
+        return spec.run(signature.arrays, outs)
 
     def lower(self, *args: Any, **kwargs: Any) -> Lowered:
         """Trace for these arguments (without compiling) and return the staged `Lowered`."""
@@ -544,6 +752,7 @@ class JittedFunction:
         """
         with self._lock:
             self._cache.clear()
+            self._fast.clear()
             self._hits = self._misses = self.evictions = 0
         release_memory()
 
@@ -584,17 +793,21 @@ class Lowered:
         """The executable for exactly this signature (shared with the jitted function's cache)."""
         with self._jitted._lock:
             self._spec.compiled()
-        return Compiled(self._jitted.func_name, self._spec)
+        return Compiled(self._jitted.func_name, self._spec, self._jitted._out_is_argument)
 
 
 class Compiled:
     """An executable for one signature; calling it with another signature is an error."""
 
-    def __init__(self, func_name: str, spec: Specialization):
+    def __init__(self, func_name: str, spec: Specialization, out_is_argument: bool = False):
         self.func_name = func_name
         self._spec = spec
+        self._out_is_argument = out_is_argument
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        out = None
+        if "out" in kwargs and not self._out_is_argument:
+            out = kwargs.pop("out")
         error: ZigguratTraceError | None = None
         try:
             signature = _signature(self.func_name, args, kwargs)
@@ -603,11 +816,12 @@ class Compiled:
                     f"{self.func_name} was compiled for {self._spec.signature.describe()} but "
                     f"called with {signature.describe()}"
                 )
+            outs = None if out is None else self._spec.out_arrays(out)
         except ZigguratTraceError as err:
             error = err
         if error is not None:
             raise error.with_traceback(None)
-        return self._spec.wrap(self._spec.compiled()(*signature.arrays))
+        return self._spec.run(signature.arrays, outs)
 
     def __repr__(self) -> str:
         return f"<zg compiled {self.func_name}{self._spec.signature.describe()}>"

@@ -6,12 +6,16 @@
 The first call traces `mlp` into the ztensor dialect and compiles it through the default
 pipeline (`cpu-pipeline`: canonicalize, eqsat, ztensor-to-ztile, bufferize, ztile-to-zloop,
 convert-to-llvm, then LLVM); later calls with the same shapes and dtypes reuse the executable.
-The result is checked against numpy and both are timed.
+The result is checked against numpy, then both are timed in turns (a batch of calls of one,
+then of the other, for several rounds, so that both see the same machine load): the median
+per-call time of each with its spread over the rounds, and the thread counts each side used.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
 import statistics
 import time
 from collections.abc import Callable
@@ -20,6 +24,7 @@ from typing import Any
 import numpy as np
 
 import ziggurat as zg
+from ziggurat.runtime import get_num_threads
 
 Array = np.ndarray[Any, Any]
 
@@ -37,23 +42,54 @@ def mlp_numpy(x: Array, w1: Array, b1: Array, w2: Array, b2: Array) -> Array:
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def best_time(fn: Callable[[], object], repeat: int) -> float:
-    """Median wall time of `fn()` in seconds over `repeat` runs (after one warm-up run)."""
-    fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
+def per_call(fn: Callable[[], object], calls: int) -> float:
+    """Wall time of one call of `fn` in seconds, averaged over a batch of `calls` calls."""
+    start = time.perf_counter()
+    for _ in range(calls):
         fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return (time.perf_counter() - start) / calls
+
+
+def interleaved(
+    ours: Callable[[], object], peer: Callable[[], object], rounds: int, calls: int
+) -> tuple[list[float], list[float]]:
+    """Per-call times of `ours` and `peer`, one batch of each per round (after a warm-up)."""
+    ours()
+    peer()
+    mine: list[float] = []
+    theirs: list[float] = []
+    for _ in range(rounds):
+        mine.append(per_call(ours, calls))
+        theirs.append(per_call(peer, calls))
+    return mine, theirs
+
+
+def spread(times: list[float]) -> str:
+    """Median and the range of the middle half (25th-75th percentile) in microseconds."""
+    q1, median, q3 = statistics.quantiles(times, n=4, method="inclusive")
+    return f"{median * 1e6:9.1f} us per call (middle half {q1 * 1e6:.1f}-{q3 * 1e6:.1f})"
+
+
+def numpy_threads() -> str:
+    """The thread count of numpy's OpenBLAS, when it can be asked (else 'unknown')."""
+    with contextlib.suppress(OSError):
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "openblas" in line.lower()}
+        for path in sorted(p for p in paths if ".so" in p):
+            lib = ctypes.CDLL(path)
+            for name in ("scipy_openblas_get_num_threads64_", "openblas_get_num_threads"):
+                get = getattr(lib, name, None)
+                if get is not None:
+                    return f"{get()} OpenBLAS"
+    return "unknown"
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes and few runs")
     args = parser.parse_args(argv)
-    batch, features, hidden, classes, repeat = (
-        (16, 32, 16, 10, 3) if args.quick else (256, 784, 256, 10, 50)
+    batch, features, hidden, classes, rounds, calls = (
+        (16, 32, 16, 10, 5, 20) if args.quick else (256, 784, 256, 10, 21, 10)
     )
 
     rng = np.random.default_rng(0)
@@ -75,10 +111,12 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  max abs difference: {np.abs(probs - expected).max():.2e}")
     print(f"  first call (trace + compile): {first_call * 1e3:.1f} ms")
 
-    t_zg = best_time(lambda: mlp(*inputs), repeat)
-    t_np = best_time(lambda: mlp_numpy(*inputs), repeat)
-    print(f"  zg.jit: {t_zg * 1e6:9.1f} us per call")
-    print(f"  numpy:  {t_np * 1e6:9.1f} us per call  (zg.jit is {t_np / t_zg:.2f}x numpy's speed)")
+    mine, theirs = interleaved(lambda: mlp(*inputs), lambda: mlp_numpy(*inputs), rounds, calls)
+    ratio = statistics.median(theirs) / statistics.median(mine)
+    print(f"  timed in turns, {rounds} rounds of {calls} calls each:")
+    print(f"  zg.jit: {spread(mine)}  ({get_num_threads()} threads)")
+    print(f"  numpy:  {spread(theirs)}  ({numpy_threads()} threads)")
+    print(f"  zg.jit is {ratio:.2f}x numpy's speed (numpy's median time / zg.jit's)")
     print(f"  cache:  {mlp.cache_info()}")
 
 

@@ -126,6 +126,68 @@ def _address(array: np.ndarray) -> int:
         return int(array.ctypes.data)
 
 
+def _c_strides(spec: ArgSpec) -> tuple[int, ...]:
+    """The strides of a C-contiguous array of `spec`'s shape and dtype (numpy's for every
+    shape without a zero extent; arrays of zero size never match them and take the checked
+    path, which is as good for them)."""
+    strides: list[int] = []
+    step = spec.dtype.itemsize
+    for extent in reversed(spec.shape):
+        strides.append(step)
+        step *= extent
+    return tuple(reversed(strides))
+
+
+_Fact = tuple[Any, tuple[int, ...], tuple[int, ...], int, bool]
+
+
+def _find_data_offset() -> int | None:
+    """Where an ndarray object keeps its data pointer, relative to `id(array)`.
+
+    numpy's `PyArrayObject_fields` starts with the object header, then `char *data`; the
+    candidate offset (the size of a bare object's header) is used only if it gives the data
+    address of a few probe arrays and views exactly, else None (the fast path then reads the
+    address through the buffer protocol).
+    """
+    offset = object.__basicsize__
+    base = np.arange(64, dtype=np.float64)
+    probes: list[np.ndarray[Any, Any]] = [base, base[3:], base[::2], np.empty((2, 3), np.float32)]
+    probes.append(np.zeros(1, np.uint8))
+    probes.append(np.frombuffer(bytes(16), np.uint8))  # read-only
+    try:
+        for probe in probes:
+            if ctypes.c_void_p.from_address(id(probe) + offset).value != probe.ctypes.data:
+                return None
+    except (ValueError, OverflowError):
+        return None
+    return offset
+
+
+_DATA_OFFSET = _find_data_offset()
+_pointer_at = ctypes.c_void_p.from_address
+
+
+def _data_address(array: np.ndarray) -> int:
+    """The data address of an exact `numpy.ndarray` (readable or not)."""
+    if _DATA_OFFSET is not None:
+        return _pointer_at(id(array) + _DATA_OFFSET).value or 0
+    return _address(array)
+
+
+def _fast_address(array: object, fact: _Fact) -> int:
+    """The address of `array` if it is exactly what the parameter `fact` describes (its dtype
+    object, shape, C-contiguous strides, aligned; writeable if written), else -1."""
+    if type(array) is not np.ndarray:
+        return -1
+    dtype, shape, strides, alignment, writes = fact
+    if array.dtype is not dtype or array.shape != shape or array.strides != strides:
+        return -1
+    if writes and not array.flags.writeable:
+        return -1
+    address = _data_address(array)
+    return -1 if address == 0 or address % alignment else address
+
+
 def _label(kernel: str, index: int, spec: ArgSpec) -> str:
     role = {"in": "input", "out": "output", "inout": "inout"}[spec.role]
     named = f" {spec.name!r}" if spec.name else ""
@@ -149,6 +211,16 @@ class Kernel:
         self._given = tuple(i for i, s in enumerate(self.specs) if s.role != "out")
         self._outputs = tuple(i for i, s in enumerate(self.specs) if s.role == "out")
         self._writes = tuple(i for i, s in enumerate(self.specs) if s.writes)
+        # The fast path's facts per parameter: (dtype, shape, C-contiguous strides, alignment,
+        # written?), and how to allocate the outputs the caller leaves out.
+        self._fast = tuple(
+            (s.dtype, s.shape, _c_strides(s), s.dtype.alignment, s.writes) for s in self.specs
+        )
+        self._fast_given = tuple(self._fast[i] for i in self._given)
+        self._fast_outputs = tuple((s.shape, s.dtype) for s in self.specs if s.role == "out")
+        self._inouts = any(s.role == "inout" for s in self.specs)
+        self._trailing_outputs = self._given == tuple(range(len(self._given)))
+        self._sizes = tuple(s.nbytes for s in self.specs)
 
     def __repr__(self) -> str:
         specs = ", ".join(str(s) for s in self.specs)
@@ -203,6 +275,20 @@ class Kernel:
             )
         return array
 
+    def _overlap(self, addresses: list[int]) -> bool:
+        """Whether a written buffer overlaps another argument, for C-contiguous arguments of
+        exactly the specs' sizes at `addresses` (the fast path's)."""
+        sizes = self._sizes
+        for w in self._writes:
+            start, end = addresses[w], addresses[w] + sizes[w]
+            if start == end:
+                continue
+            for other, address in enumerate(addresses):
+                size = sizes[other]
+                if other != w and size and address < end and start < address + size:
+                    return True
+        return False
+
     def _check_overlap(self, arrays: list[np.ndarray], addresses: list[int]) -> None:
         for w in self._writes:
             start, end = addresses[w], addresses[w] + arrays[w].nbytes
@@ -217,8 +303,81 @@ class Kernel:
                         f"argument {other}; a written buffer must not alias another argument"
                     )
 
-    def __call__(self, *args: object, threads: int | None = None) -> Any:
-        """Check the arguments, call the function, return the outputs."""
+    def _with_out(self, args: tuple[object, ...], out: object) -> tuple[object, ...]:
+        """`args` followed by the output arrays of `out=` (one array, or a tuple/list)."""
+        outs = tuple(out) if isinstance(out, tuple | list) else (out,)
+        count = len(self._outputs)
+        if len(outs) != count or len(args) != len(self._given):
+            wanted = ", ".join(str(self.specs[i]) for i in self._outputs) or "none"
+            raise ZigguratCallError(
+                f"@{self.name} with out= takes {len(self._given)} arguments and {count} "
+                f"output array{'s' if count != 1 else ''} in out= ({wanted}), got "
+                f"{len(args)} arguments and {len(outs)} in out="
+            )
+        return args + outs
+
+    def __call__(self, *args: object, threads: int | None = None, out: object = None) -> Any:
+        """Check the arguments, call the function, return the outputs.
+
+        `out=` (an array, or a tuple of arrays with several outputs) gives the output buffers
+        by keyword; it is the same as passing them after the inputs.
+        """
+        if out is not None:
+            args = self._with_out(args, out)
+        arrays: list[Any] | None = None
+        addresses: list[int] | None
+        if len(args) == len(self._given) and self._trailing_outputs:
+            addresses = []
+            for array, fact in zip(args, self._fast_given, strict=True):
+                address = _fast_address(array, fact)
+                if address < 0:
+                    break
+                addresses.append(address)
+            else:
+                arrays = [*args]
+            if arrays is not None:
+                for shape, dtype in self._fast_outputs:
+                    fresh = np.empty(shape, dtype)
+                    arrays.append(fresh)
+                    addresses.append(_data_address(fresh))
+                if self._inouts and self._overlap(addresses):
+                    self._check_overlap(arrays, addresses)  # raises, naming the arguments
+        elif len(args) == len(self.specs):
+            addresses = []
+            for array, fact in zip(args, self._fast, strict=True):
+                address = _fast_address(array, fact)
+                if address < 0:
+                    break
+                addresses.append(address)
+            else:
+                arrays = [*args]
+            if arrays is not None and self._writes and self._overlap(addresses):
+                self._check_overlap(arrays, addresses)  # raises, naming the arguments
+        else:
+            addresses = None
+        if arrays is None or addresses is None:
+            arrays, addresses = self._checked(args)
+        if threads is None:
+            self._cfunc(*addresses)
+        else:
+            with _threads.num_threads(threads):
+                self._cfunc(*addresses)
+        if _threads._state.pending_error is not None:
+            error = _threads.take_pending_error()
+            raise ZigguratRuntimeError(
+                f"@{self.name}: a parallel loop failed: {error!r}"
+            ) from error
+        outputs = self._outputs
+        if not outputs:
+            return None
+        if len(outputs) == 1:
+            return arrays[outputs[0]]
+        return tuple(arrays[i] for i in outputs)
+
+    def _checked(self, args: tuple[object, ...]) -> tuple[list[np.ndarray], list[int]]:
+        """The arrays to pass (inputs copied where needed, outputs allocated) and their
+        addresses, after checking every argument: the path of any call the fast path in
+        `__call__` does not take, and the one that raises on a bad argument."""
         specs = self.specs
         if len(args) == len(specs):
             supplied = list(args)
@@ -237,18 +396,4 @@ class Kernel:
         addresses = [_address(a) for a in arrays]
         if self._writes:
             self._check_overlap(arrays, addresses)
-        if threads is None:
-            self._cfunc(*addresses)
-        else:
-            with _threads.num_threads(threads):
-                self._cfunc(*addresses)
-        error = _threads.take_pending_error()
-        if error is not None:
-            raise ZigguratRuntimeError(
-                f"@{self.name}: a parallel loop failed: {error!r}"
-            ) from error
-        if not self._outputs:
-            return None
-        if len(self._outputs) == 1:
-            return arrays[self._outputs[0]]
-        return tuple(arrays[i] for i in self._outputs)
+        return arrays, addresses

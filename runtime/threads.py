@@ -10,8 +10,18 @@ call, which releases the GIL, so chunks run truly in parallel.
 Scheduling: participant `p` (the caller is participant 0, pool worker `p - 1` the others)
 first runs chunk `p`, so every participant gets work whenever there are at least as many
 chunks as threads; the remaining chunks are claimed dynamically by whoever is free. The call returns when every chunk has run.
-With one thread, a single iteration, or when called from inside a parallel region (nested
-parallelism), `fn(0, total, ctx)` is called directly on the calling thread.
+With one thread, a single iteration, a loop measured to be too small to pay for the pool, or
+when called from inside a parallel region (nested parallelism), `fn(0, total, ctx)` is called
+directly on the calling thread.
+
+Two entry points: the symbol compiled code links to is a native stub (LLVM IR compiled once
+per process, `_native_entry`) that runs a one-iteration loop `fn(0, 1, ctx)` without leaving
+native code, and hands every other loop to the Python entry `_parallel_for_entry`. That entry
+times the first runs of each outlined body on the calling thread (`SAMPLES`, or one run that
+is clearly large) and keeps a body on the calling thread for good when its best serial run
+took less than `min_parallel_ns()` (waking the pool costs more than such a loop), or when its
+first runs on the pool were not faster than on one thread (`_Loop`). Chunks compute the same
+values wherever they run, so the results are bit-identical whatever the thread count.
 
 Thread count: `ZIGGURAT_NUM_THREADS` if set, else the number of CPUs this process may run on;
 `set_num_threads(n)` changes the process default, and `num_threads(n)` (a context manager)
@@ -25,6 +35,7 @@ import ctypes
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -109,10 +120,12 @@ def trace_chunks() -> Iterator[list[tuple[int, int, int]]]:
     saved = _trace
     records: list[tuple[int, int, int]] = []
     _trace = records
+    _set_route()
     try:
         yield records
     finally:
         _trace = saved
+        _set_route()
 
 
 def take_pending_error() -> BaseException | None:
@@ -265,17 +278,136 @@ def pool() -> ThreadPool:
     return _pool
 
 
-_body_cache: dict[int, Any] = {}
+DEFAULT_MIN_PARALLEL_NS = 100_000
+"""A parallel loop whose best serial run took less than this (ns) stays on the calling thread.
+
+Where it comes from: examples/mlp.mlir (three parallel loops) took 0.077 ms on one thread and
+0.137 ms on two on a quiet 2-core machine (issue 10; benchmarks/RESULTS.md, "Dispatch"), so
+waking the pool cost
+about 33 us per loop, and two threads pay from about 2 x 33 = 66 us of serial work; 100 us
+keeps a margin (a loop just under it loses at most ~1.3x against ideal splitting). On a
+loaded machine the break-even is much higher (`bench_dispatch.py --threshold`); that case is
+caught by timing the pooled runs too (`_Loop.sample_pooled`)."""
+
+SAMPLES = 3
+"""Runs timed per outlined body in each mode before it is classified (the best one counts)."""
+
+RETRY_INTERVAL = 64
+"""A body kept serial because the pool was not faster gets one timed pooled run every this
+many calls, so that it goes back to the pool once the machine is less loaded."""
+
+_min_parallel_ns = DEFAULT_MIN_PARALLEL_NS
+
+
+def min_parallel_ns() -> int:
+    """The serial run time (ns) below which a parallel loop of compiled code runs serially."""
+    return _min_parallel_ns
+
+
+def set_min_parallel_ns(value: int | None) -> None:
+    """Set the threshold of `min_parallel_ns()` (0: always use the pool; None: the default)
+    and forget how every body was classified (`reset_loop_stats`)."""
+    global _min_parallel_ns
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise ValueError(f"min_parallel_ns must be None or an int >= 0, got {value!r}")
+    _min_parallel_ns = DEFAULT_MIN_PARALLEL_NS if value is None else value
+    reset_loop_stats()
+
+
+class _Loop:
+    """What the runtime knows about one outlined body: its ctypes callable and its size.
+
+    A body is run serially and timed `SAMPLES` times (or once, if that run is clearly above
+    the threshold); below the threshold it is serial for good. Above it, its first `SAMPLES`
+    runs on the pool are timed too, and it goes back to serial if the pool was not faster
+    (a loaded machine: the other threads do not get a core); then every `RETRY_INTERVAL`
+    calls one more pooled run is timed, and the pool is used again once it wins.
+    """
+
+    __slots__ = ("body", "pooled", "pooled_ns", "retry", "samples", "serial", "serial_ns", "total")
+
+    def __init__(self, fn: int, total: int = 0) -> None:
+        self.body = _BODY_TYPE(fn)
+        self.total = total  # the trip count it was measured with
+        self.samples = 0  # serial runs timed
+        self.serial_ns = 0
+        self.pooled = 0  # pooled runs timed
+        self.pooled_ns = 0
+        self.serial = False  # classified small: always run on the calling thread
+        self.retry = 0  # serial because the pool was not faster: calls until it is tried again
+
+    def sample(self, elapsed_ns: int) -> None:
+        """Record one serial run; classify the body once it is known to be small or large."""
+        self.serial_ns = elapsed_ns if self.samples == 0 else min(self.serial_ns, elapsed_ns)
+        self.samples += 1
+        if self.samples >= SAMPLES or self.serial_ns >= 4 * _min_parallel_ns:
+            self.serial = self.serial_ns < _min_parallel_ns
+            self.samples = SAMPLES
+
+    def sample_pooled(self, elapsed_ns: int) -> None:
+        """Record one run on the pool; after `SAMPLES`, keep the pool only if it was faster."""
+        self.pooled_ns = elapsed_ns if self.pooled == 0 else min(self.pooled_ns, elapsed_ns)
+        self.pooled += 1
+        if self.pooled >= SAMPLES:
+            self.serial = self.pooled_ns >= self.serial_ns
+            self.retry = RETRY_INTERVAL if self.serial else 0
+
+    def countdown(self) -> bool:
+        """Count a serial call of a body the pool lost on; False when the pool is due for
+        another timed run (the machine's load may have changed): the best pooled time then
+        decides again."""
+        self.retry -= 1
+        if self.retry > 0:
+            return True
+        self.serial = False
+        self.pooled = SAMPLES - 1
+        return False
+
+
+_loops: dict[int, _Loop] = {}
+
+
+def reset_loop_stats() -> None:
+    """Forget how large each outlined body was measured to be (they are measured again)."""
+    _loops.clear()
 
 
 def _parallel_for_entry(fn: int | None, total: int, ctx: int | None) -> None:
     try:
         if fn is None:
             raise ValueError(f"{PARALLEL_FOR_SYMBOL} called with a null function pointer")
-        body = _body_cache.get(fn)
-        if body is None:
-            body = _body_cache.setdefault(fn, _BODY_TYPE(fn))
-        _pool.parallel_for(lambda begin, end: body(begin, end, ctx), total)
+        loop = _loops.get(fn)
+        if loop is None or loop.total != total:
+            # New, or a body of another module loaded at a freed one's address.
+            loop = _loops[fn] = _Loop(fn, total)
+        if total <= 0:
+            return
+        body = loop.body
+        if (
+            _trace is None
+            and (loop.serial or _state.depth > 0)
+            and (not loop.retry or _state.depth > 0 or loop.countdown())
+        ):
+            body(0, total, ctx)
+            return
+
+        def run(begin: int, end: int) -> None:
+            body(begin, end, ctx)
+
+        if loop.serial:
+            _pool.parallel_for(run, total, 1)
+        elif _min_parallel_ns == 0 or loop.pooled >= SAMPLES:
+            _pool.parallel_for(run, total)
+        elif loop.samples < SAMPLES:
+            start = time.perf_counter_ns()
+            _pool.parallel_for(run, total, 1)
+            loop.sample(time.perf_counter_ns() - start)
+        else:
+            count = get_num_threads()
+            start = time.perf_counter_ns()
+            _pool.parallel_for(run, total, count)
+            if count > 1:
+                loop.sample_pooled(time.perf_counter_ns() - start)
     except BaseException as error:
         if _state.pending_error is None:
             _state.pending_error = error
@@ -284,12 +416,65 @@ def _parallel_for_entry(fn: int | None, total: int, ctx: int | None) -> None:
 _parallel_for_callback = _PARALLEL_FOR_TYPE(_parallel_for_entry)
 _registered = False
 
+_NATIVE_IR = f"""
+declare void @ziggurat_parallel_for_python(ptr, i64, ptr)
+
+@ziggurat_parallel_route = global i8 0
+
+define void @{PARALLEL_FOR_SYMBOL}(ptr %fn, i64 %total, ptr %ctx) {{
+entry:
+  %route = load volatile i8, ptr @ziggurat_parallel_route
+  %native = icmp eq i8 %route, 0
+  %one = icmp eq i64 %total, 1
+  %some = icmp ne ptr %fn, null
+  %a = and i1 %native, %one
+  %direct = and i1 %a, %some
+  br i1 %direct, label %inline, label %python
+inline:
+  call void %fn(i64 0, i64 1, ptr %ctx)
+  ret void
+python:
+  call void @ziggurat_parallel_for_python(ptr %fn, i64 %total, ptr %ctx)
+  ret void
+}}
+"""
+"""The native `ziggurat_parallel_for`: a one-iteration loop runs in place; anything else (or
+everything, while `ziggurat_parallel_route` is nonzero: `trace_chunks`) goes to Python."""
+
+_native: tuple[Any, Any, int] | None = None  # (LLJIT, library, address of the route flag)
+
+
+def _native_entry() -> int:
+    """Compile the native stub on first use (a few ms) and return its address."""
+    global _native
+    if _native is None:
+        llvm.initialize_native_target()
+        llvm.initialize_native_asmprinter()
+        machine = llvm.Target.from_default_triple().create_target_machine(jit=True)
+        jit = llvm.create_lljit_compiler(machine)
+        python_entry = ctypes.cast(_parallel_for_callback, ctypes.c_void_p).value
+        library = (
+            llvm.JITLibraryBuilder()
+            .add_ir(_NATIVE_IR)
+            .import_symbol("ziggurat_parallel_for_python", python_entry)
+            .export_symbol(PARALLEL_FOR_SYMBOL)
+            .export_symbol("ziggurat_parallel_route")
+            .link(jit, "ziggurat-runtime")
+        )
+        _native = (jit, library, library["ziggurat_parallel_route"])
+        _set_route()
+    return int(_native[1][PARALLEL_FOR_SYMBOL])
+
+
+def _set_route() -> None:
+    """Tell the native stub whether every loop must go through Python (while tracing)."""
+    if _native is not None:
+        ctypes.c_uint8.from_address(_native[2]).value = 0 if _trace is None else 1
+
 
 def parallel_for_address() -> int:
     """Address of the `ziggurat_parallel_for` implementation (callable from compiled code)."""
-    address = ctypes.cast(_parallel_for_callback, ctypes.c_void_p).value
-    assert address is not None
-    return address
+    return _native_entry()
 
 
 def runtime_symbols() -> dict[str, int]:

@@ -116,6 +116,11 @@ def test_compile_text_and_module_agree_with_numpy() -> None:
     assert 'define void @"mlp"(ptr' in exe2.llvm_ir and "mlp:" in exe2.asm()
     out = np.empty((64, 10), np.float32)
     assert exe2(*args, out) is out  # outputs may be passed after the inputs
+    fresh = np.empty((64, 10), np.float32)
+    assert exe2(*args, out=fresh) is fresh  # or as out=
+    np.testing.assert_array_equal(fresh, out)
+    with pytest.raises(zg.ArgumentError, match=r"\(output\): expected shape \(64, 10\)"):
+        exe2(*args, out=np.empty((10, 64), np.float32))
 
 
 TWO_FUNCTIONS = """

@@ -865,3 +865,103 @@ def test_bad_jit_options() -> None:
         zg.jit(3)  # type: ignore[call-overload]
     with pytest.raises(TypeError, match="backend must implement Backend"):
         zg.jit(lambda x: x, backend=object())  # type: ignore[call-overload]
+
+
+# ---------------------------------------------------------------------------------------------
+# Repeat calls (the fast key) and out=
+# ---------------------------------------------------------------------------------------------
+
+
+def test_repeat_calls_with_each_layout_and_static_get_their_own_specialization() -> None:
+    @zg.jit
+    def f(x: Any, alpha: Any) -> Any:
+        return x * alpha
+
+    x = rand(6, 5)
+    wide = rand(6, 10)
+    cases: list[tuple[np.ndarray, Any]] = [
+        (x, 2.0),
+        (np.asfortranarray(x), 2.0),
+        (wide[:, ::2], 2.0),  # strided: copied, never on the fast path
+        (x, 2),
+        (x, True),
+        (x, -0.0),
+        (x, 0.0),
+    ]
+    for _ in range(3):
+        for array, alpha in cases:
+            np.testing.assert_allclose(f(array, alpha), array * alpha, rtol=1e-6)
+    info = f.cache_info()
+    # x with 2.0 and the strided copy share f32[6,5]; the F-ordered one is col_major.
+    assert info.misses == 6 and info.hits == 3 * len(cases) - 6
+    assert "(f32[6,5], -0.0)" in info.specializations
+    assert "(f32[6,5], True)" in info.specializations and "(f32[6,5], 2)" in info.specializations
+
+
+def test_evicted_specializations_leave_no_fast_keys() -> None:
+    f = zg.jit(lambda x: x + 1.0, cache_size=1)
+    small, large = rand(3, 3), rand(4, 4)
+    for _ in range(3):
+        np.testing.assert_allclose(f(small), small + 1)
+        np.testing.assert_allclose(f(large), large + 1)
+    assert f.cache_info().currsize == 1 and f.evictions == 5
+    assert len(f._fast) == 1
+
+
+def test_out_writes_the_results_into_given_arrays() -> None:
+    @zg.jit
+    def one(x: Any) -> Any:
+        return x * 2.0
+
+    @zg.jit
+    def two(x: Any) -> Any:
+        return x + 1.0, x - 1.0
+
+    x = rand(4, 8)
+    out = np.zeros_like(x)
+    for _ in range(2):  # the first call traces, the second takes the fast path
+        out[:] = 0
+        assert one(x, out=out) is out
+        np.testing.assert_allclose(out, x * 2)
+    first, second = np.empty_like(x), np.empty_like(x)
+    got = two(x, out=(first, second))
+    assert got == (first, second) and got[0] is first
+    np.testing.assert_allclose(second, x - 1)
+    assert one.lower(x).compile()(x, out=out) is out
+
+
+def test_out_errors() -> None:
+    one = zg.jit(lambda x: x * 2.0)
+    two = zg.jit(lambda x: (x, x + 1.0))
+    x = rand(4, 8)
+    one(x)
+    with pytest.raises(zg.ZigguratError, match=r"expected shape \(4, 8\), got \(8, 4\)"):
+        one(x, out=np.empty((8, 4), np.float32))
+    with pytest.raises(zg.ZigguratError, match=r"expected dtype float32, got float64"):
+        one(x, out=np.empty((4, 8)))
+    with pytest.raises(zg.ZigguratError, match=r"overlaps the memory of argument 0"):
+        one(x, out=x)
+    with pytest.raises(zg.ZigguratTraceError, match=r"out= must be one array .*got a tuple"):
+        one(x, out=(x,))
+    with pytest.raises(zg.ZigguratTraceError, match=r"out= must be a tuple or list of 2 arrays"):
+        two(x, out=np.empty_like(x))
+
+
+def test_out_on_a_backend_without_it_is_copied_and_checked() -> None:
+    f = zg.jit(lambda x: x * 2.0, backend=InterpreterBackend())
+    x = rand(3, 4)
+    out = np.zeros_like(x)
+    assert f(x, out=out) is out
+    np.testing.assert_allclose(out, x * 2)
+    with pytest.raises(zg.ZigguratTraceError, match=r"out= array 0: expected dtype float32"):
+        f(x, out=np.zeros((3, 4)))
+
+
+def test_a_parameter_named_out_is_an_ordinary_argument() -> None:
+    @zg.jit
+    def f(x: Any, out: Any) -> Any:
+        return x + out
+
+    x, y = rand(2, 3), rand(2, 3)
+    np.testing.assert_allclose(f(x, out=y), x + y, rtol=1e-6)
+    np.testing.assert_allclose(f(x, out=y), x + y, rtol=1e-6)

@@ -191,6 +191,45 @@ def test_bad_outputs_are_rejected(module: CompiledModule) -> None:
         module.kernel("axpy")(x, x)
 
 
+def test_out_keyword_is_checked_like_a_positional_output(module: CompiledModule) -> None:
+    add, addsub = module.kernel("add"), module.kernel("addsub")
+    a, b = data(N), data(N, seed=1)
+    out = np.zeros(N, F32)
+    assert add(a, b, out=out) is out
+    np.testing.assert_array_equal(out, a + b)
+    x, y = data(N, dtype=np.float64), data(N, dtype=np.float64, seed=1)
+    total, diff = np.empty(N), np.empty(N)
+    assert addsub(x, y, out=(total, diff)) == (total, diff)
+    np.testing.assert_array_equal(diff, x - y)
+    with pytest.raises(ZigguratCallError, match=r"argument 2 'out' \(output\): expected shape"):
+        add(a, b, out=np.zeros(N - 1, F32))
+    with pytest.raises(ZigguratCallError, match=r"overlaps the memory of argument 0"):
+        add(a, b, out=a)
+    with pytest.raises(
+        ZigguratCallError, match=r"@addsub with out= takes 2 arguments and 2 output arrays"
+    ):
+        addsub(x, y, out=total)
+    with pytest.raises(ZigguratCallError, match=r"got 3 arguments and 1 in out="):
+        add(a, b, out, out=out)
+
+
+def test_fast_path_inputs_it_does_not_take_still_work(module: CompiledModule) -> None:
+    """Read-only inputs, views with an offset, an equal but distinct dtype object: all are
+    passed correctly (through the fast path or the checked one)."""
+    add = module.kernel("add")
+    a, b = data(N), data(2 * N, seed=1)
+    readonly = a.copy()
+    readonly.flags.writeable = False
+    view = b[N:]
+    other_dtype = np.dtype("<f4") if np.little_endian else np.dtype(">f4")
+    distinct = a.view(other_dtype)
+    for x, y in [(readonly, view), (view, readonly), (distinct, a)]:
+        np.testing.assert_array_equal(add(x, y), x + y)
+    out = np.zeros(2 * N, F32)[N:]
+    assert add(a, view, out) is out
+    np.testing.assert_array_equal(out, a + view)
+
+
 def test_argspec_validation() -> None:
     spec = ArgSpec([4, 5], "float32", "out")  # type: ignore[arg-type]  # a list shape, normalized
     assert spec.shape == (4, 5) and spec.dtype == np.dtype(np.float32) and spec.nbytes == 80
@@ -200,3 +239,12 @@ def test_argspec_validation() -> None:
         ArgSpec((4,), object)
     with pytest.raises(ValueError, match="non-negative"):
         ArgSpec((-1,), F32)
+
+
+def test_fast_path_strides_are_numpys() -> None:
+    """The C strides the fast path compares with are the ones numpy gives such arrays."""
+    from ziggurat.runtime.calling import _c_strides
+
+    for shape in [(8, 8), (5, 1, 3), (1,), (), (7,), (2, 3, 4, 5)]:
+        for dtype in (np.float32, np.float64, np.bool_):
+            assert _c_strides(ArgSpec(shape, dtype)) == np.empty(shape, dtype).strides

@@ -6,6 +6,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -96,6 +97,17 @@ def covered(records: list[tuple[int, int, int]], total: int) -> bool:
     )
 
 
+@pytest.fixture
+def always_pool() -> Iterator[None]:
+    """Every parallel loop of compiled code uses the pool, however small (threshold 0)."""
+    zthreads.set_min_parallel_ns(0)
+    try:
+        yield
+    finally:
+        zthreads.set_min_parallel_ns(None)
+
+
+@pytest.mark.usefixtures("always_pool")
 @pytest.mark.parametrize("threads", [1, 2, 4])
 def test_parallel_rows_match_numpy(rows_module: CompiledModule, threads: int) -> None:
     a = np.random.default_rng(0).random((ROWS, COLS), dtype=np.float32)
@@ -110,6 +122,89 @@ def test_parallel_rows_match_numpy(rows_module: CompiledModule, threads: int) ->
         assert len(records) == threads * zthreads.pool().chunks_per_thread
         assert len(thread_ids) == threads
         assert threading.get_ident() in thread_ids
+
+
+def test_small_loops_stay_on_the_calling_thread(rows_module: CompiledModule) -> None:
+    """A body whose serial runs took less than the threshold is run serially from then on;
+    one measured above it goes to the pool after a single sample (4x the threshold)."""
+    a = np.random.default_rng(1).random((ROWS, COLS), dtype=np.float32)
+    kernel = rows_module.kernel("rows")
+    me = threading.get_ident()
+    try:
+        zthreads.set_min_parallel_ns(10**10)  # 10 s: every loop here is small
+        for _ in range(zthreads.SAMPLES + 2):
+            with zthreads.trace_chunks() as records:
+                out = kernel(a, threads=2)
+            np.testing.assert_array_equal(out, 2 * a + 1)
+            assert records == [(me, 0, ROWS)]
+        zthreads.set_min_parallel_ns(1)  # 1 ns: the first sample shows the loop is large
+        with zthreads.trace_chunks() as records:
+            kernel(a, threads=2)
+        assert records == [(me, 0, ROWS)]
+        with zthreads.trace_chunks() as records:
+            out = kernel(a, threads=2)
+        np.testing.assert_array_equal(out, 2 * a + 1)
+        assert len(records) == 2 * zthreads.pool().chunks_per_thread
+        assert len({tid for tid, _, _ in records}) == 2
+    finally:
+        zthreads.set_min_parallel_ns(None)
+
+
+def test_loop_classification_small_large_and_pool_not_faster() -> None:
+    """The decisions of `_Loop` on given times (ns), threshold 1000 ns."""
+    zthreads.set_min_parallel_ns(1000)
+    try:
+        small = zthreads._Loop(1)
+        for _ in range(zthreads.SAMPLES):
+            small.sample(500)
+        assert small.serial and small.retry == 0  # small: serial for good
+        large = zthreads._Loop(1)
+        large.sample(5000)  # over 4x the threshold: classified after one run
+        assert not large.serial and large.samples == zthreads.SAMPLES
+        for _ in range(zthreads.SAMPLES):
+            large.sample_pooled(6000)  # the pool was slower (a loaded machine)
+        assert large.serial and large.retry == zthreads.RETRY_INTERVAL
+        assert all(large.countdown() for _ in range(zthreads.RETRY_INTERVAL - 1))
+        assert not large.countdown() and not large.serial  # one more pooled run is due
+        large.sample_pooled(2000)  # faster now: back to the pool
+        assert not large.serial and large.retry == 0
+    finally:
+        zthreads.set_min_parallel_ns(None)
+
+
+def test_one_iteration_loops_never_leave_native_code() -> None:
+    """The native `ziggurat_parallel_for` runs `fn(0, 1, ctx)` itself: Python never sees the
+    body (it has no entry in the runtime's table); longer loops go through Python."""
+    signature = [ArgSpec((1, COLS), np.float32, "in"), ArgSpec((1, COLS), np.float32, "out")]
+    one = compile_llvm_ir(rows_ir(1, COLS), {"rows": signature}, cache=False)
+    a = np.arange(COLS, dtype=np.float32).reshape(1, COLS)
+    zthreads.reset_loop_stats()
+    np.testing.assert_array_equal(one.kernel("rows")(a, threads=2), 2 * a + 1)
+    assert zthreads._loops == {}
+    with zthreads.trace_chunks() as records:  # while tracing, every loop goes through Python
+        one.kernel("rows")(a, threads=2)
+    assert records == [(threading.get_ident(), 0, 1)]
+    zthreads.reset_loop_stats()
+    b = np.ones((ROWS, COLS), np.float32)
+    many = compile_llvm_ir(
+        rows_ir(ROWS, COLS),
+        {
+            "rows": [
+                ArgSpec((ROWS, COLS), np.float32, "in"),
+                ArgSpec((ROWS, COLS), np.float32, "out"),
+            ]
+        },
+        cache=False,
+    )
+    np.testing.assert_array_equal(many.kernel("rows")(b), 2 * b + 1)
+    assert len(zthreads._loops) == 1
+
+
+def test_min_parallel_ns_is_checked() -> None:
+    for bad in (-1, 1.5, True, "10"):
+        with pytest.raises(ValueError, match="min_parallel_ns must be None or an int >= 0"):
+            zthreads.set_min_parallel_ns(bad)  # type: ignore[arg-type]
+    assert zthreads.min_parallel_ns() == zthreads.DEFAULT_MIN_PARALLEL_NS
 
 
 def test_chunk_counts() -> None:
@@ -197,6 +292,7 @@ def test_thread_count_settings(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+@pytest.mark.usefixtures("always_pool")
 def test_parallel_kernel_works_in_a_forked_child(rows_module: CompiledModule) -> None:
     a = np.random.default_rng(0).random((ROWS, COLS), dtype=np.float32)
     rows_module.kernel("rows")(a, threads=2)
