@@ -479,6 +479,14 @@ def predicate_of(op: Any) -> str | None:
     return None if attr is None else str(attr.data)
 
 
+def unknown_predicate(op_name: str, row_name: str, predicate: str) -> str | None:
+    """The verifier's message when `predicate` is not one of row `row_name`'s, else None."""
+    names = [p.name for p in ELEMENTWISE[row_name].predicates]
+    if predicate in names:
+        return None
+    return f"'{op_name}' op predicate must be one of {', '.join(names)}, got \"{predicate}\""
+
+
 def check_table() -> None:
     """Raise AssertionError when the table contradicts itself (run by the tests)."""
     names = [row.name for row in (*BINARY, *UNARY, *BOOLEAN)] + [r.name for r in REDUCTIONS]

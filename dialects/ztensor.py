@@ -68,7 +68,7 @@ from xdsl.traits import (
 )
 from xdsl.utils.exceptions import ParseError, VerifyException
 
-from ziggurat.dialects.optable import ELEMENTWISE
+from ziggurat.dialects.optable import unknown_predicate
 
 FLOAT_TYPES: tuple[type[Attribute], ...] = (Float16Type, BFloat16Type, Float32Type, Float64Type)
 
@@ -791,16 +791,15 @@ class CmpOp(IRDLOperation):
         )
 
     def verify_(self) -> None:
-        names = [p.name for p in ELEMENTWISE["cmp"].predicates]
-        if self.predicate.data not in names:
-            raise VerifyException(
-                f"'{self.name}' op predicate must be one of {', '.join(names)}, "
-                f'got "{self.predicate.data}"'
-            )
+        message = unknown_predicate(self.name, "cmp", self.predicate.data)
+        if message is not None:
+            raise VerifyException(message)
         lt = _tensor(self.name, "lhs", self.lhs)
         rt = _tensor(self.name, "rhs", self.rhs)
         _same_element_types(self.name, lt, rt)
-        _check_bool_result(self.name, self.result, broadcast_shapes(self.name, lt.get_shape(), rt.get_shape()))
+        _check_bool_result(
+            self.name, self.result, broadcast_shapes(self.name, lt.get_shape(), rt.get_shape())
+        )
 
 
 @irdl_op_definition
@@ -829,7 +828,9 @@ class SelectOp(IRDLOperation):
     ):
         types = [SSAValue.get(v).type for v in (cond, lhs, rhs)]
         assert all(isinstance(t, TensorType) for t in types)
-        shape = broadcast_shapes(self.name, *(cast(TensorType[Attribute], t).get_shape() for t in types))
+        shape = broadcast_shapes(
+            self.name, *(cast(TensorType[Attribute], t).get_shape() for t in types)
+        )
         elt = cast(TensorType[Attribute], types[1]).element_type
         super().__init__(operands=[cond, lhs, rhs], result_types=[TensorType(elt, shape)])
 

@@ -130,7 +130,7 @@ from xdsl.traits import (
 )
 from xdsl.utils.exceptions import VerifyException
 
-from ziggurat.dialects.optable import ELEMENTWISE, TILE_REDUCTION
+from ziggurat.dialects.optable import TILE_REDUCTION, unknown_predicate
 
 FLOAT_TYPES: tuple[type[Attribute], ...] = (Float32Type, Float64Type)
 BOOL = i1
@@ -190,8 +190,7 @@ class TileType(ParametrizedAttribute, TypeAttribute):
             )
         if not isinstance(self.element_type, FLOAT_TYPES) and self.element_type != BOOL:
             raise VerifyException(
-                "'ztile.tile' type expects an f32, f64 or i1 element type, got "
-                f"{self.element_type}"
+                f"'ztile.tile' type expects an f32, f64 or i1 element type, got {self.element_type}"
             )
 
 
@@ -205,9 +204,7 @@ def _tile(op_name: str, what: str, value: SSAValue) -> TileType:
 def _float_tile(op_name: str, what: str, value: SSAValue) -> TileType:
     ty = _tile(op_name, what, value)
     if not isinstance(ty.element_type, FLOAT_TYPES):
-        raise VerifyException(
-            f"'{op_name}' op expects {what} to be a tile of f32 or f64, got {ty}"
-        )
+        raise VerifyException(f"'{op_name}' op expects {what} to be a tile of f32 or f64, got {ty}")
     return ty
 
 
@@ -716,12 +713,9 @@ class CmpOp(IRDLOperation):
         )
 
     def verify_(self) -> None:
-        names = [p.name for p in ELEMENTWISE["cmp"].predicates]
-        if self.predicate.data not in names:
-            raise VerifyException(
-                f"'{self.name}' op predicate must be one of {', '.join(names)}, "
-                f'got "{self.predicate.data}"'
-            )
+        message = unknown_predicate(self.name, "cmp", self.predicate.data)
+        if message is not None:
+            raise VerifyException(message)
         ty = _float_tile(self.name, "operands", self.lhs)
         expected = TileType(ty.get_shape(), BOOL)
         if self.result.type != expected:
