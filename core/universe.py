@@ -48,7 +48,10 @@ BUILTIN_PASSES: dict[str, str] = {
     "cpu-pipeline": "ziggurat.cpu_pipeline:CpuPipelinePass",
     "eqsat": "ziggurat.passes.eqsat:EqsatPass",
     "linalg-to-ztensor": "ziggurat.passes.linalg_to_ztensor:LinalgToZTensorPass",
+    "zloop-fuse": "ziggurat.passes.zloop_fuse:ZLoopFusePass",
+    "zloop-interchange": "ziggurat.passes.zloop_interchange:ZLoopInterchangePass",
     "zloop-parallelize": "ziggurat.passes.zloop_parallelize:ZLoopParallelizePass",
+    "zloop-tile": "ziggurat.passes.zloop_tile:ZLoopTilePass",
     "ztensor-to-ztile": "ziggurat.lowering.ztensor_to_ztile:ZTensorToZTilePass",
     "ztile-to-zloop": "ziggurat.lowering.ztile_to_zloop:ZTileToZLoopPass",
 }

@@ -19,7 +19,8 @@ vectors over the loops its two ends share. Distinct memref values are assumed no
 (the runtime rejects calls whose output buffers overlap). `is_parallel` and `can_tile` answer
 the questions the loop transforms ask. A nest the model cannot describe (a non-affine index,
 an op with regions or calls inside, a memref access it does not know) raises `NotAffine`
-naming the op and why.
+naming the op and why. Loops with iter_args are described (`NestModel.carrying` lists them:
+their values flow through registers, so they are never parallel).
 """
 
 from __future__ import annotations
@@ -94,26 +95,28 @@ class Dependence:
     distances: Any
     """isl.Set of (target - source) iteration vectors over `common`."""
 
+    def has_distance(self, condition: str) -> bool:
+        """Whether some distance vector `[d0, d1, ...]` (one component per loop of `common`)
+        satisfies `condition`, an isl constraint over those names."""
+        d = [f"d{k}" for k in range(len(self.common))]
+        probe = isl.Set(f"{{ [{', '.join(d)}] : {condition} }}")
+        return not _same_space(self.distances, probe).is_empty()
+
     def carried_by(self, level: int) -> bool:
         """Whether a distance has its first non-zero component at `common[level]`."""
         if level >= len(self.common):
             return False
-        d = [f"d{k}" for k in range(len(self.common))]
-        zeros = " and ".join(f"{d[k]} = 0" for k in range(level)) or "true"
-        probe = isl.Set(f"{{ [{', '.join(d)}] : {zeros} and ({d[level]} > 0 or {d[level]} < 0) }}")
-        return not _same_space(self.distances, probe).is_empty()
+        zeros = " and ".join(f"d{k} = 0" for k in range(level)) or "true"
+        return self.has_distance(f"{zeros} and (d{level} > 0 or d{level} < 0)")
 
     def negative_in(self, band: range) -> bool:
         """Whether some distance not carried outside `band` (zero on the loops before it) has
         a negative component inside it (what makes rectangular tiling of the band illegal)."""
         if not self.common or band.start >= len(self.common):
             return False
-        d = [f"d{k}" for k in range(len(self.common))]
-        outer = " and ".join(f"{d[k]} = 0" for k in range(band.start)) or "true"
-        inside = [k for k in band if k < len(self.common)]
-        negative = " or ".join(f"{d[k]} < 0" for k in inside)
-        probe = isl.Set(f"{{ [{', '.join(d)}] : {outer} and ({negative}) }}")
-        return not _same_space(self.distances, probe).is_empty()
+        outer = " and ".join(f"d{k} = 0" for k in range(band.start)) or "true"
+        negative = " or ".join(f"d{k} < 0" for k in band if k < len(self.common))
+        return self.has_distance(f"{outer} and ({negative})")
 
     def describe(self) -> str:
         dist = self.distances.lexmin() if not self.distances.is_empty() else self.distances
@@ -137,10 +140,15 @@ class NestModel:
     loops: list[Loop] = field(default_factory=list)
     accesses: list[Access] = field(default_factory=list)
     dependences: list[Dependence] = field(default_factory=list)
+    carrying: list[Operation] = field(default_factory=list)
+    """The `zloop.for` loops that carry values between iterations (iter_args): a dependence
+    through registers, which no memory access shows."""
 
     def is_parallel(self, loop: Operation, dim: int = 0) -> bool:
         """Whether no dependence is carried by `loop` (its dimension `dim` for a parallel op):
         its iterations may run in any order."""
+        if loop in self.carrying:
+            return False
         target = next(lp for lp in self.loops if lp.op is loop and lp.name.endswith(f"_{dim}"))
         for dep in self.dependences:
             for level, lp in enumerate(dep.common):
@@ -166,7 +174,7 @@ def analyze(root: Operation) -> NestModel:
     """The model of the nest rooted at `root` (a `zloop.for` or `zloop.parallel`)."""
     builder = _Builder(root)
     builder.walk_loop(root, [], [], [])
-    model = NestModel(root, builder.loops, builder.accesses)
+    model = NestModel(root, builder.loops, builder.accesses, carrying=builder.carrying)
     length = max((len(a.order) for a in builder.accesses), default=1)
     for a in builder.accesses:
         times = [*a.order, *["0"] * (length - len(a.order))]  # same length: lex order
@@ -225,6 +233,7 @@ class _Builder:
         self.accesses: list[Access] = []
         self.params: dict[SSAValue, str] = {}
         self.names: dict[SSAValue, str] = {}
+        self.carrying: list[Operation] = []
         self.count = 0
 
     # ----- affine expressions ----------------------------------------------------------------
@@ -353,10 +362,11 @@ class _Builder:
             self.walk_loop(op, loops, constraints, positions)
             return
         if isinstance(op, zloop.YieldOp):
-            if op.operands and isinstance(op.parent_op(), zloop.ForOp):
-                raise NotAffine(op.parent_op() or op, "carries values between iterations")
+            parent = op.parent_op()
+            if op.operands and isinstance(parent, zloop.ForOp):
+                self.carrying.append(parent)
             return
-        access = _access_of(op)
+        access = access_of(op)
         if access is not None:
             mem, indices, width, is_write = access
             self.add_access(op, mem, indices, width, is_write, loops, constraints, positions)
@@ -424,7 +434,7 @@ def _is_int(text: str) -> bool:
     return True
 
 
-def _access_of(op: Operation) -> tuple[SSAValue, list[SSAValue], int, bool] | None:
+def access_of(op: Operation) -> tuple[SSAValue, list[SSAValue], int, bool] | None:
     """(memref, indices, elements touched along the last index, whether it writes)."""
     if isinstance(op, memref.LoadOp):
         return op.memref, list(op.indices), 1, False
@@ -442,4 +452,4 @@ def _access_of(op: Operation) -> tuple[SSAValue, list[SSAValue], int, bool] | No
     return None
 
 
-__all__ = ["Access", "Dependence", "Loop", "NestModel", "NotAffine", "analyze"]
+__all__ = ["Access", "Dependence", "Loop", "NestModel", "NotAffine", "access_of", "analyze"]

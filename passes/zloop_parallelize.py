@@ -16,42 +16,16 @@ calls whose output buffers overlap).
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
 from ziggurat.dialects import zloop
 from ziggurat.passes.polyhedral import NotAffine, analyze
-
-
-def _outermost_loops(module: ModuleOp) -> list[zloop.ForOp]:
-    found = []
-    for op in module.walk():
-        if isinstance(op, zloop.ForOp) and not _inside_loop(op):
-            found.append(op)
-    return found
-
-
-def _inside_loop(op: Operation) -> bool:
-    parent = op.parent_op()
-    while parent is not None:
-        if isinstance(parent, zloop.ForOp | zloop.ParallelOp):
-            return True
-        parent = parent.parent_op()
-    return False
-
-
-def _function_name(op: Operation) -> str:
-    parent = op.parent_op()
-    while parent is not None and not isinstance(parent, func.FuncOp):
-        parent = parent.parent_op()
-    return parent.sym_name.data if isinstance(parent, func.FuncOp) else "?"
+from ziggurat.passes.zloop_nest import outermost_loops, remark
 
 
 def _why_sequential(loop: zloop.ForOp) -> str:
@@ -79,15 +53,11 @@ class ZLoopParallelizePass(ModulePass):
     remarks: bool = False
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        for loop in _outermost_loops(op):
+        for loop in outermost_loops(op):
             why = _why_sequential(loop)
             if why:
                 if self.remarks:
-                    print(
-                        f"remark: zloop-parallelize: @{_function_name(loop)}: loop kept "
-                        f"sequential: {why}",
-                        file=sys.stderr,
-                    )
+                    remark(self.name, loop, f"loop kept sequential: {why}")
                 continue
             body = loop.body.detach_block(0)
             parallel = zloop.ParallelOp(

@@ -183,9 +183,38 @@ def test_memref_function_without_results(tmp_path: Path) -> None:
     with np.load(out) as saved:
         np.testing.assert_array_equal(saved["arr_1"], [1, 0, 0, 0])
     r = run(path, *inputs, "--check")
+    assert r.returncode == 0, r.stderr
+    assert "check: OK, matches the reference interpreter" in r.stdout
+    # The check compares the memref arguments after the call: a miscompiled store fails it.
+    plugin = tmp_path / "break_stores.py"
+    plugin.write_text(BREAK_STORES)
+    r = run(path, *inputs, "--check", "--load-plugin", plugin, "-p", "break-stores,cpu-pipeline")
     assert r.returncode == 1
-    assert "cannot --check @f: it returns nothing" in r.stderr
+    assert "check failed: result 1 differs from the reference interpreter" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+BREAK_STORES = """
+from dataclasses import dataclass
+
+from xdsl.dialects import arith, memref
+from xdsl.dialects.builtin import FloatAttr, f32
+from xdsl.passes import ModulePass
+
+from ziggurat.universe import register_pass
+
+
+@register_pass
+@dataclass(frozen=True)
+class BreakStores(ModulePass):
+    name = "break-stores"
+
+    def apply(self, ctx, op):
+        for store in [o for o in op.walk() if isinstance(o, memref.StoreOp)]:
+            seven = arith.ConstantOp(FloatAttr(7.0, f32))
+            store.parent_block().insert_op_before(seven, store)
+            store.operands[0] = seven.result
+"""
 
 
 def test_input_too_large_for_memory_is_rejected_before_allocating(tmp_path: Path) -> None:

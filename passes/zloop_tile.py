@@ -1,0 +1,272 @@
+"""`zloop-tile{sizes=32,32 skew=false remarks=false}`: rectangular tiling of loop bands,
+skewed first when that makes tiling legal.
+
+For each outermost `zloop.for`, the band is it and the loops perfectly nested in it, one per
+tile size. Tiling the band with sizes `T0, T1, ...` gives tile loops over `t_k` (step `T_k`)
+around point loops over `i_k` from `max(lb_k, t_k)` to `min(ub_k, t_k + T_k)`:
+
+```
+zloop.for %i = 0 to 64 {              zloop.for %ti = 0 to 64 step 32 {
+  zloop.for %j = 0 to 48 {      ->      zloop.for %tj = 0 to 48 step 16 {
+    BODY                                  zloop.for %i = %ti to min(64, %ti + 32) {
+                                            zloop.for %j = %tj to min(48, %tj + 16) { BODY
+```
+
+Legality comes from the polyhedral model (`ziggurat.passes.polyhedral`, islpy): tiling
+reorders the band's iterations. It is legal when every dependence between them has
+non-negative distances on all of the band's loops. When a dependence has a negative distance,
+the nest is left unchanged, and `remarks=true` says which dependence forbids tiling. With
+`skew=true`, the pass first looks for a skew that makes tiling legal:
+`i_k' = i_k + f_k * i_0` for the inner band loops, with the smallest factors `f_k` in
+0..16 that make every distance non-negative. For the (1, -1) dependence of a
+Gauss-Seidel stencil that is `j' = j + i`. It then tiles the skewed band. Tile loops of a
+skewed band get bounds that cover every point of their tile (a parallelogram), and the point
+loops clip to the exact domain.
+
+Bounds may be affine in `index` values defined outside the band and, after a skew, in the
+outer band loops. A band loop with iter_args, with a bound that is not linear, or with a step
+that does not divide its tile size (or any step other than 1 when skewing) is left unchanged,
+with a remark. Assumes the memref arguments of a function do not alias one another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects import arith
+from xdsl.dialects.builtin import IndexType, IntegerAttr, ModuleOp
+from xdsl.ir import Block, Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.rewriter import Rewriter
+
+from ziggurat.dialects import zloop
+from ziggurat.errors import PassOptionError
+from ziggurat.passes.polyhedral import Dependence, NestModel, NotAffine, analyze
+from ziggurat.passes.zloop_nest import (
+    Bounds,
+    Linear,
+    bounds_of,
+    build_for,
+    move_body,
+    outermost_loops,
+    perfect_band,
+    remark,
+)
+
+MAX_SKEW = 16
+"""The largest skew factor tried."""
+
+
+class Refused(Exception):
+    """Why a band is left as it is."""
+
+
+def skew_factors(model: NestModel, band: list[zloop.ForOp]) -> list[int]:
+    """The smallest factors `f_k` (f_0 = 0) such that after `i_k' = i_k + f_k * i_0` every
+    dependence has non-negative distances on the band (raises `Refused` if none <= MAX_SKEW)."""
+    factors = [0]
+    for k in range(1, len(band)):
+        for f in range(MAX_SKEW + 1):
+            if not any(_negative_after_skew(dep, band, k, f) for dep in model.dependences):
+                factors.append(f)
+                break
+        else:
+            dep = next(d for d in model.dependences if _negative_after_skew(d, band, k, 0))
+            raise Refused(
+                f"no skew of the outer loop by a factor up to {MAX_SKEW} makes tiling legal: "
+                f"it would still violate the {dep.describe()}"
+            )
+    return factors
+
+
+def _negative_after_skew(dep: Dependence, band: list[zloop.ForOp], k: int, f: int) -> bool:
+    levels = [lvl for lvl, lp in enumerate(dep.common) if lp.op in band]
+    if len(levels) <= k:
+        return False
+    outer, inner = levels[0], levels[k]
+    zeros = " and ".join(f"d{m} = 0" for m in range(outer)) or "true"
+    return dep.has_distance(f"{zeros} and d{inner} + {f} * d{outer} < 0")
+
+
+def tile_band(band: list[zloop.ForOp], sizes: tuple[int, ...], factors: list[int]) -> None:
+    """Replace the perfect `band` by its tiled (and, where `factors` are non-zero, skewed)
+    version. The caller has checked legality."""
+    n = len(band)
+    bounds: list[Bounds] = []
+    for loop in band:
+        b = bounds_of(loop)
+        assert b is not None
+        bounds.append(b)
+    old_ivs = [loop.induction_var for loop in band]
+    # Point ivs are created before their loops so that inner bounds can refer to them.
+    point_blocks = [Block(arg_types=[IndexType()]) for _ in range(n)]
+    points = [blk.args[0] for blk in point_blocks]
+    # The original ivs in terms of the new point ivs: i_k = p_k - f_k * p_0.
+    originals = [Linear.of(points[k]).plus(Linear.of(points[0]), -factors[k]) for k in range(n)]
+    skewed: list[Bounds] = []
+    for k in range(n):
+        b = bounds[k]
+        for m in range(k):
+            b = b.substitute(old_ivs[m], originals[m])
+        if factors[k]:
+            shift = Linear.of(points[0]).scaled(factors[k])
+            b = Bounds([f.plus(shift) for f in b.lower], [f.plus(shift) for f in b.upper], b.step)
+        skewed.append(b)
+
+    tiles: list[zloop.ForOp] = []
+    exact_lower: list[bool] = []
+    for k in range(n):
+        b = skewed[k]
+        # A tile loop whose lower bound is the band loop's own starts every tile in the domain.
+        exact_lower.append(not b.uses(points))
+        for m in range(k):
+            t = Linear.of(tiles[m].induction_var)
+            last = t.shifted(sizes[m] - 1)
+            b = Bounds(
+                [_extreme(f, points[m], t, last, low=True) for f in b.lower],
+                [_extreme(f, points[m], t, last, low=False) for f in b.upper],
+                b.step,
+            )
+        tile = build_for(Bounds(b.lower, b.upper, sizes[k]))
+        if tiles:
+            _append(tiles[-1].body.block, tile)
+        tiles.append(tile)
+    parent: Block = tiles[-1].body.block
+    innermost: zloop.ForOp | None = None
+    for k in range(n):
+        t = Linear.of(tiles[k].induction_var)
+        b = skewed[k]
+        lower = [t] if exact_lower[k] else [*b.lower, t]
+        upper = [t.shifted(sizes[k])]
+        if not _divides(sizes[k], b):
+            upper = [*b.upper, *upper]
+        point = build_for(Bounds(lower, upper, b.step), point_blocks[k])
+        _append(parent, point)
+        parent = point_blocks[k]
+        innermost = point
+    assert innermost is not None
+    body = innermost.body.block
+    for k in range(n):
+        name = old_ivs[k].name_hint
+        points[k].name_hint = name
+        tiles[k].induction_var.name_hint = f"{name}_tile" if name else None
+    replacements: dict[SSAValue, SSAValue] = {old_ivs[0]: points[0]}
+    for k in range(1, n):
+        if not factors[k]:
+            replacements[old_ivs[k]] = points[k]
+            continue
+        ops: list[Operation] = []
+        offset: SSAValue = points[0]
+        if factors[k] != 1:
+            f = arith.ConstantOp(IntegerAttr.from_index_int_value(factors[k]))
+            ops += [f, arith.MuliOp(points[0], f.result)]
+            offset = ops[-1].results[0]
+        original = arith.SubiOp(points[k], offset)
+        for op in [*ops, original]:
+            body.add_op(op)
+        original.result.name_hint = old_ivs[k].name_hint
+        points[k].name_hint = f"{old_ivs[k].name_hint}_skewed" if old_ivs[k].name_hint else None
+        replacements[old_ivs[k]] = original.result
+    move_body(band[-1].body.block, body, replacements)
+    Rewriter.replace_op(band[0], tiles[0], new_results=[])
+
+
+def _divides(size: int, b: Bounds) -> bool:
+    """Whether tiles of `size` cover the constant range of `b` exactly (no partial tile)."""
+    if len(b.lower) != 1 or len(b.upper) != 1 or b.lower[0].terms or b.upper[0].terms:
+        return False
+    return (b.upper[0].const - b.lower[0].const) % size == 0
+
+
+def _extreme(form: Linear, p: SSAValue, first: Linear, last: Linear, low: bool) -> Linear:
+    """`form` with the point iv `p`, which runs over [first, last], replaced by the end that
+    makes it smallest (`low`) or largest."""
+    c = form.terms.get(p, 0)
+    if not c:
+        return form
+    return form.substitute(p, first if (c > 0) == low else last)
+
+
+def _append(block: Block, loop: Operation) -> None:
+    block.add_op(loop)
+    block.add_op(zloop.YieldOp())
+
+
+def check_band(
+    loop: zloop.ForOp, sizes: tuple[int, ...], skew: bool
+) -> tuple[list[zloop.ForOp], list[int]]:
+    """The band of `loop` to tile and its skew factors (raises `Refused` saying why not)."""
+    band = perfect_band(loop, len(sizes))
+    if len(band) < len(sizes):
+        raise Refused(
+            f"{len(sizes)} tile sizes but only {len(band)} perfectly nested loop"
+            f"{'s' if len(band) != 1 else ''}"
+        )
+    for depth, lp in enumerate(band):
+        if lp.inits:
+            raise Refused(f"band loop {depth} carries values between iterations (iter_args)")
+        if bounds_of(lp) is None:
+            raise Refused(f"band loop {depth} has a bound that is not linear in its operands")
+    ivs = [lp.induction_var for lp in band]
+    for depth, lp in enumerate(band):
+        b = bounds_of(lp)
+        assert b is not None
+        if b.uses(ivs):
+            raise Refused(
+                f"band loop {depth} has bounds that depend on an outer band loop (not a "
+                "rectangular band)"
+            )
+    try:
+        model = analyze(loop)
+    except NotAffine as exc:
+        raise Refused(f"the polyhedral model cannot describe it: {exc}") from None
+    factors = [0] * len(band)
+    forbidding = model.can_tile(list(band))
+    if forbidding is not None:
+        if not skew:
+            raise Refused(
+                f"tiling would violate the {forbidding.describe()} (skew=true may make it legal)"
+            )
+        factors = skew_factors(model, band)
+    for depth, (lp, size) in enumerate(zip(band, sizes, strict=True)):
+        step = lp.step_value
+        if step != 1 and any(factors):
+            raise Refused(f"band loop {depth} has step {step}: only unit steps are skewed")
+        if size % step:
+            raise Refused(
+                f"tile size {size} of band loop {depth} is not a multiple of its step {step}"
+            )
+    return band, factors
+
+
+@dataclass(frozen=True)
+class ZLoopTilePass(ModulePass):
+    """Tile the perfect band of every outermost `zloop.for` where the dependences allow it."""
+
+    name = "zloop-tile"
+
+    sizes: tuple[int, ...] = ()
+    skew: bool = False
+    remarks: bool = False
+
+    def validate(self) -> None:
+        if not self.sizes:
+            raise PassOptionError(
+                self.name, "sizes", "give one tile size per band loop, e.g. sizes=32,32"
+            )
+        if any(s < 1 for s in self.sizes):
+            raise PassOptionError(self.name, "sizes", f"sizes must be >= 1, got {self.sizes}")
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        self.validate()
+        for loop in outermost_loops(op):
+            try:
+                band, factors = check_band(loop, self.sizes, self.skew)
+            except Refused as why:
+                if self.remarks:
+                    remark(self.name, loop, f"nest not tiled: {why}")
+                continue
+            if self.remarks and any(factors):
+                remark(self.name, loop, f"nest skewed by factors {factors} before tiling")
+            tile_band(band, self.sizes, factors)
