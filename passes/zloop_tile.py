@@ -16,10 +16,13 @@ Legality comes from the polyhedral model (`ziggurat.passes.polyhedral`, islpy): 
 reorders the band's iterations. It is legal when every dependence between them has
 non-negative distances on all of the band's loops. When a dependence has a negative distance,
 the nest is left unchanged, and `remarks=true` says which dependence forbids tiling. With
-`skew=true`, the pass first looks for a skew that makes tiling legal:
-`i_k' = i_k + f_k * i_0` for the inner band loops, with the smallest factors `f_k` in
-0..16 that make every distance non-negative. For the (1, -1) dependence of a
-Gauss-Seidel stencil that is `j' = j + i`. It then tiles the skewed band. Tile loops of a
+`skew=true`, the pass first looks for a skew that makes tiling legal: each inner band loop
+`k` gets the new coordinate `y_k = x_k + sum_{l<k} f_kl * x_l` (a unimodular,
+lower-triangular transform, as Pluto's tiling hyperplanes are for stencils). Its
+coefficients are the smallest non-negative ones, row by row, that make every distance
+non-negative. For the (1, -1) dependence of a Gauss-Seidel stencil that is `j' = j + i`.
+For a time-iterated stencil over (t, i, j) it may be `i' = i + t, j' = j + t + i`. The
+pass then tiles the skewed band. Tile loops of a
 skewed band get bounds that cover every point of their tile (a parallelogram), and the point
 loops clip to the exact domain.
 
@@ -62,36 +65,76 @@ class Refused(Exception):
     """Why a band is left as it is."""
 
 
-def skew_factors(model: NestModel, band: list[zloop.ForOp]) -> list[int]:
-    """The smallest factors `f_k` (f_0 = 0) such that after `i_k' = i_k + f_k * i_0` every
-    dependence has non-negative distances on the band (raises `Refused` if none <= MAX_SKEW)."""
-    factors = [0]
+Skew = list[list[int]]
+"""Row `k` holds the coefficients `f_kl` (l < k) of the skew `y_k = x_k + sum_l f_kl * x_l`
+of band loop `k` (row 0 is empty): a unimodular, lower-triangular change of coordinates."""
+
+
+def no_skew(n: int) -> Skew:
+    return [[0] * k for k in range(n)]
+
+
+def skew_factors(model: NestModel, band: list[zloop.ForOp]) -> Skew:
+    """The skew with the smallest coefficients (row by row, smallest sum first) after which
+    every dependence has non-negative distances on the band: a distance `d` becomes
+    `d'_k = d_k + sum_l f_kl * d_l`. Raises `Refused` when no row with coefficients summing
+    to at most MAX_SKEW works."""
+    skew: Skew = [[]]
     for k in range(1, len(band)):
-        for f in range(MAX_SKEW + 1):
-            if not any(_negative_after_skew(dep, band, k, f) for dep in model.dependences):
-                factors.append(f)
+        for row in _rows(k, MAX_SKEW):
+            if not any(_negative_after_skew(dep, band, k, row) for dep in model.dependences):
+                skew.append(row)
                 break
         else:
-            dep = next(d for d in model.dependences if _negative_after_skew(d, band, k, 0))
+            dep = next(d for d in model.dependences if _negative_after_skew(d, band, k, [0] * k))
             raise Refused(
-                f"no skew of the outer loop by a factor up to {MAX_SKEW} makes tiling legal: "
-                f"it would still violate the {dep.describe()}"
+                f"no skew by the outer band loops (coefficients summing to at most {MAX_SKEW}) "
+                f"makes tiling legal: it would still violate the {dep.describe()}"
             )
-    return factors
+    return skew
 
 
-def _negative_after_skew(dep: Dependence, band: list[zloop.ForOp], k: int, f: int) -> bool:
+def _rows(k: int, limit: int) -> list[list[int]]:
+    """Every row of `k` non-negative coefficients summing to at most `limit`, by sum."""
+    rows: list[list[int]] = []
+    for total in range(limit + 1):
+        rows += [list(c) for c in _compositions(total, k)]
+    return rows
+
+
+def _compositions(total: int, parts: int) -> list[tuple[int, ...]]:
+    if parts == 1:
+        return [(total,)]
+    return [
+        (first, *rest)
+        for first in range(total, -1, -1)
+        for rest in _compositions(total - first, parts - 1)
+    ]
+
+
+def _negative_after_skew(dep: Dependence, band: list[zloop.ForOp], k: int, row: list[int]) -> bool:
     levels = [lvl for lvl, lp in enumerate(dep.common) if lp.op in band]
     if len(levels) <= k:
         return False
-    outer, inner = levels[0], levels[k]
-    zeros = " and ".join(f"d{m} = 0" for m in range(outer)) or "true"
-    return dep.has_distance(f"{zeros} and d{inner} + {f} * d{outer} < 0")
+    zeros = " and ".join(f"d{m} = 0" for m in range(levels[0])) or "true"
+    skewed = " + ".join([f"d{levels[k]}", *(f"{f} * d{levels[m]}" for m, f in enumerate(row) if f)])
+    return dep.has_distance(f"{zeros} and {skewed} < 0")
 
 
-def tile_band(band: list[zloop.ForOp], sizes: tuple[int, ...], factors: list[int]) -> None:
-    """Replace the perfect `band` by its tiled (and, where `factors` are non-zero, skewed)
-    version. The caller has checked legality."""
+def describe_skew(band: list[zloop.ForOp], skew: Skew) -> str:
+    """The skew as equations, e.g. `j' = j + i`."""
+    names = [lp.induction_var.name_hint or f"loop{k}" for k, lp in enumerate(band)]
+    eqs = []
+    for k, row in enumerate(skew):
+        terms = [names[m] if f == 1 else f"{f}*{names[m]}" for m, f in enumerate(row) if f]
+        if terms:
+            eqs.append(f"{names[k]}' = {' + '.join([names[k], *terms])}")
+    return ", ".join(eqs)
+
+
+def tile_band(band: list[zloop.ForOp], sizes: tuple[int, ...], skew: Skew) -> None:
+    """Replace the perfect `band` by its tiled (and, where `skew` has non-zero coefficients,
+    skewed) version. The caller has checked legality."""
     n = len(band)
     bounds: list[Bounds] = []
     for loop in band:
@@ -102,15 +145,23 @@ def tile_band(band: list[zloop.ForOp], sizes: tuple[int, ...], factors: list[int
     # Point ivs are created before their loops so that inner bounds can refer to them.
     point_blocks = [Block(arg_types=[IndexType()]) for _ in range(n)]
     points = [blk.args[0] for blk in point_blocks]
-    # The original ivs in terms of the new point ivs: i_k = p_k - f_k * p_0.
-    originals = [Linear.of(points[k]).plus(Linear.of(points[0]), -factors[k]) for k in range(n)]
+    # The original ivs in terms of the new point ivs (x = inverse(L) y, by substitution):
+    # x_k = y_k - sum_l f_kl * x_l.
+    originals: list[Linear] = []
+    for k in range(n):
+        x = Linear.of(points[k])
+        for m, f in enumerate(skew[k]):
+            x = x.plus(originals[m], -f)
+        originals.append(x)
     skewed: list[Bounds] = []
     for k in range(n):
         b = bounds[k]
         for m in range(k):
             b = b.substitute(old_ivs[m], originals[m])
-        if factors[k]:
-            shift = Linear.of(points[0]).scaled(factors[k])
+        shift = Linear(0)
+        for m, f in enumerate(skew[k]):
+            shift = shift.plus(originals[m], f)
+        if shift.terms:
             b = Bounds([f.plus(shift) for f in b.lower], [f.plus(shift) for f in b.upper], b.step)
         skewed.append(b)
 
@@ -153,18 +204,25 @@ def tile_band(band: list[zloop.ForOp], sizes: tuple[int, ...], factors: list[int
         tiles[k].induction_var.name_hint = f"{name}_tile" if name else None
     replacements: dict[SSAValue, SSAValue] = {old_ivs[0]: points[0]}
     for k in range(1, n):
-        if not factors[k]:
+        if not any(skew[k]):
             replacements[old_ivs[k]] = points[k]
             continue
-        ops: list[Operation] = []
-        offset: SSAValue = points[0]
-        if factors[k] != 1:
-            f = arith.ConstantOp(IntegerAttr.from_index_int_value(factors[k]))
-            ops += [f, arith.MuliOp(points[0], f.result)]
-            offset = ops[-1].results[0]
+        offset: SSAValue | None = None
+        for m, f in enumerate(skew[k]):
+            if not f:
+                continue
+            term = replacements[old_ivs[m]]
+            if f != 1:
+                c = arith.ConstantOp(IntegerAttr.from_index_int_value(f))
+                body.add_ops([c, mul := arith.MuliOp(term, c.result)])
+                term = mul.result
+            if offset is not None:
+                body.add_op(add := arith.AddiOp(offset, term))
+                term = add.result
+            offset = term
+        assert offset is not None
         original = arith.SubiOp(points[k], offset)
-        for op in [*ops, original]:
-            body.add_op(op)
+        body.add_op(original)
         original.result.name_hint = old_ivs[k].name_hint
         points[k].name_hint = f"{old_ivs[k].name_hint}_skewed" if old_ivs[k].name_hint else None
         replacements[old_ivs[k]] = original.result
@@ -195,7 +253,7 @@ def _append(block: Block, loop: Operation) -> None:
 
 def check_band(
     loop: zloop.ForOp, sizes: tuple[int, ...], skew: bool
-) -> tuple[list[zloop.ForOp], list[int]]:
+) -> tuple[list[zloop.ForOp], Skew]:
     """The band of `loop` to tile and its skew factors (raises `Refused` saying why not)."""
     band = perfect_band(loop, len(sizes))
     if len(band) < len(sizes):
@@ -221,7 +279,7 @@ def check_band(
         model = analyze(loop)
     except NotAffine as exc:
         raise Refused(f"the polyhedral model cannot describe it: {exc}") from None
-    factors = [0] * len(band)
+    factors = no_skew(len(band))
     forbidding = model.can_tile(list(band))
     if forbidding is not None:
         if not skew:
@@ -231,7 +289,7 @@ def check_band(
         factors = skew_factors(model, band)
     for depth, (lp, size) in enumerate(zip(band, sizes, strict=True)):
         step = lp.step_value
-        if step != 1 and any(factors):
+        if step != 1 and any(any(row) for row in factors):
             raise Refused(f"band loop {depth} has step {step}: only unit steps are skewed")
         if size % step:
             raise Refused(
@@ -267,6 +325,6 @@ class ZLoopTilePass(ModulePass):
                 if self.remarks:
                     remark(self.name, loop, f"nest not tiled: {why}")
                 continue
-            if self.remarks and any(factors):
-                remark(self.name, loop, f"nest skewed by factors {factors} before tiling")
+            if self.remarks and any(any(row) for row in factors):
+                remark(self.name, loop, f"nest skewed ({describe_skew(band, factors)}) before tiling")
             tile_band(band, self.sizes, factors)

@@ -4,9 +4,9 @@
 
 // Swapping i and j of the matmul is legal (the only carried dependence is k's).
 // CHECK-LABEL: func.func @matmul
-// CHECK-NEXT:    zloop.for %j = 0 to 45 {
-// CHECK-NEXT:      zloop.for %i = 0 to 67 {
-// CHECK-NEXT:        zloop.for %k = 0 to 33 {
+// CHECK-NEXT:    zloop.for %j = 0 to 19 {
+// CHECK-NEXT:      zloop.for %i = 0 to 21 {
+// CHECK-NEXT:        zloop.for %k = 0 to 13 {
 
 // The stencil's (1, -1) would become (-1, 1): refused.
 // CHECK-LABEL: func.func @stencil
@@ -21,7 +21,7 @@
 
 // k outermost: the accumulation's (0, 0, 1) becomes (1, 0, 0).
 // KIJ-LABEL: func.func @matmul
-// KIJ-NEXT:    zloop.for %k = 0 to 33 {
-// KIJ-NEXT:      zloop.for %i = 0 to 67 {
-// KIJ-NEXT:        zloop.for %j = 0 to 45 {
+// KIJ-NEXT:    zloop.for %k = 0 to 13 {
+// KIJ-NEXT:      zloop.for %i = 0 to 21 {
+// KIJ-NEXT:        zloop.for %j = 0 to 19 {
 // KIJ-NEXT:          %x = memref.load %a[%i, %k]

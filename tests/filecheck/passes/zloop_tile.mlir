@@ -3,14 +3,14 @@
 // RUN: ziggurat-opt %S/Inputs/zloop_nests.mlir -p 'zloop-tile{sizes=16,8 skew=true remarks=true}' 2>&1 | filecheck %s --check-prefix=SKEW
 // RUN: ziggurat-run %S/Inputs/zloop_nests.mlir --entry stencil -p 'zloop-tile{sizes=8,8 skew=true},cpu-pipeline' --check | filecheck %s --check-prefix=EXEC
 
-// The matmul's (i, j) band is tiled; k stays inside the point loops. 67 is not a multiple
-// of 16, so the i point loop is clipped; 45 is not a multiple of 8 either.
+// The matmul's (i, j) band is tiled; k stays inside the point loops. 21 is not a multiple
+// of 16, so the i point loop is clipped; 19 is not a multiple of 8 either.
 // RECT-LABEL: func.func @matmul
-// RECT-NEXT:    zloop.for %i_tile = 0 to 67 step 16 {
-// RECT-NEXT:      zloop.for %j_tile = 0 to 45 step 8 {
-// RECT-NEXT:        zloop.for %i = affine_map<(d0) -> (d0)>(%i_tile) to min affine_map<(d0) -> (67, (d0 + 16))>(%i_tile) {
-// RECT-NEXT:          zloop.for %j = affine_map<(d0) -> (d0)>(%j_tile) to min affine_map<(d0) -> (45, (d0 + 8))>(%j_tile) {
-// RECT-NEXT:            zloop.for %k = 0 to 33 {
+// RECT-NEXT:    zloop.for %i_tile = 0 to 21 step 16 {
+// RECT-NEXT:      zloop.for %j_tile = 0 to 19 step 8 {
+// RECT-NEXT:        zloop.for %i = affine_map<(d0) -> (d0)>(%i_tile) to min affine_map<(d0) -> (21, (d0 + 16))>(%i_tile) {
+// RECT-NEXT:          zloop.for %j = affine_map<(d0) -> (d0)>(%j_tile) to min affine_map<(d0) -> (19, (d0 + 8))>(%j_tile) {
+// RECT-NEXT:            zloop.for %k = 0 to 13 {
 
 // The stencil's (1, -1) dependence forbids rectangular tiles: unchanged, with a remark.
 // RECT-LABEL: func.func @stencil
@@ -29,7 +29,7 @@
 // With skew=true the stencil is skewed (j' = j + i) and tiled: the j tile loop runs over the
 // skewed range of its i tile, the point loop clips to the parallelogram, and the body gets
 // j back from j'.
-// SKEW: remark: zloop-tile: @stencil: nest skewed by factors [0, 1] before tiling
+// SKEW: remark: zloop-tile: @stencil: nest skewed (j' = j + i) before tiling
 // SKEW-LABEL: func.func @stencil
 // SKEW:         zloop.for %i_tile = 1 to 50 step 16 {
 // SKEW-NEXT:      zloop.for %j_tile = affine_map<(d0) -> ((d0 + 1))>(%i_tile) to affine_map<(d0) -> ((d0 + 75))>(%i_tile) step 8 {
@@ -40,3 +40,17 @@
 // The skewed, tiled stencil compiled and run equals the interpreter on the original nest.
 // EXEC: @stencil returns nothing; it updated its memref arguments in place:
 // EXEC: check: OK, matches the reference interpreter (max abs error 0)
+
+// RUN: ziggurat-opt %S/Inputs/zloop_nests.mlir -p 'zloop-tile{sizes=2,8,8 skew=true remarks=true}' 2>&1 | filecheck %s --check-prefix=SWEEPS
+// Sweeps of a 5-point Gauss-Seidel stencil: the (t, i, j) band has distances (1, -1, 0) and
+// (1, 0, -1); skewing i and j by t makes them (1, 0, 0).
+// SWEEPS: remark: zloop-tile: @sweeps: nest skewed (i' = i + t, j' = j + t) before tiling
+// SWEEPS-LABEL: func.func @sweeps
+// SWEEPS:         zloop.for %t_tile = 0 to 4 step 2 {
+// SWEEPS-NEXT:      zloop.for %i_tile = affine_map<(d0) -> ((d0 + 1))>(%t_tile) to affine_map<(d0) -> ((d0 + 30))>(%t_tile) step 8 {
+// SWEEPS-NEXT:        zloop.for %j_tile = affine_map<(d0) -> ((d0 + 1))>(%t_tile) to affine_map<(d0) -> ((d0 + 34))>(%t_tile) step 8 {
+// SWEEPS-NEXT:          zloop.for %t = affine_map<(d0) -> (d0)>(%t_tile) to affine_map<(d0) -> ((d0 + 2))>(%t_tile) {
+// SWEEPS-NEXT:            zloop.for %i_skewed = max affine_map<(d0, d1) -> ((d0 + 1), d1)>(%t, %i_tile) to min affine_map<(d0, d1) -> ((d0 + 29), (d1 + 8))>(%t, %i_tile) {
+// SWEEPS-NEXT:              zloop.for %j_skewed = max affine_map<(d0, d1) -> ((d0 + 1), d1)>(%t, %j_tile) to min affine_map<(d0, d1) -> ((d0 + 33), (d1 + 8))>(%t, %j_tile) {
+// SWEEPS-NEXT:                %i = arith.subi %i_skewed, %t : index
+// SWEEPS-NEXT:                %j = arith.subi %j_skewed, %t : index

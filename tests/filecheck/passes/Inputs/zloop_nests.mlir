@@ -3,16 +3,16 @@
 // dependence, a row reduction, and a transpose followed by an add.
 
 // c += a @ b: i and j are parallel; k carries the accumulation in c (distance (0, 0, 1)).
-func.func @matmul(%a: memref<67x33xf32>, %b: memref<33x45xf32>, %c: memref<67x45xf32>) {
-  zloop.for %i = 0 to 67 {
-    zloop.for %j = 0 to 45 {
-      zloop.for %k = 0 to 33 {
-        %x = memref.load %a[%i, %k] : memref<67x33xf32>
-        %y = memref.load %b[%k, %j] : memref<33x45xf32>
-        %z = memref.load %c[%i, %j] : memref<67x45xf32>
+func.func @matmul(%a: memref<21x13xf32>, %b: memref<13x19xf32>, %c: memref<21x19xf32>) {
+  zloop.for %i = 0 to 21 {
+    zloop.for %j = 0 to 19 {
+      zloop.for %k = 0 to 13 {
+        %x = memref.load %a[%i, %k] : memref<21x13xf32>
+        %y = memref.load %b[%k, %j] : memref<13x19xf32>
+        %z = memref.load %c[%i, %j] : memref<21x19xf32>
         %p = arith.mulf %x, %y : f32
         %s = arith.addf %z, %p : f32
-        memref.store %s, %c[%i, %j] : memref<67x45xf32>
+        memref.store %s, %c[%i, %j] : memref<21x19xf32>
       }
     }
   }
@@ -83,6 +83,33 @@ func.func @shifted(%a: memref<33xf32>, %t: memref<33xf32>, %c: memref<32xf32>) {
     %ip = arith.addi %i, %c1 : index
     %x = memref.load %t[%ip] : memref<33xf32>
     memref.store %x, %c[%i] : memref<32xf32>
+  }
+  func.return
+}
+
+// Four Gauss-Seidel sweeps (t) of a 5-point stencil in place: distances such as (1, -1, 0)
+// and (1, 0, -1) between sweeps; tiling (t, i, j) needs i and j skewed by t.
+func.func @sweeps(%a: memref<30x34xf32>) {
+  %c1 = arith.constant 1 : index
+  %quarter = arith.constant 0.25 : f32
+  zloop.for %t = 0 to 4 {
+    zloop.for %i = 1 to 29 {
+      zloop.for %j = 1 to 33 {
+        %im = arith.subi %i, %c1 : index
+        %ip = arith.addi %i, %c1 : index
+        %jm = arith.subi %j, %c1 : index
+        %jp = arith.addi %j, %c1 : index
+        %n = memref.load %a[%im, %j] : memref<30x34xf32>
+        %s = memref.load %a[%ip, %j] : memref<30x34xf32>
+        %w = memref.load %a[%i, %jm] : memref<30x34xf32>
+        %e = memref.load %a[%i, %jp] : memref<30x34xf32>
+        %x = arith.addf %n, %s : f32
+        %y = arith.addf %w, %e : f32
+        %z = arith.addf %x, %y : f32
+        %r = arith.mulf %z, %quarter : f32
+        memref.store %r, %a[%i, %j] : memref<30x34xf32>
+      }
+    }
   }
   func.return
 }
