@@ -4,7 +4,7 @@ In Ziggurat's interpreter memrefs and vectors are numpy arrays and f32/f64 scala
 scalars of the right width (so f32 arithmetic rounds like compiled code). This module provides:
 
 - `ZLoopFunctions`: `zloop.for`/`parallel`/`yield` (a parallel loop runs its iterations
-  sequentially, in lexicographic order), `zloop.cmpf`/`select` (as `arith.cmpf`/`select`), `memref` alloc/alloca/dealloc/load/store on numpy
+  sequentially, in lexicographic order), `zloop.cmpf`/`select` (as `arith.cmpf`/`select`), `memref` alloc/alloca/dealloc/load/store and collapse_shape/expand_shape (views) on numpy
   arrays, the `vector` ops the CPU lowering uses (load, store, broadcast, fma, reduction,
   maskedload, maskedstore, create_mask, extract) and `math` (`fma`, and the op of every row
   of the op table that lowers to a `math` op: `math.exp` runs the rule of `exp`, ...) on
@@ -196,6 +196,18 @@ class ZLoopFunctions(InterpreterFunctions):
         self, interpreter: Interpreter, op: memref.DeallocOp, args: PythonValues
     ) -> PythonValues:
         return ()
+
+    @impl(memref.CollapseShapeOp)
+    def run_collapse_shape(
+        self, interpreter: Interpreter, op: memref.CollapseShapeOp, args: PythonValues
+    ) -> PythonValues:
+        return (_reshaped_view(args[0], op.result.type),)
+
+    @impl(memref.ExpandShapeOp)
+    def run_expand_shape(
+        self, interpreter: Interpreter, op: memref.ExpandShapeOp, args: PythonValues
+    ) -> PythonValues:
+        return (_reshaped_view(args[0], op.result.type),)
 
     @impl(memref.LoadOp)
     def run_load(
@@ -546,3 +558,12 @@ class BufferizationFunctions(InterpreterFunctions):
         self, interpreter: Interpreter, op: bufferization.ToTensorOp, args: PythonValues
     ) -> PythonValues:
         return (args[0],)
+
+
+def _reshaped_view(base: Any, t: Attribute) -> Any:
+    """`base` with the shape of memref type `t`, sharing its memory (stores through the view
+    write `base`, as in compiled code)."""
+    assert isinstance(t, MemRefType)
+    view = base.view()
+    view.shape = t.get_shape()  # raises instead of copying when that is impossible
+    return view

@@ -15,7 +15,8 @@ buffers its kernels write, and `func.return` of tensors. This pass, for each `fu
    tensors passes buffers of its operands and a fresh buffer per result (the callee follows
    this same convention);
 4. gives every remaining `memref.alloc` of the function body a `memref.dealloc` right after
-   its last use (no leaks);
+   its last use (no leaks); a use of a view of the buffer (`memref.collapse_shape` /
+   `expand_shape`) counts as a use of the buffer;
 5. reuses, where legal, a dead temporary of the same type instead of allocating a new one
    (an alloc whose every use comes after the last use of an earlier temporary takes over
    that temporary's buffer).
@@ -51,10 +52,24 @@ def _top_level_user(block: Block, op: Operation) -> Operation | None:
     return current
 
 
+VIEW_OPS = (memref.CollapseShapeOp, memref.ExpandShapeOp)
+"""Ops whose result is a view of their operand's memory: a use of the view uses the buffer."""
+
+
+def _users(value: SSAValue) -> list[Operation]:
+    """The ops that use `value`, directly or through views of it."""
+    found: list[Operation] = []
+    for use in value.uses:
+        found.append(use.operation)
+        if isinstance(use.operation, VIEW_OPS):
+            found += _users(use.operation.results[0])
+    return found
+
+
 def _last_use_index(block: Block, value: SSAValue, order: dict[Operation, int]) -> int:
     last = -1
-    for use in value.uses:
-        user = _top_level_user(block, use.operation)
+    for op in _users(value):
+        user = _top_level_user(block, op)
         if user is not None:
             last = max(last, order[user])
     return last
@@ -62,8 +77,8 @@ def _last_use_index(block: Block, value: SSAValue, order: dict[Operation, int]) 
 
 def _first_use_index(block: Block, value: SSAValue, order: dict[Operation, int]) -> int:
     first = len(order)
-    for use in value.uses:
-        user = _top_level_user(block, use.operation)
+    for op in _users(value):
+        user = _top_level_user(block, op)
         if user is not None:
             first = min(first, order[user])
     return first

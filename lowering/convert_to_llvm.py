@@ -12,7 +12,8 @@ Conventions (contract items 3 and 4):
 - An `i1` element of a memref is a byte (0 or 1, numpy's bool): loads truncate, stores
   zero-extend (LLVM would pack `<N x i1>` into bits).
 - `memref.alloc` -> `aligned_alloc(64, size rounded up to 64)`, `memref.dealloc` -> `free`,
-  `memref.alloca` -> a 64-byte aligned `llvm.alloca` in the function's entry block.
+  `memref.alloca` -> a 64-byte aligned `llvm.alloca` in the function's entry block;
+  `memref.collapse_shape`/`expand_shape` -> the same pointer (a row-major reshape).
   Loads and stores carry the element alignment (callers' numpy buffers are only
   element-aligned).
 - `zloop.parallel` (outermost) is outlined into `void @<fn>__par<k>(i64 begin, i64 end,
@@ -847,6 +848,11 @@ def _alloca(fl: _FunctionLowering, op: memref.AllocaOp) -> None:
     fl.values[op.memref] = fl.alloca_bytes(max(_memref_bytes(op.memref.type), 1), MALLOC_ALIGNMENT)
 
 
+def _view(fl: _FunctionLowering, op: memref.CollapseShapeOp | memref.ExpandShapeOp) -> None:
+    """A reshaped view of a row-major memref: the same address (its type gives the strides)."""
+    fl.values[op.result] = fl.get(op.src)
+
+
 def _dealloc(fl: _FunctionLowering, op: memref.DeallocOp) -> None:
     fl.state.declare("free", [PTR], None)
     fl.emit0(llvm.CallOp("free", fl.get(op.memref)))
@@ -1009,6 +1015,8 @@ _HANDLERS: dict[type[Operation], Callable[[_FunctionLowering, Any], None]] = {
     memref.AllocOp: _alloc,
     memref.AllocaOp: _alloca,
     memref.DeallocOp: _dealloc,
+    memref.CollapseShapeOp: _view,
+    memref.ExpandShapeOp: _view,
     vector.LoadOp: _vload,
     vector.StoreOp: _vstore,
     vector.MaskedLoadOp: _maskedload,

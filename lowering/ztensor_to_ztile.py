@@ -85,11 +85,13 @@ from ziggurat.lowering.ztile_builder import (
     TileEmitter,
     alloc_like,
     buffer_for_view,
+    collapsed_view,
     copy_loops,
     element_type,
     emit_grid,
     finish,
     identity_map,
+    in_order,
     logical_index,
     reshape_copy,
     to_buffer,
@@ -215,8 +217,8 @@ class Lowerer:
             shape = tensor_shape(x)
             if len(shape) == 2:
                 return buf
-            flat = alloc_like(gen, (math.prod(shape[:-2]) * rows, cols), elt)
-            reshape_copy(gen, buf, flat)
+            flat = collapsed_view(gen, buf, (math.prod(shape[:-2]) * rows, cols))
+            assert flat is not None  # batch dims and rows are consecutive
             return flat
 
         a = matrix_buffer(mm.lhs, m, k)
@@ -277,8 +279,10 @@ class Lowerer:
             leaves = self._leaves(gen, group, view)
         else:
             buf = gen.add(to_buffer(x))
-            flat = alloc_like(gen, view.dims, element_type(op.results[0]))
-            copy_loops(gen, view.dims, buf, logical_index(view), flat, identity_map)
+            flat = collapsed_view(gen, buf, view.dims) if in_order(view) else None
+            if flat is None:
+                flat = alloc_like(gen, view.dims, element_type(op.results[0]))
+                copy_loops(gen, view.dims, buf, logical_index(view), flat, identity_map)
             leaves = {x: flat}
         return ReductionKernel(gen, group, view, vaxes, tile, leaves).emit()
 

@@ -11,15 +11,19 @@ broadcasts, transposes, splats) for one output tile. Used by the kernels of
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Generator, Sequence
 from typing import Any, cast
 
 from xdsl.dialects import arith, bufferization, memref, scf
 from xdsl.dialects.builtin import (
+    ArrayAttr,
     FloatAttr,
     IndexType,
+    IntegerAttr,
     MemRefType,
     TensorType,
+    i64,
 )
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 
@@ -235,14 +239,66 @@ def source_map(view: View, src_shape: Shape) -> IndexMap:
     return mapping
 
 
+def collapse_groups(full: Shape, flat: Shape) -> list[list[int]] | None:
+    """The reassociation (consecutive dims of `full` merged into each dim of `flat`, row-major)
+    that turns shape `full` into `flat`, or None when `flat` is not such a collapse."""
+    if math.prod(full) != math.prod(flat) or len(flat) > len(full) or not flat:
+        return None
+    groups: list[list[int]] = []
+    d = 0
+    for k, size in enumerate(flat):
+        if d >= len(full):
+            return None
+        group = [d]
+        product = full[d]
+        d += 1
+        while product < size or (k == len(flat) - 1 and d < len(full)):
+            if d >= len(full):
+                return None
+            product *= full[d]
+            group.append(d)
+            d += 1
+        if product != size:
+            return None
+        groups.append(group)
+    return groups if d == len(full) else None
+
+
+def collapsed_view(gen: Gen, buf: SSAValue, flat: Shape) -> SSAValue | None:
+    """`buf` viewed with shape `flat` (a `memref.collapse_shape`: the same memory, no copy),
+    or None when `flat` does not collapse consecutive dims of `buf`'s shape."""
+    groups = collapse_groups(tensor_shape(buf), flat)
+    if groups is None:
+        return None
+    if len(groups) == len(flat) == len(tensor_shape(buf)):
+        return buf
+    t = buf.type
+    assert isinstance(t, MemRefType)
+    return gen.add(
+        memref.CollapseShapeOp(
+            operands=[buf],
+            result_types=[MemRefType(t.element_type, flat)],
+            properties={
+                "reassociation": ArrayAttr(
+                    [ArrayAttr([IntegerAttr(d, i64) for d in g]) for g in groups]
+                )
+            },
+        )
+    )
+
+
 def buffer_for_view(gen: Gen, tensor: SSAValue, view: View) -> SSAValue:
     """A memref of `tensor` shaped `view.leaf_shape(...)`: its own buffer when the shapes agree,
-    else a copy (broadcast dims that mix with full ones in a view dim are materialized)."""
+    a view of it when the leaf shape only collapses consecutive dims, else a copy (broadcast
+    dims that mix with full ones in a view dim are materialized)."""
     shape = tensor_shape(tensor)
     buf = gen.add(to_buffer(tensor))
     want = view.leaf_shape(shape)
     if want == shape:
         return buf
+    flat = collapsed_view(gen, buf, want)
+    if flat is not None:
+        return flat
     tmp = gen.add(memref.AllocOp.get(element_type(tensor), shape=want))
     copy_loops(gen, want, buf, source_map(view, shape), tmp, identity_map)
     return tmp
@@ -261,7 +317,27 @@ def finish(gen: Gen, view_buf: SSAValue, result: SSAValue, view: View | None = N
     of the result's shape when the view differs (`view` maps view to logical indices)."""
     shape = tensor_shape(result)
     buf = view_buf
-    if tensor_shape(view_buf) != shape:
+    owner = view_buf.owner
+    vshape = tensor_shape(view_buf)
+    if (
+        vshape != shape
+        and (view is None or view.natural or in_order(view))
+        and isinstance(owner, memref.AllocOp)
+        and collapse_groups(shape, vshape) is not None
+    ):
+        # The kernel writes a view of a buffer of the result's shape: no copy.
+        full = memref.AllocOp.get(element_type(result), shape=shape)
+        block = owner.parent_block()
+        assert block is not None
+        block.insert_op_before(full, owner)
+        at = Gen(block, before=owner)
+        flat = collapsed_view(at, full.memref, vshape)
+        assert flat is not None
+        view_buf.replace_all_uses_with(flat)
+        owner.detach()
+        owner.erase()
+        return gen.add(bufferization.ToTensorOp(full.memref))
+    if vshape != shape:
         buf = alloc_like(gen, shape, element_type(result))
         vshape = tensor_shape(view_buf)
         if view is None or view.natural:
@@ -269,6 +345,11 @@ def finish(gen: Gen, view_buf: SSAValue, result: SSAValue, view: View | None = N
         else:
             copy_loops(gen, vshape, view_buf, identity_map, buf, logical_index(view))
     return gen.add(bufferization.ToTensorOp(buf))
+
+
+def in_order(view: View) -> bool:
+    """Whether the view's dims merge consecutive logical dims in order (a row-major collapse)."""
+    return [d for g in view.groups for d in g] == list(range(len(view.shape)))
 
 
 # ---------------------------------------------------------------------------------------------

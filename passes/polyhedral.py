@@ -16,7 +16,8 @@ in the same values through `arith.addi/subi/muli` by constants):
 `NestModel.dependences` are then the exact RAW (flow), WAR (anti) and WAW (output)
 dependences between every pair of accesses to the same memref value, each with its distance
 vectors over the loops its two ends share. Distinct memref values are assumed not to alias
-(the runtime rejects calls whose output buffers overlap). `is_parallel` and `can_tile` answer
+(the runtime rejects calls whose output buffers overlap); a nest that accesses one buffer
+both directly and through a reshaped view of it raises `NotAffine`. `is_parallel` and `can_tile` answer
 the questions the loop transforms ask. A nest the model cannot describe (a non-affine index,
 an op with regions or calls inside, a memref access it does not know) raises `NotAffine`
 naming the op and why. Loops with iter_args are described (`NestModel.carrying` lists them:
@@ -174,6 +175,14 @@ def analyze(root: Operation) -> NestModel:
     """The model of the nest rooted at `root` (a `zloop.for` or `zloop.parallel`)."""
     builder = _Builder(root)
     builder.walk_loop(root, [], [], [])
+    buffers: dict[SSAValue, Access] = {}
+    for a in builder.accesses:
+        base = _buffer_of(a.memref)
+        seen = buffers.setdefault(base, a)
+        if seen.memref is not a.memref:
+            raise NotAffine(
+                a.op, "accesses a buffer that the nest also accesses through a view of another shape"
+            )
     model = NestModel(root, builder.loops, builder.accesses, carrying=builder.carrying)
     length = max((len(a.order) for a in builder.accesses), default=1)
     for a in builder.accesses:
@@ -190,6 +199,13 @@ def analyze(root: Operation) -> NestModel:
             if dep is not None:
                 model.dependences.append(dep)
     return model
+
+
+def _buffer_of(mem: SSAValue) -> SSAValue:
+    """The memref whose memory `mem` is (through `memref.collapse_shape`/`expand_shape` views)."""
+    while isinstance(mem.owner, memref.CollapseShapeOp | memref.ExpandShapeOp):
+        mem = mem.owner.src
+    return mem
 
 
 def _dependence(src: Access, tgt: Access) -> Dependence | None:

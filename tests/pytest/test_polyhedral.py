@@ -184,3 +184,23 @@ def test_parallelized_nests_compute_what_the_sequential_ones_do() -> None:
         v = u.copy()
         exe.function("transpose_add")(t, v, threads=2)
         np.testing.assert_array_equal(v, added)
+
+
+def test_a_buffer_accessed_through_a_view_is_not_assumed_distinct() -> None:
+    """A reshaped view is another memref value for the same memory: the model refuses rather
+    than missing the dependence between the two."""
+    module = parse_module("""
+func.func @f(%a: memref<4x8xf32>) {
+  %v = memref.collapse_shape %a [[0, 1]] : memref<4x8xf32> into memref<32xf32>
+  zloop.for %i = 0 to 4 {
+    zloop.for %j = 0 to 8 {
+      %x = memref.load %a[%i, %j] : memref<4x8xf32>
+      memref.store %x, %v[%j] : memref<32xf32>
+    }
+  }
+  func.return
+}
+""")
+    loop = next(op for op in module.walk() if isinstance(op, zloop.ForOp))
+    with pytest.raises(NotAffine, match="through a view of another shape"):
+        analyze(loop)

@@ -575,3 +575,23 @@ def test_ztile_level_runs_before_bufferize() -> None:
     lowered = check(module, [random((3, 17), dtype), random((17,), dtype)], "ztensor-to-ztile")
     assert count(lowered, bufferization.ToTensorOp) >= 1
     assert count(lowered, ztile.GridOp) == 1
+
+
+@pytest.mark.parametrize(
+    ("full", "flat", "groups"),
+    [
+        ((2, 3, 4), (6, 4), [[0, 1], [2]]),
+        ((2, 3, 4), (24,), [[0, 1, 2]]),
+        ((2, 3, 4), (2, 12), [[0], [1, 2]]),
+        ((5, 1), (5,), [[0, 1]]),
+        ((3, 4), (12, 1), None),  # a new unit dim is an expansion, not a collapse
+        ((4,), (2, 2), None),
+        ((2, 3, 4), (4, 6), None),  # same size, not consecutive dims merged
+    ],
+)
+def test_collapse_groups(
+    full: tuple[int, ...], flat: tuple[int, ...], groups: list[list[int]] | None
+) -> None:
+    from ziggurat.lowering.ztile_builder import collapse_groups
+
+    assert collapse_groups(full, flat) == groups

@@ -79,3 +79,26 @@ func.func @chain(%x: tensor<128x256xf32>) -> tensor<128x256xf32> {
 // TILED:         ztile.grid [8, 16] {
 // TILED:           ztile.tanh {{.*}} : !ztile.tile<16x16xf32>
 // TILED-NOT:     ztile.grid
+
+// A batched matmul reads and writes its batches through row-major views
+// (memref.collapse_shape: (B, M, K) -> (B*M, K)), not through copies.
+func.func @batched(%a: tensor<8x16x4xf32>, %b: tensor<8x4x12xf32>) -> tensor<8x16x12xf32> {
+  %c = ztensor.matmul %a, %b : (tensor<8x16x4xf32>, tensor<8x4x12xf32>) -> tensor<8x16x12xf32>
+  func.return %c : tensor<8x16x12xf32>
+}
+
+// CHECK-LABEL: func.func @batched
+// TILED-LABEL: func.func @batched
+// CHECK:         %[[A:.*]] = bufferization.to_buffer %a
+// CHECK-NEXT:    %[[AV:.*]] = memref.collapse_shape %[[A]] {{\[\[}}0 : i64, 1 : i64], [2 : i64]] : memref<8x16x4xf32> into memref<128x4xf32>
+// CHECK:         %[[BV:.*]] = memref.collapse_shape {{.*}} into memref<32x12xf32>
+// CHECK-NEXT:    %[[OUT:.*]] = memref.alloc() : memref<8x16x12xf32>
+// CHECK-NEXT:    %[[OV:.*]] = memref.collapse_shape %[[OUT]] {{.*}} into memref<128x12xf32>
+// CHECK-NOT:     scf.for
+// CHECK:         ztile.grid [8, 1, 1] {
+// CHECK:           ztile.load %[[AV]]
+// CHECK:           ztile.load %[[BV]]
+// CHECK:           ztile.store {{.*}}, %[[OV]]
+// CHECK:         bufferization.to_tensor %[[OUT]] : memref<8x16x12xf32>
+// CHECK-NOT:     scf.for
+// CHECK:         func.return
