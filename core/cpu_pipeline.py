@@ -65,6 +65,7 @@ INNER_PASSES: dict[str, str] = {
     "eqsat": "ziggurat.passes.eqsat:EqsatPass",
     "linalg-to-ztensor": "ziggurat.passes.linalg_to_ztensor:LinalgToZTensorPass",
     "ztensor-to-ztile": "ziggurat.lowering.ztensor_to_ztile:ZTensorToZTilePass",
+    "zloop-parallelize": "ziggurat.passes.zloop_parallelize:ZLoopParallelizePass",
     "ztile-to-zloop": "ziggurat.lowering.ztile_to_zloop:ZTileToZLoopPass",
 }
 """Pass name -> "module:ClassName" of the passes `stages()` names. Each is imported when the
@@ -181,8 +182,9 @@ class CpuPipelinePass(ModulePass):
     `linalg-to-ztensor` (raises linalg on tensors, e.g. torch-mlir's output, to ztensor; it
     leaves other modules alone), `canonicalize`, `eqsat` (unless `eqsat=false`; IEEE-exact rules only unless `fast-math`
     enables flags, see passes/fast_math.py), `ztensor-to-ztile`, `bufferize`,
-    `ztile-to-zloop{vector-width=W}`, `canonicalize`, `convert-to-llvm`, then
-    `record-opt-level`.
+    `ztile-to-zloop{vector-width=W}`, `zloop-parallelize` (outermost `zloop.for` nests without
+    loop-carried dependences, e.g. hand-written ones, run on the thread pool), `canonicalize`,
+    `convert-to-llvm`, then `record-opt-level`.
 
     Takes a module of `func.func`s on ztensor (or already-lowered levels: each pass leaves
     ops it does not own alone) and rejects, located at the op, what it cannot compile (see
@@ -221,7 +223,7 @@ class CpuPipelinePass(ModulePass):
             *([("eqsat", self._eqsat_spec())] if self.eqsat else []),
             ("ztile", "ztensor-to-ztile"),
             ("bufferize", "bufferize"),
-            ("zloop", f"ztile-to-zloop{{vector-width={width}}},canonicalize"),
+            ("zloop", f"ztile-to-zloop{{vector-width={width}}},zloop-parallelize,canonicalize"),
             ("llvm-dialect", "convert-to-llvm"),
         ]
 

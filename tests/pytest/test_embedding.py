@@ -702,6 +702,7 @@ def test_default_pipeline_includes_eqsat_and_is_shared(monkeypatch: pytest.Monke
         "ztensor-to-ztile",
         "bufferize",
         "ztile-to-zloop",
+        "zloop-parallelize",
         "canonicalize",
         "convert-to-llvm",
         "record-opt-level",

@@ -233,3 +233,23 @@ def test_random_stencils_keep_their_results(
     got = data.copy()
     run_function(module, "f", got)
     np.testing.assert_array_equal(got, want)
+
+
+def test_the_default_pipeline_parallelizes_hand_written_nests() -> None:
+    """cpu-pipeline runs zloop-parallelize: the matmul nest's i loop becomes a parallel loop
+    (dispatched through the thread pool), the stencil stays sequential; results as before."""
+    exe = zg.compile(NESTS)
+    ir = exe.llvm_ir
+    matmul = ir[ir.index('define void @"matmul"') :]
+    stencil = ir[ir.index('define void @"stencil"') :]
+    assert "ziggurat_parallel_for" in matmul[: matmul.index("\n}")]
+    assert "ziggurat_parallel_for" not in stencil[: stencil.index("\n}")]
+    module = parse_module(NESTS)
+    for seed, name in enumerate(FUNCTIONS):
+        args = _arguments(module, name, seed)
+        want = _expected(name, args)
+        for threads in (1, 2):
+            got = [a.copy() for a in args]
+            exe.function(name)(*got, threads=threads)
+            for g, w in zip(got, want, strict=True):
+                np.testing.assert_allclose(g, w, rtol=2e-5, atol=2e-5, err_msg=name)

@@ -771,6 +771,7 @@ INNER = [
     "ztensor-to-ztile",
     "bufferize",
     "ztile-to-zloop",
+    "zloop-parallelize",
     "canonicalize",
     "convert-to-llvm",
     "record-opt-level",
@@ -782,7 +783,7 @@ def test_time_passes_table_lists_the_inner_passes_of_cpu_pipeline() -> None:
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     start = lines.index("  Wall Time   (%)     Name")
-    names = [line[22:] for line in lines[start + 1 : start + 13]]
+    names = [line[22:] for line in lines[start + 1 : start + 14]]
     assert names == ["canonicalize", "cpu-pipeline", *[f"  {n}" for n in INNER], "Total"]
     assert lines[start - 2].startswith("  Total Execution Time: ")
     assert 'define void @"mlp"' in proc.stdout

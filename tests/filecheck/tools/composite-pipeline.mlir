@@ -10,6 +10,7 @@
 // BETWEEN:      IR after cpu-pipeline/bufferize:
 // BETWEEN:      IR after cpu-pipeline/ztile-to-zloop:
 // BETWEEN:      zloop.parallel
+// BETWEEN:      IR after cpu-pipeline/zloop-parallelize:
 // BETWEEN:      IR after cpu-pipeline/canonicalize:
 // BETWEEN:      IR after cpu-pipeline/convert-to-llvm:
 // BETWEEN:      llvm.func
@@ -27,6 +28,7 @@
 // TIME-NEXT: {{ +[0-9.]+ \( *[0-9.]+%\)}}    ztensor-to-ztile
 // TIME-NEXT: {{ +[0-9.]+ \( *[0-9.]+%\)}}    bufferize
 // TIME-NEXT: {{ +[0-9.]+ \( *[0-9.]+%\)}}    ztile-to-zloop
+// TIME-NEXT: {{ +[0-9.]+ \( *[0-9.]+%\)}}    zloop-parallelize
 // TIME-NEXT: {{ +[0-9.]+ \( *[0-9.]+%\)}}    canonicalize
 // TIME-NEXT: {{ +[0-9.]+ \( *[0-9.]+%\)}}    convert-to-llvm
 // TIME-NEXT: {{ +[0-9.]+ \( *[0-9.]+%\)}}    record-opt-level
