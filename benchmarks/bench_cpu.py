@@ -58,6 +58,27 @@ func.func @main(%a: {ty}, %b: {ty}) -> {ty} {{
     )
 
 
+def batched_matmul(batch: int, n: int) -> Workload:
+    ty = _t(batch, n, n)
+    mlir = f"""
+func.func @main(%a: {ty}, %b: {ty}) -> {ty} {{
+  %c = ztensor.matmul %a, %b : ({ty}, {ty}) -> {ty}
+  func.return %c : {ty}
+}}"""
+
+    def inputs(r: np.random.Generator) -> list[Array]:
+        return [r.standard_normal((batch, n, n), np.float32) for _ in range(2)]
+
+    return Workload(
+        f"batched matmul {batch}x{n}x{n}",
+        mlir,
+        inputs,
+        lambda a, b: a @ b,
+        rtol=1e-3,
+        torch_fn=lambda a, b: a @ b,
+    )
+
+
 def relu_gemm_bias(n: int) -> Workload:
     ty = _t(n, n)
     mlir = f"""
@@ -198,6 +219,7 @@ func.func @main(%x: {x}, %w1: {w1}, %b1: {b1}, %w2: {w2}, %b2: {b2}) -> {x} {{
 
 WORKLOADS: list[Callable[[], Workload]] = [
     lambda: sgemm(1024),
+    lambda: batched_matmul(512, 32),
     lambda: relu_gemm_bias(1024),
     lambda: tanh_affine(4096),
     lambda: softmax_rows(4096),
