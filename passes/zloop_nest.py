@@ -102,7 +102,8 @@ def _linear(e: AffineExpr, num_dims: int, operands: Sequence[SSAValue]) -> Linea
 
 
 def to_map(forms: Sequence[Linear]) -> tuple[list[SSAValue], AffineMap]:
-    """One affine map (all operands as dims) and its operands, computing `forms`."""
+    """One affine map (all operands as symbols, so that a bound that is one value prints as
+    that value) and its operands, computing `forms`."""
     values: list[SSAValue] = []
     for f in forms:
         for v in f.terms:
@@ -112,7 +113,7 @@ def to_map(forms: Sequence[Linear]) -> tuple[list[SSAValue], AffineMap]:
     for f in forms:
         e: AffineExpr | None = None
         for v, c in f.terms.items():
-            term = AffineExpr.dimension(values.index(v))
+            term = AffineExpr.symbol(values.index(v))
             term = term if c == 1 else term * c
             e = term if e is None else e + term
         if e is None:
@@ -120,7 +121,7 @@ def to_map(forms: Sequence[Linear]) -> tuple[list[SSAValue], AffineMap]:
         elif f.const:
             e = e + f.const
         results.append(e)
-    return values, AffineMap(len(values), 0, tuple(results))
+    return values, AffineMap(0, len(values), tuple(results))
 
 
 @dataclass

@@ -8,8 +8,8 @@
 // RECT-LABEL: func.func @matmul
 // RECT-NEXT:    zloop.for %i_tile = 0 to 21 step 16 {
 // RECT-NEXT:      zloop.for %j_tile = 0 to 19 step 8 {
-// RECT-NEXT:        zloop.for %i = affine_map<(d0) -> (d0)>(%i_tile) to min affine_map<(d0) -> (21, (d0 + 16))>(%i_tile) {
-// RECT-NEXT:          zloop.for %j = affine_map<(d0) -> (d0)>(%j_tile) to min affine_map<(d0) -> (19, (d0 + 8))>(%j_tile) {
+// RECT-NEXT:        zloop.for %i = %i_tile to min affine_map<()[s0] -> (21, (s0 + 16))>()[%i_tile] {
+// RECT-NEXT:          zloop.for %j = %j_tile to min affine_map<()[s0] -> (19, (s0 + 8))>()[%j_tile] {
 // RECT-NEXT:            zloop.for %k = 0 to 13 {
 
 // The stencil's (1, -1) dependence forbids rectangular tiles: unchanged, with a remark.
@@ -32,9 +32,9 @@
 // SKEW: remark: zloop-tile: @stencil: nest skewed (j' = j + i) before tiling
 // SKEW-LABEL: func.func @stencil
 // SKEW:         zloop.for %i_tile = 1 to 50 step 16 {
-// SKEW-NEXT:      zloop.for %j_tile = affine_map<(d0) -> ((d0 + 1))>(%i_tile) to affine_map<(d0) -> ((d0 + 75))>(%i_tile) step 8 {
-// SKEW-NEXT:        zloop.for %i = affine_map<(d0) -> (d0)>(%i_tile) to min affine_map<(d0) -> (50, (d0 + 16))>(%i_tile) {
-// SKEW-NEXT:          zloop.for %j_skewed = max affine_map<(d0, d1) -> ((d0 + 1), d1)>(%i, %j_tile) to min affine_map<(d0, d1) -> ((d0 + 60), (d1 + 8))>(%i, %j_tile) {
+// SKEW-NEXT:      zloop.for %j_tile = affine_map<()[s0] -> ((s0 + 1))>()[%i_tile] to affine_map<()[s0] -> ((s0 + 75))>()[%i_tile] step 8 {
+// SKEW-NEXT:        zloop.for %i = %i_tile to min affine_map<()[s0] -> (50, (s0 + 16))>()[%i_tile] {
+// SKEW-NEXT:          zloop.for %j_skewed = max affine_map<()[s0, s1] -> ((s0 + 1), s1)>()[%i, %j_tile] to min affine_map<()[s0, s1] -> ((s0 + 60), (s1 + 8))>()[%i, %j_tile] {
 // SKEW-NEXT:            %j = arith.subi %j_skewed, %i : index
 
 // The skewed, tiled stencil compiled and run equals the interpreter on the original nest.
@@ -47,10 +47,10 @@
 // SWEEPS: remark: zloop-tile: @sweeps: nest skewed (i' = i + t, j' = j + t) before tiling
 // SWEEPS-LABEL: func.func @sweeps
 // SWEEPS:         zloop.for %t_tile = 0 to 4 step 2 {
-// SWEEPS-NEXT:      zloop.for %i_tile = affine_map<(d0) -> ((d0 + 1))>(%t_tile) to affine_map<(d0) -> ((d0 + 30))>(%t_tile) step 8 {
-// SWEEPS-NEXT:        zloop.for %j_tile = affine_map<(d0) -> ((d0 + 1))>(%t_tile) to affine_map<(d0) -> ((d0 + 34))>(%t_tile) step 8 {
-// SWEEPS-NEXT:          zloop.for %t = affine_map<(d0) -> (d0)>(%t_tile) to affine_map<(d0) -> ((d0 + 2))>(%t_tile) {
-// SWEEPS-NEXT:            zloop.for %i_skewed = max affine_map<(d0, d1) -> ((d0 + 1), d1)>(%t, %i_tile) to min affine_map<(d0, d1) -> ((d0 + 29), (d1 + 8))>(%t, %i_tile) {
-// SWEEPS-NEXT:              zloop.for %j_skewed = max affine_map<(d0, d1) -> ((d0 + 1), d1)>(%t, %j_tile) to min affine_map<(d0, d1) -> ((d0 + 33), (d1 + 8))>(%t, %j_tile) {
+// SWEEPS-NEXT:      zloop.for %i_tile = affine_map<()[s0] -> ((s0 + 1))>()[%t_tile] to affine_map<()[s0] -> ((s0 + 30))>()[%t_tile] step 8 {
+// SWEEPS-NEXT:        zloop.for %j_tile = affine_map<()[s0] -> ((s0 + 1))>()[%t_tile] to affine_map<()[s0] -> ((s0 + 34))>()[%t_tile] step 8 {
+// SWEEPS-NEXT:          zloop.for %t = %t_tile to affine_map<()[s0] -> ((s0 + 2))>()[%t_tile] {
+// SWEEPS-NEXT:            zloop.for %i_skewed = max affine_map<()[s0, s1] -> ((s0 + 1), s1)>()[%t, %i_tile] to min affine_map<()[s0, s1] -> ((s0 + 29), (s1 + 8))>()[%t, %i_tile] {
+// SWEEPS-NEXT:              zloop.for %j_skewed = max affine_map<()[s0, s1] -> ((s0 + 1), s1)>()[%t, %j_tile] to min affine_map<()[s0, s1] -> ((s0 + 33), (s1 + 8))>()[%t, %j_tile] {
 // SWEEPS-NEXT:                %i = arith.subi %i_skewed, %t : index
 // SWEEPS-NEXT:                %j = arith.subi %j_skewed, %t : index
