@@ -17,8 +17,8 @@ in the same values through `arith.addi/subi/muli` by constants):
 dependences between every pair of accesses to the same memref value, each with its distance
 vectors over the loops its two ends share. Distinct memref values are assumed not to alias
 (the runtime rejects calls whose output buffers overlap); a nest that accesses one buffer
-both directly and through a reshaped view of it raises `NotAffine`. `is_parallel` and `can_tile` answer
-the questions the loop transforms ask. A nest the model cannot describe (a non-affine index,
+both directly and through a reshaped view of it raises `NotAffine`. `is_parallel`,
+`can_tile` and `Dependence.has_distance` answer the questions the loop transforms ask. A nest the model cannot describe (a non-affine index,
 an op with regions or calls inside, a memref access it does not know) raises `NotAffine`
 naming the op and why. Loops with iter_args are described (`NestModel.carrying` lists them:
 their values flow through registers, so they are never parallel).
