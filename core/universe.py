@@ -47,9 +47,11 @@ BUILTIN_PASSES: dict[str, str] = {
     "convert-to-llvm": "ziggurat.lowering.convert_to_llvm:ConvertToLLVMPass",
     "cpu-pipeline": "ziggurat.cpu_pipeline:CpuPipelinePass",
     "eqsat": "ziggurat.passes.eqsat:EqsatPass",
+    "gpu-pipeline": "ziggurat.gpu_pipeline:GpuPipelinePass",
     "linalg-to-ztensor": "ziggurat.passes.linalg_to_ztensor:LinalgToZTensorPass",
     "zloop-parallelize": "ziggurat.passes.zloop_parallelize:ZLoopParallelizePass",
     "ztensor-to-ztile": "ziggurat.lowering.ztensor_to_ztile:ZTensorToZTilePass",
+    "ztile-to-nvvm": "ziggurat.lowering.ztile_to_nvvm:ZTileToNVVMPass",
     "ztile-to-zloop": "ziggurat.lowering.ztile_to_zloop:ZTileToZLoopPass",
 }
 
