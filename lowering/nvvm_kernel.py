@@ -344,11 +344,11 @@ class KernelBuilder:
         for j, value in enumerate(tile.slots):
             valid = self.valid(n, j)
             index = self.element(j)
+            if offset:
+                index = self.b.add(index, self.i64(offset))
             if not (isinstance(valid, ir.Constant) and valid.constant == 1):
                 # An invalid slot writes to the spare float after the staged tiles.
                 index = self.b.select(valid, index, self.i64(self.spare))
-            if offset:
-                index = self.b.add(index, self.i64(offset))
             if tile.boolean:
                 value = self.b.uitofp(value, F32)
             self.b.store(value, self.b.gep(self.shared, [index]))
