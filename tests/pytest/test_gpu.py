@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,11 +23,14 @@ import numpy as np
 import pytest
 from xdsl.context import Context
 
+import ziggurat as zg
 from ziggurat.diagnostics import DiagnosticError
 from ziggurat.driver import parse_module
 from ziggurat.gpu_pipeline import GpuPipelinePass
 from ziggurat.lowering.nvvm_interpret import run_function
 from ziggurat.lowering.ztile_to_nvvm import GpuProgram, lower_module
+from ziggurat.runtime import cuda
+from ziggurat.runtime.cuda import CudaUnavailableError, GpuExecutable
 from ziggurat.runtime.ptx import ptx_of
 
 NDArray = np.ndarray[Any, Any]
@@ -306,3 +310,76 @@ def test_shared_memory_budget_is_a_located_error() -> None:
     message = str(err.value)
     assert "mm.mlir:1:1" in message
     assert "48 KiB" in message and "tile-sizes" in message
+
+
+# ---------------------------------------------------------------------------------------------
+# The CUDA runtime: its error path here, the numeric check where a GPU is present
+# ---------------------------------------------------------------------------------------------
+
+MLP = (Path(__file__).parents[2] / "examples" / "mlp.mlir").read_text()
+
+
+@cache
+def _cuda_problem() -> str | None:
+    """Why CUDA cannot run here (None when a GPU is usable)."""
+    try:
+        cuda.device(0)
+    except CudaUnavailableError as err:
+        return str(err)
+    return None
+
+
+def test_compile_for_cuda_without_a_gpu_is_one_clear_error() -> None:
+    if _cuda_problem() is None:
+        pytest.skip("a CUDA GPU is present: the error path does not apply")
+    with pytest.raises(CudaUnavailableError) as err:
+        zg.compile(MLP, device="cuda")
+    message = str(err.value)
+    assert "\n" not in message
+    assert message.startswith("CUDA is not available: ")
+    assert any(word in message for word in ("cuda-python", "driver", "GPU"))
+
+
+def test_compile_for_cuda_names_missing_cuda_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "cuda.bindings", None)  # `from cuda.bindings import` fails
+    monkeypatch.setattr(cuda, "_devices", {})
+    with pytest.raises(CudaUnavailableError, match="cuda-python is not installed"):
+        zg.compile(MLP, device="cuda")
+
+
+def test_compile_rejects_an_unknown_device() -> None:
+    with pytest.raises(zg.ArgumentError, match="device must be 'cpu' or 'cuda'"):
+        zg.compile(MLP, device="tpu")
+
+
+@cache
+def _gpu_executable() -> GpuExecutable:
+    program = _lowered()
+    arch = cuda.device(0).arch
+    manifest = {"arch": arch, "functions": program.manifest}
+    return GpuExecutable(ptx_of(str(program.module), arch), manifest)
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("case", CASES, ids=OP_NAMES)
+def test_gpu_results_match_numpy(case: Case) -> None:
+    problem = _cuda_problem()
+    if problem is not None:
+        pytest.skip(problem)
+    results = _gpu_executable().run(case.name, case.inputs)
+    results = list(results) if isinstance(results, tuple) else [results]
+    for i, (got, want) in enumerate(zip(results, case.expected, strict=True)):
+        np.testing.assert_allclose(got, want, rtol=case.rtol, atol=case.atol, err_msg=f"result {i}")
+
+
+@pytest.mark.gpu
+def test_gpu_mlp_through_zg_compile() -> None:
+    problem = _cuda_problem()
+    if problem is not None:
+        pytest.skip(problem)
+    rng = np.random.default_rng(1)
+    shapes = [(64, 128), (128, 256), (256,), (256, 10), (10,)]
+    args = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+    got = zg.compile(MLP, device="cuda")(*args)
+    want = zg.compile(MLP)(*args)
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
