@@ -59,7 +59,7 @@ SHARED = 3
 SHARED_BUDGET_BYTES = 48 * 1024
 """Static shared memory a kernel may use (the limit without opt-in on every sm_80+ GPU)."""
 
-LOAD_ASM = "mov.b32 $0, $3;\n\t@$2 ld.global.{kind} $0, [$1];"
+LOAD_ASM = "mov.b32 $0, $3; @$2 ld.global.{kind} $0, [$1];"
 """Predicated global load: $0 = $2 ? *$1 : $3 (the padding's bits)."""
 STORE_ASM = "@$2 st.global.{kind} [$1], $0;"
 """Predicated global store: if $2 then *$1 = $0."""
@@ -336,10 +336,15 @@ class KernelBuilder:
 
     # -- shared memory ----------------------------------------------------------------------
 
-    def to_shared(self, tile: Tile, offset: int) -> None:
-        """Write `tile` to shared memory at float `offset` (row-major), between barriers."""
-        assert self.shared is not None
+    def to_shared(self, *tiles: tuple[Tile, int]) -> None:
+        """Write each (tile, float offset) to shared memory (row-major), between barriers."""
         self.barrier()
+        for tile, offset in tiles:
+            self._write_shared(tile, offset)
+        self.barrier()
+
+    def _write_shared(self, tile: Tile, offset: int) -> None:
+        assert self.shared is not None
         n = tile.numel
         for j, value in enumerate(tile.slots):
             valid = self.valid(n, j)
@@ -352,7 +357,6 @@ class KernelBuilder:
             if tile.boolean:
                 value = self.b.uitofp(value, F32)
             self.b.store(value, self.b.gep(self.shared, [index]))
-        self.barrier()
 
     def from_shared(self, index: ir.Value, boolean: bool = False) -> ir.Value:
         assert self.shared is not None
@@ -465,7 +469,7 @@ class KernelBuilder:
     def broadcast(self, op: ztile.BroadcastOp) -> None:
         src = self.tile(op.input)
         shape = tuple(cast(ztile.TileType, op.result.type).get_shape())
-        self.to_shared(src, 0)
+        self.to_shared((src, 0))
         slots = []
         for j in range(self.slots(numel(shape))):
             c = self.coords(shape, j)
@@ -482,7 +486,7 @@ class KernelBuilder:
     def transpose(self, op: ztile.TransposeOp) -> None:
         src = self.tile(op.input)
         shape = tuple(cast(ztile.TileType, op.result.type).get_shape())
-        self.to_shared(src, 0)
+        self.to_shared((src, 0))
         slots = []
         for j in range(self.slots(numel(shape))):
             c = self.coords(shape, j)
@@ -497,7 +501,7 @@ class KernelBuilder:
         axis = op.axis_value
         shape = tuple(cast(ztile.TileType, op.result.type).get_shape())
         n_out = numel(shape)
-        self.to_shared(src, 0)
+        self.to_shared((src, 0))
         count = src.shape[axis]
         step = strides(src.shape)[axis]
         bases = []
@@ -536,8 +540,7 @@ class KernelBuilder:
         a, b_, acc = self.tile(op.lhs), self.tile(op.rhs), self.tile(op.acc)
         m, k = a.shape
         n = b_.shape[1]
-        self.to_shared(a, 0)
-        self.to_shared(b_, m * k)
+        self.to_shared((a, 0), (b_, m * k))
         rows, cols = [], []
         for j in range(len(acc.slots)):
             i, jj = self.coords(acc.shape, j)

@@ -316,6 +316,14 @@ def test_shared_memory_budget_is_a_located_error() -> None:
 # The CUDA runtime: its error path here, the numeric check where a GPU is present
 # ---------------------------------------------------------------------------------------------
 
+
+def _script(name: str) -> str:
+    local = Path(sys.executable).parent / name
+    found = str(local) if local.exists() else shutil.which(name)
+    assert found is not None, f"{name} is not installed"
+    return found
+
+
 MLP = (Path(__file__).parents[2] / "examples" / "mlp.mlir").read_text()
 
 
@@ -383,3 +391,38 @@ def test_gpu_mlp_through_zg_compile() -> None:
     got = zg.compile(MLP, device="cuda")(*args)
     want = zg.compile(MLP)(*args)
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+
+
+@needs_ptxas
+def test_mlp_example_through_gpu_pipeline_with_eqsat(tmp_path: Path) -> None:
+    """The issue's first criterion: `ziggurat-opt examples/mlp.mlir -p
+    'gpu-pipeline{arch=sm_90}' -t ptx` is accepted by `ptxas -arch=sm_90`; and the same
+    program (eqsat and fusion on) interpreted on the CPU agrees with the CPU backend."""
+    opt = [_script("ziggurat-opt"), "-", "-p", "gpu-pipeline{arch=sm_90}", "-t", "ptx"]
+    done = subprocess.run(
+        [*opt, "-o", str(tmp_path / "mlp.ptx")],
+        input=MLP,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert PTXAS is not None
+    checked = subprocess.run(
+        [PTXAS, "-arch=sm_90", str(tmp_path / "mlp.ptx"), "-o", str(tmp_path / "mlp.cubin")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stderr
+
+    module = parse_module(MLP)
+    *front, _ = GpuPipelinePass(arch="sm_90").inner_passes()
+    for p in front:
+        p.apply(Context(), module)
+    rng = np.random.default_rng(3)
+    shapes = [(64, 128), (128, 256), (256,), (256, 10), (10,)]
+    args = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+    (got,) = run_function(lower_module(module), "mlp", args)
+    want = zg.compile(MLP)(*args)
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-6)
