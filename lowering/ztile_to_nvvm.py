@@ -194,6 +194,15 @@ class _Lowerer:
             else:
                 constants.append(v.owner)
         is_grid = isinstance(op, ztile.GridOp)
+        if is_grid:
+            shape = cast(ztile.GridOp, op).grid_shape
+            limits = (2**31 - 1, 65535, 65535)
+            if any(g > limit for g, limit in zip(shape, limits, strict=False)):
+                raise LoweringError(
+                    op,
+                    f"ztile-to-nvvm: grid {list(shape)} exceeds CUDA's grid limits "
+                    "(2^31-1 blocks along axis 0, 65535 along axes 1 and 2)",
+                )
         threads = self.threads if is_grid else 1
         staged, worst = 0, op
         for inner in (i for o in ops for i in o.walk()):

@@ -195,7 +195,7 @@ class GpuExecutable:
                 pointers.append(ptr)
                 if buf["kind"] == "arg":
                     host = inputs[buf["index"]]
-                    _check(cu, cu.cuMemcpyHtoD(ptr, host, host.nbytes), "cuMemcpyHtoD")
+                    _check(cu, cu.cuMemcpyHtoD(ptr, host.ctypes.data, host.nbytes), "cuMemcpyHtoD")
             for launch in spec["launches"]:
                 params = [np.array([int(pointers[i])], dtype=np.uint64) for i in launch["args"]]
                 addresses = np.array([p.ctypes.data for p in params], dtype=np.uint64)
@@ -223,7 +223,9 @@ class GpuExecutable:
             for i in spec["results"]:
                 buf = spec["buffers"][i]
                 out = np.empty(buf["shape"], dtype=_NUMPY[buf["dtype"]])
-                _check(cu, cu.cuMemcpyDtoH(out, pointers[i], out.nbytes), "cuMemcpyDtoH")
+                _check(
+                    cu, cu.cuMemcpyDtoH(out.ctypes.data, pointers[i], out.nbytes), "cuMemcpyDtoH"
+                )
                 results.append(out)
         finally:
             for ptr in pointers:

@@ -426,3 +426,46 @@ def test_mlp_example_through_gpu_pipeline_with_eqsat(tmp_path: Path) -> None:
     (got,) = run_function(lower_module(module), "mlp", args)
     want = zg.compile(MLP)(*args)
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-6)
+
+
+CUBIN = [_script("ziggurat-opt"), "-", "-p", "gpu-pipeline{eqsat=false}", "-t", "cubin"]
+
+
+def test_cubin_without_ptxas_names_ptxas(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("ZIGGURAT_PTXAS", str(tmp_path / "no-ptxas"))
+    done = subprocess.run(
+        [*CUBIN, "-o", str(tmp_path / "out.cubin")],
+        input=MLP,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "cannot emit target 'cubin': ptxas was not found" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@needs_ptxas
+def test_cubin_target_writes_an_elf_file(tmp_path: Path) -> None:
+    out = tmp_path / "mlp.cubin"
+    done = subprocess.run(
+        [*CUBIN, "-o", str(out)],
+        input=MLP,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes()[:4] == b"\x7fELF"
+
+
+def test_ptx_target_needs_a_gpu_lowered_module() -> None:
+    done = subprocess.run(
+        [_script("ziggurat-opt"), "-", "-t", "ptx"],
+        input=MLP,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "lower the module with gpu-pipeline" in done.stderr
