@@ -13,7 +13,7 @@ What it models: integer and float arithmetic in the widths of the IR (f32 stays 
 is computed in float64 and rounded once, which matches a fused f32 FMA except in rare double
 rounding cases), comparisons, selects, casts, GEPs with byte addresses, loads and stores in the
 global and shared address spaces, the predicated `ld.global`/`st.global` inline assembly of
-`nvvm_kernel` (interpreted by its template: a masked load keeps the other value, a masked
+`ztile_to_nvvm_transfers` (interpreted by its template: a masked load keeps the other value, a masked
 store writes nothing), the `sreg.tid`/`sreg.ctaid` registers and the float intrinsics used.
 What it does not: LLVM's optimizations and the NVPTX backend (trusted, and checked by ptxas),
 timing, and any memory model beyond "barriers order everything".
@@ -29,8 +29,8 @@ import numpy as np
 from llvmlite import ir
 from llvmlite.ir import instructions as ins
 
-from ziggurat.lowering.nvvm_kernel import LOAD_ASM, STORE_ASM
 from ziggurat.lowering.ztile_to_nvvm import GpuProgram
+from ziggurat.lowering.ztile_to_nvvm_transfers import LOAD_ASM, STORE_ASM
 
 NDArray = np.ndarray[Any, Any]
 

@@ -8,7 +8,7 @@ row), `bufferization.to_tensor` and `func.return`.
 
 - every `ztile.grid` becomes one kernel `<function>_k<i>`: grid point = thread block (grid
   axes 0, 1, 2 are `ctaid.x/y/z`), `32 * num-warps` threads a block, the blocked layout and
-  op lowerings of `ziggurat.lowering.nvvm_kernel`; its parameters are the buffers its body
+  op lowerings of `ztile_to_nvvm_kernel` (and its `_math`, `_transfers`, `_shared` modules); its parameters are the buffers its body
   captures, in order of first use;
 - every run of host code between grids (loop nests, scalar loads and stores) becomes a
   one-thread kernel (a 1x1x1 launch);
@@ -47,7 +47,10 @@ from xdsl.passes import ModulePass
 from ziggurat.diagnostics import DiagnosticError, op_diagnostic
 from ziggurat.dialects import ztile
 from ziggurat.errors import PassOptionError
-from ziggurat.lowering.nvvm_kernel import (
+
+# The op lowerings register themselves with the kernel builder on import.
+from ziggurat.lowering import ztile_to_nvvm_shared, ztile_to_nvvm_transfers  # noqa: F401
+from ziggurat.lowering.ztile_to_nvvm_kernel import (
     SHARED_BUDGET_BYTES,
     KernelBuilder,
     LoweringError,

@@ -1,28 +1,22 @@
-"""One GPU kernel as LLVM IR for NVPTX (llvmlite): the blocked layout, per-thread and
-shared-memory op lowerings, scalar code and loops. Used by `ztile-to-nvvm`.
+"""The kernel builder of `ztile-to-nvvm`: one CUDA kernel as LLVM IR for NVPTX (llvmlite), the
+blocked layout of its tiles, shared memory, loops and scalar code; the per-op lowerings
+register themselves with `@lowering(OpType)`.
 
 The layout: a tile of `numel` elements is held by the T = 32 * num_warps threads of a thread
 block; thread t owns the elements whose row-major linear index e has e % T == t, in
 `ceil(numel / T)` register slots (slot j holds element j * T + t; the last slot of a thread is
 invalid where that index is >= numel). Tile shapes are static, so the slots are unrolled.
 
-- per-thread ops (elementwise, cmp, select, splat, load, store) work slot by slot;
-- ops where a thread needs elements another thread owns go through one static shared-memory
-  array per kernel (`addrspace(3)`, f32): `ztile.broadcast`, `ztile.reduce`,
-  `ztile.transpose` write their operand there (a barrier before the writes and one after),
-  then every thread reads what its slots need; `ztile.dot` stages both operand tiles and each
-  thread computes its own output elements by an FMA loop over K, in k order (so results are
-  deterministic, as are reductions: a fixed left-to-right order per output element);
-- global loads and stores are predicated per element (PTX `@p ld.global` / `@p st.global`
-  in inline assembly, as Triton does): an element outside the memref, or in an invalid slot,
-  is not read (its value is the load's padding) and not written.
+The op lowerings, by concern:
+- here: elementwise ops (through the op table, `optable.Elementwise.expand`, into the scalar
+  ops of `ztile_to_nvvm_math`), `ztile.splat`, `ztile.program_id` (`ctaid.x/y/z`), `scf.for`
+  (bounds uniform across the block, so every thread takes the same branches; tiles carried
+  slot by slot), `arith` scalar ops;
+- `ztile_to_nvvm_transfers`: predicated global loads and stores, scalar `memref` access;
+- `ztile_to_nvvm_shared`: the ops where a thread needs elements another thread owns
+  (broadcast, transpose, reduce, dot), through one static shared-memory array per kernel.
 
-Scalar code (index arithmetic, `scf.for` with tile or scalar iter_args, `memref.load/store`)
-is lowered per thread too; loop bounds are uniform across the block, so every thread takes
-the same branches. Elementwise ops expand through the op table (`optable.Elementwise.expand`)
-into the scalar ops of `_Scalars.op`; `exp`/`log`/`tanh`/`erf` use the same polynomial
-emitters as the CPU path (`ziggurat.lowering.llvm_math`). NVPTX has no libm, so `pow` is
-built from them too. Only f32 tiles (and i1 tiles of comparisons) are supported.
+Only f32 tiles (and i1 tiles of comparisons) are supported.
 """
 
 from __future__ import annotations
@@ -32,7 +26,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from llvmlite import ir
-from xdsl.dialects import arith, memref, scf
+from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import (
     DenseIntOrFPElementsAttr,
     Float32Type,
@@ -45,7 +39,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Block, Operation, SSAValue
 
 from ziggurat.dialects import optable, ztile
-from ziggurat.lowering.llvm_math import EMITTERS
+from ziggurat.lowering.ztile_to_nvvm_math import Scalars
 
 F32 = ir.FloatType()
 I1 = ir.IntType(1)
@@ -58,11 +52,6 @@ SHARED = 3
 
 SHARED_BUDGET_BYTES = 48 * 1024
 """Static shared memory a kernel may use (the limit without opt-in on every sm_80+ GPU)."""
-
-LOAD_ASM = "mov.b32 $0, $3; @$2 ld.global.{kind} $0, [$1];"
-"""Predicated global load: $0 = $2 ? *$1 : $3 (the padding's bits)."""
-STORE_ASM = "@$2 st.global.{kind} [$1], $0;"
-"""Predicated global store: if $2 then *$1 = $0."""
 
 
 class LoweringError(Exception):
@@ -133,98 +122,6 @@ def shared_floats_needed(op: Operation) -> int:
     return 0
 
 
-class _Scalars:
-    """The `optable.Scalars` builder for one f32 element in LLVM IR."""
-
-    def __init__(self, kernel: KernelBuilder) -> None:
-        self.k = kernel
-
-    def const(self, value: float) -> ir.Value:
-        return ir.Constant(F32, value)
-
-    def op(self, name: str, *operands: ir.Value, predicate: str | None = None) -> ir.Value:
-        b = self.k.b
-        if name in _FLOAT_BINARY:
-            return _FLOAT_BINARY[name](b, operands[0], operands[1])
-        if name in _FLOAT_INTRINSICS:
-            return self.k.intrinsic(_FLOAT_INTRINSICS[name], F32, list(operands))
-        if name == "arith.negf":
-            return b.fneg(operands[0])
-        if name == "math.rsqrt":
-            root = self.k.intrinsic("llvm.sqrt.f32", F32, [operands[0]])
-            return b.fdiv(ir.Constant(F32, 1.0), root)
-        if name in _EMITTED:
-            return EMITTERS[_EMITTED[name]](b, operands[0])
-        if name == "math.powf":
-            return emit_pow(self.k, operands[0], operands[1])
-        if name == "zloop.cmpf":
-            assert predicate is not None
-            return fcmp(b, predicate, operands[0], operands[1])
-        if name == "zloop.select":
-            return b.select(operands[0], operands[1], operands[2])
-        raise NotImplementedError(f"ztile-to-nvvm has no lowering for '{name}'")
-
-
-_FLOAT_BINARY: dict[str, Callable[[ir.IRBuilder, ir.Value, ir.Value], ir.Value]] = {
-    "arith.addf": lambda b, x, y: b.fadd(x, y),
-    "arith.subf": lambda b, x, y: b.fsub(x, y),
-    "arith.mulf": lambda b, x, y: b.fmul(x, y),
-    "arith.divf": lambda b, x, y: b.fdiv(x, y),
-}
-_FLOAT_INTRINSICS = {
-    "arith.maximumf": "llvm.maximum.f32",
-    "arith.minimumf": "llvm.minimum.f32",
-    "math.sqrt": "llvm.sqrt.f32",
-    "math.absf": "llvm.fabs.f32",
-    "math.floor": "llvm.floor.f32",
-    "math.ceil": "llvm.ceil.f32",
-}
-_EMITTED = {"math.exp": "exp", "math.log": "log", "math.tanh": "tanh", "math.erf": "erf"}
-
-_FCMP = {
-    "oeq": (True, "=="),
-    "one": (True, "!="),
-    "olt": (True, "<"),
-    "ole": (True, "<="),
-    "ogt": (True, ">"),
-    "oge": (True, ">="),
-    "ord": (True, "ord"),
-    "ueq": (False, "=="),
-    "une": (False, "!="),
-    "ult": (False, "<"),
-    "ule": (False, "<="),
-    "ugt": (False, ">"),
-    "uge": (False, ">="),
-    "uno": (False, "uno"),
-}
-
-
-def fcmp(b: ir.IRBuilder, predicate: str, x: ir.Value, y: ir.Value) -> ir.Value:
-    ordered, op = _FCMP[predicate]
-    return (b.fcmp_ordered if ordered else b.fcmp_unordered)(op, x, y)
-
-
-def emit_pow(k: KernelBuilder, x: ir.Value, y: ir.Value) -> ir.Value:
-    """numpy's float32 power: exp(y * log|x|) with the sign and special cases of `powf`."""
-    b = k.b
-    one = ir.Constant(F32, 1.0)
-    ax = k.intrinsic("llvm.fabs.f32", F32, [x])
-    r = EMITTERS["exp"](b, b.fmul(y, EMITTERS["log"](b, ax)))
-    y_int = b.fcmp_ordered("==", k.intrinsic("llvm.floor.f32", F32, [y]), y)
-    half = b.fmul(y, ir.Constant(F32, 0.5))
-    odd = b.and_(y_int, b.fcmp_ordered("!=", k.intrinsic("llvm.floor.f32", F32, [half]), half))
-    negative = b.icmp_signed("<", b.bitcast(x, I32), ir.Constant(I32, 0))
-    finite_nonzero = b.and_(
-        b.fcmp_ordered("<", ax, ir.Constant(F32, float("inf"))),
-        b.fcmp_ordered("!=", ax, ir.Constant(F32, 0.0)),
-    )
-    nan = b.and_(b.and_(negative, b.not_(y_int)), finite_nonzero)
-    signed = b.select(b.and_(negative, odd), b.fneg(r), r)
-    result = b.select(nan, ir.Constant(F32, float("nan")), signed)
-    trivial = b.or_(b.fcmp_ordered("==", y, ir.Constant(F32, 0.0)), b.fcmp_ordered("==", x, one))
-    return b.select(trivial, one, result)
-
-
 class KernelBuilder:
     """Builds one `ptx_kernel` function: parameters are the global buffers it uses."""
 
@@ -263,7 +160,7 @@ class KernelBuilder:
             smem.initializer = ir.Constant(smem.value_type, ir.Undefined)
             smem.align = 16
             self.shared = self.b.gep(smem, [ir.Constant(I32, 0), ir.Constant(I32, 0)], name="smem")
-        self.scalars = _Scalars(self)
+        self.scalars = Scalars(self)
 
     # -- small helpers --------------------------------------------------------------------
 
@@ -381,7 +278,7 @@ class KernelBuilder:
         return []
 
     def lower_op(self, op: Operation) -> None:
-        handler = _HANDLERS.get(type(op))
+        handler = HANDLERS.get(type(op))
         if handler is not None:
             handler(self, op)
             return
@@ -404,164 +301,6 @@ class KernelBuilder:
         shape = tuple(cast(ztile.TileType, op.result.type).get_shape())
         value = self.scalar(op.value)
         self.values[op.result] = Tile(shape, [value] * self.slots(numel(shape)))
-
-    def _address(self, mem: SSAValue, index: Sequence[ir.Value], shape: Sequence[int]) -> ir.Value:
-        base = self.scalar(mem)
-        return self.b.ptrtoint(self.b.gep(base, [self.linear(index, shape)]), I64)
-
-    def _in_bounds(
-        self, op: ztile.LoadOp | ztile.StoreOp, n: int, j: int, shape: tuple[int, ...]
-    ) -> tuple[ir.Value, list[ir.Value]]:
-        mref = cast(MemRefType, op.memref.type)
-        dims = mref.get_shape()
-        offsets = [self.scalar(v) for v in op.indices]
-        ok = self.valid(n, j)
-        index = []
-        for c, o, d in zip(self.coords(shape, j), offsets, dims, strict=True):
-            g = self.b.add(o, c)
-            # unsigned < d is 0 <= g < d for a signed g
-            ok = self.b.and_(ok, self.b.icmp_unsigned("<", g, self.i64(d)))
-            index.append(g)
-        return ok, index
-
-    def load(self, op: ztile.LoadOp) -> None:
-        ty = cast(ztile.TileType, op.result.type)
-        shape = tuple(ty.get_shape())
-        n = numel(shape)
-        storage = self.storage[op.memref]
-        boolean = storage.llvm == I8
-        dims = cast(MemRefType, op.memref.type).get_shape()
-        if boolean:
-            other = ir.Constant(I32, int(bool(op.padding_value)))
-        else:
-            other = self.b.bitcast(ir.Constant(F32, op.padding_value), I32)
-        asm = ir.InlineAsm(
-            ir.FunctionType(I32, [I64, I1, I32]),
-            LOAD_ASM.format(kind=storage.asm_kind),
-            "=r,l,b,r",
-            side_effect=True,
-        )
-        slots = []
-        for j in range(self.slots(n)):
-            ok, index = self._in_bounds(op, n, j, shape)
-            bits = self.b.call(asm, [self._address(op.memref, index, dims), ok, other])
-            if boolean:
-                slots.append(self.b.icmp_unsigned("!=", bits, ir.Constant(I32, 0)))
-            else:
-                slots.append(self.b.bitcast(bits, F32))
-        self.values[op.result] = Tile(shape, slots, boolean=boolean)
-
-    def store(self, op: ztile.StoreOp) -> None:
-        tile = self.tile(op.value)
-        storage = self.storage[op.memref]
-        dims = cast(MemRefType, op.memref.type).get_shape()
-        asm = ir.InlineAsm(
-            ir.FunctionType(VOID, [I32, I64, I1]),
-            STORE_ASM.format(kind=storage.asm_kind),
-            "r,l,b",
-            side_effect=True,
-        )
-        for j, value in enumerate(tile.slots):
-            ok, index = self._in_bounds(op, tile.numel, j, tile.shape)
-            bits = self.b.zext(value, I32) if storage.llvm == I8 else self.b.bitcast(value, I32)
-            self.b.call(asm, [bits, self._address(op.memref, index, dims), ok])
-
-    def broadcast(self, op: ztile.BroadcastOp) -> None:
-        src = self.tile(op.input)
-        shape = tuple(cast(ztile.TileType, op.result.type).get_shape())
-        self.to_shared((src, 0))
-        slots = []
-        for j in range(self.slots(numel(shape))):
-            c = self.coords(shape, j)
-            index = [self.i64(0) if s == 1 else x for x, s in zip(c, src.shape, strict=True)]
-            slots.append(self._read_staged(self.linear(index, src.shape), numel(shape), j, src))
-        self.values[op.result] = Tile(shape, slots, boolean=src.boolean)
-
-    def _read_staged(self, index: ir.Value, n: int, j: int, src: Tile) -> ir.Value:
-        valid = self.valid(n, j)
-        if not (isinstance(valid, ir.Constant) and valid.constant == 1):
-            index = self.b.select(valid, index, self.i64(0))
-        return self.from_shared(index, src.boolean)
-
-    def transpose(self, op: ztile.TransposeOp) -> None:
-        src = self.tile(op.input)
-        shape = tuple(cast(ztile.TileType, op.result.type).get_shape())
-        self.to_shared((src, 0))
-        slots = []
-        for j in range(self.slots(numel(shape))):
-            c = self.coords(shape, j)
-            index = [self.i64(0)] * len(shape)
-            for i, p in enumerate(op.perm):
-                index[p] = c[i]
-            slots.append(self._read_staged(self.linear(index, src.shape), numel(shape), j, src))
-        self.values[op.result] = Tile(shape, slots, boolean=src.boolean)
-
-    def reduce(self, op: ztile.ReduceOp) -> None:
-        src = self.tile(op.input)
-        axis = op.axis_value
-        shape = tuple(cast(ztile.TileType, op.result.type).get_shape())
-        n_out = numel(shape)
-        self.to_shared((src, 0))
-        count = src.shape[axis]
-        step = strides(src.shape)[axis]
-        bases = []
-        for j in range(self.slots(n_out)):
-            base = self.linear(self.coords(shape, j), src.shape)
-            valid = self.valid(n_out, j)
-            if not (isinstance(valid, ir.Constant) and valid.constant == 1):
-                base = self.b.select(valid, base, self.i64(0))
-            bases.append(base)
-        combine: Callable[[ir.Value, ir.Value], ir.Value]
-        if op.kind_name == "sum":
-            init = -0.0
-
-            def combine(acc: ir.Value, x: ir.Value) -> ir.Value:
-                return self.b.fadd(acc, x)
-        elif op.kind_name == "max":
-            init = float("-inf")
-
-            def combine(acc: ir.Value, x: ir.Value) -> ir.Value:
-                return self.intrinsic("llvm.maximum.f32", F32, [acc, x])
-        else:
-            raise LoweringError(op, f"ztile-to-nvvm: no GPU lowering of reduce '{op.kind_name}'")
-
-        def body(r: ir.Value, accs: list[ir.Value]) -> list[ir.Value]:
-            offset = self.b.mul(r, self.i64(step))
-            return [
-                combine(acc, self.from_shared(self.b.add(base, offset)))
-                for acc, base in zip(accs, bases, strict=True)
-            ]
-
-        init_slots: list[ir.Value] = [ir.Constant(F32, init)] * len(bases)
-        slots = self.counted_loop(count, init_slots, body)
-        self.values[op.result] = Tile(shape, slots)
-
-    def dot(self, op: ztile.DotOp) -> None:
-        a, b_, acc = self.tile(op.lhs), self.tile(op.rhs), self.tile(op.acc)
-        m, k = a.shape
-        n = b_.shape[1]
-        self.to_shared((a, 0), (b_, m * k))
-        rows, cols = [], []
-        for j in range(len(acc.slots)):
-            i, jj = self.coords(acc.shape, j)
-            valid = self.valid(m * n, j)
-            if not (isinstance(valid, ir.Constant) and valid.constant == 1):
-                i = self.b.select(valid, i, self.i64(0))
-                jj = self.b.select(valid, jj, self.i64(0))
-            rows.append(self.b.mul(i, self.i64(k)))
-            cols.append(self.b.add(jj, self.i64(m * k)))
-
-        def body(kk: ir.Value, accs: list[ir.Value]) -> list[ir.Value]:
-            brow = self.b.mul(kk, self.i64(n))
-            out = []
-            for c, row, col in zip(accs, rows, cols, strict=True):
-                x = self.from_shared(self.b.add(row, kk))
-                y = self.from_shared(self.b.add(col, brow))
-                out.append(self.intrinsic("llvm.fma.f32", F32, [x, y, c]))
-            return out
-
-        slots = self.counted_loop(k, list(acc.slots), body)
-        self.values[op.result] = Tile(acc.shape, slots)
 
     def counted_loop(
         self,
@@ -678,24 +417,6 @@ class KernelBuilder:
         x, y = (self.scalar(v) for v in op.operands)
         self.values[op.results[0]] = self.scalars.op(op.name, x, y)
 
-    def memref_load(self, op: memref.LoadOp) -> None:
-        dims = cast(MemRefType, op.memref.type).get_shape()
-        index = [self.scalar(v) for v in op.indices]
-        ptr = self.b.gep(self.scalar(op.memref), [self.linear(index, dims)])
-        value = self.b.load(ptr)
-        if self.storage[op.memref].llvm == I8:
-            value = self.b.icmp_unsigned("!=", value, ir.Constant(I8, 0))
-        self.values[op.res] = value
-
-    def memref_store(self, op: memref.StoreOp) -> None:
-        dims = cast(MemRefType, op.memref.type).get_shape()
-        index = [self.scalar(v) for v in op.indices]
-        ptr = self.b.gep(self.scalar(op.memref), [self.linear(index, dims)])
-        value = self.scalar(op.value)
-        if self.storage[op.memref].llvm == I8:
-            value = self.b.zext(value, I8)
-        self.b.store(value, ptr)
-
 
 def _is_zero(value: ir.Value) -> bool:
     return isinstance(value, ir.Constant) and value.type == I64 and value.constant == 0
@@ -724,29 +445,42 @@ _ELEMENTWISE: dict[type[Operation], str] = {
     cls: name for name, cls in ztile.ELEMENTWISE_OPS.items()
 }
 
-_HANDLERS: dict[type[Operation], Callable[[KernelBuilder, Operation], None]] = {
-    ztile.SplatOp: KernelBuilder.splat,  # type: ignore[dict-item]
-    ztile.LoadOp: KernelBuilder.load,  # type: ignore[dict-item]
-    ztile.StoreOp: KernelBuilder.store,  # type: ignore[dict-item]
-    ztile.BroadcastOp: KernelBuilder.broadcast,  # type: ignore[dict-item]
-    ztile.TransposeOp: KernelBuilder.transpose,  # type: ignore[dict-item]
-    ztile.ReduceOp: KernelBuilder.reduce,  # type: ignore[dict-item]
-    ztile.DotOp: KernelBuilder.dot,  # type: ignore[dict-item]
-    ztile.ProgramIdOp: KernelBuilder.program_id,  # type: ignore[dict-item]
-    scf.ForOp: KernelBuilder.scf_for,  # type: ignore[dict-item]
-    arith.ConstantOp: KernelBuilder.constant,  # type: ignore[dict-item]
-    memref.LoadOp: KernelBuilder.memref_load,  # type: ignore[dict-item]
-    memref.StoreOp: KernelBuilder.memref_store,  # type: ignore[dict-item]
-    **{cls: KernelBuilder.int_binary for cls in _INT_BINARY},
-    **{cls: KernelBuilder.float_binary for cls in _FLOAT_OPS},
-}
+
+Lowering = Callable[["KernelBuilder", Operation], None]
+HANDLERS: dict[type[Operation], Lowering] = {}
+"""Op type -> its lowering (filled by `@lowering` here and in the ztile_to_nvvm_* modules)."""
+
+
+def lowering(*types: type[Operation]) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register the decorated function as the lowering of `types`."""
+
+    def register(fn: Callable[..., None]) -> Callable[..., None]:
+        for t in types:
+            HANDLERS[t] = fn
+        return fn
+
+    return register
+
+
+_BUILTIN: list[tuple[type[Operation], Callable[..., None]]] = [
+    (ztile.SplatOp, KernelBuilder.splat),
+    (ztile.ProgramIdOp, KernelBuilder.program_id),
+    (scf.ForOp, KernelBuilder.scf_for),
+    (arith.ConstantOp, KernelBuilder.constant),
+    *((cls, KernelBuilder.int_binary) for cls in _INT_BINARY),
+    *((cls, KernelBuilder.float_binary) for cls in _FLOAT_OPS),
+]
+for _cls, _fn in _BUILTIN:
+    lowering(_cls)(_fn)
 
 __all__ = [
+    "HANDLERS",
     "SHARED_BUDGET_BYTES",
     "KernelBuilder",
     "LoweringError",
     "Storage",
     "Tile",
+    "lowering",
     "shared_floats_needed",
     "storage_of",
 ]
