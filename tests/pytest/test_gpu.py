@@ -219,6 +219,16 @@ def build_cases() -> list[Case]:
         f"  %r0 = ztensor.mul %a0, %k : ({ty}, {ty}) -> {ty}"
     )
     c.add("constant_splat", [x], body, [(ty, x.astype(np.float64) * 2.5)])
+    v = c.data((3,))
+    body = (
+        "  %k = ztensor.constant dense<[1.0, 2.0, 3.0]> : tensor<3xf32>\n"
+        "  %r0 = ztensor.add %a0, %k : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>\n"
+        "  %r1 = ztensor.neg %k : tensor<3xf32>"
+    )
+    steps = np.arange(1.0, 4.0)
+    c.add("constant_dense", [v], body, [("tensor<3xf32>", v + steps), ("tensor<3xf32>", -steps)])
+    line = "  %r0 = ztensor.reshape %a0 : tensor<3xf32> -> tensor<3xf32>"
+    c.add("identity", [v], line, [("tensor<3xf32>", v.astype(np.float64))])
     return c.cases
 
 
