@@ -81,6 +81,19 @@ def recorded_opt_level(module: ModuleOp) -> int:
     return level.value.data if isinstance(level, IntegerAttr) else 3
 
 
+def _reject_gpu(module: ModuleOp, target: str) -> None:
+    """DiagnosticException if `module` holds GPU kernels (`target` compiles for the host)."""
+    from xdsl.utils.exceptions import DiagnosticException
+
+    from ziggurat.lowering.ztile_to_nvvm import llvm_ir_of
+
+    if llvm_ir_of(module) is not None:
+        raise DiagnosticException(
+            f"target '{target}' compiles for the host CPU, but the module holds GPU kernels "
+            "(lowered by ztile-to-nvvm): use -t ptx, -t cubin or -t llvm"
+        )
+
+
 @dataclass(frozen=True)
 class LLVMIRTarget(Target):
     """`-t llvm`: the LLVM IR the runtime compiles; `-t llvm{optimized=true}`: that IR as
@@ -96,6 +109,7 @@ class LLVMIRTarget(Target):
 
         text = llvm_ir_text(module)
         if self.optimized:
+            _reject_gpu(module, "llvm{optimized=true}")
             text = optimized_ir(text, CpuTarget.default(), recorded_opt_level(module))
         output.write(text)
 
@@ -111,6 +125,7 @@ class AsmTarget(Target):
         from ziggurat.runtime import Target as CpuTarget
         from ziggurat.runtime import assembly
 
+        _reject_gpu(module, self.name)
         text = llvm_ir_text(module)
         output.write(assembly(text, CpuTarget.default(), recorded_opt_level(module)))
 

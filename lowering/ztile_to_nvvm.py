@@ -220,7 +220,6 @@ class _Lowerer:
                 "ztensor-to-ztile{target=gpu} or tile-sizes=64,64,32)",
             )
         kb = KernelBuilder(self.program.module, name, params, threads, staged + 1 if staged else 0)
-        kb.spare = staged
         for c in constants:
             kb.lower_op(c)
         if is_grid:

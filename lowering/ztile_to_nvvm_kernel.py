@@ -72,10 +72,7 @@ class Tile:
 
     @property
     def numel(self) -> int:
-        n = 1
-        for d in self.shape:
-            n *= d
-        return n
+        return numel(self.shape)
 
 
 def numel(shape: Sequence[int]) -> int:
@@ -108,7 +105,7 @@ def storage_of(op: Operation, ty: MemRefType) -> Storage:
         return Storage(F32, 4, "b32")
     if isinstance(elt, IntegerType) and elt.width.data == 1:
         return Storage(I8, 1, "u8")
-    raise LoweringError(op, f"the GPU lowering supports f32 and i1 memrefs only, got {ty}")
+    raise LoweringError(op, f"ztile-to-nvvm supports f32 and i1 memrefs only, got {ty}")
 
 
 def shared_floats_needed(op: Operation) -> int:
@@ -152,6 +149,8 @@ class KernelBuilder:
         )
         self._coords: dict[tuple[object, tuple[int, ...], int], list[ir.Value]] = {}
         self.shared: ir.Value | None = None
+        self.spare = shared_floats - 1
+        """The last shared float: where invalid slots write (nothing reads it)."""
         if shared_floats:
             smem = ir.GlobalVariable(
                 module, ir.ArrayType(F32, shared_floats), f"{name}_smem", addrspace=SHARED
@@ -261,9 +260,6 @@ class KernelBuilder:
         if boolean:
             return self.b.fcmp_ordered("!=", value, ir.Constant(F32, 0.0))
         return value
-
-    spare = 0
-    """Float index of the spare shared slot (set by the caller to the staged maximum)."""
 
     # -- ops ------------------------------------------------------------------------------
 
