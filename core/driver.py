@@ -22,7 +22,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 from xdsl.dialects import func
@@ -43,6 +43,7 @@ from ziggurat.passes.options import check_options, flatten, pass_failure, run_st
 from ziggurat.runtime import ArgSpec, CompiledModule, Kernel, Target, compile_llvm_ir
 from ziggurat.runtime.cache import CacheEntry, cache_key
 from ziggurat.runtime.compiler import ZIGGURAT_VERSION, default_cache
+from ziggurat.runtime.cuda import GpuExecutable
 from ziggurat.universe import all_passes, get_all_passes, make_context
 
 DEFAULT_PIPELINE = "cpu-pipeline"
@@ -302,6 +303,7 @@ def _lowered_entry(entry: CacheEntry) -> tuple[str, dict[str, tuple[ArgSpec, ...
     return entry.obj.decode("utf-8"), _specs_from_json(data)
 
 
+@overload
 def compile(
     source: ModuleOp | str,
     *,
@@ -312,9 +314,59 @@ def compile(
     entry: str | None = None,
     filename: str = "<string>",
     cache: bool = True,
-) -> Executable:
+    device: Literal["cpu"] = "cpu",
+) -> Executable: ...
+
+
+@overload
+def compile(
+    source: ModuleOp | str,
+    *,
+    pipeline: str | None = None,
+    opt_level: int = 3,
+    target: Target | None = None,
+    threads: int | None = None,
+    entry: str | None = None,
+    filename: str = "<string>",
+    cache: bool = True,
+    device: Literal["cuda"],
+) -> GpuExecutable: ...
+
+
+@overload
+def compile(
+    source: ModuleOp | str,
+    *,
+    pipeline: str | None = None,
+    opt_level: int = 3,
+    target: Target | None = None,
+    threads: int | None = None,
+    entry: str | None = None,
+    filename: str = "<string>",
+    cache: bool = True,
+    device: str,
+) -> Executable | GpuExecutable: ...
+
+
+def compile(
+    source: ModuleOp | str,
+    *,
+    pipeline: str | None = None,
+    opt_level: int = 3,
+    target: Target | None = None,
+    threads: int | None = None,
+    entry: str | None = None,
+    filename: str = "<string>",
+    cache: bool = True,
+    device: str = "cpu",
+) -> Executable | GpuExecutable:
     """Compile a module (or .mlir text) with `pipeline` (default: `cpu-pipeline`) for `target`
     (default: the host) at `opt_level` and load it.
+
+    `device="cuda"` compiles for the first CUDA GPU instead: `gpu-pipeline` for its arch
+    (or `pipeline`), PTX, loaded by `ziggurat.runtime.cuda` (a `GpuExecutable`, called the same
+    way). Without cuda-python, a driver or a GPU that raises one `CudaUnavailableError` saying
+    what is missing, before anything is compiled.
 
     The input is not modified. `threads` sets the default thread count of the calls.
     Errors in the input raise `DiagnosticError` (located), unsupported constructs
@@ -322,6 +374,8 @@ def compile(
     `ZigguratError`s.
     """
     _check_compile_arguments(source, pipeline, opt_level, target, threads, entry)
+    if device != "cpu":
+        return _compile_cuda(source, pipeline, entry, filename, device)
     target = target or Target.default()
     spec = pipeline or _default_spec(opt_level, target)
     text = _source_text(source)
@@ -355,6 +409,26 @@ def compile(
         store.store(key, ir_text.encode(), {"signatures": json.dumps(_specs_to_json(sigs))})
     compiled = compile_llvm_ir(ir_text, sigs, target=target, opt_level=opt_level, cache=cache)
     return Executable(compiled, sigs, ir_text, entry=entry, threads=threads)
+
+
+def _compile_cuda(
+    source: ModuleOp | str, pipeline: str | None, entry: str | None, filename: str, device: str
+) -> GpuExecutable:
+    """`compile(..., device="cuda")`: see `compile`."""
+    if device != "cuda":
+        raise ArgumentError(f"zg.compile: device must be 'cpu' or 'cuda', got {device!r}")
+    from ziggurat.lowering.ztile_to_nvvm import llvm_ir_of, manifest_of
+    from ziggurat.runtime import cuda
+    from ziggurat.runtime.ptx import ptx_of
+
+    gpu = cuda.device(0)
+    spec = pipeline or f"gpu-pipeline{{arch={gpu.arch}}}"
+    module = parse_module(source, filename) if isinstance(source, str) else source.clone()
+    run_pipeline(parse_pipeline(spec), module, filename)
+    ir_text, manifest = llvm_ir_of(module), manifest_of(module)
+    if ir_text is None or manifest is None:
+        raise PipelineError(f"pipeline {spec!r} does not end with gpu-pipeline or ztile-to-nvvm")
+    return cuda.GpuExecutable(ptx_of(ir_text, str(manifest["arch"])), manifest, entry=entry)
 
 
 def run_reference(

@@ -2,7 +2,9 @@
 
 Ziggurat defines `llvm` (LLVM IR text of an llvm-dialect module) and `asm` (assembly). Both
 go through the runtime's backend (`ziggurat.runtime.compiler`), so they show what the runtime
-compiles and runs:
+compiles and runs (for a module lowered by `gpu-pipeline`/`ztile-to-nvvm`, `-t llvm` prints
+the kernels' LLVM IR; `-t ptx` their PTX and `-t cubin` the ptxas output, see
+`ziggurat.runtime.ptx`):
 
 - `-t llvm` prints the LLVM IR the runtime is handed (`zg.compile(...).llvm_ir`, the input of
   `compile_llvm_ir`): no target triple, no data layout, not optimized;
@@ -63,7 +65,11 @@ def llvm_ir_text(module: ModuleOp) -> str:
     from xdsl.dialects import llvm
 
     from ziggurat.lowering.llvm_translate import lower_to_llvm_ir, translate_module
+    from ziggurat.lowering.ztile_to_nvvm import llvm_ir_of
 
+    gpu = llvm_ir_of(module)
+    if gpu is not None:
+        return gpu
     if all(isinstance(op, llvm.FuncOp | llvm.GlobalOp) for op in module.ops):
         return translate_module(module)
     return lower_to_llvm_ir(module)
@@ -73,6 +79,19 @@ def recorded_opt_level(module: ModuleOp) -> int:
     """The opt level `cpu-pipeline` recorded on `module` (`OPT_LEVEL_ATTR`), 3 if none."""
     level = module.attributes.get(OPT_LEVEL_ATTR)
     return level.value.data if isinstance(level, IntegerAttr) else 3
+
+
+def _reject_gpu(module: ModuleOp, target: str) -> None:
+    """DiagnosticException if `module` holds GPU kernels (`target` compiles for the host)."""
+    from xdsl.utils.exceptions import DiagnosticException
+
+    from ziggurat.lowering.ztile_to_nvvm import llvm_ir_of
+
+    if llvm_ir_of(module) is not None:
+        raise DiagnosticException(
+            f"target '{target}' compiles for the host CPU, but the module holds GPU kernels "
+            "(lowered by ztile-to-nvvm): use -t ptx, -t cubin or -t llvm"
+        )
 
 
 @dataclass(frozen=True)
@@ -90,6 +109,7 @@ class LLVMIRTarget(Target):
 
         text = llvm_ir_text(module)
         if self.optimized:
+            _reject_gpu(module, "llvm{optimized=true}")
             text = optimized_ir(text, CpuTarget.default(), recorded_opt_level(module))
         output.write(text)
 
@@ -105,13 +125,80 @@ class AsmTarget(Target):
         from ziggurat.runtime import Target as CpuTarget
         from ziggurat.runtime import assembly
 
+        _reject_gpu(module, self.name)
         text = llvm_ir_text(module)
         output.write(assembly(text, CpuTarget.default(), recorded_opt_level(module)))
 
 
+def _gpu_parts(module: ModuleOp, target: str) -> tuple[str, str]:
+    """(kernels' LLVM IR, arch) recorded by `ztile-to-nvvm`; DiagnosticException if none."""
+    from xdsl.utils.exceptions import DiagnosticException
+
+    from ziggurat.lowering.ztile_to_nvvm import llvm_ir_of, manifest_of
+
+    text, manifest = llvm_ir_of(module), manifest_of(module)
+    if text is None or manifest is None:
+        raise DiagnosticException(
+            f"target '{target}' prints GPU code: lower the module with gpu-pipeline (or "
+            "ztile-to-nvvm) first"
+        )
+    return text, str(manifest["arch"])
+
+
+@dataclass(frozen=True)
+class PtxTarget(Target):
+    """`-t ptx`: the PTX of the kernels `ztile-to-nvvm` generated, for the arch it recorded
+    (LLVM's NVPTX backend at O3)."""
+
+    name = "ptx"
+
+    def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
+        from xdsl.utils.exceptions import DiagnosticException
+
+        from ziggurat.runtime.ptx import PtxError, ptx_of
+
+        text, arch = _gpu_parts(module, self.name)
+        try:
+            output.write(ptx_of(text, arch))
+        except PtxError as err:
+            raise DiagnosticException(str(err)) from err
+
+
+@dataclass(frozen=True)
+class CubinTarget(Target):
+    """`-t cubin`: that PTX assembled by `ptxas` (an ELF file: write it with `-o`; to a text
+    buffer it is written as latin-1 characters, one a byte, which `ziggurat-opt -o` writes
+    back as the same bytes)."""
+
+    name = "cubin"
+
+    def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
+        from xdsl.utils.exceptions import DiagnosticException
+
+        from ziggurat.runtime.ptx import PtxError, cubin_of, ptx_of
+
+        text, arch = _gpu_parts(module, self.name)
+        try:
+            cubin = cubin_of(ptx_of(text, arch), arch)
+        except PtxError as err:
+            raise DiagnosticException(str(err)) from err
+        binary = getattr(output, "buffer", None)
+        if binary is not None:  # a real file or stdout
+            output.flush()
+            binary.write(cubin)
+            binary.flush()
+        else:  # ziggurat-opt's buffer for -o, which it writes as latin-1
+            output.write(cubin.decode("latin-1"))
+
+
 def get_all_targets() -> dict[str, Callable[[], type[Target]]]:
     """Target name -> loader of the target class."""
-    return {"llvm": lambda: LLVMIRTarget, "asm": lambda: AsmTarget}
+    return {
+        "llvm": lambda: LLVMIRTarget,
+        "asm": lambda: AsmTarget,
+        "ptx": lambda: PtxTarget,
+        "cubin": lambda: CubinTarget,
+    }
 
 
 def target_problem(name: str, module: ModuleOp) -> tuple[Operation | None, str] | None:
@@ -156,7 +243,9 @@ __all__ = [
     "OPT_LEVEL_ATTR",
     "UNIMPLEMENTED_TARGETS",
     "AsmTarget",
+    "CubinTarget",
     "LLVMIRTarget",
+    "PtxTarget",
     "get_all_targets",
     "llvm_ir_text",
     "recorded_opt_level",

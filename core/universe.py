@@ -47,12 +47,14 @@ BUILTIN_PASSES: dict[str, str] = {
     "convert-to-llvm": "ziggurat.lowering.convert_to_llvm:ConvertToLLVMPass",
     "cpu-pipeline": "ziggurat.cpu_pipeline:CpuPipelinePass",
     "eqsat": "ziggurat.passes.eqsat:EqsatPass",
+    "gpu-pipeline": "ziggurat.gpu_pipeline:GpuPipelinePass",
     "linalg-to-ztensor": "ziggurat.passes.linalg_to_ztensor:LinalgToZTensorPass",
     "zloop-fuse": "ziggurat.passes.zloop_fuse:ZLoopFusePass",
     "zloop-interchange": "ziggurat.passes.zloop_interchange:ZLoopInterchangePass",
     "zloop-parallelize": "ziggurat.passes.zloop_parallelize:ZLoopParallelizePass",
     "zloop-tile": "ziggurat.passes.zloop_tile:ZLoopTilePass",
     "ztensor-to-ztile": "ziggurat.lowering.ztensor_to_ztile:ZTensorToZTilePass",
+    "ztile-to-nvvm": "ziggurat.lowering.ztile_to_nvvm:ZTileToNVVMPass",
     "ztile-to-zloop": "ziggurat.lowering.ztile_to_zloop:ZTileToZLoopPass",
 }
 

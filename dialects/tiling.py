@@ -8,7 +8,7 @@ A `TileSizeChooser` answers three questions about a kernel: the output tile of a
 program, the (M, N, K) blocking of a matmul, and the tile of a reduction program (with the
 chunk walked along each reduced axis). `DefaultTileSizes` is the built-in heuristic (tall
 output tiles of up to 256x64 with K chunks of up to 256 for matmul, row blocks for
-reductions); `FixedTileSizes` applies the sizes given by the `tile-sizes` pass option. The
+reductions); `GpuTileSizes` the small tiles of the GPU path; `FixedTileSizes` applies the sizes given by the `tile-sizes` pass option. The
 polyhedral auto-tiler plugs in by providing another object with the same methods.
 
 Every size returned is >= 1 and at most the dimension it tiles, so tiles never exceed the data
@@ -161,6 +161,65 @@ class FixedTileSizes:
 
     def reduction(self, shape: Sequence[int], axes: Sequence[int]) -> tuple[int, ...]:
         return DefaultTileSizes().reduction(shape, axes)
+
+
+GPU_ELEMENTWISE_BUDGET = 1024
+"""Most elements in one elementwise output tile on the GPU (8 registers a thread at 128)."""
+
+GPU_REDUCTION_BUDGET = 4096
+"""Most elements in one reduction tile on the GPU (16 KiB of f32 staged in shared memory)."""
+
+
+@dataclass(frozen=True)
+class GpuTileSizes:
+    """Small tiles for `ztile-to-nvvm`, whose tiles live in the registers of one thread block
+    and whose cross-thread ops stage a tile in (48 KiB of) shared memory:
+
+    - elementwise: up to 256 along the last dim, the rest of a 1024-element budget on the
+      dims before it;
+    - matmul: 64x64 output tiles and K chunks of 32 (the two staged operand tiles take
+      16 KiB of shared memory);
+    - reduction: a reduced extent up to 4096 is taken whole, a longer one in chunks of 1024
+      along the last reduced axis; kept dims get row blocks within the 4096-element budget
+      (up to 4 rows, or 128 along a kept last dim).
+    """
+
+    matmul_m: int = 64
+    matmul_n: int = 64
+    matmul_k: int = 32
+
+    def elementwise(self, shape: Sequence[int]) -> tuple[int, ...]:
+        if not shape:
+            return ()
+        tile = [1] * len(shape)
+        tile[-1] = min(shape[-1], 256)
+        budget = max(1, GPU_ELEMENTWISE_BUDGET // tile[-1])
+        for d in range(len(shape) - 2, -1, -1):
+            tile[d] = max(1, min(shape[d], budget))
+            budget = max(1, budget // tile[d])
+        return tuple(tile)
+
+    def matmul(self, m: int, n: int, k: int) -> tuple[int, int, int]:
+        return (min(m, self.matmul_m), min(n, self.matmul_n), min(k, self.matmul_k))
+
+    def reduction(self, shape: Sequence[int], axes: Sequence[int]) -> tuple[int, ...]:
+        tile = list(shape)
+        reduced = 1
+        for a in axes:
+            reduced *= shape[a]
+        if reduced > GPU_REDUCTION_BUDGET:
+            last = max(axes)
+            for a in axes:
+                tile[a] = 1
+            tile[last] = min(shape[last], 1024)
+            reduced = tile[last]
+        kept = [d for d in range(len(shape)) if d not in axes]
+        budget = max(1, GPU_REDUCTION_BUDGET // reduced)
+        for d in reversed(kept):
+            limit = 128 if d == len(shape) - 1 else 4
+            tile[d] = max(1, min(shape[d], limit, budget))
+            budget = max(1, budget // tile[d])
+        return tuple(tile)
 
 
 def chooser_from_option(option: str) -> TileSizeChooser:

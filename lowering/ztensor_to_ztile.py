@@ -59,6 +59,7 @@ from ziggurat.dialects import ztile
 from ziggurat.dialects.tiling import (
     DefaultTileSizes,
     FixedTileSizes,
+    GpuTileSizes,
     TileSizeChooser,
     largest_divisor_at_most,
 )
@@ -392,17 +393,21 @@ def lower_block(block: Block, chooser: TileSizeChooser) -> None:
 class ZTensorToZTilePass(ModulePass):
     """Lowers every ztensor op to ztile programs on buffers (see the module docstring).
 
-    `tile-sizes` is empty for the built-in heuristic (`DefaultTileSizes`), or `M,N,K`:
-    the output tile of matmul and 2-D elementwise programs and the K chunk of matmul.
+    `tile-sizes` is empty for the built-in heuristic of `target` (`cpu`: `DefaultTileSizes`,
+    `gpu`: `GpuTileSizes`), or `M,N,K`: the output tile of matmul and 2-D elementwise
+    programs and the K chunk of matmul.
     """
 
     name = "ztensor-to-ztile"
 
     tile_sizes: tuple[int, ...] = ()
+    target: str = "cpu"
 
     def chooser(self) -> TileSizeChooser:
+        if self.target not in ("cpu", "gpu"):
+            raise ValueError(f"ztensor-to-ztile: target must be cpu or gpu, got '{self.target}'")
         if not self.tile_sizes:
-            return DefaultTileSizes()
+            return GpuTileSizes() if self.target == "gpu" else DefaultTileSizes()
         if any(s < 1 for s in self.tile_sizes):
             raise ValueError(
                 f"ztensor-to-ztile: tile-sizes must be positive, got {self.tile_sizes}"

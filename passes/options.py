@@ -255,6 +255,8 @@ def _validate_ztensor_to_ztile(p: Any) -> None:
         raise PassOptionError(
             p.name, "tile-sizes", f"takes at most 3 sizes (M,N,K), got {len(sizes)}"
         )
+    if p.target not in ("cpu", "gpu"):
+        raise PassOptionError(p.name, "target", f"must be cpu or gpu, got '{p.target}'")
 
 
 @register_option_validator("ztile-to-zloop")

@@ -502,7 +502,9 @@ class ZigguratOptMain(xDSLOptMain):
         if to_file and not failed:
             assert isinstance(output, StringIO)
             try:
-                with open(self.args.output_file, "w") as f:
+                # `-t cubin` writes bytes as latin-1 text (see CubinTarget): one char a byte.
+                encoding = "latin-1" if self.args.target == "cubin" else None
+                with open(self.args.output_file, "w", encoding=encoding, newline="") as f:
                     f.write(output.getvalue())
             except OSError as e:
                 report(

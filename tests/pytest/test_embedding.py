@@ -72,11 +72,14 @@ def test_parse_pipeline_returns_an_xdsl_pipeline_usable_on_any_module() -> None:
                 "invalid pipeline 'canonicalize,nope': unknown pass 'nope'",
                 "Ziggurat's passes (registered ones included) are bufferize, convert-to-llvm, "
                 "cpu-pipeline, eqsat, ",
-                "ztensor-to-ztile, ztile-to-zloop, plus ",
+                "ztensor-to-ztile, ztile-to-nvvm, ztile-to-zloop, plus ",
                 "xDSL passes (`ziggurat-opt --help` lists every pass)",
             ],
         ),
-        ("cpu-pipelin", ["unknown pass 'cpu-pipelin' (did you mean 'cpu-pipeline'?)"]),
+        (
+            "cpu-pipelin",
+            ["unknown pass 'cpu-pipelin' (did you mean 'cpu-pipeline', 'gpu-pipeline'?)"],
+        ),
         ("eqsat{bogus=1}", ['Provided arguments ["bogus"] not found', '"node_limit"']),
         ("cpu-pipeline{opt-level=fast}", ["invalid pipeline 'cpu-pipeline{opt-level=fast}'"]),
         ("canonicalize,,", ["Expected pass name here"]),

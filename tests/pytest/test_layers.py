@@ -39,7 +39,7 @@ LAYERS: tuple[dict[str, tuple[str, ...]], ...] = (
     },
     {"lowering": ("ziggurat.lowering",), "passes": ("ziggurat.passes",)},
     {"targets": ("ziggurat.targets",)},
-    {"pipeline": ("ziggurat.cpu_pipeline",)},
+    {"pipeline": ("ziggurat.cpu_pipeline", "ziggurat.gpu_pipeline")},
     {"registry": ("ziggurat.universe",)},
     {"driver": ("ziggurat.driver",)},
     {
