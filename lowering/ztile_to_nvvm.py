@@ -145,6 +145,11 @@ class _Lowerer:
                 host.ids[op.memref] = tensors[op.tensor]
             elif isinstance(op, bufferization.ToTensorOp):
                 tensors[op.tensor] = host.ids[op.memref]
+            elif isinstance(op, memref.CollapseShapeOp | memref.ExpandShapeOp):
+                # A row-major reshape: the same buffer, indexed with the view's shape.
+                if op.src not in host.ids:
+                    raise LoweringError(op, "ztile-to-nvvm: a view of a buffer of unknown origin")
+                host.ids[op.result] = host.ids[op.src]
             elif isinstance(op, memref.AllocOp):
                 ty = cast(MemRefType, op.memref.type)
                 host.ids[op.memref] = len(host.buffers)

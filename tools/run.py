@@ -105,6 +105,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--target", default=None, choices=["host", "avx2", "avx512"], help="CPU target")
     p.add_argument(
+        "--device",
+        default="cpu",
+        choices=["cpu", "cuda"],
+        help="run on the CPU (default) or on the first CUDA GPU (gpu-pipeline for its arch; "
+        "needs the 'gpu' extra, a driver and a GPU)",
+    )
+    p.add_argument(
         "-p",
         "--passes",
         default=None,
@@ -302,6 +309,18 @@ def _pipeline(args: argparse.Namespace, opt_level: int, target: Any) -> str | No
 
 def run(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
+    if args.device == "cuda":
+        for flag, given in (
+            ("--target", args.target is not None),
+            ("--threads", args.threads is not None),
+            ("--no-eqsat", args.no_eqsat),
+        ):
+            if given:
+                raise RunError(
+                    f"{flag} applies to --device cpu only (on cuda, give the pipeline with -p, "
+                    "e.g. -p 'gpu-pipeline{arch=sm_90 eqsat=false}')",
+                    EXIT_USAGE_ERROR,
+                )
     from xdsl.dialects import func
 
     from ziggurat import driver as zg
@@ -316,7 +335,7 @@ def run(argv: list[str]) -> int:
     except PluginError as e:
         raise RunError(str(e), EXIT_USAGE_ERROR) from None
     target = Target.named(args.target) if args.target else None
-    spec = _pipeline(args, args.opt_level, target)
+    spec = _pipeline(args, args.opt_level, target) if args.device == "cpu" else args.passes
     if spec is not None:
         try:
             zg.parse_pipeline(spec)
@@ -380,21 +399,30 @@ def run(argv: list[str]) -> int:
         raise at_function("not enough memory for the inputs") from None
 
     try:
-        exe = zg.compile(
-            source,
-            pipeline=spec,
-            opt_level=args.opt_level,
-            target=target,
-            entry=entry,
-            filename=str(path),
-        )
+        if args.device == "cuda":
+            gpu_exe = zg.compile(source, pipeline=spec, entry=entry, filename=str(path), device="cuda")
+
+            def call(*arrays: Array) -> Any:
+                return gpu_exe(*arrays)
+        else:
+            exe = zg.compile(
+                source,
+                pipeline=spec,
+                opt_level=args.opt_level,
+                target=target,
+                entry=entry,
+                filename=str(path),
+            )
+
+            def call(*arrays: Array) -> Any:
+                return exe(*arrays, threads=args.threads)
     except DiagnosticError as e:
         raise located(e) from None
     except ZigguratError as e:
         raise RunError(str(e)) from None
     call_args = [a.copy() for a in inputs]
     try:
-        out = exe(*call_args, threads=args.threads)
+        out = call(*call_args)
     except MemoryError:
         raise at_function("not enough memory to run it") from None
     if out is None:
@@ -417,7 +445,7 @@ def run(argv: list[str]) -> int:
         times = []
         for _ in range(args.bench):
             t0 = time.perf_counter()
-            exe(*inputs, threads=args.threads)
+            call(*inputs)
             times.append(time.perf_counter() - t0)
         print(
             f"bench: {args.bench} runs, median {statistics.median(times) * 1e3:.3f} ms, "

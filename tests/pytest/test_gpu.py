@@ -479,3 +479,44 @@ def test_ptx_target_needs_a_gpu_lowered_module() -> None:
     )
     assert done.returncode == 1
     assert "lower the module with gpu-pipeline" in done.stderr
+
+
+def test_ziggurat_run_on_cuda_without_a_gpu_is_one_clear_error() -> None:
+    """`ziggurat-run --device cuda`: exit 1 and one `ziggurat-run: error:` line naming what is
+    missing; CPU-only flags are usage errors (exit 2)."""
+    import subprocess
+
+    mlp = str(Path(__file__).parents[2] / "examples" / "mlp.mlir")
+    if _cuda_problem() is None:
+        pytest.skip("a CUDA GPU is present: the error path does not apply")
+    r = subprocess.run(
+        ["ziggurat-run", mlp, "--device", "cuda"], capture_output=True, text=True, check=False
+    )
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.startswith("ziggurat-run: error: CUDA is not available: ")
+    assert len(r.stderr.splitlines()) == 1 and "Traceback" not in r.stderr
+    r = subprocess.run(
+        ["ziggurat-run", mlp, "--device", "cuda", "--threads", "2"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 2
+    assert "--threads applies to --device cpu only" in r.stderr
+
+
+@pytest.mark.gpu
+def test_ziggurat_run_on_cuda_matches_the_interpreter() -> None:
+    import subprocess
+
+    if _cuda_problem() is not None:
+        pytest.skip(f"no usable CUDA GPU: {_cuda_problem()}")
+    mlp = str(Path(__file__).parents[2] / "examples" / "mlp.mlir")
+    r = subprocess.run(
+        ["ziggurat-run", mlp, "--device", "cuda", "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "check: OK, matches the reference interpreter" in r.stdout
