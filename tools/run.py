@@ -427,7 +427,10 @@ def run(argv: list[str]) -> int:
         raise at_function("not enough memory to run it") from None
     if out is None:
         results = [call_args[i] for i in inout]
-        print(f"@{entry} returns nothing; it updated its memref arguments in place:")
+        if inout:
+            print(f"@{entry} returns nothing; it updated its memref arguments in place:")
+        else:
+            print(f"@{entry} returns nothing and has no memref arguments")
         for i in inout:
             print(f"argument {i}: {call_args[i].dtype}{list(call_args[i].shape)}")
     else:
@@ -435,8 +438,16 @@ def run(argv: list[str]) -> int:
         for i, r in enumerate(results):
             print(f"result {i}: {r.dtype}{list(r.shape)}")
     if args.check:
+        if out is None and not inout:
+            raise RunError(
+                f"cannot --check @{entry}: it has no results and no memref arguments, so there "
+                "is nothing to compare"
+            )
         reference_args = [a.copy() for a in inputs]
-        expected = zg.run_reference(module, entry, reference_args)
+        try:
+            expected = zg.run_reference(module, entry, reference_args)
+        except MemoryError:
+            raise at_function("not enough memory to run the reference interpreter") from None
         if out is None:
             expected = tuple(reference_args[i] for i in inout)
         worst = _check(results, [np.asarray(e) for e in expected], args.rtol, args.atol)

@@ -307,3 +307,15 @@ def test_check_compares_infinities_and_nans_exactly() -> None:
     for bad in ([np.inf, 2.0, np.nan], [-np.inf, 1.0, np.nan], [np.inf, 1.0, 0.0]):
         with pytest.raises(RunError, match="check failed"):
             _check([np.array(bad, np.float32)], want, 1e-4, 1e-5)
+
+
+def test_check_of_a_function_with_nothing_to_compare(tmp_path: Path) -> None:
+    """No results and no memref arguments: --check says there is nothing to compare (and
+    does not interpret a huge grid; the fuzzer found a MemoryError there)."""
+    path = tmp_path / "empty.mlir"
+    path.write_text("func.func @f() {\n  ztile.grid [2, 100000000] {\n  }\n  func.return\n}\n")
+    r = run(path, "--check")
+    assert r.returncode == 1, r.stderr
+    assert r.stdout.splitlines() == ["@f returns nothing and has no memref arguments"]
+    assert "cannot --check @f: it has no results and no memref arguments" in r.stderr
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr
