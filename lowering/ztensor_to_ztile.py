@@ -103,6 +103,21 @@ from ziggurat.lowering.ztile_builder import (
 # ---------------------------------------------------------------------------------------------
 
 
+def _operand_space(op: Operation, space: View) -> View:
+    """The space the operands of group member `op` are read in when `op` is read in `space`:
+    the same, except below a transpose (only fused into natural views), whose operand space
+    is `space` with the transposed dims permuted back."""
+    if not isinstance(op, zt.TransposeOp):
+        return space
+    shape = space.shape
+    lead = len(shape) - len(op.perm)
+    full = list(range(lead)) + [lead + p for p in op.perm]
+    permuted = list(shape)
+    for i, p in enumerate(full):
+        permuted[p] = shape[i]
+    return View(tuple(permuted), tuple((d,) for d in range(len(permuted))))
+
+
 class Lowerer:
     """Emits the program of each group before its root and replaces the root's result."""
 
@@ -141,18 +156,25 @@ class Lowerer:
     # ----- leaves ----------------------------------------------------------------------------
 
     def _leaves(self, gen: Gen, group: Group, view: View) -> dict[SSAValue, SSAValue]:
+        """A buffer per value the group reads from outside, shaped for the space it is read
+        in: the kernel's view, or below a fused transpose the view with its dims permuted
+        (the emitter indexes a transpose's operand with permuted offsets)."""
         leaves: dict[SSAValue, SSAValue] = {}
+        spaces: dict[Operation, View] = {}
         for m in reversed(group.topological()):  # the root first
             if m is group.matmul:
                 continue
+            space = spaces.get(m, view)
+            inner = _operand_space(m, space)
             for x in m.operands:
                 owner = x.owner
-                if isinstance(owner, Operation) and (
-                    owner in group.members or splat_value(owner) is not None
-                ):
+                if isinstance(owner, Operation) and owner in group.members:
+                    spaces.setdefault(owner, inner)
+                    continue
+                if isinstance(owner, Operation) and splat_value(owner) is not None:
                     continue
                 if x not in leaves:
-                    leaves[x] = buffer_for_view(gen, x, view)
+                    leaves[x] = buffer_for_view(gen, x, inner)
         return leaves
 
     # ----- elementwise -----------------------------------------------------------------------

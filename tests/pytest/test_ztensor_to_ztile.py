@@ -595,3 +595,29 @@ def test_collapse_groups(
     from ziggurat.lowering.ztile_builder import collapse_groups
 
     assert collapse_groups(full, flat) == groups
+
+
+@pytest.mark.parametrize(
+    ("perm", "a_shape", "b_shape"),
+    [
+        ((2, 1, 0), (1, 13), (1, 1, 13)),  # found by test_frontend_hypothesis
+        ((2, 1, 0), (1, 1, 3), (3,)),
+        ((1, 2, 0), (3, 1), (2, 3, 4)),
+        ((1, 0), (1, 5), (4, 5)),
+    ],
+)
+def test_leaves_below_a_fused_transpose_are_read_in_its_operand_space(
+    perm: tuple[int, ...], a_shape: tuple[int, ...], b_shape: tuple[int, ...]
+) -> None:
+    """transpose(a + b) with a broadcast leaf: the leaf's padded copy indexes the transpose's
+    operand space, not the kernel's (transposed) output space. Before the fix, element 1 on
+    of a (1, 13) leaf read element 0."""
+    dtype = np.float32
+
+    def body(a: list[SSAValue]) -> list[Operation]:
+        s = zt.AddOp(a[0], a[1])
+        return [s, zt.TransposeOp(s, perm)]
+
+    module = build([a_shape, b_shape], dtype, body)
+    lowered = check(module, [random(a_shape, dtype), random(b_shape, dtype)])
+    assert count(lowered, ztile.GridOp) == 1
