@@ -30,11 +30,7 @@ from xdsl.rewriter import Rewriter
 
 from ziggurat.dialects import zloop
 from ziggurat.passes.polyhedral import NotAffine, access_of, analyze
-from ziggurat.passes.zloop_nest import Bounds, bounds_of, inside_loop, remark
-
-
-class Refused(Exception):
-    """Why two loops are not fused."""
+from ziggurat.passes.zloop_nest import Bounds, Refused, bounds_of, inside_loop, remark
 
 
 def _same(a: Bounds, b: Bounds) -> bool:

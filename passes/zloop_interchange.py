@@ -29,19 +29,16 @@ from xdsl.rewriter import Rewriter
 
 from ziggurat.dialects import zloop
 from ziggurat.errors import PassOptionError
-from ziggurat.passes.polyhedral import Dependence, NotAffine, analyze
+from ziggurat.passes.polyhedral import Dependence
 from ziggurat.passes.zloop_nest import (
+    Refused,
     bounds_of,
     build_for,
     move_body,
     outermost_loops,
-    perfect_band,
+    rectangular_band,
     remark,
 )
-
-
-class Refused(Exception):
-    """Why a band is left as it is."""
 
 
 def reverses(dep: Dependence, band: list[zloop.ForOp], order: tuple[int, ...]) -> bool:
@@ -60,28 +57,7 @@ def reverses(dep: Dependence, band: list[zloop.ForOp], order: tuple[int, ...]) -
 
 def check_band(loop: zloop.ForOp, order: tuple[int, ...]) -> list[zloop.ForOp]:
     """The band of `loop` to permute (raises `Refused` saying why not)."""
-    band = perfect_band(loop, len(order))
-    if len(band) < len(order):
-        raise Refused(
-            f"order has {len(order)} loops but the nest has only {len(band)} perfectly nested "
-            f"loop{'s' if len(band) != 1 else ''}"
-        )
-    ivs = [lp.induction_var for lp in band]
-    for depth, lp in enumerate(band):
-        if lp.inits:
-            raise Refused(f"band loop {depth} carries values between iterations (iter_args)")
-        b = bounds_of(lp)
-        if b is None:
-            raise Refused(f"band loop {depth} has a bound that is not linear in its operands")
-        if b.uses(ivs):
-            raise Refused(
-                f"band loop {depth} has bounds that depend on an outer band loop (not a "
-                "rectangular band)"
-            )
-    try:
-        model = analyze(loop)
-    except NotAffine as exc:
-        raise Refused(f"the polyhedral model cannot describe it: {exc}") from None
+    band, model = rectangular_band(loop, len(order), f"order has {len(order)} loops")
     for dep in model.dependences:
         if reverses(dep, band, order):
             raise Refused(f"the interchange would reverse the {dep.describe()}")

@@ -30,6 +30,7 @@ from xdsl.ir.affine import (
 )
 
 from ziggurat.dialects import zloop
+from ziggurat.passes.polyhedral import NestModel, NotAffine, analyze
 
 
 @dataclass
@@ -178,6 +179,42 @@ def perfect_band(loop: zloop.ForOp, depth: int) -> list[zloop.ForOp]:
     return band
 
 
+class Refused(Exception):
+    """Why a transform leaves a nest as it is (the text of its remark)."""
+
+
+def rectangular_band(
+    loop: zloop.ForOp, depth: int, wanted: str
+) -> tuple[list[zloop.ForOp], NestModel]:
+    """The perfect band of `depth` loops at `loop` and the polyhedral model of its nest.
+    Raises `Refused` when the band is shorter (`wanted` says what asked for `depth`, e.g.
+    "2 tile sizes"), when a band loop carries iter_args or has a bound that is not linear
+    or depends on another band loop, or when the model cannot describe the nest."""
+    band = perfect_band(loop, depth)
+    if len(band) < depth:
+        raise Refused(
+            f"{wanted} but the nest has only {len(band)} perfectly nested "
+            f"loop{'s' if len(band) != 1 else ''}"
+        )
+    ivs = [lp.induction_var for lp in band]
+    for k, lp in enumerate(band):
+        if lp.inits:
+            raise Refused(f"band loop {k} carries values between iterations (iter_args)")
+        b = bounds_of(lp)
+        if b is None:
+            raise Refused(f"band loop {k} has a bound that is not linear in its operands")
+        if b.uses(ivs):
+            raise Refused(
+                f"band loop {k} has bounds that depend on an outer band loop (not a "
+                "rectangular band)"
+            )
+    try:
+        model = analyze(loop)
+    except NotAffine as exc:
+        raise Refused(f"the polyhedral model cannot describe it: {exc}") from None
+    return band, model
+
+
 def outermost_loops(module: ModuleOp) -> list[zloop.ForOp]:
     """The `zloop.for` loops not inside another zloop loop, in program order."""
     return [op for op in module.walk() if isinstance(op, zloop.ForOp) and not inside_loop(op)]
@@ -224,6 +261,7 @@ def move_body(source: Block, target: Block, replacements: dict[SSAValue, SSAValu
 __all__ = [
     "Bounds",
     "Linear",
+    "Refused",
     "body_ops",
     "bounds_of",
     "build_for",
@@ -233,6 +271,7 @@ __all__ = [
     "move_body",
     "outermost_loops",
     "perfect_band",
+    "rectangular_band",
     "remark",
     "to_map",
 ]

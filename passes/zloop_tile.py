@@ -45,24 +45,21 @@ from xdsl.rewriter import Rewriter
 
 from ziggurat.dialects import zloop
 from ziggurat.errors import PassOptionError
-from ziggurat.passes.polyhedral import Dependence, NestModel, NotAffine, analyze
+from ziggurat.passes.polyhedral import Dependence, NestModel
 from ziggurat.passes.zloop_nest import (
     Bounds,
     Linear,
+    Refused,
     bounds_of,
     build_for,
     move_body,
     outermost_loops,
-    perfect_band,
+    rectangular_band,
     remark,
 )
 
 MAX_SKEW = 16
 """The largest skew factor tried."""
-
-
-class Refused(Exception):
-    """Why a band is left as it is."""
 
 
 Skew = list[list[int]]
@@ -255,30 +252,7 @@ def check_band(
     loop: zloop.ForOp, sizes: tuple[int, ...], skew: bool
 ) -> tuple[list[zloop.ForOp], Skew]:
     """The band of `loop` to tile and its skew factors (raises `Refused` saying why not)."""
-    band = perfect_band(loop, len(sizes))
-    if len(band) < len(sizes):
-        raise Refused(
-            f"{len(sizes)} tile sizes but only {len(band)} perfectly nested loop"
-            f"{'s' if len(band) != 1 else ''}"
-        )
-    for depth, lp in enumerate(band):
-        if lp.inits:
-            raise Refused(f"band loop {depth} carries values between iterations (iter_args)")
-        if bounds_of(lp) is None:
-            raise Refused(f"band loop {depth} has a bound that is not linear in its operands")
-    ivs = [lp.induction_var for lp in band]
-    for depth, lp in enumerate(band):
-        b = bounds_of(lp)
-        assert b is not None
-        if b.uses(ivs):
-            raise Refused(
-                f"band loop {depth} has bounds that depend on an outer band loop (not a "
-                "rectangular band)"
-            )
-    try:
-        model = analyze(loop)
-    except NotAffine as exc:
-        raise Refused(f"the polyhedral model cannot describe it: {exc}") from None
+    band, model = rectangular_band(loop, len(sizes), f"{len(sizes)} tile sizes")
     factors = no_skew(len(band))
     forbidding = model.can_tile(list(band))
     if forbidding is not None:

@@ -24,7 +24,7 @@
 // RECT-NEXT:      zloop.for %j_tile = 0 to 70 step 8 {
 
 // A single loop has no 2-deep band.
-// REMARK: remark: zloop-tile: @shifted: nest not tiled: 2 tile sizes but only 1 perfectly nested loop
+// REMARK: remark: zloop-tile: @shifted: nest not tiled: 2 tile sizes but the nest has only 1 perfectly nested loop
 
 // With skew=true the stencil is skewed (j' = j + i) and tiled: the j tile loop runs over the
 // skewed range of its i tile, the point loop clips to the parallelogram, and the body gets
