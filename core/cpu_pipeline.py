@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
+from typing import Any
 
 from xdsl.context import Context
 from xdsl.dialects import func
@@ -162,6 +163,17 @@ def check_supported(module: ModuleOp) -> None:
                     )
 
 
+def run_composite(composite: Any, ctx: Context, op: ModuleOp) -> None:
+    """Apply a composite pipeline pass: its option and input checks, then each inner pass
+    after that pass's own checks (as the drivers run them one by one)."""
+    composite.validate()
+    composite.check_input(op)
+    for p in composite.inner_passes():
+        check_options(p)
+        check_input(p, op)
+        p.apply(ctx, op)
+
+
 @dataclass(frozen=True)
 class RecordOptLevelPass(ModulePass):
     """The last step of `cpu-pipeline`: record its opt level on the module."""
@@ -241,9 +253,4 @@ class CpuPipelinePass(ModulePass):
         check_supported(module)
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        self.validate()
-        self.check_input(op)
-        for p in self.inner_passes():
-            check_options(p)
-            check_input(p, op)
-            p.apply(ctx, op)
+        run_composite(self, ctx, op)

@@ -17,10 +17,9 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass, PassPipeline
 
-from ziggurat.cpu_pipeline import INNER_PASSES, _loader, check_supported
+from ziggurat.cpu_pipeline import INNER_PASSES, _loader, check_supported, run_composite
 from ziggurat.errors import PassOptionError
 from ziggurat.lowering.ztile_to_nvvm import ARCHS
-from ziggurat.passes.options import check_input, check_options
 
 GPU_INNER_PASSES: dict[str, str] = {
     **INNER_PASSES,
@@ -66,12 +65,7 @@ class GpuPipelinePass(ModulePass):
         check_supported(module)
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        self.validate()
-        self.check_input(op)
-        for p in self.inner_passes():
-            check_options(p)
-            check_input(p, op)
-            p.apply(ctx, op)
+        run_composite(self, ctx, op)
 
 
 __all__ = ["GpuPipelinePass"]

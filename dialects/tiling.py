@@ -53,6 +53,32 @@ def clamp_tile(shape: Sequence[int], tile: Sequence[int]) -> tuple[int, ...]:
     return tuple(max(1, min(t, d)) for t, d in zip(tile, shape, strict=True))
 
 
+def reduction_tile(
+    shape: Sequence[int], axes: Sequence[int], budget: int, chunk: int, rows: int
+) -> tuple[int, ...]:
+    """The tile of a program reducing `axes` of `shape` within `budget` elements: the reduced
+    axes whole when they fit, else chunks of `chunk` along the innermost reduced axis (the
+    outer reduced axes in single steps); kept dims in blocks of up to `rows` (up to 128
+    along a kept last dim) from what the budget leaves."""
+    tile = list(shape)
+    reduced = 1
+    for a in axes:
+        reduced *= shape[a]
+    if reduced > budget:
+        last = max(axes)
+        for a in axes:
+            tile[a] = 1
+        tile[last] = min(shape[last], chunk)
+        reduced = tile[last]
+    kept = [d for d in range(len(shape)) if d not in axes]
+    left = max(1, budget // reduced)
+    for d in reversed(kept):
+        limit = 128 if d == len(shape) - 1 else rows
+        tile[d] = max(1, min(shape[d], limit, left))
+        left = max(1, left // tile[d])
+    return tuple(tile)
+
+
 @runtime_checkable
 class TileSizeChooser(Protocol):
     """Chooses tile shapes for the programs that `ztensor-to-ztile` generates."""
@@ -116,24 +142,7 @@ class DefaultTileSizes:
         return (balanced_split(m, limit), tn, balanced_split(k, self.matmul_k))
 
     def reduction(self, shape: Sequence[int], axes: Sequence[int]) -> tuple[int, ...]:
-        tile = list(shape)
-        reduced = 1
-        for a in axes:
-            reduced *= shape[a]
-        if reduced > REDUCTION_BUDGET:
-            # Chunk the innermost reduced axis; keep the outer reduced axes in single steps.
-            last = max(axes)
-            for a in axes:
-                tile[a] = 1
-            tile[last] = min(shape[last], 4096)
-            reduced = tile[last]
-        kept = [d for d in range(len(shape)) if d not in axes]
-        budget = max(1, REDUCTION_BUDGET // reduced)
-        for d in reversed(kept):
-            limit = 128 if d == len(shape) - 1 else 8
-            tile[d] = max(1, min(shape[d], limit, budget))
-            budget = max(1, budget // tile[d])
-        return tuple(tile)
+        return reduction_tile(shape, axes, REDUCTION_BUDGET, chunk=4096, rows=8)
 
 
 @dataclass(frozen=True)
@@ -203,23 +212,7 @@ class GpuTileSizes:
         return (min(m, self.matmul_m), min(n, self.matmul_n), min(k, self.matmul_k))
 
     def reduction(self, shape: Sequence[int], axes: Sequence[int]) -> tuple[int, ...]:
-        tile = list(shape)
-        reduced = 1
-        for a in axes:
-            reduced *= shape[a]
-        if reduced > GPU_REDUCTION_BUDGET:
-            last = max(axes)
-            for a in axes:
-                tile[a] = 1
-            tile[last] = min(shape[last], 1024)
-            reduced = tile[last]
-        kept = [d for d in range(len(shape)) if d not in axes]
-        budget = max(1, GPU_REDUCTION_BUDGET // reduced)
-        for d in reversed(kept):
-            limit = 128 if d == len(shape) - 1 else 4
-            tile[d] = max(1, min(shape[d], limit, budget))
-            budget = max(1, budget // tile[d])
-        return tuple(tile)
+        return reduction_tile(shape, axes, GPU_REDUCTION_BUDGET, chunk=1024, rows=4)
 
 
 def chooser_from_option(option: str) -> TileSizeChooser:
