@@ -70,6 +70,7 @@ if TYPE_CHECKING:
         parse_pipeline,
         run_reference,
         signatures,
+        to_linalg,
     )
     from ziggurat.frontend import TracedArray, ZigguratTraceError
     from ziggurat.jit import (
@@ -147,6 +148,7 @@ __all__ = [
     "subtract",
     "sum",
     "tanh",
+    "to_linalg",
     "transpose",
     "where",
 ]
@@ -172,6 +174,7 @@ _LAZY = {
     "parse_pipeline": "ziggurat.driver",
     "run_reference": "ziggurat.driver",
     "signatures": "ziggurat.driver",
+    "to_linalg": "ziggurat.driver",
     "DiagnosticError": "ziggurat.diagnostics",
     "UnsupportedError": "ziggurat.cpu_pipeline",
     "Target": "ziggurat.runtime",

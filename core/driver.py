@@ -411,6 +411,31 @@ def compile(
     return Executable(compiled, sigs, ir_text, entry=entry, threads=threads)
 
 
+EXPORT_PIPELINE = "linalg-to-ztensor,canonicalize,eqsat,ztensor-to-linalg"
+"""What `to_linalg` runs by default: raise, optimize, and write the result as linalg."""
+
+
+def to_linalg(
+    source: ModuleOp | str,
+    *,
+    pipeline: str = EXPORT_PIPELINE,
+    filename: str = "<string>",
+) -> str:
+    """The module (or .mlir text: ztensor, or linalg on tensors such as torch-mlir's) after
+    `pipeline`, as MLIR text that `mlir-opt`/`iree-opt`/`iree-compile` accept: by default
+    raised to ztensor, optimized by `eqsat` and written back as linalg on tensors
+    (`ztensor-to-linalg`). The input is not modified. Located errors as in `compile`."""
+    module = parse_module(source, filename) if isinstance(source, str) else source.clone()
+    run_pipeline(parse_pipeline(pipeline), module, filename)
+    left = sorted({op.name for op in module.walk() if op.dialect_name() == "ztensor"})
+    if left:
+        raise PipelineError(
+            f"pipeline {pipeline!r} leaves ztensor ops ({', '.join(left)}): end it with "
+            "ztensor-to-linalg"
+        )
+    return str(module)
+
+
 def _compile_cuda(
     source: ModuleOp | str, pipeline: str | None, entry: str | None, filename: str, device: str
 ) -> GpuExecutable:

@@ -53,6 +53,7 @@ BUILTIN_PASSES: dict[str, str] = {
     "zloop-interchange": "ziggurat.passes.zloop_interchange:ZLoopInterchangePass",
     "zloop-parallelize": "ziggurat.passes.zloop_parallelize:ZLoopParallelizePass",
     "zloop-tile": "ziggurat.passes.zloop_tile:ZLoopTilePass",
+    "ztensor-to-linalg": "ziggurat.lowering.ztensor_to_linalg:ZTensorToLinalgPass",
     "ztensor-to-ztile": "ziggurat.lowering.ztensor_to_ztile:ZTensorToZTilePass",
     "ztile-to-nvvm": "ziggurat.lowering.ztile_to_nvvm:ZTileToNVVMPass",
     "ztile-to-zloop": "ziggurat.lowering.ztile_to_zloop:ZTileToZLoopPass",

@@ -443,7 +443,9 @@ class NumpyArithFunctions(ArithFunctions):
             assert isinstance(t, VectorType | MemRefType) or hasattr(t, "get_shape")
             shape = tuple(t.get_shape())
             data = np.asarray(value.get_values(), dtype=_dtype_of(t))
-            return (np.broadcast_to(data, shape).copy() if data.size == 1 else data.reshape(shape),)
+            if data.size == 1 and shape != data.shape:  # a splat, of any rank (0 too)
+                return (np.broadcast_to(data.reshape(()), shape).copy(),)
+            return (data.reshape(shape),)
         if isinstance(value, FloatAttr):
             return (numpy_dtype(t).type(value.value.data),)
         if isinstance(value, IntegerAttr) and isinstance(t, IntegerType) and t.width.data == 1:

@@ -14,3 +14,8 @@ config.environment["PATH"] = os.environ["PATH"]
 for var in ("HOME", "ZIGGURAT_CACHE_DIR", "ZIGGURAT_NO_CACHE", "XDG_CACHE_HOME"):
     if var in os.environ:
         config.environment[var] = os.environ[var]
+
+import shutil  # noqa: E402
+
+if shutil.which("iree-opt"):
+    config.available_features.add("iree-opt")  # the `interop` extra: IREE as an oracle
