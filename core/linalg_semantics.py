@@ -50,6 +50,7 @@ from xdsl.ir.affine import (
 )
 from xdsl.utils.exceptions import InterpretationError
 
+from ziggurat.dialects.linalg_named import BatchMatmulOp, MatvecOp
 from ziggurat.dialects.resources import element_dtype
 
 NDArray = np.ndarray[Any, Any]
@@ -171,6 +172,18 @@ class LinalgFunctions(InterpreterFunctions):
     @impl(linalg.MatmulOp)
     def run_matmul(
         self, interpreter: Interpreter, op: linalg.MatmulOp, args: PythonValues
+    ) -> PythonValues:
+        return self._contraction(op, args)
+
+    @impl(BatchMatmulOp)
+    def run_batch_matmul(
+        self, interpreter: Interpreter, op: BatchMatmulOp, args: PythonValues
+    ) -> PythonValues:
+        return self._contraction(op, args)
+
+    @impl(MatvecOp)
+    def run_matvec(
+        self, interpreter: Interpreter, op: MatvecOp, args: PythonValues
     ) -> PythonValues:
         return self._contraction(op, args)
 

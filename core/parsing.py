@@ -346,8 +346,19 @@ def parse_buffer(ctx: Context, buffer: SourceBuffer, implicit_module: bool = Tru
 
 
 def all_dialects() -> dict[str, Callable[[], Dialect]]:
-    """xDSL's dialects plus Ziggurat's (name -> lazy loader)."""
-    return {**xdsl_dialects(), **ziggurat_dialects()}
+    """xDSL's dialects plus Ziggurat's (name -> lazy loader); `linalg` is xDSL's with the
+    named contractions xDSL 0.74 lacks (`ziggurat.dialects.linalg_named`)."""
+    return {**xdsl_dialects(), **ziggurat_dialects(), **DIALECT_OVERRIDES}
+
+
+def _linalg() -> Dialect:
+    from ziggurat.dialects.linalg_named import LINALG
+
+    return LINALG
+
+
+DIALECT_OVERRIDES: dict[str, Callable[[], Dialect]] = {"linalg": _linalg}
+"""xDSL dialects that Ziggurat's contexts load in an extended form (`ziggurat-opt` too)."""
 
 
 def default_context(allow_unregistered: bool = False) -> Context:

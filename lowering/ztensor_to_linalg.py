@@ -12,7 +12,8 @@ program to their own MLIR flow. Each output tensor comes from a `tensor.empty` (
 | `ztensor.fused "elementwise"` (and any fused body of elementwise ops only) | **one** `linalg.generic` whose body computes the whole chain, so the fusion eqsat chose survives the export |
 | other `ztensor.fused` kinds | their body's ops, each exported as below |
 | `matmul` of two matrices | `linalg.matmul` into a zero `linalg.fill` |
-| `matmul` with batch dims | a `linalg.generic` contraction (batch dims broadcast like numpy's) |
+| `matmul` of two 3-d tensors with the same batch | `linalg.batch_matmul` into a zero fill |
+| `matmul` with other batch dims | a `linalg.generic` contraction (batch dims broadcast like numpy's) |
 | `transpose` | `linalg.transpose` |
 | `reshape` | `tensor.collapse_shape` and/or `tensor.expand_shape` (through rank 1 when neither alone can) |
 | `reduce_sum`, `reduce_max`, `reduce_mean` | a `linalg.generic` with reduction loops into a `linalg.fill` of +0.0 or -inf (`arith.addf`/`arith.maximumf` of the accumulator); `mean` divides the sum by the count; kept dims through `tensor.expand_shape` |
@@ -62,6 +63,7 @@ from xdsl.rewriter import InsertPoint
 
 from ziggurat.dialects import optable
 from ziggurat.dialects import ztensor as zt
+from ziggurat.dialects.linalg_named import BatchMatmulOp
 
 _SCALAR_OPS: dict[str, type[IRDLOperation]] = {
     cast(type[IRDLOperation], op).name: cast(type[IRDLOperation], op)
@@ -402,6 +404,10 @@ class MatmulToLinalg(RewritePattern):
         lhs, rhs = _shape(op.lhs), _shape(op.rhs)
         if len(lhs) == len(rhs) == len(out.get_shape()) == 2:
             result = e.add(linalg.MatmulOp([op.lhs, op.rhs], [init]))
+            rewriter.replace(op, [], [result])
+            return
+        if len(lhs) == len(rhs) == 3 and lhs[0] == rhs[0]:
+            result = e.add(BatchMatmulOp([op.lhs, op.rhs], [init]))
             rewriter.replace(op, [], [result])
             return
         shape = tuple(out.get_shape())

@@ -7,7 +7,8 @@ It turns the ops of a `linalg-on-tensors` file into the ztensor ops they compute
 |---|---|
 | `arith.constant` of a tensor (`dense<...>`, `dense_resource<...>`) | `ztensor.constant` |
 | `linalg.fill` of a scalar constant | a splat `ztensor.constant` |
-| `linalg.matmul` (default maps) | `ztensor.matmul`, plus `ztensor.add` of its init unless that is a zero fill |
+| `linalg.matmul`, `linalg.batch_matmul` (default maps) | `ztensor.matmul`, plus `ztensor.add` of its init unless that is a zero fill |
+| `linalg.matvec` (default maps) | `ztensor.matmul` of the matrix and the vector as a column, reshaped to the vector, plus the init as above |
 | `linalg.transpose` | `ztensor.transpose` |
 | `tensor.expand_shape`, `tensor.collapse_shape` | `ztensor.reshape` |
 | `linalg.generic`, all loops parallel, an output map that permutes the loops | the body's ops, each an elementwise ztensor op (the op table's `lower` names the scalar op of each row; `arith.cmpf`+`arith.select` too) on operands broadcast through their indexing maps (and a `ztensor.transpose` for a permuted output) |
@@ -70,6 +71,7 @@ from xdsl.utils.exceptions import VerifyException
 from ziggurat.diagnostics import DiagnosticError, op_diagnostic
 from ziggurat.dialects import optable
 from ziggurat.dialects import ztensor as zt
+from ziggurat.dialects.linalg_named import BatchMatmulOp, MatvecOp
 from ziggurat.dialects.resources import ResourceError, resource_array
 
 RAISED_DIALECTS = ("linalg", "tensor")
@@ -521,16 +523,23 @@ class _RaiseFill(_Pattern):
 def _consumes_as_init(user: Operation, index: int) -> bool:
     """`user` reads operand `index` only as an init that the raising folds away or reads
     through `splat_of` (matmul and reduction inits)."""
-    if isinstance(user, linalg.MatmulOp | linalg.GenericOp):
+    if isinstance(user, (*CONTRACTIONS, linalg.GenericOp)):
         return index >= len(user.inputs)
     return False
 
 
+CONTRACTIONS = (linalg.MatmulOp, BatchMatmulOp, MatvecOp)
+"""The named contractions raised to `ztensor.matmul` (a matvec through a column)."""
+
+
 class _RaiseMatmul(_Pattern):
-    @op_type_rewrite_pattern
-    def match_and_rewrite(self, op: linalg.MatmulOp, rewriter: PatternRewriter) -> None:
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if not isinstance(op, CONTRACTIONS):
+            return
+
         def matmul(b: _Builder) -> SSAValue:
-            default = linalg.MatmulOp.get_irdl_definition().properties["indexing_maps"]
+            assert isinstance(op, CONTRACTIONS)
+            default = type(op).get_irdl_definition().properties["indexing_maps"]
             if op.indexing_maps != default.default_value:
                 raise NotRaisable(f"indexing maps {op.indexing_maps} (only the default ones)")
             if len(op.inputs) != 2 or len(op.outputs) != 1 or len(op.results) != 1:
@@ -542,7 +551,12 @@ class _RaiseMatmul(_Pattern):
             types = {cast(TensorType[Attribute], v.type).element_type for v in (lhs, rhs, init)}
             if len(types) != 1:
                 raise NotRaisable("operands of different element types")
-            product = b.add(zt.MatmulOp(lhs, rhs))
+            if isinstance(op, MatvecOp):
+                (k,) = _shape(rhs)
+                column = b.add(zt.MatmulOp(lhs, b.reshape(rhs, (k, 1))))
+                product = b.reshape(column, _shape(init))
+            else:
+                product = b.add(zt.MatmulOp(lhs, rhs))
             if _is(splat_of(init), 0.0):
                 return product
             return b.add(zt.AddOp(init, product))
@@ -659,8 +673,10 @@ def _default_reason(op: Operation) -> str:
 _SUPPORTED = (
     "arith.constant",
     "linalg.fill",
+    "linalg.batch_matmul",
     "linalg.generic",
     "linalg.matmul",
+    "linalg.matvec",
     "linalg.transpose",
     "tensor.empty",
     "tensor.expand_shape",

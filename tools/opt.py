@@ -56,7 +56,7 @@ from ziggurat.diagnostics import (
 )
 from ziggurat.dialects import get_all_dialects
 from ziggurat.errors import PassOptionError
-from ziggurat.parsing import parse_buffer
+from ziggurat.parsing import DIALECT_OVERRIDES, parse_buffer
 from ziggurat.passes.options import Step, check_options, flatten, pass_failure, run_step
 from ziggurat.targets import UNIMPLEMENTED_TARGETS, get_all_targets, target_problem
 from ziggurat.verifier import DominanceError, verify_operation
@@ -133,7 +133,10 @@ class ZigguratOptMain(xDSLOptMain):
     # ---- registration ------------------------------------------------------------------
 
     def register_all_dialects(self) -> None:
-        super().register_all_dialects()
+        from xdsl.universe import Universe
+
+        for name, factory in Universe.get_multiverse().all_dialects.items():
+            self.ctx.register_dialect(name, DIALECT_OVERRIDES.get(name, factory))
         registered = set(self.ctx.registered_dialect_names)
         for name, factory in get_all_dialects().items():
             if name not in registered:

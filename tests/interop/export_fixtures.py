@@ -11,7 +11,12 @@ regenerate them (versions as in the header each file gets):
 
     pip install torch==2.13.0+cpu torch-mlir==20261001 \
         --extra-index-url https://download.pytorch.org/whl/cpu
-    python tests/interop/export_fixtures.py
+    python tests/interop/export_fixtures.py            # the test fixtures
+    python tests/interop/export_fixtures.py --bench    # benchmarks/inputs/ (full size)
+
+`--bench` writes the benchmark inputs of benchmarks/bench_interop.py: the same modules at the
+sizes of issue 12 (an MLP 256x768 -> 3072 -> 768, softmax and LayerNorm over 256x3072 and
+256x768 rows). Their weights are arguments too, so the files stay a few kilobytes.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import torch_mlir
 from torch_mlir import fx
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+BENCH_INPUTS = Path(__file__).resolve().parents[2] / "benchmarks" / "inputs"
 
 BATCH, HIDDEN, INNER = 8, 32, 64
 """The small shapes: an 8x32 input, a 32 -> 64 -> 32 MLP."""
@@ -82,6 +88,17 @@ class FrozenLinearRelu(torch.nn.Module):
         return torch.relu(x @ self.w + self.b)
 
 
+class BatchedAttentionScores(torch.nn.Module):
+    """Batched products: softmax(q @ k^T) @ v per batch with torch.bmm (exported as
+    `linalg.batch_matmul`), then a projection of every row (a 3-d by 2-d matmul)."""
+
+    def forward(
+        self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, w: torch.Tensor
+    ) -> torch.Tensor:
+        scores = torch.softmax(torch.bmm(q, k.transpose(1, 2)), dim=-1)
+        return torch.bmm(scores, v) @ w
+
+
 def _randn(*shape: int) -> torch.Tensor:
     return torch.randn(*shape, dtype=torch.float32)
 
@@ -104,14 +121,29 @@ FIXTURE_MODELS: dict[str, tuple[Callable[[], torch.nn.Module], Callable[[], tupl
         lambda: (_randn(BATCH, HIDDEN), _randn(HIDDEN, INNER), _randn(INNER)),
     ),
     "linear_relu_frozen": (FrozenLinearRelu, lambda: (_randn(2, 4),)),
+    "bmm_attention": (
+        BatchedAttentionScores,
+        lambda: (_randn(2, 8, 16), _randn(2, 8, 16), _randn(2, 8, 16), _randn(16, 4)),
+    ),
 }
 """Fixture name -> (module factory, example inputs). Shapes only matter: the exported
 function takes every input as an argument."""
 
 
-def export(name: str) -> str:
-    """The linalg-on-tensors text of fixture `name`, with its header comment."""
-    make_module, make_inputs = FIXTURE_MODELS[name]
+BENCH_MODELS: dict[str, tuple[Callable[[], torch.nn.Module], Callable[[], tuple[Any, ...]]]] = {
+    "mlp_gelu": (
+        MLP,
+        lambda: (_randn(256, 768), _randn(3072, 768), _randn(3072), _randn(768, 3072), _randn(768)),
+    ),
+    "softmax": (Softmax, lambda: (_randn(256, 3072),)),
+    "layernorm": (LayerNorm, lambda: (_randn(256, 768), _randn(768), _randn(768))),
+}
+"""The benchmark inputs (`--bench`): issue 12's sizes."""
+
+
+def export(name: str, models: dict[str, Any] = FIXTURE_MODELS) -> str:
+    """The linalg-on-tensors text of `models[name]`, with its header comment."""
+    make_module, make_inputs = models[name]
     module = make_module().eval()
     exported = fx.export_and_import(module, *make_inputs(), output_type="linalg-on-tensors")
     version = getattr(torch_mlir, "__version__", "20261001")
@@ -126,12 +158,15 @@ def export(name: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    names = argv or list(FIXTURE_MODELS)
+    bench = "--bench" in argv
+    models = BENCH_MODELS if bench else FIXTURE_MODELS
+    folder = BENCH_INPUTS if bench else FIXTURES
+    names = [a for a in argv if a != "--bench"] or list(models)
     torch.manual_seed(0)
-    FIXTURES.mkdir(exist_ok=True)
+    folder.mkdir(exist_ok=True)
     for name in names:
-        path = FIXTURES / f"{name}.mlir"
-        path.write_text(export(name))
+        path = folder / f"{name}.mlir"
+        path.write_text(export(name, models))
         print(f"wrote {path} ({path.stat().st_size} bytes)")
     return 0
 

@@ -38,9 +38,16 @@ def linear_relu(x: NDArray, w: NDArray, b: NDArray) -> NDArray:
     return np.maximum(x.astype(np.float64) @ w + b, 0.0)
 
 
+def bmm_attention(q: NDArray, k: NDArray, v: NDArray, w: NDArray) -> NDArray:
+    scores = q.astype(np.float64) @ k.transpose(0, 2, 1).astype(np.float64)
+    e = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    return (e / e.sum(axis=-1, keepdims=True)) @ v.astype(np.float64) @ w.astype(np.float64)
+
+
 CASES: dict[str, tuple[Callable[..., NDArray], list[tuple[int, ...]]]] = {
     "mlp_gelu": (mlp_gelu, [(8, 32), (64, 32), (64,), (32, 64), (32,)]),
     "softmax": (softmax, [(8, 32)]),
     "layernorm": (layernorm, [(8, 32), (32,), (32,)]),
     "linear_relu": (linear_relu, [(8, 32), (32, 64), (64,)]),
+    "bmm_attention": (bmm_attention, [(2, 8, 16), (2, 8, 16), (2, 8, 16), (16, 4)]),
 }

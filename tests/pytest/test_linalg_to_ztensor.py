@@ -199,3 +199,36 @@ def test_small_generic_compiles_and_matches_the_interpreter(name: str) -> None:
     for g, e in zip(got, expected, strict=True):
         assert g.dtype == e.dtype and g.shape == e.shape
         np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-5)
+
+
+MATVEC = """func.func @main(%a: tensor<6x5xf32>, %x: tensor<5xf32>, %y: tensor<6xf32>) -> tensor<6xf32> {
+  %0 = linalg.matvec ins(%a, %x : tensor<6x5xf32>, tensor<5xf32>) outs(%y : tensor<6xf32>) -> tensor<6xf32>
+  func.return %0 : tensor<6xf32>
+}
+"""
+
+
+def test_matvec_and_batch_matmul_parse_raise_and_compile() -> None:
+    """MLIR's `linalg.matvec` and `linalg.batch_matmul`, which xDSL 0.74 lacks
+    (`ziggurat.dialects.linalg_named`): raised to `ztensor.matmul`, init added."""
+    raised = parse_module(MATVEC)
+    LinalgToZTensorPass().apply(make_context(), raised)
+    assert "ztensor.matmul" in str(raised) and "linalg." not in str(raised)
+    rng = np.random.default_rng(13)
+    a, x, y = (rng.standard_normal(s).astype(np.float32) for s in [(6, 5), (5,), (6,)])
+    expected = a.astype(np.float64) @ x + y
+    np.testing.assert_allclose(zg.compile(MATVEC)(a, x, y), expected, rtol=1e-5, atol=1e-5)
+    (interpreted,) = zg.run_reference(MATVEC, "main", [a, x, y])
+    np.testing.assert_allclose(interpreted, expected, rtol=1e-5, atol=1e-5)
+    assert "ztensor.matmul" in _raised("bmm_attention")
+
+
+def test_named_contraction_verifier_is_located() -> None:
+    bad = MATVEC.replace("tensor<5xf32>)", "tensor<4xf32>)").replace(
+        "%x: tensor<5xf32>", "%x: tensor<4xf32>"
+    )
+    with pytest.raises(
+        zg.DiagnosticError,
+        match=r"<string>:2:8: error: 'linalg.matvec' op rhs dimension of size 4 does not match size 5",
+    ):
+        parse_module(bad)

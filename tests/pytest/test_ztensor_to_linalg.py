@@ -90,6 +90,7 @@ CASES["broadcast_to"] = _one(
 )
 CASES["matmul"] = _binary("matmul", (4, 8), (8, 5), (4, 5))
 CASES["matmul_batched"] = _binary("matmul", (2, 4, 8), (8, 5), (2, 4, 5))
+CASES["matmul_same_batch"] = _binary("matmul", (2, 4, 8), (2, 8, 5), (2, 4, 5))
 CASES["matmul_batch_bcast"] = _binary("matmul", (2, 1, 4, 8), (3, 8, 5), (2, 3, 4, 5))
 CASES["transpose"] = _one(
     "transpose",
@@ -216,6 +217,7 @@ def test_fused_elementwise_is_one_generic(exported: dict[str, str]) -> None:
 def test_matrices_use_linalg_matmul(exported: dict[str, str]) -> None:
     assert "linalg.matmul" in exported["op_matmul"]
     assert "linalg.matmul" not in exported["op_matmul_batched"]
+    assert "linalg.batch_matmul" in exported["op_matmul_same_batch"]
 
 
 def test_reassociation() -> None:
