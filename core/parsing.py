@@ -183,6 +183,30 @@ def _linalg_generic_syntax() -> type[Operation]:
     return LinalgGenericSyntax
 
 
+@cache
+def _named_op_syntax(op_type: type[Operation]) -> type[Operation]:
+    """The parse hook `LocatingParser` uses for named linalg ops (`linalg.matmul`, ...):
+    their parse, with the `IndexError` xDSL 0.74 raises when it builds the hidden body of an
+    op written with too few `ins`/`outs` operands turned into a located error. It builds the
+    op's own class, as `_linalg_generic_syntax` does."""
+
+    class NamedOpSyntax(op_type):  # type: ignore[valid-type, misc]
+        @classmethod
+        def parse(cls, parser: Parser) -> Operation:
+            start = parser.pos
+            try:
+                return op_type.parse(parser)
+            except IndexError as e:
+                span = Span(start, max(parser.pos, start + 1), parser.lexer.input)
+                raise LocatedParseError(
+                    span,
+                    f"'{op_type.name}' has too few operands for its body: write "
+                    "ins(...) and outs(...) with every input and output",
+                ) from e
+
+    return NamedOpSyntax
+
+
 class LocatingParser(Parser):
     """xDSL's MLIR parser that stamps each parsed operation with the location of its name.
 
@@ -233,6 +257,11 @@ class LocatingParser(Parser):
         if name == "linalg.generic" and op_type.__module__ == "xdsl.dialects.linalg.ops":
             # Several results of a `linalg.generic`: see `parse_linalg_generic`.
             return _linalg_generic_syntax()
+        if name.startswith("linalg."):
+            from xdsl.dialects.linalg.abstract_ops import NamedOperation
+
+            if issubclass(op_type, NamedOperation):
+                return _named_op_syntax(op_type)
         return op_type
 
     def _unknown_op_message(self, name: str) -> str:

@@ -3,6 +3,7 @@
 // RUN: ziggurat-opt %s --split-input-file | filecheck %s
 // RUN: ziggurat-opt %s --split-input-file -p linalg-to-ztensor,canonicalize | filecheck %s --check-prefix=RAISED
 // RUN: not ziggurat-opt %S/Inputs/bad-contraction.mlir 2>&1 | filecheck %s --check-prefix=BAD
+// RUN: not ziggurat-opt %S/Inputs/too-few-operands.mlir 2>&1 | filecheck %s --check-prefix=FEW
 
 // CHECK-LABEL: func.func @bmm
 // CHECK:         linalg.batch_matmul ins(%a, %b : tensor<2x3x4xf32>, tensor<2x4x5xf32>) outs(%{{.*}} : tensor<2x3x5xf32>) -> tensor<2x3x5xf32>
@@ -32,3 +33,5 @@ func.func @mv(%a: tensor<6x5xf32>, %x: tensor<5xf32>, %y: tensor<6xf32>) -> tens
 }
 
 // BAD: bad-contraction.mlir:3:8: error: 'linalg.batch_matmul' op rhs dimension of size 3 does not match size 2 of the same loop in another operand
+// FEW: too-few-operands.mlir:4:22: error: 'linalg.matmul' has too few operands for its body: write ins(...) and outs(...) with every input and output
+// FEW-NOT: internal error
