@@ -15,7 +15,7 @@ program to their own MLIR flow. Each output tensor comes from a `tensor.empty` (
 | `matmul` of two 3-d tensors with the same batch | `linalg.batch_matmul` into a zero fill |
 | `matmul` with other batch dims | a `linalg.generic` contraction (batch dims broadcast like numpy's) |
 | `transpose` | `linalg.transpose` |
-| `reshape` | `tensor.collapse_shape` and/or `tensor.expand_shape` (through rank 1 when neither alone can) |
+| `reshape` | `tensor.collapse_shape` and/or `tensor.expand_shape` (through rank 1 when neither alone can; to or from rank 0 a copy generic) |
 | `reduce_sum`, `reduce_max`, `reduce_mean` | a `linalg.generic` with reduction loops into a `linalg.fill` of +0.0 or -inf (`arith.addf`/`arith.maximumf` of the accumulator); `mean` divides the sum by the count; kept dims through `tensor.expand_shape` |
 | `softmax`, `layernorm` | their definitions (`ztensor_semantics.softmax`/`layernorm`) as the generics above |
 | `constant` | `arith.constant` of the same elements (`dense<...>` or `dense_resource<...>`) |
@@ -249,6 +249,18 @@ class _Emitter:
         shape = tuple(target.get_shape())
         if source == shape:
             return value
+        if not source or not shape:
+            # To or from rank 0 (every extent 1): a copy generic reading index 0 everywhere
+            # (MLIR takes an empty reassociation here, xDSL 0.74's verifier does not).
+            zeros = tuple(AffineConstantExpr(0) for _ in source)
+            return self.generic(
+                [value],
+                [AffineMap(len(shape), 0, zeros)],
+                self.empty(target),
+                _identity(len(shape)),
+                [PARALLEL] * len(shape),
+                lambda b, args, _acc: args[0],
+            )
         if len(shape) < len(source) and (groups := reassociation(source, shape)) is not None:
             return self._collapse(value, groups, target)
         if len(shape) > len(source) and (groups := reassociation(shape, source)) is not None:

@@ -9,15 +9,20 @@ ztensor program computes:
 - compiled by IREE (`iree-compile` for the host CPU), against Ziggurat's compiled ztensor
   program: the round trip ztensor -> linalg -> IREE. Needs the `interop` extra; skipped
   without it.
+
+Random programs of test_frontend_hypothesis are exported too and interpreted on both sides.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from random_programs import Step, Zg, programs, run
 from xdsl.dialects import func
 from xdsl.dialects.builtin import TensorType
 
@@ -99,7 +104,14 @@ CASES["transpose"] = _one(
     f"{_t((4, 2, 3))}\n  func.return %r : {_t((4, 2, 3))}",
     _t((4, 2, 3)),
 )
-for src, dst in [((4, 6), (24,)), ((24,), (2, 3, 4)), ((4, 6), (3, 8)), ((2, 1, 3), (6, 1))]:
+for src, dst in [
+    ((4, 6), (24,)),
+    ((24,), (2, 3, 4)),
+    ((4, 6), (3, 8)),
+    ((2, 1, 3), (6, 1)),
+    ((), (1, 1)),
+    ((1, 1), ()),
+]:
     tag = "x".join(map(str, src)) + "_to_" + "x".join(map(str, dst))
     CASES[f"reshape_{tag}"] = _one(
         f"reshape_{tag}",
@@ -168,7 +180,7 @@ def _inputs(text: str, seed: int) -> list[NDArray]:
     for ty in main.function_type.inputs.data:
         assert isinstance(ty, TensorType)
         dtype = numpy_dtype(ty.element_type)
-        arrays.append((rng.standard_normal(ty.get_shape()) + 0.1).astype(dtype))
+        arrays.append(np.asarray(rng.standard_normal(ty.get_shape()) + 0.1, dtype=dtype))
     return arrays
 
 
@@ -261,3 +273,35 @@ def test_iree_runs_the_export(name: str, exported: dict[str, str]) -> None:
     args = _inputs(SOURCES[name], 3)
     expected = zg.compile(SOURCES[name])(*args)
     _close(np.asarray(theirs(*args).to_host()), expected, 1e-4)
+
+
+# ---------------------------------------------------------------------------------------------
+# Random programs: the export computes what the traced ztensor program computes
+# ---------------------------------------------------------------------------------------------
+
+
+@settings(
+    max_examples=int(os.environ.get("ZIGGURAT_HYPOTHESIS_EXAMPLES", "60")),
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(programs())
+def test_random_programs_export(program: tuple[list[Step], list[Any], tuple[int, ...]]) -> None:
+    """The frontend's random programs (test_frontend_hypothesis), traced to ztensor and
+    optimized by eqsat, exported: the linalg interpreter agrees with the ztensor one."""
+    steps, inputs, outputs = program
+    fn = zg.jit(lambda *xs: run(Zg, steps, list(xs), outputs))
+    text = fn.lower(*inputs).as_text("eqsat")
+    entry = _entry(text)
+    with np.errstate(all="ignore"):
+        expected = zg.run_reference(text, entry, inputs)
+        got = zg.run_reference(zg.to_linalg(text, pipeline="ztensor-to-linalg"), entry, inputs)
+    # Both sides round in the program's dtype but may sum in different orders: allow that
+    # rounding relative to the largest magnitude involved.
+    rtol = 1e-4 if inputs[0].dtype == np.float32 else 1e-10
+    for g, e in zip(got, expected, strict=True):
+        g, e = np.asarray(g), np.asarray(e)
+        assert g.shape == e.shape and g.dtype == e.dtype
+        scale = 1.0 + max(float(np.max(np.abs(a), initial=0.0)) for a in (*inputs, e))
+        np.testing.assert_allclose(g, e, rtol=rtol, atol=rtol * scale, equal_nan=True)
