@@ -787,6 +787,24 @@ def _cast(cls: type[llvm.GenericCastOp]):
     return lower
 
 
+def _int_cast(cls: type[llvm.TruncOp | llvm.ZExtOp | llvm.SExtOp]):
+    def lower(fl: _FunctionLowering, op: Operation) -> None:
+        fl.values[op.results[0]] = fl.emit(
+            cls(fl.get(op.operands[0]), lower_type(op.results[0].type))
+        )
+
+    return lower
+
+
+def _fpowi(fl: _FunctionLowering, op: math.FPowIOp) -> None:
+    """`math.fpowi` -> `llvm.powi` (repeated multiplication; O3 expands constant powers)."""
+    t = lower_type(op.result.type)
+    power = fl.get(op.rhs)
+    fl.values[op.result] = fl.intrinsic(
+        f"llvm.powi.{type_suffix(t)}.{type_suffix(power.type)}", [fl.get(op.lhs), power], t
+    )
+
+
 def _mem_align(t: Attribute) -> int:
     return byte_size(element_type(t))
 
@@ -1003,6 +1021,17 @@ _HANDLERS: dict[type[Operation], Callable[[_FunctionLowering, Any], None]] = {
     arith.FloorDivSIOp: _floordivsi,
     arith.MinSIOp: _minmaxsi(False),
     arith.MaxSIOp: _minmaxsi(True),
+    arith.DivUIOp: _int_binop(llvm.UDivOp),
+    arith.RemUIOp: _int_binop(llvm.URemOp),
+    arith.AndIOp: _int_binop(llvm.AndOp),
+    arith.OrIOp: _int_binop(llvm.OrOp),
+    arith.XOrIOp: _int_binop(llvm.XOrOp),
+    arith.ShLIOp: _int_binop(llvm.ShlOp),
+    arith.ShRSIOp: _int_binop(llvm.AShrOp),
+    arith.ShRUIOp: _int_binop(llvm.LShrOp),
+    arith.ExtSIOp: _int_cast(llvm.SExtOp),
+    arith.ExtUIOp: _int_cast(llvm.ZExtOp),
+    arith.TruncIOp: _int_cast(llvm.TruncOp),
     arith.CmpiOp: _cmpi,
     arith.IndexCastOp: _index_cast,
     arith.SIToFPOp: _cast(llvm.SIToFPOp),
@@ -1010,6 +1039,7 @@ _HANDLERS: dict[type[Operation], Callable[[_FunctionLowering, Any], None]] = {
     arith.TruncFOp: _cast(llvm.FPTruncOp),
     **{_MATH_CLASSES[name]: _math_op(row) for name, row in optable.MATH_OPS.items()},
     math.FmaOp: _math_fma,
+    math.FPowIOp: _fpowi,
     memref.LoadOp: _load,
     memref.StoreOp: _store,
     memref.AllocOp: _alloc,
@@ -1035,6 +1065,11 @@ _HANDLERS: dict[type[Operation], Callable[[_FunctionLowering, Any], None]] = {
     scf.ForOp: _FunctionLowering.lower_scf_for,
     scf.IfOp: _FunctionLowering.lower_if,
 }
+
+
+def has_lowering(op: Operation) -> bool:
+    """Whether `convert-to-llvm` lowers ops of `op`'s kind (its per-op table has them)."""
+    return type(op) in _HANDLERS
 
 
 def lower_function(state: _ModuleState, fn: func.FuncOp) -> llvm.FuncOp:

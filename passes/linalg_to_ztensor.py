@@ -26,14 +26,17 @@ A sum whose init is +0.0 is raised as the sum alone: the only difference is a su
 which is -0.0 instead of +0.0.
 
 What it cannot raise (a body with `linalg.index`, non-float tensors, other named ops, maps
-with symbols, ...) is reported as a located "not supported" error at the op, naming what is
-missing. A fallback lowering of such ops to loops is not part of this pass. Modules without
-linalg or tensor ops are left untouched.
+with symbols, ...) stays as it is, its operands and users connected to the raised ops around
+it, and a located remark on stderr names it and what is missing (`remarks=false` silences
+them). `linalg-to-zloop` (lowering/linalg_to_zloop.py), later in `cpu-pipeline`, compiles
+those ops as loops or reports, located, why it cannot. Modules without linalg or tensor ops
+are left untouched.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -67,7 +70,7 @@ from xdsl.pattern_rewriter import (
 from xdsl.rewriter import InsertPoint
 from xdsl.utils.exceptions import VerifyException
 
-from ziggurat.diagnostics import DiagnosticError, op_diagnostic
+from ziggurat.diagnostics import Diagnostic, op_diagnostic
 from ziggurat.dialects import optable
 from ziggurat.dialects import ztensor as zt
 from ziggurat.dialects.resources import ResourceError, resource_array
@@ -618,10 +621,13 @@ def _erase_dead(module: ModuleOp) -> None:
 
 @dataclass(frozen=True)
 class LinalgToZTensorPass(ModulePass):
-    """Raise linalg on tensors to ztensor (see the module docstring); a located error at the
-    first op it cannot raise."""
+    """Raise linalg on tensors to ztensor (see the module docstring). What it cannot raise
+    stays as it is, connected to the ztensor ops around it, for `linalg-to-zloop`; with
+    `remarks=true` (the default) a located remark on stderr names each such op and why."""
 
     name = "linalg-to-ztensor"
+
+    remarks: bool = True
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if not has_raisable_ops(op):
@@ -631,23 +637,30 @@ class LinalgToZTensorPass(ModulePass):
             GreedyRewritePatternApplier(patterns.patterns()), apply_recursively=True
         ).rewrite_module(op)
         _erase_dead(op)
-        left = [
-            o
-            for o in op.walk()
-            if _is_input_op(o) and not _is_input_op(cast(Operation, o.parent_op()))
-        ]
-        if not left:
-            return
-        # The first op with a reason of its own, else the first with no pattern (an empty or
-        # fill left by the op it initializes is not the cause).
-        first = next(
-            (o for o in left if o in patterns.reasons),
-            next((o for o in left if not isinstance(o, tensor.EmptyOp | linalg.FillOp)), left[0]),
+        if self.remarks:
+            for diagnostic in unraised(op, patterns.reasons):
+                print(diagnostic.format(), file=sys.stderr)
+
+
+def unraised(module: ModuleOp, reasons: dict[Operation, str]) -> list[Diagnostic]:
+    """A located remark for each op of the input dialects left in `module` that is a cause
+    (not a `tensor.empty` or `linalg.fill` left only as the init of another such op)."""
+    left = [
+        o
+        for o in module.walk()
+        if _is_input_op(o) and not _is_input_op(cast(Operation, o.parent_op()))
+    ]
+    return [
+        op_diagnostic(
+            o,
+            "is not raised by linalg-to-ztensor (linalg-to-zloop compiles it as loops): "
+            + (reasons.get(o) or _default_reason(o)),
+            None,
+            severity="remark",
         )
-        reason = patterns.reasons.get(first) or _default_reason(first)
-        raise DiagnosticError(
-            op_diagnostic(first, f"is not supported by linalg-to-ztensor: {reason}", None)
-        )
+        for o in left
+        if o in reasons or not isinstance(o, tensor.EmptyOp | linalg.FillOp)
+    ]
 
 
 def _default_reason(op: Operation) -> str:
