@@ -296,7 +296,8 @@ def _check_empty(op: tensor.EmptyOp) -> None:
     _static_tensor(op.tensor)
     for use in op.tensor.uses:
         user = use.operation
-        if isinstance(user, STRUCTURED) and use.index >= len(structured(user).inputs):
+        inputs = len(user.inputs) if isinstance(user, LinalgStructuredOperation) else 1
+        if isinstance(user, STRUCTURED) and use.index >= inputs:
             continue
         raise Unsupported(
             "an uninitialized tensor is only compiled as the init of a linalg op that "
@@ -548,7 +549,7 @@ def _dead(op: Operation, rewriter: PatternRewriter) -> bool:
     """Erase `op` if nobody uses its results (ops on tensors have no other effect)."""
     if any(r.uses for r in op.results):
         return False
-    rewriter.erase_op(op)
+    rewriter.erase(op)
     return True
 
 
