@@ -644,7 +644,7 @@ class LinalgToZTensorPass(ModulePass):
 
 def unraised(module: ModuleOp, reasons: dict[Operation, str]) -> list[Diagnostic]:
     """A located remark for each op of the input dialects left in `module` that is a cause
-    (not a `tensor.empty` or `linalg.fill` left only as the init of another such op)."""
+    (not a `tensor.empty` or `linalg.fill` left only as the init of other linalg ops)."""
     left = [
         o
         for o in module.walk()
@@ -653,14 +653,22 @@ def unraised(module: ModuleOp, reasons: dict[Operation, str]) -> list[Diagnostic
     return [
         op_diagnostic(
             o,
-            "is not raised by linalg-to-ztensor (linalg-to-zloop compiles it as loops): "
+            "is not raised by linalg-to-ztensor, left for linalg-to-zloop: "
             + (reasons.get(o) or _default_reason(o)),
             None,
             severity="remark",
         )
         for o in left
-        if o in reasons or not isinstance(o, tensor.EmptyOp | linalg.FillOp)
+        if o in reasons or not _only_an_init(o)
     ]
+
+
+def _only_an_init(op: Operation) -> bool:
+    """`op` is a `tensor.empty` or `linalg.fill` whose users are all linalg ops (the ops it
+    initializes, left too)."""
+    return isinstance(op, tensor.EmptyOp | linalg.FillOp) and all(
+        use.operation.dialect_name() == "linalg" for r in op.results for use in r.uses
+    )
 
 
 def _default_reason(op: Operation) -> str:
