@@ -28,7 +28,8 @@ which is -0.0 instead of +0.0.
 What it cannot raise (a body with `linalg.index`, non-float tensors, other named ops, maps
 with symbols, ...) stays as it is, its operands and users connected to the raised ops around
 it, and a located remark on stderr names it and what is missing (`remarks=false` silences
-them). `linalg-to-zloop` (lowering/linalg_to_zloop.py), later in `cpu-pipeline`, compiles
+them; `fallback=false` makes it a located "not supported" error, for pipelines without the
+fallback). `linalg-to-zloop` (lowering/linalg_to_zloop.py), later in `cpu-pipeline`, compiles
 those ops as loops or reports, located, why it cannot. Modules without linalg or tensor ops
 are left untouched.
 """
@@ -70,7 +71,7 @@ from xdsl.pattern_rewriter import (
 from xdsl.rewriter import InsertPoint
 from xdsl.utils.exceptions import VerifyException
 
-from ziggurat.diagnostics import Diagnostic, op_diagnostic
+from ziggurat.diagnostics import DiagnosticError, op_diagnostic
 from ziggurat.dialects import optable
 from ziggurat.dialects import ztensor as zt
 from ziggurat.dialects.resources import ResourceError, resource_array
@@ -623,11 +624,14 @@ def _erase_dead(module: ModuleOp) -> None:
 class LinalgToZTensorPass(ModulePass):
     """Raise linalg on tensors to ztensor (see the module docstring). What it cannot raise
     stays as it is, connected to the ztensor ops around it, for `linalg-to-zloop`; with
-    `remarks=true` (the default) a located remark on stderr names each such op and why."""
+    `remarks=true` (the default) a located remark on stderr names each such op and why.
+    `fallback=false` (pipelines without the loop fallback: `gpu-pipeline`) makes the first
+    such op a located "not supported" error instead."""
 
     name = "linalg-to-ztensor"
 
     remarks: bool = True
+    fallback: bool = True
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if not has_raisable_ops(op):
@@ -637,27 +641,28 @@ class LinalgToZTensorPass(ModulePass):
             GreedyRewritePatternApplier(patterns.patterns()), apply_recursively=True
         ).rewrite_module(op)
         _erase_dead(op)
+        left = unraised(op, patterns.reasons)
+        if left and not self.fallback:
+            first, reason = left[0]
+            raise DiagnosticError(
+                op_diagnostic(first, f"is not supported by linalg-to-ztensor: {reason}", None)
+            )
         if self.remarks:
-            for diagnostic in unraised(op, patterns.reasons):
-                print(diagnostic.format(), file=sys.stderr)
+            for o, reason in left:
+                message = f"is not raised by linalg-to-ztensor, left for linalg-to-zloop: {reason}"
+                print(op_diagnostic(o, message, None, severity="remark").format(), file=sys.stderr)
 
 
-def unraised(module: ModuleOp, reasons: dict[Operation, str]) -> list[Diagnostic]:
-    """A located remark for each op of the input dialects left in `module` that is a cause
-    (not a `tensor.empty` or `linalg.fill` left only as the init of other linalg ops)."""
+def unraised(module: ModuleOp, reasons: dict[Operation, str]) -> list[tuple[Operation, str]]:
+    """The ops of the input dialects left in `module` that are causes (not a `tensor.empty`
+    or `linalg.fill` left only as the init of other linalg ops), each with why it is left."""
     left = [
         o
         for o in module.walk()
         if _is_input_op(o) and not _is_input_op(cast(Operation, o.parent_op()))
     ]
     return [
-        op_diagnostic(
-            o,
-            "is not raised by linalg-to-ztensor, left for linalg-to-zloop: "
-            + (reasons.get(o) or _default_reason(o)),
-            None,
-            severity="remark",
-        )
+        (o, reasons.get(o) or _default_reason(o))
         for o in left
         if o in reasons or not _only_an_init(o)
     ]

@@ -500,3 +500,15 @@ def test_fallback_matches_iree(name: str) -> None:
             np.testing.assert_array_equal(got, expected)
         else:
             np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4)
+
+
+def test_gpu_pipeline_has_no_fallback_and_says_so_at_the_op() -> None:
+    """The loop fallback is CPU-only: gpu-pipeline raises with `fallback=false`, so what it
+    cannot raise is a located error there (not a failure later in ztile-to-nvvm)."""
+    module = parse_module(PROGRAMS["fpowi_constant"], "pow.mlir")
+    with pytest.raises(DiagnosticError) as info:
+        zg.parse_pipeline("gpu-pipeline").apply(make_context(), module)
+    assert str(info.value).startswith(
+        "pow.mlir:4:8: error: 'linalg.generic' op is not supported by linalg-to-ztensor: the "
+        "body op 'math.fpowi' has no ztensor form"
+    )
