@@ -4,7 +4,8 @@ It composes passes of `ziggurat.passes` and `ziggurat.lowering`, so it sits abov
 (docs/layout.md). It is a composite pass: `inner_passes()` lists the passes it runs, so drivers can show each
 one (`ziggurat-opt --print-between-passes`, `--time-passes`) and `Lowered.as_text` can stop
 between them. Before running, it checks that the input is something it compiles and reports
-what is not (f16 tensors, `?` dimensions, zero-size tensors, linalg ops, ...) at the op.
+what is not (f16 tensors, `?` dimensions, zero-size tensors, linalg ops that even the loop
+fallback cannot lower, ...) at the op.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ SUPPORTED_DIALECTS = (
 )
 """Dialects whose ops `cpu-pipeline` accepts: ztensor, the ops of the lower levels its
 passes produce (a module may enter at any level), and linalg on tensors, which its first pass
-(`linalg-to-ztensor`) raises to ztensor or rejects, located at the op."""
+(`linalg-to-ztensor`) raises to ztensor and the loop fallback (`linalg-to-zloop`) compiles
+where it cannot; what neither can is rejected up front, located at the op."""
 
 INNER_PASSES: dict[str, str] = {
     "bufferize": "ziggurat.lowering.bufferize:BufferizePass",
@@ -216,7 +218,8 @@ class CpuPipelinePass(ModulePass):
 
     `linalg-to-ztensor` (raises linalg on tensors, e.g. torch-mlir's output, to ztensor; it
     leaves other modules alone), `canonicalize`, `eqsat` (unless `eqsat=false`; IEEE-exact rules only unless `fast-math`
-    enables flags, see passes/fast_math.py), `ztensor-to-ztile`, `bufferize`,
+    enables flags, see passes/fast_math.py), `ztensor-to-ztile`, `linalg-to-zloop` (the
+    linalg ops the raising left, as loops on buffers), `bufferize`,
     `ztile-to-zloop{vector-width=W}`, `zloop-parallelize` (outermost `zloop.for` nests without
     loop-carried dependences, e.g. hand-written ones, run on the thread pool), `canonicalize`,
     `convert-to-llvm`, then `record-opt-level`.
