@@ -215,7 +215,48 @@ def _loop_ranges(
     missing = [d for d, r in enumerate(ranges) if r is None]
     if missing:
         raise Unsupported(f"loop dims {missing} have no extent in any operand's indexing map")
-    return tuple(cast(list[int], ranges))
+    known = tuple(cast(list[int], ranges))
+    for value, amap in zip(operands, maps, strict=True):
+        if not isinstance(value.type, TensorType):
+            continue
+        for k, (expr, extent) in enumerate(zip(amap.results, _shape(value), strict=True)):
+            low, high = _interval(expr, known)
+            if low < 0 or high >= extent:
+                raise Unsupported(
+                    f"indexing map {amap} reaches indices {low} to {high} of dim {k} of "
+                    f"{value.type} (out of bounds)"
+                )
+    return known
+
+
+def _interval(expr: AffineExpr, ranges: Sequence[int]) -> tuple[int, int]:
+    """The smallest and largest value of `expr` over the loop ranges (interval arithmetic:
+    exact for a sum of distinct dims times constants, otherwise a superset)."""
+    if isinstance(expr, AffineDimExpr):
+        return 0, ranges[expr.position] - 1
+    if isinstance(expr, AffineConstantExpr):
+        return expr.value, expr.value
+    if not isinstance(expr, AffineBinaryOpExpr):
+        raise Unsupported(f"the affine expression {expr} has symbols")
+    a, b = _interval(expr.lhs, ranges), _interval(expr.rhs, ranges)
+    match expr.kind:
+        case AffineBinaryOpKind.Add:
+            return a[0] + b[0], a[1] + b[1]
+        case AffineBinaryOpKind.Mul:
+            products = [x * y for x in a for y in b]
+            return min(products), max(products)
+        case _:
+            pass
+    if b[0] != b[1] or b[0] <= 0:
+        raise Unsupported(f"the affine expression {expr} divides by a non-constant")
+    n = b[0]
+    match expr.kind:
+        case AffineBinaryOpKind.FloorDiv:
+            return a[0] // n, a[1] // n
+        case AffineBinaryOpKind.CeilDiv:
+            return -(-a[0] // n), -(-a[1] // n)
+        case _:
+            return (a[0], a[1]) if a[0] >= 0 and a[1] < n else (0, n - 1)
 
 
 def _check_body(s: Structured) -> None:

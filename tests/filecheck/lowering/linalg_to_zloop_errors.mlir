@@ -56,3 +56,17 @@ func.func @other_tensor_op(%x: tensor<4xf32>) -> tensor<2xf32> {
   %r = tensor.extract_slice %x[0] [2] [1] : tensor<4xf32> to tensor<2xf32>
   return %r : tensor<2xf32>
 }
+
+// -----
+
+// Indices beyond an operand's extent (xDSL's verifier does not bound `mod`): refused, rather
+// than loads outside the buffer.
+func.func @out_of_bounds(%x: tensor<4xf32>) -> tensor<8xf32> {
+  %e = tensor.empty() : tensor<8xf32>
+  // expected-error@+1 {{'linalg.generic' op is not supported by linalg-to-zloop: indexing map (d0) -> ((d0 mod 6)) reaches indices 0 to 5 of dim 0 of tensor<4xf32> (out of bounds)}}
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0 mod 6)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%x : tensor<4xf32>) outs(%e : tensor<8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  } -> tensor<8xf32>
+  return %r : tensor<8xf32>
+}
