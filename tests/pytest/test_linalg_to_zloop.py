@@ -280,8 +280,14 @@ func.func @main(%x: tensor<8x16xf32>, %w: tensor<16x4xf32>, %b: tensor<4xf32>) -
   } -> tensor<8x4xf32>
   return %u : tensor<8x4xf32>
 }""",
+    "integer_results_copied": """func.func @main(%a: tensor<4xi32>, %b: tensor<2x3xi64>) -> (tensor<4xi32>, tensor<4xi32>, tensor<2x3xi64>) {
+  %e = tensor.empty() : tensor<4xi32>
+  %r = linalg.add ins(%a, %a : tensor<4xi32>, tensor<4xi32>) outs(%e : tensor<4xi32>) -> tensor<4xi32>
+  return %r, %r, %b : tensor<4xi32>, tensor<4xi32>, tensor<2x3xi64>
+}""",
 }
-"""Named ops and chains: each compiles and matches the interpreter."""
+"""Named ops and chains: each compiles and matches the interpreter (the last returns an
+integer result twice and an integer argument: `bufferize` copies them with scalar loops)."""
 
 
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
