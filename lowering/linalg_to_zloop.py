@@ -53,6 +53,7 @@ from xdsl.dialects.builtin import (
     IntegerAttr,
     IntegerType,
     ModuleOp,
+    Signedness,
     TensorType,
 )
 from xdsl.dialects.linalg import attrs as linalg_attrs
@@ -113,7 +114,7 @@ def _check_element(element: Attribute, what: str) -> None:
     if (
         isinstance(element, IntegerType)
         and element.width.data in ELEMENT_WIDTHS
-        and element.signedness.data == element.signedness.data.SIGNLESS
+        and element.signedness.data == Signedness.SIGNLESS
     ):
         return
     raise Unsupported(f"{what} holds {element} elements (it lowers f32, f64, i1, i8 to i64)")

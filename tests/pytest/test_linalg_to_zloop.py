@@ -202,6 +202,29 @@ PROGRAMS: dict[str, str] = {
         "%t",
         init="init",
     ),
+    "full_product_rank0": _generic(
+        "the product of all elements into a rank-0 init argument",
+        [("x", "tensor<3x4xf32>")],
+        ("tensor<f32>", "f32"),
+        [ID2, "affine_map<(d0, d1) -> ()>"],
+        '"reduction", "reduction"',
+        "    %p = arith.mulf %b_x, %acc : f32",
+        "%p",
+        init="init",
+    ),
+    "integer_compare_to_i1": _generic(
+        "booleans from an integer comparison and a bit test (i1 results)",
+        [("a", "tensor<8xi16>")],
+        ("tensor<8xi1>", "i1"),
+        ["affine_map<(d0) -> (d0)>", "affine_map<(d0) -> (d0)>"],
+        '"parallel"',
+        "    %c0 = arith.constant 0 : i16\n    %c1 = arith.constant 1 : i16\n"
+        "    %neg = arith.cmpi slt, %b_a, %c0 : i16\n"
+        "    %low = arith.andi %b_a, %c1 : i16\n"
+        "    %odd = arith.trunci %low : i16 to i1\n"
+        "    %both = arith.xori %neg, %odd : i1",
+        "%both",
+    ),
 }
 """Hand-written generics the raising leaves (each compiles and matches the interpreter)."""
 
