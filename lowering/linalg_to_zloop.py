@@ -14,7 +14,7 @@ result buffer. Lowered this way:
 | the structured named ops of xDSL 0.74 (`linalg.fill`, `copy`, `add`, `sub`, `mul`, `max`, `min`, `exp`, `log`, `sqrt`, `select`, `matmul`, `transpose`, convolutions and pooling) | their indexing maps and (hidden) body, as a generic |
 | `linalg.broadcast`, `linalg.reduce` | the generic they are: the init's dims without `dimensions` index the input, reduction loops over `dimensions` |
 | `tensor.expand_shape`, `tensor.collapse_shape` | a copy in row-major order |
-| `arith.constant` of an integer or float tensor (`dense`, `dense_resource`) | a buffer filled by stores (a loop for a splat) |
+| `arith.constant` of an integer or float tensor (`dense`, `dense_resource`) | a buffer filled by stores, one per element (a loop for a splat); in `cpu-pipeline` only integer ones get here, `linalg-to-ztensor` raises the float ones |
 | `tensor.empty` | nothing: an output buffer whose init it is starts uninitialized |
 
 A result buffer starts as a copy of the op's init when the body reads the accumulator, the
@@ -85,9 +85,6 @@ from ziggurat.lowering.ztile_builder import Gen, to_buffer
 
 ELEMENT_WIDTHS = (1, 8, 16, 32, 64)
 """Widths of the integer elements a lowered tensor may hold (signless integers)."""
-
-MAX_CONSTANT_STORES = 1 << 16
-"""The most elements of a non-splat tensor constant lowered to one store each."""
 
 STRUCTURED = (LinalgStructuredOperation, linalg.BroadcastOp, linalg.ReduceOp)
 """The linalg ops lowered as the generic they are."""
@@ -362,8 +359,6 @@ def _constant_values(op: arith.ConstantOp) -> tuple[TensorType[Attribute], Any]:
     values = value.get_values()
     if len(values) == 1:
         return ty, values[0]
-    if len(values) > MAX_CONSTANT_STORES:
-        raise Unsupported(f"a constant of {len(values)} distinct elements is too large")
     return ty, np.asarray(values).reshape(ty.get_shape())
 
 
