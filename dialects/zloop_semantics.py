@@ -585,7 +585,9 @@ def _wrap(value: Any, t: Attribute) -> Any:
 
 
 def _is_python_index(args: PythonValues) -> bool:
-    return all(isinstance(a, int) and not isinstance(a, np.generic) for a in args)
+    """Plain Python ints (index arithmetic of the loop interpreters), not bools (i1 values)
+    or numpy values."""
+    return all(isinstance(a, int) and not isinstance(a, bool | np.generic) for a in args)
 
 
 def _integer_impl(op_type: type[Operation], f: Any) -> Any:

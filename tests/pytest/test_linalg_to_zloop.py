@@ -303,6 +303,18 @@ func.func @main(%x: tensor<8x16xf32>, %w: tensor<16x4xf32>, %b: tensor<4xf32>) -
   } -> tensor<8x4xf32>
   return %u : tensor<8x4xf32>
 }""",
+    "rank0_boolean_xor": """func.func @main(%a: tensor<f32>) -> tensor<i1> {
+  %e = tensor.empty() : tensor<i1>
+  %r = linalg.generic {indexing_maps = [affine_map<() -> ()>, affine_map<() -> ()>], iterator_types = []} ins(%a : tensor<f32>) outs(%e : tensor<i1>) {
+  ^bb0(%x: f32, %o: i1):
+    %z = arith.constant 0.0 : f32
+    %c = arith.cmpf olt, %x, %z : f32
+    %t = arith.constant true
+    %n = arith.xori %c, %t : i1
+    linalg.yield %n : i1
+  } -> tensor<i1>
+  return %r : tensor<i1>
+}""",
     "integer_results_copied": """func.func @main(%a: tensor<4xi32>, %b: tensor<2x3xi64>) -> (tensor<4xi32>, tensor<4xi32>, tensor<2x3xi64>) {
   %e = tensor.empty() : tensor<4xi32>
   %r = linalg.add ins(%a, %a : tensor<4xi32>, tensor<4xi32>) outs(%e : tensor<4xi32>) -> tensor<4xi32>
