@@ -4,7 +4,8 @@ It composes passes of `ziggurat.passes` and `ziggurat.lowering`, so it sits abov
 (docs/layout.md). It is a composite pass: `inner_passes()` lists the passes it runs, so drivers can show each
 one (`ziggurat-opt --print-between-passes`, `--time-passes`) and `Lowered.as_text` can stop
 between them. Before running, it checks that the input is something it compiles and reports
-what is not (f16 tensors, `?` dimensions, zero-size tensors, linalg ops, ...) at the op.
+what is not (f16 tensors, `?` dimensions, zero-size tensors, linalg ops that even the loop
+fallback cannot lower, ...) at the op.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from xdsl.dialects.builtin import (
     f32,
     f64,
     i1,
+    i8,
+    i16,
+    i32,
     i64,
 )
 from xdsl.ir import Attribute, Operation
@@ -57,13 +61,15 @@ SUPPORTED_DIALECTS = (
 )
 """Dialects whose ops `cpu-pipeline` accepts: ztensor, the ops of the lower levels its
 passes produce (a module may enter at any level), and linalg on tensors, which its first pass
-(`linalg-to-ztensor`) raises to ztensor or rejects, located at the op."""
+(`linalg-to-ztensor`) raises to ztensor and the loop fallback (`linalg-to-zloop`) compiles
+where it cannot; what neither can is rejected up front, located at the op."""
 
 INNER_PASSES: dict[str, str] = {
     "bufferize": "ziggurat.lowering.bufferize:BufferizePass",
     "canonicalize": "xdsl.transforms.canonicalize:CanonicalizePass",
     "convert-to-llvm": "ziggurat.lowering.convert_to_llvm:ConvertToLLVMPass",
     "eqsat": "ziggurat.passes.eqsat:EqsatPass",
+    "linalg-to-zloop": "ziggurat.lowering.linalg_to_zloop:LinalgToZLoopPass",
     "linalg-to-ztensor": "ziggurat.passes.linalg_to_ztensor:LinalgToZTensorPass",
     "ztensor-to-ztile": "ziggurat.lowering.ztensor_to_ztile:ZTensorToZTilePass",
     "zloop-parallelize": "ziggurat.passes.zloop_parallelize:ZLoopParallelizePass",
@@ -93,21 +99,30 @@ def default_vector_width() -> int:
     return Target.default().vector_width()
 
 
-def type_problem(ty: Attribute) -> str | None:
+INTEGER_ELEMENTS = (i8, i16, i32, i64)
+"""Integer elements of the tensors that functions take and return: linalg ops on them are
+compiled as loops (`linalg-to-zloop`); ztensor ops hold f32, f64 and i1 only."""
+
+
+def type_problem(ty: Attribute, integers: bool = False) -> str | None:
     """What `cpu-pipeline` does not support about values of the tensor or memref type `ty`
     (None if it compiles them, or if `ty` is not shaped): a phrase that follows
-    "cpu-pipeline does not support"."""
+    "cpu-pipeline does not support". `integers` accepts the `INTEGER_ELEMENTS` too (in
+    function signatures)."""
     if not isinstance(ty, TensorType | MemRefType):
         return None
     shape = tuple(ty.get_shape())
     element = ty.get_element_type()
-    if element not in (f32, f64, i1):
-        return f"element type {element} (it compiles f32 and f64 tensors, and i1 booleans)"
+    if integers and element in INTEGER_ELEMENTS:
+        pass
+    elif element not in (f32, f64, i1):
+        also = ", and i8 to i64 integers in function signatures" if integers else ""
+        return f"element type {element} (it compiles f32 and f64 tensors, and i1 booleans{also})"
     if any(d < 0 for d in shape):
         return "dynamic dimensions ('?'): give every dimension a static size"
     if 0 in shape:
         return "zero-size tensors (this one has no elements)"
-    size = {f64: 8, f32: 4, i1: 1}[element]
+    size = {f64: 8, f32: 4, i1: 1, i8: 1, i16: 2, i32: 4, i64: 8}[element]
     for d in shape:
         size *= d
     if size > MAX_BYTES:
@@ -130,7 +145,9 @@ def _unsupported(op: Operation, message: str) -> UnsupportedError:
 
 
 def check_supported(module: ModuleOp) -> None:
-    """Raise a located `UnsupportedError` at the first op `cpu-pipeline` cannot compile."""
+    """Raise a located `UnsupportedError` at the first op `cpu-pipeline` cannot compile
+    (linalg and tensor ops: what even the loop fallback, `linalg-to-zloop`, cannot lower)."""
+    fallback: Callable[[Operation], str | None] | None = None
     for op in module.walk():
         dialect = op.dialect_name()
         if dialect not in SUPPORTED_DIALECTS:
@@ -146,13 +163,21 @@ def check_supported(module: ModuleOp) -> None:
             )
             for kind, types in kinds:
                 for i, ty in enumerate(types):
-                    problem = type_problem(ty) or _float_problem(ty)
+                    problem = type_problem(ty, integers=True) or _float_problem(ty)
                     if problem is not None:
                         raise _unsupported(
                             op,
                             f"{kind} #{i} has type {ty}: cpu-pipeline does not support {problem}",
                         )
             continue
+        if dialect in ("linalg", "tensor") or (
+            dialect == "arith" and any(isinstance(r.type, TensorType) for r in op.results)
+        ):
+            if fallback is None:
+                fallback = import_module("ziggurat.lowering.linalg_to_zloop").unsupported_reason
+            reason = fallback(op)
+            if reason is not None:
+                raise _unsupported(op, f"is not supported by cpu-pipeline: {reason}")
         for kind, values in (("operand", op.operands), ("result", op.results)):
             for i, value in enumerate(values):
                 ty = value.type
@@ -193,7 +218,8 @@ class CpuPipelinePass(ModulePass):
 
     `linalg-to-ztensor` (raises linalg on tensors, e.g. torch-mlir's output, to ztensor; it
     leaves other modules alone), `canonicalize`, `eqsat` (unless `eqsat=false`; IEEE-exact rules only unless `fast-math`
-    enables flags, see passes/fast_math.py), `ztensor-to-ztile`, `bufferize`,
+    enables flags, see passes/fast_math.py), `ztensor-to-ztile`, `linalg-to-zloop` (the
+    linalg ops the raising left, as loops on buffers), `bufferize`,
     `ztile-to-zloop{vector-width=W}`, `zloop-parallelize` (outermost `zloop.for` nests without
     loop-carried dependences, e.g. hand-written ones, run on the thread pool), `canonicalize`,
     `convert-to-llvm`, then `record-opt-level`.
@@ -233,7 +259,7 @@ class CpuPipelinePass(ModulePass):
         return [
             ("canonicalize", "linalg-to-ztensor,canonicalize"),
             *([("eqsat", self._eqsat_spec())] if self.eqsat else []),
-            ("ztile", "ztensor-to-ztile"),
+            ("ztile", "ztensor-to-ztile,linalg-to-zloop"),
             ("bufferize", "bufferize"),
             ("zloop", f"ztile-to-zloop{{vector-width={width}}},zloop-parallelize,canonicalize"),
             ("llvm-dialect", "convert-to-llvm"),

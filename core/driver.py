@@ -26,13 +26,15 @@ from typing import Any, Literal, overload
 
 import numpy as np
 from xdsl.dialects import func
-from xdsl.dialects.builtin import MemRefType, ModuleOp, TensorType
+from xdsl.dialects.builtin import IntegerType, MemRefType, ModuleOp, TensorType, i1
+from xdsl.ir import Attribute
 from xdsl.passes import PassPipeline
 from xdsl.utils.arg_spec import parse_pipeline as parse_arg_specs
 from xdsl.utils.exceptions import ArgSpecParseError
 
 from ziggurat.cpu_pipeline import UnsupportedError, type_problem
 from ziggurat.diagnostics import Diagnostic, DiagnosticError, op_diagnostic
+from ziggurat.dialects.zloop_semantics import numpy_dtype as integer_dtype
 from ziggurat.dialects.ztensor_semantics import numpy_dtype
 from ziggurat.errors import ArgumentError, PipelineError, ZigguratError
 from ziggurat.interpreter import run_function
@@ -101,11 +103,19 @@ def _unsupported_signature(f: func.FuncOp, message: str) -> ZigguratError:
     return UnsupportedError(op_diagnostic(f, f"@{f.sym_name.data}: {message}", None))
 
 
+def _dtype(element: Attribute) -> np.dtype[Any]:
+    """The numpy dtype of arguments and results with `element`s (integers: linalg on
+    integer tensors, compiled by `linalg-to-zloop`)."""
+    if isinstance(element, IntegerType) and element != i1:
+        return integer_dtype(element)
+    return numpy_dtype(element)
+
+
 def _check_signature(f: func.FuncOp) -> None:
     kinds = (("argument", f.function_type.inputs.data), ("result", f.function_type.outputs.data))
     for kind, types in kinds:
         for i, ty in enumerate(types):
-            problem = type_problem(ty)
+            problem = type_problem(ty, integers=True)
             if problem is not None:
                 raise _unsupported_signature(
                     f, f"{kind} #{i} has type {ty}: cpu-pipeline does not support {problem}"
@@ -126,11 +136,11 @@ def signatures(module: ModuleOp) -> dict[str, tuple[ArgSpec, ...]]:
         for i, ty in enumerate(f.function_type.inputs.data):
             if isinstance(ty, TensorType):
                 specs.append(
-                    ArgSpec(tuple(ty.get_shape()), numpy_dtype(ty.element_type), "in", f"arg{i}")
+                    ArgSpec(tuple(ty.get_shape()), _dtype(ty.element_type), "in", f"arg{i}")
                 )
             elif isinstance(ty, MemRefType):
                 specs.append(
-                    ArgSpec(tuple(ty.get_shape()), numpy_dtype(ty.element_type), "inout", f"arg{i}")
+                    ArgSpec(tuple(ty.get_shape()), _dtype(ty.element_type), "inout", f"arg{i}")
                 )
             else:
                 raise _unsupported_signature(
@@ -142,7 +152,7 @@ def signatures(module: ModuleOp) -> dict[str, tuple[ArgSpec, ...]]:
                     f, f"result #{i} has type {ty}; compiled functions return tensors"
                 )
             specs.append(
-                ArgSpec(tuple(ty.get_shape()), numpy_dtype(ty.element_type), "out", f"result{i}")
+                ArgSpec(tuple(ty.get_shape()), _dtype(ty.element_type), "out", f"result{i}")
             )
         result[f.sym_name.data] = tuple(specs)
     return result

@@ -1,7 +1,9 @@
 """`gpu-pipeline{arch=sm_80 num-warps=4 eqsat=true}`: from ztensor to GPU kernels (LLVM IR for
 NVPTX) and their host manifest.
 
-The same front as `cpu-pipeline` (`linalg-to-ztensor`, `canonicalize`, `eqsat`), then
+The same front as `cpu-pipeline` (`linalg-to-ztensor`, `canonicalize`, `eqsat`; linalg it
+cannot raise is a located "not supported" error: the loop fallback, `linalg-to-zloop`, is
+CPU-only), then
 `ztensor-to-ztile{target=gpu}` (the small tiles of `GpuTileSizes`) and
 `ztile-to-nvvm{arch=.. num-warps=..}`. `-t ptx` prints the PTX of the result, `-t cubin`
 assembles it with ptxas; `ziggurat.runtime.cuda` launches it. Like `cpu-pipeline` it is a
@@ -49,7 +51,7 @@ class GpuPipelinePass(ModulePass):
     def stages(self) -> list[tuple[str, str]]:
         """(stage name, pipeline spec) in order."""
         return [
-            ("canonicalize", "linalg-to-ztensor,canonicalize"),
+            ("canonicalize", "linalg-to-ztensor{fallback=false},canonicalize"),
             *([("eqsat", "eqsat")] if self.eqsat else []),
             ("ztile", "ztensor-to-ztile{target=gpu}"),
             ("nvvm", f"ztile-to-nvvm{{arch={self.arch} num-warps={self.num_warps}}}"),

@@ -27,8 +27,10 @@ from typing import Any
 import numpy as np
 from xdsl.dialects import tensor
 from xdsl.dialects.builtin import TensorType
+from xdsl.dialects.linalg import Linalg
 from xdsl.dialects.linalg import attrs as linalg_attrs
 from xdsl.dialects.linalg import ops as linalg
+from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.interpreter import (
     Interpreter,
     InterpreterFunctions,
@@ -39,7 +41,7 @@ from xdsl.interpreter import (
     impl_terminator,
     register_impls,
 )
-from xdsl.ir import Attribute
+from xdsl.ir import Attribute, Operation, Region
 from xdsl.ir.affine import (
     AffineBinaryOpExpr,
     AffineBinaryOpKind,
@@ -108,7 +110,6 @@ def loop_ranges(maps: list[AffineMap], shapes: list[tuple[int, ...]]) -> tuple[i
     return tuple(r for r in ranges if r is not None)
 
 
-@register_impls
 class LinalgFunctions(InterpreterFunctions):
     """Interpreter functions of linalg and tensor ops on tensors (numpy arrays)."""
 
@@ -193,21 +194,61 @@ class LinalgFunctions(InterpreterFunctions):
     def run_generic(
         self, interpreter: Interpreter, op: linalg.GenericOp, args: PythonValues
     ) -> PythonValues:
-        if not op.results:
-            raise InterpretationError("'linalg.generic' on memrefs is not supported")
-        maps = [m.data for m in op.indexing_maps.data]
+        return self.run_structured(interpreter, op, args)
+
+    @impl(linalg.BroadcastOp)
+    def run_broadcast(
+        self, interpreter: Interpreter, op: linalg.BroadcastOp, args: PythonValues
+    ) -> PythonValues:
+        if not op.result:
+            raise InterpretationError("'linalg.broadcast' on memrefs is not supported")
+        value, out = (np.asarray(a) for a in args)
+        added = [int(d) for d in op.dimensions.get_values()]
+        return (np.broadcast_to(np.expand_dims(value, added), out.shape).astype(out.dtype),)
+
+    @impl(linalg.ReduceOp)
+    def run_reduce(
+        self, interpreter: Interpreter, op: linalg.ReduceOp, args: PythonValues
+    ) -> PythonValues:
+        if not op.result:
+            raise InterpretationError("'linalg.reduce' on memrefs is not supported")
+        rank = np.asarray(args[0]).ndim
+        reduced = {int(d) for d in op.dimensions.get_values()}
+        kept = tuple(AffineDimExpr(d) for d in range(rank) if d not in reduced)
+        maps = [AffineMap.identity(rank), AffineMap(rank, 0, kept)]
+        kinds = [d in reduced for d in range(rank)]
+        return self._loops(interpreter, op, maps, kinds, 1, op.region, args)
+
+    def run_structured(
+        self, interpreter: Interpreter, op: LinalgStructuredOperation, args: PythonValues
+    ) -> PythonValues:
+        """A `linalg.generic`, or a named op as the generic of its maps and hidden body."""
+        if not op.res:
+            raise InterpretationError(f"'{op.name}' on memrefs is not supported")
+        maps = [m.data for m in op.get_indexing_maps().data]
+        kinds = [t.data != linalg_attrs.IteratorType.PARALLEL for t in op.get_iterator_types()]
+        return self._loops(interpreter, op, maps, kinds, len(op.inputs), op.body, args)
+
+    def _loops(
+        self,
+        interpreter: Interpreter,
+        op: Operation,
+        maps: list[AffineMap],
+        reduces: list[bool],
+        n_in: int,
+        body: Region,
+        args: PythonValues,
+    ) -> PythonValues:
         operands = [np.asarray(a) for a in args]
         ranges = loop_ranges(maps, [a.shape for a in operands])
-        kinds = [t.data for t in op.iterator_types.data]
-        parallel = [d for d, k in enumerate(kinds) if k == linalg_attrs.IteratorType.PARALLEL]
-        reduction = [d for d, k in enumerate(kinds) if k != linalg_attrs.IteratorType.PARALLEL]
+        parallel = [d for d, r in enumerate(reduces) if not r]
+        reduction = [d for d, r in enumerate(reduces) if r]
         grid = tuple(ranges[d] for d in parallel)
         # Each parallel dim as an index array over the grid of all parallel dims.
         axes = {
             d: np.arange(ranges[d]).reshape([-1 if i == j else 1 for j in range(len(grid))])
             for i, d in enumerate(parallel)
         }
-        n_in = len(op.inputs)
         outputs = [a.copy() for a in operands[n_in:]]
         for point in itertools.product(*(range(ranges[d]) for d in reduction)):
             values = dict(zip(reduction, point, strict=True))
@@ -219,7 +260,7 @@ class LinalgFunctions(InterpreterFunctions):
             ]
             self._dims.append(dims)
             try:
-                results = interpreter.run_ssacfg_region(op.body, tuple(block_args), op.name)
+                results = interpreter.run_ssacfg_region(body, tuple(block_args), op.name)
             finally:
                 self._dims.pop()
             for out, i, r in zip(outputs, index[n_in:], results, strict=True):
@@ -239,3 +280,25 @@ class LinalgFunctions(InterpreterFunctions):
         self, interpreter: Interpreter, op: linalg.YieldOp, args: PythonValues
     ) -> tuple[TerminatorValue, PythonValues]:
         return ReturnedValues(args), ()
+
+
+def _run_named(
+    self: LinalgFunctions, interpreter: Interpreter, op: Operation, args: PythonValues
+) -> PythonValues:
+    assert isinstance(op, LinalgStructuredOperation)
+    return self.run_structured(interpreter, op, args)
+
+
+NAMED_AS_GENERIC = tuple(
+    cls
+    for cls in Linalg.operations
+    if issubclass(cls, LinalgStructuredOperation)
+    and cls not in (linalg.GenericOp, linalg.FillOp, linalg.TransposeOp, linalg.MatmulOp)
+)
+"""The named structured ops run as the generic of their indexing maps and hidden body
+(`linalg.add`, `sub`, `mul`, `max`, `min`, `exp`, `log`, `sqrt`, `select`, `copy`, the
+convolutions and pooling, ...)."""
+
+for _cls in NAMED_AS_GENERIC:
+    setattr(LinalgFunctions, "run_" + _cls.name.replace(".", "_"), impl(_cls)(_run_named))
+register_impls(LinalgFunctions)

@@ -48,6 +48,7 @@ BUILTIN_PASSES: dict[str, str] = {
     "cpu-pipeline": "ziggurat.cpu_pipeline:CpuPipelinePass",
     "eqsat": "ziggurat.passes.eqsat:EqsatPass",
     "gpu-pipeline": "ziggurat.gpu_pipeline:GpuPipelinePass",
+    "linalg-to-zloop": "ziggurat.lowering.linalg_to_zloop:LinalgToZLoopPass",
     "linalg-to-ztensor": "ziggurat.passes.linalg_to_ztensor:LinalgToZTensorPass",
     "zloop-fuse": "ziggurat.passes.zloop_fuse:ZLoopFusePass",
     "zloop-interchange": "ziggurat.passes.zloop_interchange:ZLoopInterchangePass",

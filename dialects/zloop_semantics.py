@@ -424,9 +424,10 @@ def _fma(a: Any, b: Any, c: Any) -> Any:
     return r if r.ndim else dtype.type(r)
 
 
-@register_impls
 class NumpyArithFunctions(ArithFunctions):
-    """xDSL's arith semantics with float, cast, compare and select ops on numpy values."""
+    """xDSL's arith semantics with float, cast, compare and select ops on numpy values, and
+    the integer ops (`INTEGER_OPS`, `math.fpowi`) on numpy arrays and scalars too (the
+    integer bodies of a `linalg.generic` run on arrays; xDSL's take Python ints only)."""
 
     @impl(arith.ConstantOp)
     def run_constant(
@@ -538,6 +539,129 @@ class NumpyArithFunctions(ArithFunctions):
         self, interpreter: Interpreter, op: arith.TruncFOp, args: PythonValues
     ) -> PythonValues:
         return (_cast(args[0], op.result.type),)
+
+
+def _unsigned(x: Any) -> Any:
+    """Integers as the unsigned integers of their width (two's complement)."""
+    a = np.asarray(x)
+    if a.dtype == np.bool_:
+        return a.astype(np.uint8)
+    return a.astype(np.dtype(f"u{a.dtype.itemsize}"))
+
+
+def _div_toward_zero(a: Any, b: Any) -> Any:
+    q = np.floor_divide(a, b)
+    return q + ((np.remainder(a, b) != 0) & ((np.asarray(a) < 0) != (np.asarray(b) < 0)))
+
+
+INTEGER_OPS: dict[type[Operation], Any] = {
+    arith.AddiOp: np.add,
+    arith.SubiOp: np.subtract,
+    arith.MuliOp: np.multiply,
+    arith.AndIOp: np.bitwise_and,
+    arith.OrIOp: np.bitwise_or,
+    arith.XOrIOp: np.bitwise_xor,
+    arith.ShLIOp: np.left_shift,
+    arith.ShRSIOp: np.right_shift,
+    arith.ShRUIOp: lambda a, b: np.right_shift(_unsigned(a), _unsigned(b)),
+    arith.DivSIOp: _div_toward_zero,
+    arith.RemSIOp: lambda a, b: np.asarray(a) - np.asarray(b) * _div_toward_zero(a, b),
+    arith.FloorDivSIOp: np.floor_divide,
+    arith.CeilDivSIOp: lambda a, b: -np.floor_divide(-np.asarray(a), b),
+    arith.DivUIOp: lambda a, b: np.floor_divide(_unsigned(a), _unsigned(b)),
+    arith.RemUIOp: lambda a, b: np.remainder(_unsigned(a), _unsigned(b)),
+    arith.MaxSIOp: np.maximum,
+    arith.MinSIOp: np.minimum,
+    arith.MaxUIOp: lambda a, b: np.maximum(_unsigned(a), _unsigned(b)),
+    arith.MinUIOp: lambda a, b: np.minimum(_unsigned(a), _unsigned(b)),
+}
+"""Integer `arith` ops -> their numpy function on operands of the op's own dtype; the result
+wraps around (two's complement) like the op's."""
+
+
+def _wrap(value: Any, t: Attribute) -> Any:
+    """An integer result as the two's complement value of type `t` (i1: its low bit)."""
+    if t == i1:
+        return np.asarray(np.bitwise_and(np.asarray(value).astype(np.int64), 1), dtype=np.bool_)
+    return np.asarray(value).astype(_dtype_of(t))
+
+
+def _is_python_index(args: PythonValues) -> bool:
+    """Plain Python ints (index arithmetic of the loop interpreters), not bools (i1 values)
+    or numpy values."""
+    return all(isinstance(a, int) and not isinstance(a, bool | np.generic) for a in args)
+
+
+def _integer_impl(op_type: type[Operation], f: Any) -> Any:
+    inherited = next(
+        (m for m in vars(ArithFunctions).values() if getattr(m, "__impl_op_type", None) is op_type),
+        None,
+    )
+
+    def run(
+        self: NumpyArithFunctions, interpreter: Interpreter, op: Operation, args: PythonValues
+    ) -> PythonValues:
+        if inherited is not None and _is_python_index(args):
+            return inherited(self, interpreter, op, args).values  # xDSL's, on Python ints
+        t = op.results[0].type
+        dtype = np.dtype(np.uint8) if t == i1 else _dtype_of(t)
+        operands = [np.asarray(a).astype(dtype) for a in args]
+        with np.errstate(all="ignore"):
+            r = _wrap(f(*operands), t)
+        return (r if r.ndim else r[()],)
+
+    return run
+
+
+def _cmpi(
+    self: Any, interpreter: Interpreter, op: arith.CmpiOp, args: PythonValues
+) -> PythonValues:
+    predicate = op.predicate.value.data
+    a, b = (_unsigned(x) for x in args) if predicate >= 6 else (np.asarray(x) for x in args)
+    compare = (np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.greater_equal)
+    f = compare[predicate] if predicate < 6 else compare[predicate - 4]
+    r = np.asarray(f(a, b))
+    return (r if r.ndim else bool(r),)
+
+
+def _int_cast(kind: str) -> Any:
+    def run(self: Any, interpreter: Interpreter, op: Operation, args: PythonValues) -> PythonValues:
+        value = np.asarray(args[0])
+        t = op.results[0].type
+        if kind == "sext" and value.dtype == np.bool_:
+            value = -value.astype(np.int64)
+        elif kind == "zext":
+            value = _unsigned(value).astype(np.uint64)
+        r = _wrap(value, t)
+        return (r if r.ndim else r[()],)
+
+    return run
+
+
+def _fpowi(
+    self: Any, interpreter: Interpreter, op: math.FPowIOp, args: PythonValues
+) -> PythonValues:
+    with np.errstate(all="ignore"):
+        r = np.power(np.asarray(args[0], np.float64), np.asarray(args[1], np.float64))
+    return (_cast(r, op.result.type),)
+
+
+for _op_type, _f in INTEGER_OPS.items():
+    setattr(
+        NumpyArithFunctions,
+        "run_np_" + _op_type.name.split(".")[1],
+        impl(_op_type)(_integer_impl(_op_type, _f)),
+    )
+_MORE_NUMPY_OPS: tuple[tuple[type[Operation], Any], ...] = (
+    (arith.CmpiOp, _cmpi),
+    (arith.ExtSIOp, _int_cast("sext")),
+    (arith.ExtUIOp, _int_cast("zext")),
+    (arith.TruncIOp, _int_cast("trunc")),
+    (math.FPowIOp, _fpowi),
+)
+for _op_type, _run in _MORE_NUMPY_OPS:
+    setattr(NumpyArithFunctions, "run_np_" + _op_type.name.split(".")[1], impl(_op_type)(_run))
+register_impls(NumpyArithFunctions)
 
 
 @register_impls

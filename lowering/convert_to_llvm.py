@@ -1,8 +1,8 @@
 """`convert-to-llvm`: lower func/zloop/scf/arith/math/memref/vector to xDSL's `llvm` dialect.
 
 Input: the IR of the lowering contract (section 2): `func.func` on statically shaped,
-identity-layout memrefs and f32/f64 scalars, bodies of `zloop`, `scf`, `arith`, `math`,
-`memref` and `vector` ops on scalars and 1-D vectors. Output: a module of `llvm.func`s.
+identity-layout memrefs and f32/f64 (and integer) scalars, bodies of `zloop`, `scf`, `arith`,
+`math`, `memref` and `vector` ops on scalars and 1-D vectors. Output: a module of `llvm.func`s.
 
 Conventions (contract items 3 and 4):
 - `index` becomes `i64`; every memref becomes a bare `!llvm.ptr` to its first element
@@ -34,9 +34,15 @@ form of the row that lowers to them: an intrinsic (`math.sqrt` -> `llvm.sqrt`), 
 What the `llvm` dialect of xDSL 0.74 cannot express (vector `fcmp`/`select`,
 `extractelement`) and the helpers become calls to declared functions named
 `__zg_<what>_<type>` (e.g. `__zg_exp_v16f32`, `__zg_fcmp_olt_v16f32`, `__zg_select_v16f32`,
-`__zg_extract_v16f32`). `ziggurat.lowering.llvm_translate` gives them internal,
-always-inlined bodies (polynomials from `llvm_math` for the transcendentals), so O3 code has
-no calls left.
+`__zg_extract_v16f32`, `__zg_powi_f32_i32` for `math.fpowi`).
+`ziggurat.lowering.llvm_translate` gives them internal, always-inlined bodies (polynomials
+from `llvm_math` for the transcendentals, a square-and-multiply loop for `powi`), so O3 code
+has no calls left.
+
+Integer `arith` ops (`addi` ... `remsi`, `divui`/`remui`, `andi`/`ori`/`xori`, shifts,
+`extsi`/`extui`/`trunci`, `cmpi`, `sitofp`, `index_cast`) become their LLVM instructions;
+`has_lowering(op)` says whether the per-op table has an op (`linalg-to-zloop` asks it about
+the body ops it clones).
 
 The lowering walks each function once, emitting the CFG directly: structured regions turn
 into blocks, which a pattern-per-op rewrite cannot express as simply.
@@ -787,6 +793,25 @@ def _cast(cls: type[llvm.GenericCastOp]):
     return lower
 
 
+def _int_cast(cls: type[llvm.TruncOp | llvm.ZExtOp | llvm.SExtOp]):
+    def lower(fl: _FunctionLowering, op: Operation) -> None:
+        fl.values[op.results[0]] = fl.emit(
+            cls(fl.get(op.operands[0]), lower_type(op.results[0].type))
+        )
+
+    return lower
+
+
+def _fpowi(fl: _FunctionLowering, op: math.FPowIOp) -> None:
+    """`math.fpowi` -> a call of the helper `__zg_powi_<float>_<int>` (square and multiply;
+    `llvm.powi` would need compiler-rt's `__powisf2`, which the JIT does not have)."""
+    t = lower_type(op.result.type)
+    power = fl.get(op.rhs)
+    fl.values[op.result] = fl.helper_call(
+        f"__zg_powi_{type_suffix(t)}_{type_suffix(power.type)}", [fl.get(op.lhs), power], t
+    )
+
+
 def _mem_align(t: Attribute) -> int:
     return byte_size(element_type(t))
 
@@ -1003,6 +1028,17 @@ _HANDLERS: dict[type[Operation], Callable[[_FunctionLowering, Any], None]] = {
     arith.FloorDivSIOp: _floordivsi,
     arith.MinSIOp: _minmaxsi(False),
     arith.MaxSIOp: _minmaxsi(True),
+    arith.DivUIOp: _int_binop(llvm.UDivOp),
+    arith.RemUIOp: _int_binop(llvm.URemOp),
+    arith.AndIOp: _int_binop(llvm.AndOp),
+    arith.OrIOp: _int_binop(llvm.OrOp),
+    arith.XOrIOp: _int_binop(llvm.XOrOp),
+    arith.ShLIOp: _int_binop(llvm.ShlOp),
+    arith.ShRSIOp: _int_binop(llvm.AShrOp),
+    arith.ShRUIOp: _int_binop(llvm.LShrOp),
+    arith.ExtSIOp: _int_cast(llvm.SExtOp),
+    arith.ExtUIOp: _int_cast(llvm.ZExtOp),
+    arith.TruncIOp: _int_cast(llvm.TruncOp),
     arith.CmpiOp: _cmpi,
     arith.IndexCastOp: _index_cast,
     arith.SIToFPOp: _cast(llvm.SIToFPOp),
@@ -1010,6 +1046,7 @@ _HANDLERS: dict[type[Operation], Callable[[_FunctionLowering, Any], None]] = {
     arith.TruncFOp: _cast(llvm.FPTruncOp),
     **{_MATH_CLASSES[name]: _math_op(row) for name, row in optable.MATH_OPS.items()},
     math.FmaOp: _math_fma,
+    math.FPowIOp: _fpowi,
     memref.LoadOp: _load,
     memref.StoreOp: _store,
     memref.AllocOp: _alloc,
@@ -1035,6 +1072,11 @@ _HANDLERS: dict[type[Operation], Callable[[_FunctionLowering, Any], None]] = {
     scf.ForOp: _FunctionLowering.lower_scf_for,
     scf.IfOp: _FunctionLowering.lower_if,
 }
+
+
+def has_lowering(op: Operation) -> bool:
+    """Whether `convert-to-llvm` lowers ops of `op`'s kind (its per-op table has them)."""
+    return type(op) in _HANDLERS
 
 
 def lower_function(state: _ModuleState, fn: func.FuncOp) -> llvm.FuncOp:

@@ -8,7 +8,8 @@ as `noalias`, and its per-op table `convert_op`) and extends it with:
   (`llvm.fma.v16f32`, `llvm.maximum.v8f64`, `llvm.masked.load.v16f32.p0`, ...);
 - bodies for the helper functions `convert-to-llvm` declares as `__zg_<what>_<type>`: the
   math functions of `ziggurat.lowering.llvm_math.EMITTERS` (`exp`/`log`/`tanh`, ...:
-  polynomials), `fcmp_<pred>`, `select` and `extract` on vectors. They are internal and
+  polynomials), `powi` (`math.fpowi`: a square-and-multiply loop), `fcmp_<pred>`, `select`
+  and `extract` on vectors. They are internal and
   `alwaysinline`.
 
 `translate_module(module)` returns the IR text without target triple and data layout (the
@@ -36,7 +37,7 @@ from ziggurat.lowering.convert_to_llvm import convert_module_to_llvm
 from ziggurat.lowering.llvm_math import EMITTERS
 
 _HELPER = re.compile(
-    rf"^__zg_(?P<what>{'|'.join(EMITTERS)}|select|extract|fcmp_(?P<pred>[a-z]+))_(?P<type>\w+)$"
+    rf"^__zg_(?P<what>{'|'.join(EMITTERS)}|powi|select|extract|fcmp_(?P<pred>[a-z]+))_(?P<type>\w+)$"
 )
 
 
@@ -113,6 +114,8 @@ def _define_helper(fn: ir.Function) -> None:
     args = list(fn.args)
     if what in EMITTERS:
         builder.ret(EMITTERS[what](builder, args[0]))
+    elif what == "powi":
+        _define_powi(fn, builder)
     elif what == "select":
         builder.ret(builder.select(args[0], args[1], args[2]))
     elif what == "extract":
@@ -137,6 +140,39 @@ def _define_helper(fn: ir.Function) -> None:
         }
         cmp = builder.fcmp_ordered if pred[0] == "o" else builder.fcmp_unordered
         builder.ret(cmp(ops[pred[1:]], args[0], args[1]))
+
+
+def _define_powi(fn: ir.Function, builder: ir.IRBuilder) -> None:
+    """`x ** n` for a float `x` and an integer `n` by squaring and multiplying (compiler-rt's
+    `__powisf2` order: r *= x for each set bit of |n|, lowest first, x *= x between), then
+    1 / r for a negative `n`."""
+    x, n = fn.args
+    one = ir.Constant(x.type, 1.0)
+    negative = builder.icmp_signed("<", n, ir.Constant(n.type, 0))
+    magnitude = builder.select(negative, builder.neg(n), n)
+    entry = builder.block
+    head, body, done = (fn.append_basic_block(name) for name in ("head", "body", "done"))
+    builder.branch(head)
+    builder.position_at_end(head)
+    result = builder.phi(x.type)
+    base = builder.phi(x.type)
+    bits = builder.phi(n.type)
+    builder.cbranch(builder.icmp_unsigned("==", bits, ir.Constant(n.type, 0)), done, body)
+    builder.position_at_end(body)
+    odd = builder.trunc(bits, ir.IntType(1))
+    next_result = builder.select(odd, builder.fmul(result, base), result)
+    next_base = builder.fmul(base, base)
+    next_bits = builder.lshr(bits, ir.Constant(n.type, 1))
+    builder.branch(head)
+    for phi, start, step in (
+        (result, one, next_result),
+        (base, x, next_base),
+        (bits, magnitude, next_bits),
+    ):
+        phi.add_incoming(start, entry)
+        phi.add_incoming(step, body)
+    builder.position_at_end(done)
+    builder.ret(builder.select(negative, builder.fdiv(one, result), result))
 
 
 def translate_to_llvmlite(module: ModuleOp) -> ir.Module:

@@ -170,9 +170,12 @@ def reshape_copy(gen: Gen, src: SSAValue, dst: SSAValue) -> None:
 
 
 def tile_copy(gen: Gen, src: SSAValue, dst: SSAValue, chooser: TileSizeChooser) -> None:
-    """Copy `src` into `dst` of the same shape: a tile grid for ranks 1 to 3, else scalar loops."""
+    """Copy `src` into `dst` of the same shape: a tile grid for ranks 1 to 3, else (and for
+    elements tiles do not hold: the integer buffers of `linalg-to-zloop`) scalar loops."""
     shape = tensor_shape(src)
-    if not 1 <= len(shape) <= MAX_TILE_RANK:
+    elt = element_type(src)
+    tileable = isinstance(elt, ztile.FLOAT_TYPES) or elt == ztile.BOOL
+    if not 1 <= len(shape) <= MAX_TILE_RANK or not tileable:
         copy_loops(gen, shape, src, identity_map, dst, identity_map)
         return
     tile = chooser.elementwise(shape)

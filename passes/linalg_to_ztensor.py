@@ -27,14 +27,18 @@ A sum whose init is +0.0 is raised as the sum alone: the only difference is a su
 which is -0.0 instead of +0.0.
 
 What it cannot raise (a body with `linalg.index`, non-float tensors, other named ops, maps
-with symbols, ...) is reported as a located "not supported" error at the op, naming what is
-missing. A fallback lowering of such ops to loops is not part of this pass. Modules without
-linalg or tensor ops are left untouched.
+with symbols, ...) stays as it is, its operands and users connected to the raised ops around
+it, and a located remark on stderr names it and what is missing (`remarks=false` silences
+them; `fallback=false` makes it a located "not supported" error, for pipelines without the
+fallback). `linalg-to-zloop` (lowering/linalg_to_zloop.py), later in `cpu-pipeline`, compiles
+those ops as loops or reports, located, why it cannot. Modules without linalg or tensor ops
+are left untouched.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -632,10 +636,16 @@ def _erase_dead(module: ModuleOp) -> None:
 
 @dataclass(frozen=True)
 class LinalgToZTensorPass(ModulePass):
-    """Raise linalg on tensors to ztensor (see the module docstring); a located error at the
-    first op it cannot raise."""
+    """Raise linalg on tensors to ztensor (see the module docstring). What it cannot raise
+    stays as it is, connected to the ztensor ops around it, for `linalg-to-zloop`; with
+    `remarks=true` (the default) a located remark on stderr names each such op and why.
+    `fallback=false` (pipelines without the loop fallback: `gpu-pipeline`) makes the first
+    such op a located "not supported" error instead."""
 
     name = "linalg-to-ztensor"
+
+    remarks: bool = True
+    fallback: bool = True
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if not has_raisable_ops(op):
@@ -645,23 +655,39 @@ class LinalgToZTensorPass(ModulePass):
             GreedyRewritePatternApplier(patterns.patterns()), apply_recursively=True
         ).rewrite_module(op)
         _erase_dead(op)
-        left = [
-            o
-            for o in op.walk()
-            if _is_input_op(o) and not _is_input_op(cast(Operation, o.parent_op()))
-        ]
-        if not left:
-            return
-        # The first op with a reason of its own, else the first with no pattern (an empty or
-        # fill left by the op it initializes is not the cause).
-        first = next(
-            (o for o in left if o in patterns.reasons),
-            next((o for o in left if not isinstance(o, tensor.EmptyOp | linalg.FillOp)), left[0]),
-        )
-        reason = patterns.reasons.get(first) or _default_reason(first)
-        raise DiagnosticError(
-            op_diagnostic(first, f"is not supported by linalg-to-ztensor: {reason}", None)
-        )
+        left = unraised(op, patterns.reasons)
+        if left and not self.fallback:
+            first, reason = left[0]
+            raise DiagnosticError(
+                op_diagnostic(first, f"is not supported by linalg-to-ztensor: {reason}", None)
+            )
+        if self.remarks:
+            for o, reason in left:
+                message = f"is not raised by linalg-to-ztensor, left for linalg-to-zloop: {reason}"
+                print(op_diagnostic(o, message, None, severity="remark").format(), file=sys.stderr)
+
+
+def unraised(module: ModuleOp, reasons: dict[Operation, str]) -> list[tuple[Operation, str]]:
+    """The ops of the input dialects left in `module` that are causes (not a `tensor.empty`
+    or `linalg.fill` left only as the init of other linalg ops), each with why it is left."""
+    left = [
+        o
+        for o in module.walk()
+        if _is_input_op(o) and not _is_input_op(cast(Operation, o.parent_op()))
+    ]
+    return [
+        (o, reasons.get(o) or _default_reason(o))
+        for o in left
+        if o in reasons or not _only_an_init(o)
+    ]
+
+
+def _only_an_init(op: Operation) -> bool:
+    """`op` is a `tensor.empty` or `linalg.fill` whose users are all linalg ops (the ops it
+    initializes, left too)."""
+    return isinstance(op, tensor.EmptyOp | linalg.FillOp) and all(
+        use.operation.dialect_name() == "linalg" for r in op.results for use in r.uses
+    )
 
 
 def _default_reason(op: Operation) -> str:

@@ -6,7 +6,8 @@ ziggurat-run FILE.mlir [--entry NAME] [--input a.npy ...] [--seed S] [--check] [
              [-p PIPELINE | --no-eqsat] [--load-plugin FILE.py]
 ```
 
-Inputs come from .npy files (one per argument, in order) or are seeded random normals.
+Inputs come from .npy files (one per argument, in order) or are seeded random normals
+(integer arguments: nonzero integers in [-8, 8]).
 `--check` runs the same function with the reference interpreter and exits 1 on a mismatch
 (for a function that writes its memref arguments in place, it compares those arguments).
 Errors are one located message on stderr (`FILE:LINE:COL: error: ...`, or
@@ -210,15 +211,21 @@ def _load_inputs(paths: list[str], specs: list[Any], entry: str) -> list[Array]:
     return arrays
 
 
+def _random_input(rng: np.random.Generator, spec: Any) -> Array:
+    if spec.dtype == np.bool_:
+        return rng.random(spec.shape) < 0.5
+    if spec.dtype.kind == "i":
+        # Nonzero integers in [-8, 8] (no division by zero in integer bodies).
+        magnitude = rng.integers(1, 9, spec.shape)
+        return (magnitude * rng.choice([-1, 1], spec.shape)).astype(spec.dtype)
+    return rng.standard_normal(spec.shape, dtype=spec.dtype)
+
+
 def _random_inputs(specs: list[Any], seed: int) -> list[Array]:
+    """Standard normal floats; booleans (i1 arguments) true or false with equal odds;
+    integers (linalg on integer tensors) nonzero in [-8, 8]."""
     rng = np.random.default_rng(seed)
-    # Standard normal floats; booleans (i1 arguments) true or false with equal odds.
-    return [
-        rng.random(s.shape) < 0.5
-        if s.dtype == np.bool_
-        else rng.standard_normal(s.shape, dtype=s.dtype)
-        for s in specs
-    ]
+    return [_random_input(rng, s) for s in specs]
 
 
 def _check_output_path(path: str, results: int) -> None:
@@ -400,7 +407,9 @@ def run(argv: list[str]) -> int:
 
     try:
         if args.device == "cuda":
-            gpu_exe = zg.compile(source, pipeline=spec, entry=entry, filename=str(path), device="cuda")
+            gpu_exe = zg.compile(
+                source, pipeline=spec, entry=entry, filename=str(path), device="cuda"
+            )
 
             def call(*arrays: Array) -> Any:
                 return gpu_exe(*arrays)

@@ -703,6 +703,7 @@ def test_default_pipeline_includes_eqsat_and_is_shared(monkeypatch: pytest.Monke
         "canonicalize",
         "eqsat",
         "ztensor-to-ztile",
+        "linalg-to-zloop",
         "bufferize",
         "ztile-to-zloop",
         "zloop-parallelize",

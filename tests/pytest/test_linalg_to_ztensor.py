@@ -84,7 +84,9 @@ def test_ziggurat_run_check_accepts_the_fixtures() -> None:
         assert "check: OK" in proc.stdout
 
 
-def test_unraisable_op_is_a_located_error() -> None:
+def test_unraisable_op_is_left_with_a_located_remark_and_compiled_as_loops(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     text = """
 func.func @main(%x: tensor<4xf32>, %y: tensor<4xf32>) -> tensor<4xf32> {
   %e = tensor.empty() : tensor<4xf32>
@@ -92,10 +94,30 @@ func.func @main(%x: tensor<4xf32>, %y: tensor<4xf32>) -> tensor<4xf32> {
   return %r : tensor<4xf32>
 }
 """
+    module = parse_module(text, "add.mlir")
+    LinalgToZTensorPass().apply(make_context(), module)
+    assert capsys.readouterr().err.startswith(
+        "add.mlir:4:8: remark: 'linalg.add' op is not raised by linalg-to-ztensor, left for "
+        "linalg-to-zloop: 'linalg.add' has no ztensor form"
+    )
+    assert "linalg.add" in str(module)  # left for the fallback
+    x, y = np.arange(4, dtype=np.float32), np.ones(4, np.float32)
+    np.testing.assert_array_equal(zg.compile(parse_module(text, "add.mlir"))(x, y), x + y)
+
+
+def test_what_the_fallback_cannot_compile_is_a_located_error() -> None:
+    text = """
+func.func @main(%x: memref<4xf32>, %y: memref<4xf32>) {
+  linalg.add ins(%x, %x : memref<4xf32>, memref<4xf32>) outs(%y : memref<4xf32>)
+  return
+}
+"""
     with pytest.raises(zg.DiagnosticError) as info:
         zg.compile(parse_module(text, "add.mlir"))
     message = str(info.value)
-    assert message.startswith("add.mlir:4:8: error: 'linalg.add' op is not supported by ")
+    assert message.startswith(
+        "add.mlir:3:3: error: 'linalg.add' op is not supported by cpu-pipeline: it works on memrefs"
+    )
     assert "internal" not in message
 
 

@@ -139,11 +139,26 @@ UNARY = """func.func @f(%a: tensor<{shape}x{ty}>) -> tensor<{shape}x{ty}> {{
         (UNARY.format(shape="4x8", ty="bf16"), "does not support element type bf16"),
         (UNARY.format(shape="0x8", ty="f32"), "does not support zero-size tensors"),
         (
-            "func.func @f(%a: tensor<4x4xf32>, %c: tensor<4x4xf32>) -> tensor<4x4xf32> {\n"
-            "  %0 = linalg.add ins(%a, %a : tensor<4x4xf32>, tensor<4x4xf32>) "
-            "outs(%c : tensor<4x4xf32>) -> tensor<4x4xf32>\n"
+            "func.func @f(%a: tensor<?x4xf32>, %c: tensor<4x4xf32>) -> tensor<4x4xf32> {\n"
+            "  %0 = linalg.add ins(%c, %c : tensor<4x4xf32>, tensor<4x4xf32>) "
+            "outs(%a : tensor<?x4xf32>) -> tensor<4x4xf32>\n"
             "  func.return %0 : tensor<4x4xf32>\n}\n",
-            "2:8: error: 'linalg.add' op is not supported by linalg-to-ztensor",
+            "1:1: error: 'func.func' op @f: argument #0 has type tensor<?x4xf32>",
+        ),
+        (
+            "func.func @f(%a: tensor<4xf32>) -> tensor<4xf32> {\n"
+            "  %e = tensor.empty() : tensor<4xf32>\n"
+            "  %0 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, "
+            'affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} '
+            "ins(%a : tensor<4xf32>) outs(%e : tensor<4xf32>) {\n"
+            "  ^bb0(%x: f32, %o: f32):\n"
+            "    %b = arith.bitcast %x : f32 to i32\n"
+            "    %f = arith.sitofp %b : i32 to f32\n"
+            "    linalg.yield %f : f32\n"
+            "  } -> tensor<4xf32>\n"
+            "  func.return %0 : tensor<4xf32>\n}\n",
+            "3:8: error: 'linalg.generic' op is not supported by cpu-pipeline: the body op "
+            "'arith.bitcast' has no loop lowering",
         ),
     ],
 )

@@ -7,6 +7,7 @@
 // BETWEEN:      ztensor.exp
 // BETWEEN:      IR after cpu-pipeline/ztensor-to-ztile:
 // BETWEEN:      ztile.grid
+// BETWEEN:      IR after cpu-pipeline/linalg-to-zloop:
 // BETWEEN:      IR after cpu-pipeline/bufferize:
 // BETWEEN:      IR after cpu-pipeline/ztile-to-zloop:
 // BETWEEN:      zloop.parallel
@@ -26,6 +27,7 @@
 // TIME-NEXT: {{ +[0-9.]+ \( *[0-9.]+%\)}}    canonicalize
 // TIME-NEXT: {{ +[0-9.]+ \( *[0-9.]+%\)}}    eqsat
 // TIME-NEXT: {{ +[0-9.]+ \( *[0-9.]+%\)}}    ztensor-to-ztile
+// TIME-NEXT: {{ +[0-9.]+ \( *[0-9.]+%\)}}    linalg-to-zloop
 // TIME-NEXT: {{ +[0-9.]+ \( *[0-9.]+%\)}}    bufferize
 // TIME-NEXT: {{ +[0-9.]+ \( *[0-9.]+%\)}}    ztile-to-zloop
 // TIME-NEXT: {{ +[0-9.]+ \( *[0-9.]+%\)}}    zloop-parallelize
