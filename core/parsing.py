@@ -38,7 +38,7 @@ from xdsl.dialects.builtin import (
     StringAttr,
     UnknownLoc,
 )
-from xdsl.ir import Attribute, AttributeInvT, Dialect, Operation, SSAValue, TypeAttribute
+from xdsl.ir import Attribute, AttributeInvT, Block, Dialect, Operation, SSAValue, TypeAttribute
 from xdsl.parser import Parser, UnresolvedOperand
 from xdsl.parser.generic_parser import ParserState
 from xdsl.utils.exceptions import ParseError
@@ -263,6 +263,18 @@ class LocatingParser(Parser):
             if issubclass(op_type, NamedOperation):
                 return _named_op_syntax(op_type)
         return op_type
+
+    def _parse_block(self) -> Block:
+        # xDSL 0.74 pops a forward reference to a block when the block is defined but keeps
+        # no span for it, so a second definition of a forward-referenced block raised
+        # KeyError (found by the fuzzer).
+        token = self._current_token
+        if token.kind == MLIRTokenKind.CARET_IDENT:
+            name = token.text[1:]
+            entry = self.blocks.get(name)
+            if entry is not None and entry[1] is None and name not in self.forward_block_references:
+                raise LocatedParseError(token.span, f"re-declaration of block '{name}'")
+        return super()._parse_block()
 
     def _unknown_op_message(self, name: str) -> str:
         if "." not in name:

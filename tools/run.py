@@ -429,8 +429,8 @@ def run(argv: list[str]) -> int:
         raise located(e) from None
     except ZigguratError as e:
         raise RunError(str(e)) from None
-    call_args = [a.copy() for a in inputs]
     try:
+        call_args = [a.copy() for a in inputs]
         out = call(*call_args)
     except MemoryError:
         raise at_function("not enough memory to run it") from None
@@ -452,14 +452,14 @@ def run(argv: list[str]) -> int:
                 f"cannot --check @{entry}: it has no results and no memref arguments, so there "
                 "is nothing to compare"
             )
-        reference_args = [a.copy() for a in inputs]
         try:
+            reference_args = [a.copy() for a in inputs]
             expected = zg.run_reference(module, entry, reference_args)
+            if out is None:
+                expected = tuple(reference_args[i] for i in inout)
+            worst = _check(results, [np.asarray(e) for e in expected], args.rtol, args.atol)
         except MemoryError:
             raise at_function("not enough memory to run the reference interpreter") from None
-        if out is None:
-            expected = tuple(reference_args[i] for i in inout)
-        worst = _check(results, [np.asarray(e) for e in expected], args.rtol, args.atol)
         print(f"check: OK, matches the reference interpreter (max abs error {worst:.3g})")
     if args.bench > 0:
         times = []

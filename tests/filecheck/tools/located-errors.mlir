@@ -87,6 +87,19 @@ func.func @bad_attribute(%a: tensor<4x8xf32>) -> tensor<8x4xf32> {
 
 // -----
 
+// A block referenced before it is defined, then defined twice (xDSL 0.74 raised KeyError;
+// found by the fuzzer).
+func.func @twice(%c: i1) {
+  cf.cond_br %c, ^next, ^next
+^next:
+  func.return
+^next:
+  func.return
+}
+// CHECK:      located-errors.mlir:[[# @LINE - 3]]:1: error: re-declaration of block 'next'
+
+// -----
+
 // The last chunk is fine: its output is printed and the run still exits 1.
 func.func @fine(%a: tensor<4xf32>) -> tensor<4xf32> {
   func.return %a : tensor<4xf32>
