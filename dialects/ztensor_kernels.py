@@ -18,8 +18,13 @@ root's operands:
 
 - a producer joins when every use of its value is inside the group;
 - elementwise ops (`ELEMENTWISE_TYPES`: binary ops with numpy broadcasting, unary ops,
-  `broadcast_to`, `transpose`) join; splat constants are never members: members read them as
-  splat tiles;
+  `broadcast_to`, `transpose`, and `cast` between f32 and f64, the float types of tiles)
+  join; splat constants are never members: members read them as splat tiles;
+- a cast is cheap to compute again and its operand is half (or twice) its size, so a cast
+  with several users is *rematerialized* first (`Planner.plan`): every user that can take it
+  as a member (an elementwise op, a reduction that takes a prologue) gets a copy of its own.
+  torch's LayerNorm reads `x.to(f64)` twice; each reduction then reads `x` itself instead of
+  an f64 copy of it written to memory;
 - one `matmul` whose result has the root's shape may join a group whose root is elementwise:
   it is the kernel's core (its operands are read from memory, never computed in the kernel),
   the rest of the group its epilogue;
@@ -27,9 +32,9 @@ root's operands:
   producers join them as a prologue when the operand has rank 1 to 3 and no chunk along a
   reduced axis is padded under the tile sizes (padded elements would flow through the
   prologue): `prologue_problem`;
-- `reshape`, `cast`, non-splat constants, a second matmul and transposes of rank above 3
-  never join; a matmul, `reshape`, `cast`, non-splat constant or a transpose of rank above 3
-  as root is a kernel of its own;
+- `reshape`, casts to or from other float types, non-splat constants, a second matmul and
+  transposes of rank above 3 never join (`is_copy`); a matmul, `reshape`, such a cast,
+  non-splat constant or a transpose of rank above 3 as root is a kernel of its own;
 - a kernel iterates over a *view* of its root's shape (`View`): ranks 1 to 3 are their own
   view, rank 0 is `1`, higher ranks group the leading dims (`elementwise_view`), a matmul
   kernel groups batch and M (`matmul_view`). A value whose broadcast dims mix with full dims
@@ -48,8 +53,8 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from xdsl.dialects.builtin import MemRefType, StringAttr, TensorType
-from xdsl.ir import Block, Operation, Region, SSAValue
+from xdsl.dialects.builtin import Float32Type, Float64Type, MemRefType, StringAttr, TensorType
+from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from xdsl.rewriter import InsertPoint, Rewriter
 
 from ziggurat.dialects import ztensor as zt
@@ -72,8 +77,12 @@ ELEMENTWISE_TYPES: tuple[type[Operation], ...] = (
     *zt.ELEMENTWISE_OPS.values(),
     zt.BroadcastToOp,
     zt.TransposeOp,
+    zt.CastOp,
 )
-"""Ops computed tile by tile: they join any kernel whose view fits them."""
+"""Ops computed tile by tile: they join any kernel whose view fits them (except the copies
+among them, `is_copy`)."""
+TILE_FLOAT_TYPES: tuple[type[Attribute], ...] = (Float32Type, Float64Type)
+"""The float element types of ztile tiles (what a cast computed in tiles converts between)."""
 NORMALIZE_TYPES: tuple[type[Operation], ...] = (zt.SoftmaxOp, zt.LayerNormOp)
 REDUCTION_TYPES: tuple[type[Operation], ...] = (zt.ReduceOp, *NORMALIZE_TYPES)
 """Ops that reduce axes inside their program: only ever a kernel's root."""
@@ -298,8 +307,13 @@ def _only_root(op: Operation) -> str:
         return "is a non-splat constant, which a kernel reads from memory: make it an operand"
     if isinstance(op, REDUCTION_TYPES):
         return "reduces axes, so it is only ever the root of a kernel"
-    if isinstance(op, zt.ReshapeOp | zt.CastOp):
+    if isinstance(op, zt.ReshapeOp):
         return "is a copy, which is a kernel of its own"
+    if isinstance(op, zt.CastOp):
+        return (
+            "is a cast to or from a float type that tiles do not hold (f32 and f64 only), "
+            "a copy of its own"
+        )
     return "is not elementwise (only elementwise ops and one matmul join a kernel)"
 
 
@@ -312,9 +326,22 @@ def _shape_text(shape: Shape) -> str:
 
 
 def is_copy(op: Operation) -> bool:
-    """Whether `op` is computed by scalar copy loops, not tiles (a transpose of rank above 3:
-    its view is not natural, so its tile expression would not be a transpose of tiles)."""
+    """Whether `op` (of `ELEMENTWISE_TYPES`) is computed by scalar copy loops, not tiles: a
+    transpose of rank above 3 (its view is not natural, so its tile expression would not be
+    a transpose of tiles), or a cast with a side that is not f32 or f64 (`is_tile_cast`)."""
+    if isinstance(op, zt.CastOp):
+        return not is_tile_cast(op)
     return isinstance(op, zt.TransposeOp) and len(tensor_shape(op.results[0])) > MAX_TILE_RANK
+
+
+def is_tile_cast(op: Operation) -> bool:
+    """Whether `op` is a `ztensor.cast` between the float types of tiles (f32, f64)."""
+    if not isinstance(op, zt.CastOp):
+        return False
+    types = (op.input.type, op.result.type)
+    return all(
+        isinstance(t, TensorType) and isinstance(t.element_type, TILE_FLOAT_TYPES) for t in types
+    )
 
 
 class Planner:
@@ -326,15 +353,19 @@ class Planner:
         self.chooser = chooser or DefaultTileSizes()
         self.assigned: dict[Operation, Group] = {}
         self._splats: dict[Operation, float | None] = {}
+        self.clones: dict[Operation, Operation] = {}
+        """The casts `plan` added to the block (`rematerialize_casts`), each to its original."""
 
     def plan(self, given: Sequence[Group] = ()) -> list[Group]:
-        """The kernels of the block's ztensor ops, the last one first. The `given` kernels
-        (those of inlined `ztensor.fused` ops) are kept as they are: no other kernel takes
-        their ops, and they take no other op."""
+        """The kernels of the block's ztensor ops, the last one first, after rematerializing
+        casts (`rematerialize_casts`). The `given` kernels (those of inlined `ztensor.fused`
+        ops) are kept as they are: no other kernel takes their ops, and they take no other
+        op."""
         roots = {g.root: g for g in given}
         for g in given:
             for m in g.members:
                 self.assigned[m] = g
+        self.rematerialize_casts()
         groups: list[Group] = []
         ops = [op for op in self.block.ops if op.dialect_name() == "ztensor"]
         for op in reversed(ops):
@@ -345,6 +376,44 @@ class Planner:
                 continue
             groups.append(self.grow(op))
         return groups
+
+    def rematerialize_casts(self) -> None:
+        """Give every user of a tile cast with several users that can take the cast as a
+        member (`_takes_member`) a copy of it of its own, inserted after the original; the
+        original keeps the other users (or the first taker, when all of them take it). No
+        user is left reading a cast written to memory that it could compute from the cast's
+        operand."""
+        for op in list(self.block.ops):
+            if not is_tile_cast(op) or op in self.assigned:
+                continue
+            value = op.results[0]
+            users: list[Operation] = []
+            for use in value.uses:
+                if use.operation not in users:
+                    users.append(use.operation)
+            takers = [u for u in users if self._takes_member(u)]
+            if len(users) < 2 or not takers:
+                continue
+            for user in takers if len(takers) < len(users) else takers[1:]:
+                clone = op.clone()
+                self.block.insert_op_after(clone, op)
+                for i, x in enumerate(user.operands):
+                    if x is value:
+                        user.operands[i] = clone.results[0]
+                self.clones[clone] = op
+
+    def _takes_member(self, user: Operation) -> bool:
+        """Whether `user`, an op of this block no kernel holds yet, can take the producer of
+        one of its operands as a member of its kernel: it is elementwise (not a copy), or a
+        reduction that takes a prologue."""
+        if user.parent is not self.block or user in self.assigned:
+            return False
+        if isinstance(user, ELEMENTWISE_TYPES):
+            return not is_copy(user)
+        if isinstance(user, REDUCTION_TYPES):
+            shape = tensor_shape(user.operands[0])
+            return prologue_problem(shape, reduction_axes(user), self.chooser) is None
+        return False
 
     def grow(self, root: Operation) -> Group:
         """The kernel rooted at `root`, grown towards the producers of its operands."""
@@ -454,7 +523,7 @@ class Planner:
                         reject[p] = why
                         continue
                     group.matmul = p
-                elif not isinstance(p, ELEMENTWISE_TYPES):
+                elif not isinstance(p, ELEMENTWISE_TYPES) or is_copy(p):
                     reject[p] = _only_root(p)
                     continue
                 group.members.add(p)
@@ -614,6 +683,7 @@ __all__ = [
     "MAX_TILE_RANK",
     "NORMALIZE_TYPES",
     "REDUCTION_TYPES",
+    "TILE_FLOAT_TYPES",
     "Group",
     "KernelError",
     "Planner",
@@ -624,6 +694,7 @@ __all__ = [
     "epilogue_term_ok",
     "inline_fused",
     "is_copy",
+    "is_tile_cast",
     "matmul_term_ok",
     "matmul_view",
     "outline",

@@ -6,8 +6,8 @@ instance of a static grid; instances are independent and may run in parallel. Va
 small blocks of data that live in registers or stack buffers. The body reads tiles from the
 memrefs of the enclosing function with `ztile.load` (at index offsets computed from
 `ztile.program_id`, edge-masked: elements outside the memref read the `padding` value, false
-for i1 tiles), computes on them (elementwise math, `ztile.dot`, `ztile.reduce`,
-`ztile.broadcast`, `ztile.splat`, `ztile.transpose`) and writes them back with `ztile.store`
+for i1 tiles), computes on them (elementwise math, `ztile.cast` between f32 and f64, `ztile.dot`,
+`ztile.reduce`, `ztile.broadcast`, `ztile.splat`, `ztile.transpose`) and writes them back with `ztile.store`
 (only in-bounds elements are written). Loops inside a program (e.g. over K in a tiled matmul, carrying the accumulator
 tile) use `scf.for` with iter_args; index math uses `arith` on `index`.
 
@@ -55,8 +55,8 @@ func.func @mm(%a: memref<33x17xf32>, %b: memref<17x20xf32>, %bias: memref<1x20xf
   `vector.maskedload`/`maskedstore` for a last-dimension tail that is not a multiple of W);
   edge tiles skip out-of-bounds rows and use `vector.create_mask` with the number of
   in-bounds columns, filling the rest with the padding value.
-- Chains of elementwise ops on equal-shaped tiles (including `broadcast` and `splat`
-  operands) are fused into one loop nest over vectors; only values used outside the chain
+- Chains of elementwise ops on equal-shaped tiles (including `broadcast`, `splat` and
+  `cast`, which becomes `arith.extf`/`truncf` on vectors) are fused into one loop nest over vectors; only values used outside the chain
   are stored. `sigmoid`, `gelu` (tanh approximation), `relu`, `rsqrt`, `abs`, `neg` are
   expanded into the `arith`/`math` ops the LLVM conversion accepts.
 - `ztile.reduce` over the last axis accumulates whole vectors, finishes with
@@ -918,6 +918,38 @@ class BroadcastOp(IRDLOperation):
 
 
 @irdl_op_definition
+class CastOp(IRDLOperation):
+    """Converts the elements of a float tile to another float type (f32 <-> f64), keeping
+    the shape: `arith.extf` when widening, `arith.truncf` (round to nearest even) when
+    narrowing, as `ztensor.cast`.
+
+    Example: `%w = ztile.cast %t : !ztile.tile<8x32xf32> -> !ztile.tile<8x32xf64>`
+    """
+
+    name = "ztile.cast"
+
+    input = operand_def(TileType)
+    result = result_def(TileType)
+    traits = traits_def(Pure())
+
+    assembly_format = "$input attr-dict `:` type($input) `->` type($result)"
+
+    def __init__(self, input: SSAValue | Operation, element_type: Attribute) -> None:
+        ty = SSAValue.get(input).type
+        assert isinstance(ty, TileType)
+        super().__init__(operands=[input], result_types=[TileType(ty.get_shape(), element_type)])
+
+    def verify_(self) -> None:
+        it = _float_tile(self.name, "the operand", self.input)
+        rt = _float_tile(self.name, "the result", self.result)
+        if tuple(it.get_shape()) != tuple(rt.get_shape()):
+            raise VerifyException(
+                f"'{self.name}' op cannot change the shape: {_shape_str(it.get_shape())} -> "
+                f"{_shape_str(rt.get_shape())}"
+            )
+
+
+@irdl_op_definition
 class SplatOp(IRDLOperation):
     """A tile with every element equal to a scalar.
 
@@ -1046,6 +1078,7 @@ ZTile = Dialect(
         DotOp,
         ReduceOp,
         BroadcastOp,
+        CastOp,
         SplatOp,
         TransposeOp,
     ],
@@ -1063,6 +1096,7 @@ __all__ = [
     "AddOp",
     "BinaryOp",
     "BroadcastOp",
+    "CastOp",
     "CeilOp",
     "CmpOp",
     "DivOp",

@@ -157,6 +157,12 @@ class ZTileFunctions(InterpreterFunctions):
         assert isinstance(ty, ztile.TileType)
         return (np.broadcast_to(args[0], ty.get_shape()).copy(),)
 
+    @impl(ztile.CastOp)
+    def run_cast(
+        self, interpreter: Interpreter, op: ztile.CastOp, args: PythonValues
+    ) -> PythonValues:
+        return (np.asarray(args[0]).astype(_result_dtype(op)),)
+
     @impl(ztile.SplatOp)
     def run_splat(
         self, interpreter: Interpreter, op: ztile.SplatOp, args: PythonValues

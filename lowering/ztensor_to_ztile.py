@@ -11,16 +11,18 @@ re-planned across it), and the other ztensor ops of a block are grouped by its `
 from the last op backwards, at most `MAX_FUSED_OPS` (256) ops per kernel. The programs:
 
 - elementwise kernels (binary ops with broadcasting, unary ops, `broadcast_to`, `transpose`,
-  splat constants; a chain like `tanh(2x+1)*x`) are one grid over output tiles;
+  `cast` between f32 and f64 (`ztile.cast`), splat constants; a chain like `tanh(2x+1)*x`)
+  are one grid over output tiles;
 - a matmul kernel's grid computes the accumulator tile with a `scf.for` over K (`ztile.dot`)
   and applies the elementwise epilogue (bias add, relu, gelu, ...) to it before the one
   store; batched matmuls get an extra grid axis over the (broadcast) batch;
 - `reduce_sum/max/mean`, `softmax` and `layernorm` are row-blocked programs that reduce
   their axes inside the program (whole when the reduced extent fits the tile budget, else in
   chunks walked by `scf.for`), their elementwise prologue computed on the loaded tiles;
-- `reshape`, `cast` and transposes of rank above 3 are copies (scalar loops over the
-  elements, since ztile tiles have rank 1 to 3, the rank of their memref, and no
-  element-type conversion), a non-splat `constant` is a buffer filled by scalar stores.
+- `reshape`, transposes of rank above 3 and casts from or to other float types are copies
+  (scalar loops over the elements, since ztile tiles have rank 1 to 3, the rank of their
+  memref, and hold f32, f64 or i1), a non-splat `constant` is a buffer filled by scalar
+  stores.
 
 ztile tiles have rank 1 to 3 and the rank of the memref they are loaded from, and `ztile.dot`
 takes 2-D tiles. A kernel therefore works on a *view* of its data: the tensor's own shape
@@ -73,6 +75,7 @@ from ziggurat.dialects.ztensor_kernels import (
     body_kernel,
     elementwise_view,
     inline_fused,
+    is_copy,
     matmul_view,
     reduction_axes,
     reduction_view,
@@ -129,14 +132,14 @@ class Lowerer:
         gen = Gen(root.parent_block(), before=root)  # type: ignore[arg-type]
         if group.matmul is not None:
             result = self.matmul(gen, group)
+        elif isinstance(root, zt.CastOp) and is_copy(root):
+            result = self.cast(gen, root)
         elif isinstance(root, ELEMENTWISE_TYPES) or splat_value(root) is not None:
             result = self.elementwise(gen, group)
         elif isinstance(root, zt.ReduceOp | zt.SoftmaxOp | zt.LayerNormOp):
             result = self.reduction(gen, group)
         elif isinstance(root, zt.ReshapeOp):
             result = self.reshape(gen, root)
-        elif isinstance(root, zt.CastOp):
-            result = self.cast(gen, root)
         elif isinstance(root, zt.ConstantOp):
             result = self.constant(gen, root)
         else:

@@ -494,6 +494,11 @@ class TileEmitter:
             )
         if isinstance(op, zt.BroadcastToOp):
             return (yield from self._operand_steps(op.input, offs, shape))
+        if isinstance(op, zt.CastOp):
+            t = yield from self._operand_steps(op.input, offs, shape)
+            converted = ztile.CastOp(t, elt)
+            converted.location = op.location  # a target without f64 reports the source cast
+            return g.add(converted)
         if isinstance(op, zt.TransposeOp):
             # View dims are the logical dims here (transposes only fuse into natural views).
             perm = op.perm

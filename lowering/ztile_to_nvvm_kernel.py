@@ -458,11 +458,22 @@ def lowering(*types: type[Operation]) -> Callable[[Callable[..., None]], Callabl
     return register
 
 
+def _reject_cast(k: KernelBuilder, op: Operation) -> None:
+    """A `ztile.cast` always has an f64 side, and GPU kernels hold f32 (and i1) values only."""
+    assert isinstance(op, ztile.CastOp)
+    raise LoweringError(
+        op,
+        f"ztile-to-nvvm supports f32 (and i1) data only: cannot convert {op.input.type} to "
+        f"{op.result.type}",
+    )
+
+
 _BUILTIN: list[tuple[type[Operation], Callable[..., None]]] = [
     (ztile.SplatOp, KernelBuilder.splat),
     (ztile.ProgramIdOp, KernelBuilder.program_id),
     (scf.ForOp, KernelBuilder.scf_for),
     (arith.ConstantOp, KernelBuilder.constant),
+    (ztile.CastOp, _reject_cast),
     *((cls, KernelBuilder.int_binary) for cls in _INT_BINARY),
     *((cls, KernelBuilder.float_binary) for cls in _FLOAT_OPS),
 ]

@@ -1,12 +1,13 @@
 """`ztile-to-zloop` of elementwise ops: chains of them become one loop nest over vectors.
 
 Consecutive ops producing tiles of the same shape (`CHAIN_OPS`: the op table's elementwise
-ops, `ztile.broadcast`, `ztile.splat`; their element types may differ, as a comparison of
-floats is a boolean tile) are one loop nest over the tile's vectors (`lower_chain`), which
-stores only the values used outside the chain. Each element of an op becomes the
+ops, `ztile.broadcast`, `ztile.splat`, `ztile.cast`; their element types may differ, as a
+comparison of floats is a boolean tile and a cast changes the float type) are one loop nest
+over the tile's vectors (`lower_chain`), which stores only the values used outside the chain. Each element of an op becomes the
 `arith`/`math`/`zloop` ops its row of the op table names (`ziggurat.dialects.optable`:
 `exp` -> `math.exp`, `relu` -> `arith.maximumf` with +0.0, `gelu` -> its tanh
-approximation, ...), with constants of the result's element type.
+approximation, ...), with constants of the result's element type; a `ztile.cast` element
+is `arith.extf` (f32 -> f64) or `arith.truncf` (f64 -> f32) of the vector.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import cast
 
 from xdsl.dialects import arith, math, memref, vector
+from xdsl.dialects.builtin import VectorType
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.irdl import IRDLOperation
 from xdsl.utils.exceptions import DiagnosticException
@@ -26,6 +28,7 @@ CHAIN_OPS: tuple[type[Operation], ...] = (
     *ztile.ELEMENTWISE_OPS.values(),
     ztile.BroadcastOp,
     ztile.SplatOp,
+    ztile.CastOp,
 )
 
 _ROWS: dict[type[Operation], optable.Elementwise] = {
@@ -124,11 +127,29 @@ def read_broadcast(
     return g.value(vector.BroadcastOp(scalar, g.vector_type(src.element_type)))
 
 
+def convert_float(g: ZLoopBuilder, value: SSAValue, elt: Attribute, vec: bool) -> SSAValue:
+    """`value` (a scalar, or when `vec` a vector) as `elt`: `arith.extf` or `arith.truncf`,
+    or `value` itself when it already has that element type."""
+    source = value.type.element_type if isinstance(value.type, VectorType) else value.type
+    if source == elt:
+        return value
+    target = g.vector_type(elt) if vec else elt
+    if _bitwidth(elt) > _bitwidth(source):
+        return g.value(arith.ExtFOp(value, target))
+    return g.value(arith.TruncFOp(value, target))
+
+
+def _bitwidth(elt: Attribute) -> int:
+    return int(getattr(elt, "bitwidth", 32))
+
+
 def compute(
     g: ZLoopBuilder, op: Operation, args: Sequence[SSAValue], elt: Attribute, vec: bool
 ) -> SSAValue:
     """The vector (or scalar) value of one elementwise op: its op table expansion
-    (constants of the result's element type `elt`)."""
+    (constants of the result's element type `elt`), or the conversion of a cast."""
+    if isinstance(op, ztile.CastOp):
+        return convert_float(g, args[0], elt, vec)
     row = _ROWS.get(type(op))
     if row is None:
         raise DiagnosticException(f"ztile-to-zloop: cannot lower '{op.name}'")

@@ -664,7 +664,10 @@ def form_kernels(block: Block, built: set[Operation]) -> None:
             moved = kernels.inline_fused(op)
             built.update(moved)
             from_terms.update(moved)
-    for group in kernels.Planner(block).plan():
+    planner = kernels.Planner(block)
+    groups = planner.plan()
+    built.update(c for c, original in planner.clones.items() if original in built)
+    for group in groups:
         if len(group.members) > 1 and group.members <= built and group.members & from_terms:
             kernels.outline(group)
 

@@ -619,6 +619,14 @@ def large_program() -> Program:
     chain = p.binary("add", p.cast(p.unary("exp", x), F64), d)
     p.output("cast f32->f64 in a chain", chain, 2e-6, 1e-6)
     p.output("cast f64->f32 in a chain", p.unary("exp", p.cast(p.arg((17,), F64), F32)), 2e-6)
+    # torch's LayerNorm variance: one f64 cast read by a reduction and a chain (each kernel
+    # computes it again from the f32 input), with whole rows and with chunked padded rows.
+    for shape in [(64, 768), (4, 10000)]:
+        w = p.cast(p.arg(shape), F64)
+        d = p.binary("sub", w, p.reduce("mean", w, (1,), True))
+        v = p.reduce("sum", p.binary("mul", d, d), (1,), True)
+        p.output(f"f64 variance of a cast {shape}", p.cast(v, F32), 1e-6)
+        p.output(f"f64 centred cast {shape}", p.cast(d, F32), 1e-6, 1e-7)
     # pow at integer exponents of negative bases, zeros and infinities (numpy's rules).
     base = p.arg((8,), values=np.array([-2, -2, -0.5, 0, 0, 2, np.inf, -1]))
     expo = p.arg((8,), values=np.array([2, 3, -2, 0, 2, -1, 0.5, 0.5]))

@@ -303,6 +303,23 @@ def test_cast_to_f64_is_rejected_at_the_op() -> None:
     assert "cast.mlir:" in str(err.value)
 
 
+def test_an_f64_step_inside_a_kernel_is_rejected_at_the_cast() -> None:
+    """f32 buffers, but the kernel computes in f64 between two casts (`ztile.cast` in
+    registers): GPU kernels hold f32 only, and the error names the first cast's line."""
+    text = (
+        "func.func @f(%a: tensor<4xf32>) -> tensor<4xf32> {\n"
+        "  %w = ztensor.cast %a : tensor<4xf32> -> tensor<4xf64>\n"
+        "  %e = ztensor.exp %w : tensor<4xf64>\n"
+        "  %r = ztensor.cast %e : tensor<4xf64> -> tensor<4xf32>\n"
+        "  func.return %r : tensor<4xf32>\n}\n"
+    )
+    module = parse_module(text, "cast.mlir")
+    with pytest.raises(DiagnosticError) as err:
+        GpuPipelinePass(eqsat=False).apply(Context(), module)
+    assert "cast.mlir:2:8:" in str(err.value)
+    assert "'ztile.cast' op ztile-to-nvvm supports f32 (and i1) data only" in str(err.value)
+
+
 def test_shared_memory_budget_is_a_located_error() -> None:
     text = (
         "func.func @mm(%a: tensor<128x256xf32>, %b: tensor<256x64xf32>) -> tensor<128x64xf32> {\n"

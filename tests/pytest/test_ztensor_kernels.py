@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from xdsl.context import Context
 from xdsl.dialects.builtin import Float32Type, TensorType
 from xdsl.ir import Block, Operation, SSAValue
+from xdsl.passes import PassPipeline
 
 from ziggurat.dialects import ztensor as zt
 from ziggurat.dialects import ztensor_kernels as kernels
 from ziggurat.dialects import ztile
 from ziggurat.driver import parse_module
 from ziggurat.lowering.ztensor_to_ztile import ZTensorToZTilePass
+from ziggurat.parsing import parse_file
+from ziggurat.universe import all_passes, make_context
 
 
 def _t(shape: tuple[int, ...]) -> str:
@@ -105,3 +110,89 @@ def test_matmul_terms_are_2d_with_epilogues_of_their_shape() -> None:
     assert not kernels.matmul_term_ok((2, 4, 8))
     assert kernels.epilogue_term_ok((4, 8), (4, 8))
     assert not kernels.epilogue_term_ok((4, 8), (2, 4, 8))
+
+
+VARIANCE = """
+func.func @f(%x: tensor<8x32xf32>) -> {results} {{
+  %w = ztensor.cast %x : tensor<8x32xf32> -> tensor<8x32xf64>
+  %s = ztensor.reduce_mean %w {{axes = array<i64: 1>, keepdims = true}} : tensor<8x32xf64> -> tensor<8x1xf64>
+  %d = ztensor.sub %w, %s : (tensor<8x32xf64>, tensor<8x1xf64>) -> tensor<8x32xf64>
+  %q = ztensor.mul %d, %d : (tensor<8x32xf64>, tensor<8x32xf64>) -> tensor<8x32xf64>
+  %v = ztensor.reduce_sum %q {{axes = array<i64: 1>, keepdims = true}} : tensor<8x32xf64> -> tensor<8x1xf64>
+  func.return {returned}
+}}
+"""
+
+
+def _plan(text: str) -> tuple[kernels.Planner, list[kernels.Group]]:
+    module = parse_module(text)
+    f = next(op for op in module.walk() if op.name == "func.func")
+    block = f.regions[0].block
+    planner = kernels.Planner(block)
+    return planner, planner.plan()
+
+
+def _casts(group: kernels.Group) -> list[Operation]:
+    return [m for m in group.members if isinstance(m, zt.CastOp)]
+
+
+def test_a_cast_read_by_two_kernels_is_computed_in_each() -> None:
+    """torch's f64 variance reads `x.to(f64)` in two kernels: each gets its own copy of the
+    cast and reads the f32 input, and no kernel writes the f64 copy to memory."""
+    planner, groups = _plan(
+        VARIANCE.format(results="tensor<8x1xf64>", returned="%v : tensor<8x1xf64>")
+    )
+    assert [type(g.root) for g in groups] == [zt.ReduceSumOp, zt.ReduceMeanOp]
+    assert all(len(_casts(g)) == 1 for g in groups)
+    assert len(planner.clones) == 1
+    for g in groups:
+        (cast,) = _casts(g)
+        assert cast.operands[0].type == TensorType(Float32Type(), (8, 32))
+
+
+def test_a_cast_with_a_user_outside_kernels_keeps_its_own_kernel() -> None:
+    """A cast that is also returned stays a kernel (writing f64) for that use; the two users
+    that compute it again get copies."""
+    planner, groups = _plan(
+        VARIANCE.format(
+            results="(tensor<8x1xf64>, tensor<8x32xf64>)",
+            returned="%v, %w : tensor<8x1xf64>, tensor<8x32xf64>",
+        )
+    )
+    assert len(planner.clones) == 2
+    roots = [type(g.root) for g in groups]
+    assert roots.count(zt.CastOp) == 1 and len(groups) == 3
+    cast_kernel = next(g for g in groups if isinstance(g.root, zt.CastOp))
+    assert cast_kernel.kind == "elementwise" and cast_kernel.members == {cast_kernel.root}
+
+
+def test_a_cast_from_f16_is_a_copy_of_its_own() -> None:
+    """Tiles hold f32 and f64: a cast from f16 is a copy kernel and joins no other."""
+    text = """
+func.func @f(%x: tensor<8x32xf16>) -> tensor<8x32xf32> {
+  %w = ztensor.cast %x : tensor<8x32xf16> -> tensor<8x32xf32>
+  %e = ztensor.exp %w : tensor<8x32xf32>
+  func.return %e : tensor<8x32xf32>
+}
+"""
+    _, groups = _plan(text)
+    assert [type(g.root) for g in groups] == [zt.ExpOp, zt.CastOp]
+    assert groups[1].kind == "generic" and kernels.is_copy(groups[1].root)
+    assert "a float type that tiles do not hold" in groups[0].rejected[groups[1].root]
+
+
+def test_the_exported_layernorm_reads_x_in_f32_only() -> None:
+    """torch-mlir's LayerNorm (variance in f64) compiles to 4 programs, and none of them
+    writes an f64 copy of its input: the casts are computed in the programs that read x."""
+    fixture = Path(__file__).resolve().parents[1] / "interop" / "fixtures" / "layernorm.mlir"
+    module = parse_file(str(fixture))
+    pipeline = "linalg-to-ztensor,canonicalize,eqsat,ztensor-to-ztile"
+    PassPipeline.parse_spec(all_passes(), pipeline).apply(make_context(), module)
+    assert sum(isinstance(op, ztile.GridOp) for op in module.walk()) == 4
+    f64_buffers = [
+        op
+        for op in module.walk()
+        if op.name == "memref.alloc" and "8x32xf64" in str(op.results[0].type)
+    ]
+    assert not f64_buffers
+    assert sum(isinstance(op, ztile.CastOp) for op in module.walk()) == 3

@@ -457,6 +457,50 @@ func.func @f(%a: memref<5x19xf32>, %b: memref<5x19xf32>, %c: memref<5x19xi1>,
         np.testing.assert_array_equal(chosen, np.where(mask, a, a + b))
 
 
+def test_cast_tiles_between_f32_and_f64() -> None:
+    """ztile.cast widens edge-masked f32 tiles (19 of 32 columns, 5 of 8 rows) to f64,
+    computes and row-sums in f64 and narrows back (round to nearest even), interpreted and lowered at both widths: the f64
+    arithmetic is exact IEEE, so every level equals numpy bit for bit."""
+    t32, t64 = tile((4, 32), "f32"), tile((4, 32), "f64")
+    r64 = tile((4, 1), "f64")
+    mx, ms = mem((5, 19), "f32"), mem((5, 1), "f64")
+    src = f"""
+func.func @f(%x: {mx}, %s: {ms}, %y: {mx}) {{
+  ztile.grid [2] {{
+    %p0 = ztile.program_id 0 : index
+    %c0 = arith.constant 0 : index
+    %c4 = arith.constant 4 : index
+    %i = arith.muli %p0, %c4 : index
+    %t = ztile.load %x[%i, %c0] {{padding = 0.0 : f32}} : {mx} -> {t32}
+    %w = ztile.cast %t : {t32} -> {t64}
+    %third = arith.constant 0.3333333333333333 : f64
+    %k = ztile.splat %third : f64 -> {t64}
+    %q = ztile.mul %w, %w : {t64}
+    %u = ztile.add %q, %k : {t64}
+    %n = ztile.cast %u : {t64} -> {t32}
+    ztile.store %n, %y[%i, %c0] : {t32}, {mx}
+    %r = ztile.reduce "sum" %w {{axis = 1 : i64}} : {t64} -> {r64}
+    ztile.store %r, %s[%i, %c0] : {r64}, {ms}
+  }}
+  func.return
+}}
+"""
+    x = RNG.standard_normal((5, 19)).astype(np.float32) * np.float32(1e3)
+    x64 = x.astype(np.float64)
+    expected = (x64 * x64 + 0.3333333333333333).astype(np.float32)
+    assert not np.array_equal(expected, (x * x + np.float32(1 / 3)))  # f64 steps matter here
+    module = parse(src)
+    for m in [module, lower(module, 16), lower(module, 8)]:
+        sums = np.full((5, 1), np.nan, np.float64)
+        out = np.full((5, 19), np.nan, np.float32)
+        run_function(m, "f", x.copy(), sums, out)
+        np.testing.assert_array_equal(out, expected)
+        np.testing.assert_allclose(sums, x64.sum(axis=1, keepdims=True), rtol=1e-13)
+    lowered = lower(module, 16)
+    assert _count(lowered, "arith.extf") == 1 and _count(lowered, "arith.truncf") == 1
+    assert "vector<16xf64>" in str(lowered)
+
+
 @pytest.mark.parametrize(("shape", "tshape"), [((37,), (16,)), ((3, 5, 20), (2, 2, 16))])
 def test_elementwise_ranks(shape: tuple[int, ...], tshape: tuple[int, ...]) -> None:
     a = RNG.standard_normal(shape).astype(np.float32)

@@ -87,3 +87,26 @@ func.func @dot(%a: memref<2x3xf32>, %b: memref<3x5xf32>, %c: memref<2x5xf32>) {
   }
   func.return
 }
+
+// Casts are part of the elementwise chain: arith.extf / arith.truncf of whole vectors.
+// CHECK-LABEL: func.func @cast
+// CHECK:         %[[X:.*]] = vector.load %{{.*}} : memref<2x32xf32>, vector<16xf32>
+// CHECK-NEXT:    vector.store %[[X]]
+// CHECK:         %[[B:.*]] = vector.load %{{.*}} : memref<2x32xf32>, vector<16xf32>
+// CHECK-NEXT:    %[[W:.*]] = arith.extf %[[B]] : vector<16xf32> to vector<16xf64>
+// CHECK-NEXT:    %[[Q:.*]] = arith.mulf %[[W]], %[[W]] : vector<16xf64>
+// CHECK-NEXT:    %[[N:.*]] = arith.truncf %[[Q]] : vector<16xf64> to vector<16xf32>
+// CHECK-NEXT:    vector.store %[[N]], %{{.*}} : memref<2x32xf32>, vector<16xf32>
+// W8-LABEL: func.func @cast
+// W8:            arith.extf %{{.*}} : vector<8xf32> to vector<8xf64>
+func.func @cast(%x: memref<2x32xf32>, %y: memref<2x32xf32>) {
+  ztile.grid [1] {
+    %c0 = arith.constant 0 : index
+    %t = ztile.load %x[%c0, %c0] : memref<2x32xf32> -> !ztile.tile<2x32xf32>
+    %w = ztile.cast %t : !ztile.tile<2x32xf32> -> !ztile.tile<2x32xf64>
+    %q = ztile.mul %w, %w : !ztile.tile<2x32xf64>
+    %n = ztile.cast %q : !ztile.tile<2x32xf64> -> !ztile.tile<2x32xf32>
+    ztile.store %n, %y[%c0, %c0] : !ztile.tile<2x32xf32>, memref<2x32xf32>
+  }
+  func.return
+}

@@ -279,3 +279,29 @@ func.func @f(%c: !ztile.tile<4x4xi1>, %t: !ztile.tile<4x8xf32>) {
   %s = ztile.select %c, %t, %t : !ztile.tile<4x4xi1>, !ztile.tile<4x8xf32>
   func.return
 }
+
+// -----
+
+func.func @f(%m: memref<8x8xf32>) {
+  ztile.grid [2] {
+    %c0 = arith.constant 0 : index
+    %a = ztile.load %m[%c0, %c0] : memref<8x8xf32> -> !ztile.tile<4x8xf32>
+    // expected-error@+1 {{'ztile.cast' op cannot change the shape: 4x8 -> 8x4}}
+    %b = ztile.cast %a : !ztile.tile<4x8xf32> -> !ztile.tile<8x4xf64>
+  }
+  func.return
+}
+
+// -----
+
+func.func @f(%m: memref<8x8xf32>) {
+  ztile.grid [2] {
+    %c0 = arith.constant 0 : index
+    %a = ztile.load %m[%c0, %c0] : memref<8x8xf32> -> !ztile.tile<4x8xf32>
+    %b = ztile.load %m[%c0, %c0] : memref<8x8xf32> -> !ztile.tile<4x8xf32>
+    %c = ztile.cmp "olt" %a, %b : !ztile.tile<4x8xf32> -> !ztile.tile<4x8xi1>
+    // expected-error@+1 {{'ztile.cast' op expects the operand to be a tile of f32 or f64, got !ztile.tile<4x8xi1>}}
+    %d = ztile.cast %c : !ztile.tile<4x8xi1> -> !ztile.tile<4x8xf32>
+  }
+  func.return
+}

@@ -54,3 +54,18 @@ func.func @compare(%a: memref<8x16xf32>, %m: memref<8x16xi1>) {
   }
   func.return
 }
+
+// CHECK-LABEL: func.func @cast_f32_f64
+func.func @cast_f32_f64(%x: memref<8x32xf32>, %y: memref<8x1xf32>) {
+  ztile.grid [1] {
+    %c0 = arith.constant 0 : index
+    %t = ztile.load %x[%c0, %c0] : memref<8x32xf32> -> !ztile.tile<8x32xf32>
+    // CHECK: ztile.cast %{{.*}} : !ztile.tile<8x32xf32> -> !ztile.tile<8x32xf64>
+    %w = ztile.cast %t : !ztile.tile<8x32xf32> -> !ztile.tile<8x32xf64>
+    %s = ztile.reduce "sum" %w {axis = 1 : i64} : !ztile.tile<8x32xf64> -> !ztile.tile<8x1xf64>
+    // CHECK: ztile.cast %{{.*}} : !ztile.tile<8x1xf64> -> !ztile.tile<8x1xf32>
+    %n = ztile.cast %s : !ztile.tile<8x1xf64> -> !ztile.tile<8x1xf32>
+    ztile.store %n, %y[%c0, %c0] : !ztile.tile<8x1xf32>, memref<8x1xf32>
+  }
+  func.return
+}
