@@ -10,6 +10,8 @@ It turns the ops of a `linalg-on-tensors` file into the ztensor ops they compute
 | `linalg.matmul`, `linalg.batch_matmul` (default maps) | `ztensor.matmul`, plus `ztensor.add` of its init unless that is a zero fill |
 | `linalg.matvec` (default maps) | `ztensor.matmul` of the matrix and the vector as a column, reshaped to the vector, plus the init as above |
 | `linalg.transpose` | `ztensor.transpose` |
+| `linalg.broadcast` | `ztensor.reshape` to the result's rank (size 1 at the added dims), then `ztensor.broadcast_to` |
+| `linalg.reduce` whose body yields `addf`/`maximumf` of its element and accumulator | `ztensor.reduce_sum`/`reduce_max` over its dimensions, combined with the init unless it is the identity (0.0, -inf) |
 | `tensor.expand_shape`, `tensor.collapse_shape` | `ztensor.reshape` |
 | `linalg.generic`, all loops parallel, an output map that permutes the loops | the body's ops, each an elementwise ztensor op (the op table's `lower` names the scalar op of each row; `arith.cmpf`+`arith.select` too) on operands broadcast through their indexing maps (and a `ztensor.transpose` for a permuted output) |
 | `linalg.generic` with reduction loops whose body yields `addf`/`maximumf` of its accumulator and a value computed from the inputs alone | that value as above, then `ztensor.reduce_sum`/`reduce_max` over the reduction loops, reshaped to the output, combined with the init unless it is the identity (0.0, -inf) |
@@ -473,6 +475,8 @@ class _Patterns:
             _RaiseFill(self),
             _RaiseMatmul(self),
             _RaiseTranspose(self),
+            _RaiseBroadcast(self),
+            _RaiseReduce(self),
             _RaiseReshape(self),
             _RaiseGeneric(self),
         ]
@@ -529,6 +533,8 @@ def _consumes_as_init(user: Operation, index: int) -> bool:
     through `splat_of` (matmul and reduction inits)."""
     if isinstance(user, (*CONTRACTIONS, linalg.GenericOp)):
         return index >= len(user.inputs)
+    if isinstance(user, linalg.ReduceOp | linalg.BroadcastOp):
+        return index == 1
     return False
 
 
@@ -579,6 +585,57 @@ class _RaiseTranspose(_Pattern):
             return b.add(zt.TransposeOp(op.inputs[0], permutation))
 
         self.owner.attempt(op, rewriter, transpose)
+
+
+class _RaiseBroadcast(_Pattern):
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: linalg.BroadcastOp, rewriter: PatternRewriter) -> None:
+        def broadcast(b: _Builder) -> SSAValue:
+            if len(op.result) != 1:
+                raise NotRaisable("it works on memrefs (only tensors are raised)")
+            _float_tensor(op.input)
+            out = _float_tensor(op.result[0])
+            added = {int(d) for d in op.dimensions.get_values()}
+            shape = list(_shape(op.input))
+            # The input's dims in order, with a size-1 dim at each added dim.
+            lifted = [1 if d in added else shape.pop(0) for d in range(len(out.get_shape()))]
+            return b.broadcast(b.reshape(op.input, lifted), out.get_shape())
+
+        self.owner.attempt(op, rewriter, broadcast)
+
+
+class _RaiseReduce(_Pattern):
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: linalg.ReduceOp, rewriter: PatternRewriter) -> None:
+        def reduce(b: _Builder) -> SSAValue:
+            if len(op.result) != 1:
+                raise NotRaisable("it works on memrefs (only tensors are raised)")
+            _float_tensor(op.input)
+            out = _float_tensor(op.result[0])
+            block = op.region.block
+            yielded = block.last_op
+            combine = yielded.operands[0].owner if isinstance(yielded, linalg.YieldOp) else None
+            element, accumulator = block.args
+            if (
+                not isinstance(combine, Operation)
+                or combine.name not in COMBINERS
+                or set(combine.operands) != {element, accumulator}
+                or len(combine.operands) != 2
+            ):
+                raise NotRaisable(
+                    "a linalg.reduce body must yield arith.addf or arith.maximumf of its "
+                    "element and its accumulator"
+                )
+            reduce_cls, fold_cls, identity = COMBINERS[combine.name]
+            axes = sorted(int(d) for d in op.dimensions.get_values())
+            reduced = b.add(reduce_cls(op.input, axes, keepdims=False))
+            if not _is(splat_of(op.init), identity):
+                reduced = b.add(fold_cls(op.init, reduced))
+            if reduced.type != out:
+                raise NotRaisable(f"it computes {reduced.type}, not the result type {out}")
+            return reduced
+
+        self.owner.attempt(op, rewriter, reduce)
 
 
 class _RaiseReshape(_Pattern):
@@ -700,9 +757,11 @@ _SUPPORTED = (
     "arith.constant",
     "linalg.fill",
     "linalg.batch_matmul",
+    "linalg.broadcast",
     "linalg.generic",
     "linalg.matmul",
     "linalg.matvec",
+    "linalg.reduce",
     "linalg.transpose",
     "tensor.empty",
     "tensor.expand_shape",

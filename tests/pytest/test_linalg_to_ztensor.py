@@ -16,6 +16,7 @@ from xdsl.dialects import func
 from xdsl.dialects.builtin import Float64Type, TensorType, i1
 
 import ziggurat as zg
+from ziggurat.diagnostics import DiagnosticError
 from ziggurat.interpreter import run_function
 from ziggurat.parsing import parse_file, parse_module
 from ziggurat.passes.linalg_to_ztensor import LinalgToZTensorPass
@@ -195,8 +196,35 @@ SMALL_PROGRAMS = {
   } -> tensor<4x2xf32>
   return %r : tensor<4x2xf32>
 }""",
+    "named_broadcast_and_reduce": """func.func @named(%x: tensor<3x5xf32>, %b: tensor<4xf32>) -> (tensor<3x5xf32>, tensor<4x5xf32>) {
+  %e = tensor.empty() : tensor<3x4x5xf32>
+  %bx = linalg.broadcast ins(%x : tensor<3x5xf32>) outs(%e : tensor<3x4x5xf32>) dimensions = [1]
+  %zero = arith.constant 0.0 : f32
+  %e2 = tensor.empty() : tensor<3x5xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e2 : tensor<3x5xf32>) -> tensor<3x5xf32>
+  %s = linalg.reduce ins(%bx : tensor<3x4x5xf32>) outs(%z : tensor<3x5xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) {
+      %p = arith.addf %in, %acc : f32
+      linalg.yield %p : f32
+    }
+  %e3 = tensor.empty() : tensor<4x5xf32>
+  %bb = linalg.broadcast ins(%b : tensor<4xf32>) outs(%e3 : tensor<4x5xf32>) dimensions = [1]
+  %e4 = tensor.empty() : tensor<3x4x5xf32>
+  %bbb = linalg.broadcast ins(%bb : tensor<4x5xf32>) outs(%e4 : tensor<3x4x5xf32>) dimensions = [0]
+  %ninf = arith.constant 0xFF800000 : f32
+  %ones = arith.constant 1.0 : f32
+  %e5 = tensor.empty() : tensor<4x5xf32>
+  %init = linalg.fill ins(%ones : f32) outs(%e5 : tensor<4x5xf32>) -> tensor<4x5xf32>
+  %m = linalg.reduce ins(%bbb : tensor<3x4x5xf32>) outs(%init : tensor<4x5xf32>) dimensions = [0]
+    (%in: f32, %acc: f32) {
+      %q = arith.maximumf %acc, %in : f32
+      linalg.yield %q : f32
+    }
+  return %s, %m : tensor<3x5xf32>, tensor<4x5xf32>
+}""",
 }
-"""Hand-written generics beyond the fixtures: each compiles and matches the interpreter."""
+"""Hand-written generics and named ops beyond the fixtures: each compiles and matches the
+interpreter."""
 
 
 @pytest.mark.parametrize("name", sorted(SMALL_PROGRAMS))
@@ -221,6 +249,25 @@ def test_small_generic_compiles_and_matches_the_interpreter(name: str) -> None:
     for g, e in zip(got, expected, strict=True):
         assert g.dtype == e.dtype and g.shape == e.shape
         np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-5)
+
+
+def test_named_broadcast_and_reduce_are_raised() -> None:
+    """`linalg.broadcast` becomes reshape + broadcast_to and `linalg.reduce` a ztensor
+    reduction (its init folded in unless it is the identity); a product reduction is left
+    for the loop fallback, with a remark that says why."""
+    raised = parse_module(SMALL_PROGRAMS["named_broadcast_and_reduce"])
+    LinalgToZTensorPass(remarks=False).apply(make_context(), raised)
+    text = str(raised)
+    assert "linalg." not in text
+    assert text.count("ztensor.broadcast_to") == 3
+    assert "ztensor.reduce_sum" in text and "ztensor.reduce_max" in text
+    assert text.count("ztensor.maximum ") == 1  # the init of ones, folded in
+    product = SMALL_PROGRAMS["named_broadcast_and_reduce"].replace(
+        "%p = arith.addf %in, %acc", "%p = arith.mulf %in, %acc"
+    )
+    module = parse_module(product)
+    with pytest.raises(DiagnosticError, match=r"a linalg\.reduce body must yield arith\.addf"):
+        LinalgToZTensorPass(fallback=False).apply(make_context(), module)
 
 
 MATVEC = """func.func @main(%a: tensor<6x5xf32>, %x: tensor<5xf32>, %y: tensor<6xf32>) -> tensor<6xf32> {

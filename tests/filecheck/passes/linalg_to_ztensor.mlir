@@ -155,3 +155,25 @@ func.func @unused_argmax(%x: tensor<4x8xf32>) -> tensor<4xf32> {
   } -> (tensor<4xf32>, tensor<4xi64>)
   return %r#0 : tensor<4xf32>
 }
+
+// linalg.broadcast: a reshape with size-1 added dims, then broadcast_to; linalg.reduce: a
+// ztensor reduction over its dimensions (a zero-fill init of a sum needs no add).
+// CHECK-LABEL: func.func @named_broadcast_reduce
+// CHECK-NEXT:    %[[R:.*]] = ztensor.reshape %x : tensor<3x5xf32> -> tensor<3x1x5xf32>
+// CHECK-NEXT:    %[[B:.*]] = ztensor.broadcast_to %[[R]] : tensor<3x1x5xf32> -> tensor<3x4x5xf32>
+// CHECK:         %[[S:.*]] = ztensor.reduce_sum %[[B]] {axes = array<i64: 1>, keepdims = false} : tensor<3x4x5xf32> -> tensor<3x5xf32>
+// CHECK-NOT:     linalg.
+// CHECK:         func.return %[[S]] : tensor<3x5xf32>
+func.func @named_broadcast_reduce(%x: tensor<3x5xf32>) -> tensor<3x5xf32> {
+  %e = tensor.empty() : tensor<3x4x5xf32>
+  %b = linalg.broadcast ins(%x : tensor<3x5xf32>) outs(%e : tensor<3x4x5xf32>) dimensions = [1]
+  %zero = arith.constant 0.0 : f32
+  %e2 = tensor.empty() : tensor<3x5xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e2 : tensor<3x5xf32>) -> tensor<3x5xf32>
+  %s = linalg.reduce ins(%b : tensor<3x4x5xf32>) outs(%z : tensor<3x5xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) {
+      %p = arith.addf %in, %acc : f32
+      linalg.yield %p : f32
+    }
+  func.return %s : tensor<3x5xf32>
+}
