@@ -49,15 +49,19 @@ func.func @mm(%a: memref<33x17xf32>, %b: memref<17x20xf32>, %bias: memref<1x20xf
 - Each tile value gets a stack buffer (`memref.alloca`, allocated once at the top of the
   parallel body) whose last dimension is padded up to a multiple of the vector width W, so
   every row is processed as whole `vector<Wxf32>` values; tiles whose last dimension is 1
-  (reduction results) are processed with scalar loops.
+  (reduction results) are processed with scalar loops. Two exceptions: a loaded tile that
+  lies wholly in bounds in every program, with rows of whole vectors, read only by
+  elementwise ops and reductions and by no store before them, is read in place from its
+  memref; an elementwise chain that only a `ztile.reduce` reads is computed inside the
+  reduction loop.
 - `ztile.load`/`ztile.store` test at run time whether the whole tile is in bounds. Full
   tiles take a fast path of plain `vector.load`/`vector.store` (a constant-mask
   `vector.maskedload`/`maskedstore` for a last-dimension tail that is not a multiple of W);
   edge tiles skip out-of-bounds rows and use `vector.create_mask` with the number of
   in-bounds columns, filling the rest with the padding value.
 - Chains of elementwise ops on equal-shaped tiles (including `broadcast`, `splat` and
-  `cast`, which becomes `arith.extf`/`truncf` on vectors) are fused into one loop nest over vectors; only values used outside the chain
-  are stored. `sigmoid`, `gelu` (tanh approximation), `relu`, `rsqrt`, `abs`, `neg` are
+  `cast`, which becomes `arith.extf`/`truncf` on vectors) are fused into one loop nest
+  over vectors; only values used outside the chain are stored. `sigmoid`, `gelu` (tanh approximation), `relu`, `rsqrt`, `abs`, `neg` are
   expanded into the `arith`/`math` ops the LLVM conversion accepts.
 - `ztile.reduce` over the last axis accumulates whole vectors, finishes with
   `vector.reduction <add|maximumf>`, and adds the tail columns with scalar ops; over another

@@ -27,12 +27,15 @@ from ziggurat.lowering.index_builder import ARITH_INDEX, IndexBuilder
 
 @dataclass(frozen=True)
 class Buffer:
-    """The stack buffer holding a tile: `vectorized` buffers have a padded last dimension."""
+    """The stack buffer holding a tile: `vectorized` buffers have a padded last dimension.
+    With `offsets`, the tile is read in place: element `idx` is `memref[offsets + idx]` (a
+    loaded tile that lies wholly in bounds, `ztile_to_zloop_transfers.in_place_view`)."""
 
     memref: SSAValue
     shape: tuple[int, ...]
     element_type: Attribute
     vectorized: bool
+    offsets: tuple[SSAValue, ...] = ()
 
 
 def tile_type(value: SSAValue) -> ztile.TileType:
@@ -57,6 +60,10 @@ class ZLoopBuilder(IndexBuilder):
         self.values: dict[SSAValue, SSAValue] = {}
         self.buffers: dict[SSAValue, Buffer] = {}
         self.deferred: dict[SSAValue, ztile.LoadOp] = {}
+        self.computed: dict[SSAValue, Callable[[list[SSAValue]], SSAValue]] = {}
+        """Tiles with no buffer: the function builds the element (a vector along the last
+        dim, if > 1) at tile index `idx` where it is read (an elementwise chain's result
+        whose one reader is a `ztile.reduce`: `ztile_to_zloop_elementwise.lower_chain`)."""
         self.upper: dict[SSAValue, int] = {
             iv: n - 1 for iv, n in zip(self.ivs, grid.grid_shape, strict=True)
         }
@@ -179,12 +186,20 @@ class ZLoopBuilder(IndexBuilder):
         self.prologue.append(op)
         return Buffer(op.memref, shape, element_type, shape[-1] > 1)
 
+    def at(self, buf: Buffer, idx: Sequence[SSAValue]) -> list[SSAValue]:
+        """The memref indices of tile element `idx` of `buf`."""
+        if not buf.offsets:
+            return list(idx)
+        return [self.addi(o, i) for o, i in zip(buf.offsets, idx, strict=True)]
+
     def read(self, buf: Buffer, idx: Sequence[SSAValue]) -> SSAValue:
+        idx = self.at(buf, idx)
         if buf.vectorized:
             return self.value(vector.LoadOp(buf.memref, idx, self.vector_type(buf.element_type)))
         return self.value(memref.LoadOp.get(buf.memref, idx))
 
     def write(self, value: SSAValue, buf: Buffer, idx: Sequence[SSAValue]) -> None:
+        assert not buf.offsets, "a tile read in place is never written"
         if buf.vectorized:
             self.emit(vector.StoreOp(value, buf.memref, idx))
         else:

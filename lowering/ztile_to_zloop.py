@@ -20,6 +20,10 @@ the tile's logical width hold don't-care values: reductions and stores ignore th
 
 Lowering per op:
 - `ztile.program_id k` -> the k-th induction variable of the parallel loop.
+- `ztile.load` of a tile that every program reads wholly in bounds (from the offsets'
+  compile-time bounds), with rows of whole vectors, used only by elementwise ops and
+  reductions, with no store into a memref argument before its last reader -> nothing: the
+  readers index the memref in place (`ztile_to_zloop_transfers.in_place_view`).
 - `ztile.load`/`ztile.store` -> a run-time test whether the whole tile lies in bounds; full
   tiles use plain vector loads/stores (a constant-mask masked access for a last-dimension
   tail that is not a multiple of W); edge tiles skip out-of-bounds rows and mask columns with
@@ -27,9 +31,10 @@ Lowering per op:
   tile is larger than the memref, only the edge path is emitted. An offset that may be
   negative (not a non-negative constant, grid index or loop counter, or sum or product of
   such) is tested too, and its edge path moves scalars, each guarded on both sides.
-- elementwise ops, `ztile.broadcast` and `ztile.splat` -> fused: consecutive ops producing
-  tiles of the same shape become one loop nest over vectors, storing only values used
-  outside the chain. Each element of an elementwise op becomes the `arith`/`math` ops its
+- elementwise ops, `ztile.broadcast`, `ztile.splat` and `ztile.cast` -> fused: consecutive
+  ops producing tiles of the same shape become one loop nest over vectors, storing only
+  values used outside the chain (none when only a `ztile.reduce` reads them: it computes
+  them in its loop). A store waits for the chain before it. Each element of an elementwise op becomes the `arith`/`math` ops its
   row of the op table names (`ziggurat.dialects.optable`: `exp` -> `math.exp`, `relu` ->
   `arith.maximumf` with +0.0, `gelu` -> its tanh approximation, ...).
 - `ztile.reduce` -> along the last axis: vector accumulation, `vector.reduction`, scalar
@@ -106,7 +111,9 @@ class GridLowering(ZLoopBuilder):
                 group.append(op)
                 continue
             produced = {r for g in group for r in g.results}
-            if op.regions or op.has_trait(IsTerminator) or any(v in produced for v in op.operands):
+            # Stores wait for the chain before them (which may read a tile in place).
+            writes = isinstance(op, ztile.StoreOp)
+            if op.regions or op.has_trait(IsTerminator) or writes or produced & set(op.operands):
                 flush()
             if isinstance(op, ztile.LoadOp) and op.result in self.deferred:
                 continue

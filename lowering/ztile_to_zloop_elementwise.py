@@ -3,8 +3,10 @@
 Consecutive ops producing tiles of the same shape (`CHAIN_OPS`: the op table's elementwise
 ops, `ztile.broadcast`, `ztile.splat`, `ztile.cast`; their element types may differ, as a
 comparison of floats is a boolean tile and a cast changes the float type) are one loop nest
-over the tile's vectors (`lower_chain`), which stores only the values used outside the chain. Each element of an op becomes the
-`arith`/`math`/`zloop` ops its row of the op table names (`ziggurat.dialects.optable`:
+over the tile's vectors (`lower_chain`), which stores only the values used outside the chain;
+a chain whose results are each read by one `ztile.reduce` alone (in whole vectors) stores
+nothing: the reduce computes them where it reads them (`ZLoopBuilder.computed`). Each
+element of an op becomes the `arith`/`math`/`zloop` ops its row of the op table names (`ziggurat.dialects.optable`:
 `exp` -> `math.exp`, `relu` -> `arith.maximumf` with +0.0, `gelu` -> its tanh
 approximation, ...), with constants of the result's element type; a `ztile.cast` element
 is `arith.extf` (f32 -> f64) or `arith.truncf` (f64 -> f32) of the vector.
@@ -76,7 +78,6 @@ def lower_chain(g: ZLoopBuilder, members: list[Operation]) -> None:
 
     inside = set(members)
     outputs = [m for m in members if any(u.operation not in inside for u in m.results[0].uses)]
-    out_bufs = {m: g.alloc(shape, elt(m)) for m in outputs}
     hoisted: dict[SSAValue, SSAValue] = {}
     for m in members:
         if isinstance(m, ztile.SplatOp):
@@ -85,7 +86,7 @@ def lower_chain(g: ZLoopBuilder, members: list[Operation]) -> None:
                 scalar = g.value(vector.BroadcastOp(scalar, g.vector_type(elt(m))))
             hoisted[m.result] = scalar
 
-    def body(idx: list[SSAValue]) -> None:
+    def element(idx: list[SSAValue]) -> dict[SSAValue, SSAValue]:
         local = dict(hoisted)
         for m in members:
             if isinstance(m, ztile.SplatOp):
@@ -105,12 +106,39 @@ def lower_chain(g: ZLoopBuilder, members: list[Operation]) -> None:
                     local[v] = g.read(g.buffer(v), idx)
                 operands.append(local[v])
             local[m.results[0]] = compute(g, m, operands, elt(m), vec)
+        return local
+
+    if outputs and all(_computed_where_reduced(g, m, shape) for m in outputs):
+        for m in outputs:
+            g.computed[m.results[0]] = _reader(element, m.results[0])
+        return
+    out_bufs = {m: g.alloc(shape, elt(m)) for m in outputs}
+
+    def body(idx: list[SSAValue]) -> None:
+        local = element(idx)
         for m in outputs:
             g.write(local[m.results[0]], out_bufs[m], idx)
 
     g.tile_nest(shape, body)
     for m in outputs:
         g.buffers[m.results[0]] = out_bufs[m]
+
+
+def _reader(
+    element: Callable[[list[SSAValue]], dict[SSAValue, SSAValue]], result: SSAValue
+) -> Callable[[list[SSAValue]], SSAValue]:
+    return lambda idx: element(idx)[result]
+
+
+def _computed_where_reduced(g: ZLoopBuilder, m: Operation, shape: Sequence[int]) -> bool:
+    """Whether the chain's result `m` is better computed inside the one `ztile.reduce` that
+    reads it (each element is read there once) than stored to a stack buffer: its only use
+    is that reduce, and the reduce reads the tile in whole vectors (no scalar tail)."""
+    result = m.results[0]
+    if not result.has_one_use():
+        return False
+    reader = next(iter(result.uses)).operation
+    return isinstance(reader, ztile.ReduceOp) and (shape[-1] == 1 or shape[-1] % g.width == 0)
 
 
 def read_broadcast(
@@ -121,7 +149,7 @@ def read_broadcast(
     at = [i if s == d else zero for i, s, d in zip(idx, src.shape, shape, strict=True)]
     if src.shape[-1] == shape[-1]:
         return g.read(src, at)
-    scalar = g.value(memref.LoadOp.get(src.memref, at))
+    scalar = g.value(memref.LoadOp.get(src.memref, g.at(src, at)))
     if shape[-1] == 1:
         return scalar
     return g.value(vector.BroadcastOp(scalar, g.vector_type(src.element_type)))

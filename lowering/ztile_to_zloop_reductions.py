@@ -12,7 +12,7 @@ from xdsl.dialects import arith, memref, vector
 from xdsl.ir import SSAValue
 
 from ziggurat.dialects import ztile
-from ziggurat.lowering.zloop_builder import ZLoopBuilder
+from ziggurat.lowering.zloop_builder import Buffer, ZLoopBuilder, tile_type
 
 CHAINS = 4
 """Independent vector accumulators of a row reduction (a power of 2): vector adds take about
@@ -21,7 +21,17 @@ the load bandwidth."""
 
 
 def lower_reduce(g: ZLoopBuilder, op: ztile.ReduceOp) -> None:
-    src = g.buffer(op.input)
+    computed = g.computed.get(op.input)
+    if computed is None:
+        src = g.buffer(op.input)
+    else:  # an elementwise chain's result, computed where it is read
+        ty = tile_type(op.input)
+        shape = tuple(ty.get_shape())
+        src = Buffer(op.input, shape, ty.element_type, shape[-1] > 1)
+
+    def read(idx: list[SSAValue]) -> SSAValue:
+        return g.read(src, idx) if computed is None else computed(idx)
+
     shape, elt = src.shape, src.element_type
     axis = op.axis_value
     out_shape = tuple(1 if d == axis else n for d, n in enumerate(shape))
@@ -50,27 +60,24 @@ def lower_reduce(g: ZLoopBuilder, op: ztile.ReduceOp) -> None:
                     start, inits = 0, [g.const(0.0, elt, True)] * chains
                 else:
                     start = chains * w
-                    inits = [g.read(src, at(g.index(c * w))) for c in range(chains)]
+                    inits = [read(at(g.index(c * w))) for c in range(chains)]
                 accs = g.loop(
                     start,
                     block,
                     chains * w,
                     inits,
                     lambda j, a: [
-                        g.value(combine(a[c], g.read(src, at(g.addi(j, c * w)))))
-                        for c in range(chains)
+                        g.value(combine(a[c], read(at(g.addi(j, c * w))))) for c in range(chains)
                     ],
                 )
                 while len(accs) > 1:  # a balanced tree: (a0 + a1) + (a2 + a3)
-                    accs = [
-                        g.value(combine(accs[c], accs[c + 1])) for c in range(0, len(accs), 2)
-                    ]
+                    accs = [g.value(combine(accs[c], accs[c + 1])) for c in range(0, len(accs), 2)]
                 (acc,) = g.loop(
                     block,
                     full,
                     w,
                     accs,
-                    lambda j, a: [g.value(combine(a[0], g.read(src, at(j))))],
+                    lambda j, a: [g.value(combine(a[0], read(at(j))))],
                 )
                 kind = vector.CombiningKindFlag.ADD if is_sum else vector.CombiningKindFlag.MAXIMUMF
                 red = vector.ReductionOp.create(
@@ -87,7 +94,7 @@ def lower_reduce(g: ZLoopBuilder, op: ztile.ReduceOp) -> None:
                 1,
                 [total],
                 lambda j, a: [
-                    g.value(combine(a[0], g.value(memref.LoadOp.get(src.memref, at(j)))))
+                    g.value(combine(a[0], g.value(memref.LoadOp.get(src.memref, g.at(src, at(j))))))
                 ],
             )
             g.emit(memref.StoreOp.get(total, out.memref, at(g.index(0))))
@@ -102,13 +109,13 @@ def lower_reduce(g: ZLoopBuilder, op: ztile.ReduceOp) -> None:
         if is_sum:  # from +0.0, as numpy sums
             start, init = 0, g.const(0.0, elt, src.vectorized)
         else:
-            start, init = 1, g.read(src, at(g.index(0)))
+            start, init = 1, read(at(g.index(0)))
         (acc,) = g.loop(
             start,
             shape[axis],
             1,
             [init],
-            lambda k, a: [g.value(combine(a[0], g.read(src, at(k))))],
+            lambda k, a: [g.value(combine(a[0], read(at(k))))],
         )
         g.write(acc, out, idx)
 

@@ -20,17 +20,87 @@ from xdsl.dialects.builtin import (
     VectorType,
     i1,
 )
-from xdsl.ir import SSAValue
+from xdsl.ir import Operation, SSAValue
 
 from ziggurat.dialects import ztile
 from ziggurat.lowering.zloop_builder import Buffer, ZLoopBuilder, tile_type
+from ziggurat.lowering.ztile_to_zloop_elementwise import CHAIN_OPS
 
 
 def lower_load(g: ZLoopBuilder, op: ztile.LoadOp) -> None:
+    view = in_place_view(g, op)
+    if view is not None:
+        g.buffers[op.result] = view
+        return
     ty = tile_type(op.result)
     buf = g.alloc(ty.get_shape(), ty.element_type)
     g.buffers[op.result] = buf
     transfer(g, op.memref, op.indices, buf, op.padding_value, is_load=True)
+
+
+IN_PLACE_READERS: tuple[type[Operation], ...] = (*CHAIN_OPS, ztile.ReduceOp)
+"""The ops whose lowerings read a tile only through `ZLoopBuilder.read`/`at`, so that the
+tile may be a view of the memref it is loaded from."""
+
+
+def in_place_view(g: ZLoopBuilder, op: ztile.LoadOp) -> Buffer | None:
+    """The loaded tile as a view of its memref (no copy into a stack buffer), when that reads
+    the same values: every program's tile lies wholly in bounds (known from the offsets'
+    compile-time bounds), its rows are whole vectors, only `IN_PLACE_READERS` use it, no
+    store writes the memref's buffer, and no store before the tile's last reader (`_readers`)
+    writes memory that might be it (only other `memref.alloc`s)."""
+    ty = tile_type(op.result)
+    shape = tuple(ty.get_shape())
+    if shape[-1] % g.width:
+        return None
+    if not all(isinstance(u.operation, IN_PLACE_READERS) for u in op.result.uses):
+        return None
+    mem = g.lookup(op.memref)
+    mt = mem.type
+    assert isinstance(mt, MemRefType)
+    offsets = [g.lookup(v) for v in op.indices]
+    for o, t, d in zip(offsets, shape, mt.get_shape(), strict=True):
+        high = g.upper_bound(o)
+        if not g.provably_nonnegative(o) or high is None or high + t > d:
+            return None
+    # A store into a memref argument could write this very array (two arguments bound to
+    # one array), so none may come before the tile's last reader; stores into another
+    # `memref.alloc` may come anywhere.
+    order = {inner: n for n, inner in enumerate(g.grid.walk())}
+    last_read = max(order[reader] for reader in _readers(op.result))
+    root = _root(op.memref)
+    for inner, n in order.items():
+        if not isinstance(inner, ztile.StoreOp):
+            continue
+        target = _root(inner.memref)
+        fresh = isinstance(target.owner, memref.AllocOp) and target is not root
+        if target is root or (n < last_read and not fresh):
+            return None
+    return Buffer(mem, shape, ty.element_type, shape[-1] > 1, tuple(offsets))
+
+
+def _readers(tile: SSAValue) -> set[Operation]:
+    """The ops that read `tile`'s elements where they are lowered: its users, and through
+    elementwise chains their users (a chain that only a reduce reads is computed there)."""
+    found: set[Operation] = set()
+    stack = [tile]
+    while stack:
+        for use in stack.pop().uses:
+            user = use.operation
+            if user not in found:
+                found.add(user)
+                if isinstance(user, CHAIN_OPS):
+                    stack.extend(user.results)
+    return found
+
+
+def _root(mem: SSAValue) -> SSAValue:
+    """The buffer a memref value views (through reshapes and casts of memrefs)."""
+    while isinstance(mem.owner, Operation) and mem.owner.dialect_name() == "memref":
+        if not mem.owner.operands or isinstance(mem.owner, memref.LoadOp):
+            break
+        mem = mem.owner.operands[0]
+    return mem
 
 
 def lower_store(g: ZLoopBuilder, op: ztile.StoreOp) -> None:

@@ -90,9 +90,7 @@ func.func @dot(%a: memref<2x3xf32>, %b: memref<3x5xf32>, %c: memref<2x5xf32>) {
 
 // Casts are part of the elementwise chain: arith.extf / arith.truncf of whole vectors.
 // CHECK-LABEL: func.func @cast
-// CHECK:         %[[X:.*]] = vector.load %{{.*}} : memref<2x32xf32>, vector<16xf32>
-// CHECK-NEXT:    vector.store %[[X]]
-// CHECK:         %[[B:.*]] = vector.load %{{.*}} : memref<2x32xf32>, vector<16xf32>
+// CHECK:         %[[B:.*]] = vector.load %x[%{{.*}}, %{{.*}}] : memref<2x32xf32>, vector<16xf32>
 // CHECK-NEXT:    %[[W:.*]] = arith.extf %[[B]] : vector<16xf32> to vector<16xf64>
 // CHECK-NEXT:    %[[Q:.*]] = arith.mulf %[[W]], %[[W]] : vector<16xf64>
 // CHECK-NEXT:    %[[N:.*]] = arith.truncf %[[Q]] : vector<16xf64> to vector<16xf32>
@@ -107,6 +105,49 @@ func.func @cast(%x: memref<2x32xf32>, %y: memref<2x32xf32>) {
     %q = ztile.mul %w, %w : !ztile.tile<2x32xf64>
     %n = ztile.cast %q : !ztile.tile<2x32xf64> -> !ztile.tile<2x32xf32>
     ztile.store %n, %y[%c0, %c0] : !ztile.tile<2x32xf32>, memref<2x32xf32>
+  }
+  func.return
+}
+
+// Tiles that every program reads wholly in bounds (offsets 4*p, p < 2, of 8 rows) are read
+// in place, with no stack copy; the chain that only the reduce reads is computed inside the
+// reduction loop (no f64 buffer).
+// CHECK-LABEL: func.func @in_place
+// CHECK-NOT:     memref.alloca() : memref<4x32xf32>
+// CHECK-NOT:     memref.alloca() : memref<4x32xf64>
+// CHECK:         zloop.for
+// CHECK:           %[[V:.*]] = vector.load %x[%{{.*}}, %{{.*}}] : memref<8x32xf32>, vector<16xf32>
+// CHECK-NEXT:      %[[W:.*]] = arith.extf %[[V]] : vector<16xf32> to vector<16xf64>
+// CHECK-NEXT:      %[[Q:.*]] = arith.mulf %[[W]], %[[W]] : vector<16xf64>
+// CHECK-NEXT:      arith.addf %{{.*}}, %[[Q]] : vector<16xf64>
+func.func @in_place(%x: memref<8x32xf32>, %y: memref<8x1xf64>) {
+  ztile.grid [2] {
+    %p = ztile.program_id 0 : index
+    %c0 = arith.constant 0 : index
+    %c4 = arith.constant 4 : index
+    %i = arith.muli %p, %c4 : index
+    %t = ztile.load %x[%i, %c0] : memref<8x32xf32> -> !ztile.tile<4x32xf32>
+    %w = ztile.cast %t : !ztile.tile<4x32xf32> -> !ztile.tile<4x32xf64>
+    %q = ztile.mul %w, %w : !ztile.tile<4x32xf64>
+    %s = ztile.reduce "sum" %q {axis = 1 : i64} : !ztile.tile<4x32xf64> -> !ztile.tile<4x1xf64>
+    ztile.store %s, %y[%i, %c0] : !ztile.tile<4x1xf64>, memref<8x1xf64>
+  }
+  func.return
+}
+
+// The last program's tile of a 7-row memref is partly out of bounds: copied, with padding.
+// CHECK-LABEL: func.func @edge_copy
+// CHECK:         memref.alloca() : memref<4x32xf32>
+// CHECK:         vector.maskedload
+func.func @edge_copy(%x: memref<7x32xf32>, %y: memref<7x1xf32>) {
+  ztile.grid [2] {
+    %p = ztile.program_id 0 : index
+    %c0 = arith.constant 0 : index
+    %c4 = arith.constant 4 : index
+    %i = arith.muli %p, %c4 : index
+    %t = ztile.load %x[%i, %c0] {padding = 0.0 : f32} : memref<7x32xf32> -> !ztile.tile<4x32xf32>
+    %s = ztile.reduce "sum" %t {axis = 1 : i64} : !ztile.tile<4x32xf32> -> !ztile.tile<4x1xf32>
+    ztile.store %s, %y[%i, %c0] : !ztile.tile<4x1xf32>, memref<7x1xf32>
   }
   func.return
 }
