@@ -320,6 +320,13 @@ func.func @main(%x: tensor<8x16xf32>, %w: tensor<16x4xf32>, %b: tensor<4xf32>) -
   %r = linalg.add ins(%a, %a : tensor<4xi32>, tensor<4xi32>) outs(%e : tensor<4xi32>) -> tensor<4xi32>
   return %r, %r, %b : tensor<4xi32>, tensor<4xi32>, tensor<2x3xi64>
 }""",
+    "conv2d_nchw_fchw": """func.func @main(%x: tensor<2x3x9x9xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<2x4x4x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x4x4x4xf32>
+  %o = linalg.fill ins(%zero : f32) outs(%e : tensor<2x4x4x4xf32>) -> tensor<2x4x4x4xf32>
+  %r = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%x, %w : tensor<2x3x9x9xf32>, tensor<4x3x3x3xf32>) outs(%o : tensor<2x4x4x4xf32>) -> tensor<2x4x4x4xf32>
+  return %r : tensor<2x4x4x4xf32>
+}""",
 }
 """Named ops and chains: each compiles and matches the interpreter (the last returns an
 integer result twice and an integer argument: `bufferize` copies them with scalar loops)."""
@@ -349,6 +356,10 @@ def test_numpy_models_of_the_fallback_programs() -> None:
     (x, z, w, init), (y,) = _compile_and_check(PROGRAMS["strided_and_modular_maps"])
     window = [sum(x[2 * i + k] + z[(i + 3 * k) % 8] * w[k] for k in range(6)) for i in range(4)]
     np.testing.assert_allclose(y, init + np.asarray(window), rtol=1e-5)
+    (x, w), (conv,) = _compile_and_check(NAMED_OPS["conv2d_nchw_fchw"])
+    windows = np.lib.stride_tricks.sliding_window_view(x, (3, 3), axis=(2, 3))[:, :, ::2, ::2]
+    expected = np.einsum("ncijkl,fckl->nfij", windows.astype(np.float64), w)
+    np.testing.assert_allclose(conv, expected, rtol=1e-5, atol=1e-5)
     (a, b), (big,) = _compile_and_check(PROGRAMS["integer_arithmetic"])
     assert big.dtype == np.int64 and np.abs(big).max() >= 1 << 40
 
@@ -518,6 +529,7 @@ IREE_CASES = {
     "integer_arithmetic": PROGRAMS["integer_arithmetic"],
     "i64_sum": PROGRAMS["i64_sum"],
     "mixed_chain": NAMED_OPS["mixed_chain"],
+    "conv2d_nchw_fchw": NAMED_OPS["conv2d_nchw_fchw"],
 }
 """IREE 3.13 does not take the others: it has no `linalg.add`/`sub`/... (upstream MLIR
 replaced them), and cannot tile the `mod` map of `strided_and_modular_maps`."""
