@@ -53,7 +53,8 @@ func.func @mm(%a: memref<33x17xf32>, %b: memref<17x20xf32>, %bias: memref<1x20xf
   lies wholly in bounds in every program, with rows of whole vectors, read only by
   elementwise ops and reductions and by no store before them, is read in place from its
   memref; an elementwise chain that only a `ztile.reduce` reads is computed inside the
-  reduction loop.
+  reduction loop; a chain result whose one use is a store of such a tile, into a memref the
+  grid neither loads nor stores elsewhere, is written there in place.
 - `ztile.load`/`ztile.store` test at run time whether the whole tile is in bounds. Full
   tiles take a fast path of plain `vector.load`/`vector.store` (a constant-mask
   `vector.maskedload`/`maskedstore` for a last-dimension tail that is not a multiple of W);

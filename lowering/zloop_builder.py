@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from xdsl.dialects import arith, memref, scf, vector
-from xdsl.dialects.builtin import Float32Type, FloatAttr, IntegerAttr, VectorType, i1
+from xdsl.dialects.builtin import Float32Type, FloatAttr, IntegerAttr, MemRefType, VectorType, i1
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from xdsl.utils.exceptions import DiagnosticException
 
@@ -28,14 +28,24 @@ from ziggurat.lowering.index_builder import ARITH_INDEX, IndexBuilder
 @dataclass(frozen=True)
 class Buffer:
     """The stack buffer holding a tile: `vectorized` buffers have a padded last dimension.
-    With `offsets`, the tile is read in place: element `idx` is `memref[offsets + idx]` (a
-    loaded tile that lies wholly in bounds, `ztile_to_zloop_transfers.in_place_view`)."""
+    With `offsets`, the tile is a view: element `idx` is `memref[offsets + idx]` (a loaded
+    tile read in place, `ztile_to_zloop_transfers.in_place_view`, or a chain's result
+    written where it is stored, `ztile_to_zloop_elementwise.in_place_target`)."""
 
     memref: SSAValue
     shape: tuple[int, ...]
     element_type: Attribute
     vectorized: bool
     offsets: tuple[SSAValue, ...] = ()
+
+
+def memref_root(mem: SSAValue) -> SSAValue:
+    """The buffer a memref value views (through reshapes and casts of memrefs)."""
+    while isinstance(mem.owner, Operation) and mem.owner.dialect_name() == "memref":
+        if not mem.owner.operands or isinstance(mem.owner, memref.LoadOp):
+            break
+        mem = mem.owner.operands[0]
+    return mem
 
 
 def tile_type(value: SSAValue) -> ztile.TileType:
@@ -60,6 +70,8 @@ class ZLoopBuilder(IndexBuilder):
         self.values: dict[SSAValue, SSAValue] = {}
         self.buffers: dict[SSAValue, Buffer] = {}
         self.deferred: dict[SSAValue, ztile.LoadOp] = {}
+        self.stored: set[ztile.StoreOp] = set()
+        """Stores whose tile was written in place by the chain computing it."""
         self.computed: dict[SSAValue, Callable[[list[SSAValue]], SSAValue]] = {}
         """Tiles with no buffer: the function builds the element (a vector along the last
         dim, if > 1) at tile index `idx` where it is read (an elementwise chain's result
@@ -199,7 +211,7 @@ class ZLoopBuilder(IndexBuilder):
         return self.value(memref.LoadOp.get(buf.memref, idx))
 
     def write(self, value: SSAValue, buf: Buffer, idx: Sequence[SSAValue]) -> None:
-        assert not buf.offsets, "a tile read in place is never written"
+        idx = self.at(buf, idx)
         if buf.vectorized:
             self.emit(vector.StoreOp(value, buf.memref, idx))
         else:
@@ -219,6 +231,25 @@ class ZLoopBuilder(IndexBuilder):
         """Whether an `index` value is known to be >= 0 at compile time."""
         known = self.value_of(v)
         return known >= 0 if known is not None else v in self.upper
+
+    def in_bounds_view(
+        self, mem_value: SSAValue, index_values: Sequence[SSAValue], tile: ztile.TileType
+    ) -> Buffer | None:
+        """The tile at `index_values` of memref `mem_value` as a view of the memref, when
+        every program's tile lies wholly in bounds (from the offsets' compile-time bounds)
+        and its rows are whole vectors; else None."""
+        shape = tuple(tile.get_shape())
+        if shape[-1] % self.width:
+            return None
+        mem = self.lookup(mem_value)
+        mt = mem.type
+        assert isinstance(mt, MemRefType)
+        offsets = [self.lookup(v) for v in index_values]
+        for o, t, d in zip(offsets, shape, mt.get_shape(), strict=True):
+            high = self.upper_bound(o)
+            if not self.provably_nonnegative(o) or high is None or high + t > d:
+                return None
+        return Buffer(mem, shape, tile.element_type, shape[-1] > 1, tuple(offsets))
 
     def upper_bound(self, v: SSAValue) -> int | None:
         """A compile-time upper bound of a non-negative `index` value, else None."""

@@ -24,7 +24,7 @@ from xdsl.irdl import IRDLOperation
 from xdsl.utils.exceptions import DiagnosticException
 
 from ziggurat.dialects import optable, zloop, ztile
-from ziggurat.lowering.zloop_builder import ZLoopBuilder, tile_type
+from ziggurat.lowering.zloop_builder import Buffer, ZLoopBuilder, memref_root, tile_type
 
 CHAIN_OPS: tuple[type[Operation], ...] = (
     *ztile.ELEMENTWISE_OPS.values(),
@@ -112,7 +112,14 @@ def lower_chain(g: ZLoopBuilder, members: list[Operation]) -> None:
         for m in outputs:
             g.computed[m.results[0]] = _reader(element, m.results[0])
         return
-    out_bufs = {m: g.alloc(shape, elt(m)) for m in outputs}
+    out_bufs: dict[Operation, Buffer] = {}
+    for m in outputs:
+        target = in_place_target(g, m)
+        if target is None:
+            out_bufs[m] = g.alloc(shape, elt(m))
+        else:
+            out_bufs[m], store = target
+            g.stored.add(store)
 
     def body(idx: list[SSAValue]) -> None:
         local = element(idx)
@@ -122,6 +129,30 @@ def lower_chain(g: ZLoopBuilder, members: list[Operation]) -> None:
     g.tile_nest(shape, body)
     for m in outputs:
         g.buffers[m.results[0]] = out_bufs[m]
+
+
+def in_place_target(g: ZLoopBuilder, m: Operation) -> tuple[Buffer, ztile.StoreOp] | None:
+    """Where the chain writes its result `m` in place: the view of the memref of the one
+    `ztile.store` of it, when every program's tile lies wholly in bounds with rows of whole
+    vectors (`ZLoopBuilder.in_bounds_view`) and the grid neither loads from that memref's
+    buffer nor stores to it elsewhere (so writing it earlier than the store changes nothing
+    the program reads; distinct memref arguments do not overlap)."""
+    result = m.results[0]
+    if not result.has_one_use():
+        return None
+    store = next(iter(result.uses)).operation
+    if not isinstance(store, ztile.StoreOp):
+        return None
+    view = g.in_bounds_view(store.memref, store.indices, tile_type(result))
+    if view is None:
+        return None
+    root = memref_root(store.memref)
+    for inner in g.grid.walk():
+        if inner is store or not isinstance(inner, ztile.LoadOp | ztile.StoreOp):
+            continue
+        if memref_root(inner.memref) is root:
+            return None
+    return view, store
 
 
 def _reader(

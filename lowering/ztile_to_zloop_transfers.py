@@ -23,7 +23,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Operation, SSAValue
 
 from ziggurat.dialects import ztile
-from ziggurat.lowering.zloop_builder import Buffer, ZLoopBuilder, tile_type
+from ziggurat.lowering.zloop_builder import Buffer, ZLoopBuilder, memref_root, tile_type
 from ziggurat.lowering.ztile_to_zloop_elementwise import CHAIN_OPS
 
 
@@ -49,34 +49,25 @@ def in_place_view(g: ZLoopBuilder, op: ztile.LoadOp) -> Buffer | None:
     compile-time bounds), its rows are whole vectors, only `IN_PLACE_READERS` use it, no
     store writes the memref's buffer, and no store before the tile's last reader (`_readers`)
     writes memory that might be it (only other `memref.alloc`s)."""
-    ty = tile_type(op.result)
-    shape = tuple(ty.get_shape())
-    if shape[-1] % g.width:
-        return None
     if not all(isinstance(u.operation, IN_PLACE_READERS) for u in op.result.uses):
         return None
-    mem = g.lookup(op.memref)
-    mt = mem.type
-    assert isinstance(mt, MemRefType)
-    offsets = [g.lookup(v) for v in op.indices]
-    for o, t, d in zip(offsets, shape, mt.get_shape(), strict=True):
-        high = g.upper_bound(o)
-        if not g.provably_nonnegative(o) or high is None or high + t > d:
-            return None
+    view = g.in_bounds_view(op.memref, op.indices, tile_type(op.result))
+    if view is None:
+        return None
     # A store into a memref argument could write this very array (two arguments bound to
     # one array), so none may come before the tile's last reader; stores into another
     # `memref.alloc` may come anywhere.
     order = {inner: n for n, inner in enumerate(g.grid.walk())}
     last_read = max(order[reader] for reader in _readers(op.result))
-    root = _root(op.memref)
+    root = memref_root(op.memref)
     for inner, n in order.items():
         if not isinstance(inner, ztile.StoreOp):
             continue
-        target = _root(inner.memref)
+        target = memref_root(inner.memref)
         fresh = isinstance(target.owner, memref.AllocOp) and target is not root
         if target is root or (n < last_read and not fresh):
             return None
-    return Buffer(mem, shape, ty.element_type, shape[-1] > 1, tuple(offsets))
+    return view
 
 
 def _readers(tile: SSAValue) -> set[Operation]:
@@ -94,16 +85,9 @@ def _readers(tile: SSAValue) -> set[Operation]:
     return found
 
 
-def _root(mem: SSAValue) -> SSAValue:
-    """The buffer a memref value views (through reshapes and casts of memrefs)."""
-    while isinstance(mem.owner, Operation) and mem.owner.dialect_name() == "memref":
-        if not mem.owner.operands or isinstance(mem.owner, memref.LoadOp):
-            break
-        mem = mem.owner.operands[0]
-    return mem
-
-
 def lower_store(g: ZLoopBuilder, op: ztile.StoreOp) -> None:
+    if op in g.stored:
+        return  # its chain wrote the tile in place
     buf = g.buffer(op.value)
     transfer(g, op.memref, op.indices, buf, 0.0, is_load=False)
 

@@ -572,6 +572,43 @@ func.func @f(%x: memref<8x32xf32>, %v: memref<8x32xf32>, %y: memref<8x32xf32>, %
     np.testing.assert_allclose(s, np.exp(x).sum(axis=1, keepdims=True), rtol=1e-5)
 
 
+def test_a_chain_writes_in_place_only_where_nothing_reads_the_target() -> None:
+    """A chain's result is written straight into the memref it is stored to, unless the grid
+    also reads that memref: here the chain is emitted at the first store (to z), `y` is
+    loaded after it and before the negation is stored to `y`, and must read its old values."""
+    t, m = tile((4, 32), "f32"), mem((8, 32), "f32")
+    src = f"""
+func.func @f(%x: {m}, %y: {m}, %z: {m}, %w: {m}) {{
+  ztile.grid [2] {{
+    %p = ztile.program_id 0 : index
+    %c0 = arith.constant 0 : index
+    %c4 = arith.constant 4 : index
+    %i = arith.muli %p, %c4 : index
+    %a = ztile.load %x[%i, %c0] : {m} -> {t}
+    %n = ztile.neg %a : {t}
+    ztile.store %a, %z[%i, %c0] : {t}, {m}
+    %old = ztile.load %y[%i, %c0] : {m} -> {t}
+    ztile.store %n, %y[%i, %c0] : {t}, {m}
+    ztile.store %old, %w[%i, %c0] : {t}, {m}
+  }}
+  func.return
+}}
+"""
+    x, y0 = (RNG.standard_normal((8, 32)).astype(np.float32) for _ in range(2))
+    module = parse(src)
+    for lowered in [module, lower(module, 16), lower(module, 8)]:
+        y, z, w = y0.copy(), np.zeros_like(y0), np.zeros_like(y0)
+        run_function(lowered, "f", x.copy(), y, z, w)
+        np.testing.assert_array_equal(y, -x)
+        np.testing.assert_array_equal(z, x)
+        np.testing.assert_array_equal(w, y0)
+    # Without that load, the negation is written into y directly.
+    reads = f"    %old = ztile.load %y[%i, %c0] : {m} -> {t}\n"
+    direct = src.replace(reads, "").replace("ztile.store %old, %w", "ztile.store %a, %w")
+    stores = [op for op in lower(parse(direct), 16).walk() if op.name == "vector.store"]
+    assert any(op.operands[1].name_hint == "y" for op in stores)
+
+
 @pytest.mark.parametrize(("shape", "tshape"), [((37,), (16,)), ((3, 5, 20), (2, 2, 16))])
 def test_elementwise_ranks(shape: tuple[int, ...], tshape: tuple[int, ...]) -> None:
     a = RNG.standard_normal(shape).astype(np.float32)
