@@ -63,9 +63,18 @@ def client(tool: str, real: str, sock_path: str) -> None:
     except OSError:
         sock.close()
         os.execv(real, [real, *argv])  # no server: the real command, same result
-    payload = json.dumps(
-        {"tool": tool, "real": real, "argv": argv, "cwd": os.getcwd(), "env": dict(os.environ)}
-    ).encode()
+    import resource
+
+    limits = {
+        name: resource.getrlimit(getattr(resource, name))
+        for name in dir(resource)
+        if name.startswith("RLIMIT_")
+    }
+    mask = os.umask(0)
+    os.umask(mask)
+    request: dict[str, object] = {"tool": tool, "real": real, "argv": argv, "cwd": os.getcwd()}
+    request |= {"env": dict(os.environ), "rlimits": limits, "umask": mask}
+    payload = json.dumps(request).encode()
     socket.send_fds(sock, [_LEN.pack(len(payload))], [0, 1, 2])
     sock.sendall(payload)
     # The child's pid, so that a signal that would stop the real command stops the child.
@@ -148,6 +157,17 @@ def _run_child(request: dict[str, object]) -> None:
     os.environ.clear()
     os.environ.update(env)
     os.chdir(str(request["cwd"]))
+    os.umask(int(str(request["umask"])))
+    # The client's resource limits (a caller's RLIMIT_AS, say), as a child of it would have.
+    import resource
+
+    limits = request["rlimits"]
+    assert isinstance(limits, dict)
+    for name, (soft, hard) in limits.items():
+        which = getattr(resource, name, None)
+        if which is not None and resource.getrlimit(which) != (soft, hard):
+            with contextlib.suppress(ValueError, OSError):
+                resource.setrlimit(which, (soft, hard))
     # The standard streams as a fresh interpreter opens them on these fds (CPython's
     # create_stdio: no newline translation, stdout line-buffered on a terminal, stderr
     # line-buffered with backslashreplace).
@@ -225,6 +245,17 @@ def _handle(conn: socket.socket) -> None:
     for fd in fds:
         os.close(fd)
     conn.sendall(_LEN.pack(pid))
+    # Wait for the child; should the client die first (killed by a timeout, say), kill the
+    # child too, as the real command would have died with it.
+    pidfd = os.pidfd_open(pid)
+    while True:
+        ready, _, _ = select.select([pidfd, conn.fileno()], [], [])
+        if pidfd in ready:
+            break
+        if not conn.recv(1, socket.MSG_PEEK):  # EOF: the client is gone
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            break
     _, status = os.waitpid(pid, 0)
     if os.WIFSIGNALED(status):
         result = struct.pack("!ii", 1, os.WTERMSIG(status))
@@ -269,6 +300,48 @@ def serve(sock_path: str, lifeline: int) -> None:
         conn.close()
     listener.close()
     os.unlink(sock_path)
+
+
+def start(tools: dict[str, str], timeout: float = 60.0) -> tuple[str, int]:
+    """Start a server for `tools` (name: the real command's path); returns the folder of
+    the client commands to put first on PATH, and the write end of the server's lifeline
+    (the server stops when every copy of it is closed; it is closed on exec)."""
+    import atexit
+    import shutil
+    import subprocess
+    import tempfile
+    import time
+
+    folder = tempfile.mkdtemp(prefix="zfork-")
+    sock = os.path.join(folder, "s")
+    bin_dir = os.path.join(folder, "bin")
+    os.mkdir(bin_dir)
+    here = os.path.dirname(os.path.abspath(__file__))
+    for tool, real in tools.items():
+        shim = os.path.join(bin_dir, tool)
+        with open(shim, "w") as f:
+            f.write(
+                f"#!{sys.executable} -SE\n"
+                f"import sys\nsys.path.insert(0, {here!r})\nimport forkserver\n"
+                f"forkserver.client({tool!r}, {real!r}, {sock!r})\n"
+            )
+        os.chmod(shim, 0o755)
+    read_end, write_end = os.pipe()
+    with open(os.path.join(folder, "server.log"), "w") as log:
+        subprocess.Popen(
+            [sys.executable, os.path.abspath(__file__), sock, str(read_end)],
+            pass_fds=(read_end,),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
+    os.close(read_end)
+    atexit.register(shutil.rmtree, folder, True)
+    deadline = time.monotonic() + timeout
+    while not os.path.exists(sock) and time.monotonic() < deadline:
+        time.sleep(0.05)  # the preload takes seconds; until it is done clients exec the tool
+    return bin_dir, write_end
 
 
 if __name__ == "__main__":
