@@ -59,6 +59,8 @@ def client(tool: str, real: str, sock_path: str) -> None:
     argv = sys.argv[1:]
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
+        for fd in (0, 1, 2):
+            os.fstat(fd)  # a closed standard stream cannot be handed over
         sock.connect(sock_path)
     except OSError:
         sock.close()
