@@ -3,10 +3,20 @@
 `--fuzz-n N` (default 150) and `--fuzz-seed S` (default 0) size the mutation fuzz test
 (tests/pytest/test_fuzz.py). `job_pool` is a session-wide pool of `--fuzz-workers` (default
 2) persistent worker processes (tests/fuzz/workers.py), without a disk cache.
+
+The tests' subprocess calls of `ziggurat-opt`, `ziggurat-run` and `xdsl-opt` by name go
+through tests/filecheck/forkserver.py (as lit's RUN lines do): the session puts its client
+commands first on PATH, and each call is a fresh fork of one process that imported the tools
+once, with the caller's argv, working directory, environment, resource limits and standard
+streams, exiting as the real command would. `ZIGGURAT_TEST_FORKSERVER=0` runs the installed
+commands instead.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +25,7 @@ from typing import Any
 import pytest
 
 FUZZ_DIR = Path(__file__).resolve().parents[1] / "fuzz"
+FORKSERVER = Path(__file__).resolve().parents[1] / "filecheck" / "forkserver.py"
 INTEROP_DIR = Path(__file__).resolve().parents[1] / "interop"
 # The harness modules and the interop tests' numpy models (not the repository root: see
 # docs/layout.md).
@@ -50,3 +61,47 @@ def job_pool(request: pytest.FixtureRequest) -> Iterator[Any]:
         yield pool
     finally:
         pool.close()
+
+
+_FORK_SERVER: dict[str, Any] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Start the fork server for the command-line tools (see the module docstring) in each
+    process that runs tests (an xdist worker, or pytest itself without xdist), before
+    collection, so that module-level lookups of the tools see it."""
+    is_controller = not hasattr(config, "workerinput") and bool(
+        getattr(config.option, "numprocesses", None)
+    )
+    if is_controller or os.environ.get("ZIGGURAT_TEST_FORKSERVER", "1") == "0":
+        return
+    reals: dict[str, str] = {}
+    for tool in ("ziggurat-opt", "ziggurat-run", "xdsl-opt"):
+        local = Path(sys.executable).parent / tool  # what the tests' lookups prefer
+        found = str(local) if local.exists() else shutil.which(tool)
+        if found is None:
+            return
+        reals[tool] = found
+    spec = importlib.util.spec_from_file_location("forkserver", FORKSERVER)
+    assert spec is not None and spec.loader is not None
+    forkserver = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(forkserver)
+    bin_dir, lifeline = forkserver.start(reals)
+    _FORK_SERVER.update(lifeline=lifeline, environ={k: os.environ.get(k) for k in ENV_KEYS})
+    # Found by name on PATH, and by the tests that look beside sys.executable first.
+    os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    os.environ["ZIGGURAT_TEST_BIN"] = bin_dir
+
+
+ENV_KEYS = ("PATH", "ZIGGURAT_TEST_BIN")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if "lifeline" not in _FORK_SERVER:
+        return
+    for key, value in _FORK_SERVER.pop("environ").items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    os.close(_FORK_SERVER.pop("lifeline"))

@@ -35,7 +35,8 @@ KERNEL = """func.func @f(%x: tensor<64x256xf32>, %b: tensor<256xf32>) -> tensor<
 
 
 def _script(name: str) -> str:
-    local = Path(sys.executable).parent / name
+    # The session's fork-server clients (tests/pytest/conftest.py), else the installed one.
+    local = Path(os.environ.get("ZIGGURAT_TEST_BIN") or Path(sys.executable).parent) / name
     found = str(local) if local.exists() else shutil.which(name)
     assert found is not None, f"{name} is not installed"
     return found

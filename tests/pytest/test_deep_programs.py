@@ -13,6 +13,7 @@ tested with eqsat.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -221,7 +222,8 @@ def _run_llvm_ir(ir_text: str, x: NDArray, w: NDArray) -> NDArray:
 
 
 def _script(name: str) -> str:
-    local = Path(sys.executable).parent / name
+    # The session's fork-server clients (tests/pytest/conftest.py), else the installed one.
+    local = Path(os.environ.get("ZIGGURAT_TEST_BIN") or Path(sys.executable).parent) / name
     found = str(local) if local.exists() else shutil.which(name)
     assert found is not None, f"{name} is not installed"
     return found

@@ -568,7 +568,8 @@ def test_tutorial_commands_work(tmp_path: Path) -> None:
         "test_div_to_mul.py",
     ]
     commands.append("python use_it.py\n")
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    bins = [os.environ.get("ZIGGURAT_TEST_BIN"), str(Path(sys.executable).parent)]  # conftest.py
+    env = {**os.environ, "PATH": os.pathsep.join([*filter(None, bins), os.environ["PATH"]])}
     out = subprocess.run(
         ["bash", "-e", "-o", "pipefail", "-c", "".join(commands)],
         cwd=tmp_path,

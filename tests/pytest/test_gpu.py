@@ -10,6 +10,7 @@ module whose text goes to PTX (see `ziggurat.lowering.nvvm_interpret`).
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import subprocess
 import sys
@@ -345,7 +346,8 @@ def test_shared_memory_budget_is_a_located_error() -> None:
 
 
 def _script(name: str) -> str:
-    local = Path(sys.executable).parent / name
+    # The session's fork-server clients (tests/pytest/conftest.py), else the installed one.
+    local = Path(os.environ.get("ZIGGURAT_TEST_BIN") or Path(sys.executable).parent) / name
     found = str(local) if local.exists() else shutil.which(name)
     assert found is not None, f"{name} is not installed"
     return found

@@ -3,6 +3,7 @@ Python API of ziggurat.diagnostics, ziggurat.parsing and ziggurat.verifier."""
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import signal
@@ -32,7 +33,8 @@ OPS_FILE = REPO / "tests" / "filecheck" / "dialects" / "ztensor" / "ops.mlir"
 
 
 def _script(name: str) -> str:
-    local = Path(sys.executable).parent / name
+    # The session's fork-server clients (tests/pytest/conftest.py), else the installed one.
+    local = Path(os.environ.get("ZIGGURAT_TEST_BIN") or Path(sys.executable).parent) / name
     found = str(local) if local.exists() else shutil.which(name)
     assert found is not None, f"{name} is not installed"
     return found

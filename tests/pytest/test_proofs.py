@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from ziggurat.passes.eqsat.rules import RULE_SETS
 
 pytest.importorskip("z3", reason="z3-solver is not installed (pip install 'ziggurat[proofs]')")
 
-_LOCAL = Path(sys.executable).with_name("ziggurat-opt")
+_LOCAL = Path(os.environ.get("ZIGGURAT_TEST_BIN") or Path(sys.executable).parent) / "ziggurat-opt"
 ZIGGURAT_OPT = str(_LOCAL) if _LOCAL.exists() else shutil.which("ziggurat-opt") or "ziggurat-opt"
 
 SHIPPED = [

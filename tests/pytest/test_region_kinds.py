@@ -4,6 +4,7 @@ without), compared with `xdsl-opt` itself."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -21,7 +22,8 @@ from ziggurat.verifier import GraphRegions, region_kind
 
 
 def _script(name: str) -> str:
-    local = Path(sys.executable).parent / name
+    # The session's fork-server clients (tests/pytest/conftest.py), else the installed one.
+    local = Path(os.environ.get("ZIGGURAT_TEST_BIN") or Path(sys.executable).parent) / name
     found = str(local) if local.exists() else shutil.which(name)
     assert found is not None, f"{name} is not installed"
     return found

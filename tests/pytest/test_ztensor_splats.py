@@ -3,6 +3,7 @@ index range are verifier errors; dense literals round-trip bit for bit (issue 14
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -257,7 +258,8 @@ def test_lowering_reads_the_scalar() -> None:
 
 
 def _script(name: str) -> str:
-    local = Path(sys.executable).parent / name
+    # The session's fork-server clients (tests/pytest/conftest.py), else the installed one.
+    local = Path(os.environ.get("ZIGGURAT_TEST_BIN") or Path(sys.executable).parent) / name
     found = str(local) if local.exists() else shutil.which(name)
     assert found is not None, f"{name} is not installed"
     return found

@@ -274,6 +274,7 @@ def test_negative_tile_offsets_are_masked_on_both_sides(load_shift: int, store_s
 
 def test_negative_tile_offsets_compiled(tmp_path: Path) -> None:
     """The compiled kernel (through LLVM) gives the reference result for a negative load offset."""
+    import os
     import subprocess
     import sys
 
@@ -284,7 +285,9 @@ def test_negative_tile_offsets_compiled(tmp_path: Path) -> None:
     np.save(tmp_path / "x.npy", x)
     np.save(tmp_path / "y.npy", y)
     out = tmp_path / "out.npz"
-    runner = Path(sys.executable).parent / "ziggurat-run"
+    runner = (
+        Path(os.environ.get("ZIGGURAT_TEST_BIN") or Path(sys.executable).parent) / "ziggurat-run"
+    )
     done = subprocess.run(
         [runner, source, "--input", tmp_path / "x.npy", "--input", tmp_path / "y.npy", "-o", out],
         capture_output=True,
