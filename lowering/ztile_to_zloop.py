@@ -36,7 +36,8 @@ Lowering per op:
   values used outside the chain (none when only a `ztile.reduce` reads them: it computes
   them in its loop; a value whose one use is a store of an in-bounds tile, into a memref the
   grid loads nowhere and stores nowhere else, is written into that memref in place,
-  `ztile_to_zloop_elementwise.in_place_target`). A store waits for the chain before it. Each element of an elementwise op becomes the `arith`/`math` ops its
+  `ztile_to_zloop_elementwise.in_place_target`). A store waits for the chain before it.
+  Each element of an elementwise op becomes the `arith`/`math` ops its
   row of the op table names (`ziggurat.dialects.optable`: `exp` -> `math.exp`, `relu` ->
   `arith.maximumf` with +0.0, `gelu` -> its tanh approximation, ...).
 - `ztile.reduce` -> along the last axis: vector accumulation, `vector.reduction`, scalar
