@@ -3,8 +3,9 @@
 Each fixture is a small PyTorch module exported with
 `torch_mlir.fx.export_and_import(module, *inputs, output_type="linalg-on-tensors")`, the way
 a user of torch-mlir hands a model to another MLIR compiler. The weights are function
-arguments (`@main(%x, %w, ...)`), except in `linear_relu_frozen.mlir`, whose weights are
-parameters of the module and so come out as `dense_resource` blobs.
+arguments (`@main(%x, %w, ...)`), except in the `*_frozen.mlir` files (relu(x@W+b), the MLP
+and the LayerNorm), whose weights are parameters of the module and so come out as
+`dense_resource` blobs.
 
 torch and torch-mlir are not test dependencies: the tests read the committed files. To
 regenerate them (versions as in the header each file gets):
@@ -88,6 +89,36 @@ class FrozenLinearRelu(torch.nn.Module):
         return torch.relu(x @ self.w + self.b)
 
 
+class FrozenMLP(torch.nn.Module):
+    """The MLP as `nn.Linear` layers with exact (erf) GELU between them: their weights and
+    biases are parameters, frozen into `dense_resource` blobs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(0)
+        self.up = torch.nn.Linear(HIDDEN, INNER)
+        self.down = torch.nn.Linear(INNER, HIDDEN)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.down(torch.nn.functional.gelu(self.up(x)))
+
+
+class FrozenLayerNorm(torch.nn.Module):
+    """`nn.LayerNorm` over the last dimension, its scale and shift parameters (set to random
+    values) frozen into `dense_resource` blobs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        generator = torch.Generator().manual_seed(0)
+        self.norm = torch.nn.LayerNorm(HIDDEN, eps=1e-5)
+        with torch.no_grad():
+            self.norm.weight.copy_(torch.randn(HIDDEN, generator=generator))
+            self.norm.bias.copy_(torch.randn(HIDDEN, generator=generator))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.norm(x)
+
+
 class BatchedAttentionScores(torch.nn.Module):
     """Batched products: softmax(q @ k^T) @ v per batch with torch.bmm (exported as
     `linalg.batch_matmul`), then a projection of every row (a 3-d by 2-d matmul)."""
@@ -121,6 +152,8 @@ FIXTURE_MODELS: dict[str, tuple[Callable[[], torch.nn.Module], Callable[[], tupl
         lambda: (_randn(BATCH, HIDDEN), _randn(HIDDEN, INNER), _randn(INNER)),
     ),
     "linear_relu_frozen": (FrozenLinearRelu, lambda: (_randn(2, 4),)),
+    "mlp_gelu_frozen": (FrozenMLP, lambda: (_randn(BATCH, HIDDEN),)),
+    "layernorm_frozen": (FrozenLayerNorm, lambda: (_randn(BATCH, HIDDEN),)),
     "bmm_attention": (
         BatchedAttentionScores,
         lambda: (_randn(2, 8, 16), _randn(2, 8, 16), _randn(2, 8, 16), _randn(16, 4)),

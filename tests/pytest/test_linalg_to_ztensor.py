@@ -54,6 +54,21 @@ def test_frozen_fixture_compiles_with_its_blobs() -> None:
     assert not np.allclose(expected, linear_relu(x, np.zeros((4, 8)), np.zeros(8)))
 
 
+@pytest.mark.parametrize("name", ["mlp_gelu_frozen", "layernorm_frozen"])
+def test_frozen_mlp_and_layernorm_compile_with_their_blobs(name: str) -> None:
+    """`nn.Linear` and `nn.LayerNorm` parameters frozen into `dense_resource` blobs: raised
+    to constants (no weight arguments) and compiled; equal to the interpreter, which reads
+    the blobs itself (IREE checks the same files in test_iree_oracle.py)."""
+    path = FIXTURES / f"{name}.mlir"
+    module = parse_file(str(path))
+    raised = parse_file(str(path))
+    LinalgToZTensorPass().apply(make_context(), raised)
+    assert "ztensor.constant dense<" in str(raised) and "linalg." not in str(raised)
+    x = np.random.default_rng(12).standard_normal((8, 32)).astype(np.float32)
+    (expected,) = run_function(module, "main", x)
+    np.testing.assert_allclose(zg.compile(path.read_text())(x), expected, rtol=1e-5, atol=1e-5)
+
+
 def test_raised_forms_are_ztensor_idioms() -> None:
     """Only ztensor (and leftover scalar constants): relu for torch's cmpf ugt + select, erf
     for exact GELU, matmul for linalg.matmul into a zero fill, reductions for generics."""
@@ -73,8 +88,10 @@ def test_raised_forms_are_ztensor_idioms() -> None:
 
 
 def test_ziggurat_run_check_accepts_the_fixtures() -> None:
+    """Every fixture (weights as arguments, and frozen into `dense_resource` blobs) runs
+    through `ziggurat-run --check` and matches the reference interpreter."""
     run = Path(sys.executable).with_name("ziggurat-run")
-    for name in ("softmax", "linear_relu_frozen"):
+    for name in sorted(p.stem for p in FIXTURES.glob("*.mlir")):
         proc = subprocess.run(
             [str(run), str(FIXTURES / f"{name}.mlir"), "--check"],
             capture_output=True,
