@@ -21,7 +21,8 @@ Conventions (contract items 3 and 4):
   stored in 8-byte-aligned slots of a context buffer on the stack (constants are
   re-materialized instead). The loop becomes a call to the external
   `void @ziggurat_parallel_for(ptr fn, i64 total, ptr ctx)`. A `zloop.parallel` nested in a
-  parallel body runs as a sequential loop nest.
+  parallel body, or one of constant bounds with a single iteration, runs as a sequential
+  loop nest (no call, no thread pool).
 - Structured loops become a header block (with the induction variable and loop-carried
   values as block arguments) branching to the body or the exit.
 - Float arithmetic carries the `contract` fast-math flag (FMA formation); `vector.reduction
@@ -445,7 +446,7 @@ class _FunctionLowering(IndexBuilder):
         self.block = exit_block
 
     def lower_parallel(self, op: zloop.ParallelOp) -> None:
-        if self.parallel_depth > 0:
+        if self.parallel_depth > 0 or _static_trip_count(op) == 1:
             self.lower_parallel_sequential(op)
             return
         ranges = self.parallel_ranges(op)
@@ -867,6 +868,27 @@ def _alloc(fl: _FunctionLowering, op: memref.AllocOp) -> None:
     fl.values[op.memref] = fl.emit(
         llvm.CallOp("aligned_alloc", fl.index(MALLOC_ALIGNMENT), fl.index(size), return_type=PTR)
     )
+
+
+def _static_trip_count(op: zloop.ParallelOp) -> int | None:
+    """The number of iterations of `op` when its bounds are constants, else None."""
+    total = 1
+    for lb_map, lb_ops, ub_map, ub_ops, step in zip(
+        op.lowerBoundMaps.data,
+        op.lower_bound_operands(),
+        op.upperBoundMaps.data,
+        op.upper_bound_operands(),
+        op.step_values,
+        strict=True,
+    ):
+        bounds = []
+        for amap, operands in ((lb_map.data, lb_ops), (ub_map.data, ub_ops)):
+            results = amap.results
+            if operands or len(results) != 1 or not isinstance(results[0], AffineConstantExpr):
+                return None
+            bounds.append(results[0].value)
+        total *= max(0, -(-(bounds[1] - bounds[0]) // step))
+    return total
 
 
 def _alloca(fl: _FunctionLowering, op: memref.AllocaOp) -> None:

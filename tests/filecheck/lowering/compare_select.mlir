@@ -23,10 +23,10 @@
 // ZLOOP-LABEL: func.func @less
 // ZLOOP:         arith.addf %{{.*}} : vector<16xf32>
 // ZLOOP:         zloop.cmpf "olt" %{{.*}}, %{{.*}} : vector<16xf32> -> vector<16xi1>
-// LLVM-LABEL: llvm.func internal @less__par0
+// LLVM-LABEL: llvm.func @less(
 // LLVM:         llvm.call @__zg_fcmp_olt_v16f32(%{{.*}}, %{{.*}}) : (vector<16xf32>, vector<16xf32>) -> vector<16xi1>
 // LLVM:         llvm.zext %{{.*}} : vector<16xi1> to vector<16xi8>
-// IR-LABEL: define internal void @"less__par0"
+// IR-LABEL: define void @"less"(
 // IR:         call ccc <16 x i1> @"__zg_fcmp_olt_v16f32"
 // IR:         zext <16 x i1> %{{.*}} to <16 x i8>
 func.func @less(%x: tensor<8x20xf32>, %y: tensor<8x20xf32>, %z: tensor<20xf32>) -> tensor<8x20xi1> {
@@ -53,10 +53,10 @@ func.func @less(%x: tensor<8x20xf32>, %y: tensor<8x20xf32>, %z: tensor<20xf32>) 
 // ZLOOP-NOT:     memref.alloca() : memref<{{.*}}xi1>
 // ZLOOP:         zloop.cmpf "ogt" %{{.*}}, %{{.*}} : vector<16xf32> -> vector<16xi1>
 // ZLOOP:         zloop.select %{{.*}}, %{{.*}}, %{{.*}} : vector<16xi1>, vector<16xf32>
-// LLVM-LABEL: llvm.func internal @leaky_relu__par0
+// LLVM-LABEL: llvm.func @leaky_relu(
 // LLVM:         llvm.call @__zg_fcmp_ogt_v16f32
 // LLVM:         llvm.call @__zg_select_v16f32
-// IR-LABEL: define internal void @"leaky_relu__par0"
+// IR-LABEL: define void @"leaky_relu"(
 // IR:         call ccc <16 x float> @"__zg_select_v16f32"
 func.func @leaky_relu(%x: tensor<8x20xf32>) -> tensor<8x20xf32> {
   %zero = ztensor.constant dense<0.0> : tensor<8x20xf32>

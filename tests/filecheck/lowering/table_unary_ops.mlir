@@ -18,9 +18,9 @@
 // ZTILE-NOT:     ztile.grid
 // ZLOOP-LABEL: func.func @gelu_exact
 // ZLOOP:         math.erf %{{.*}} : vector<16xf32>
-// LLVM-LABEL: llvm.func internal @gelu_exact__par0
+// LLVM-LABEL: llvm.func @gelu_exact(
 // LLVM:         llvm.call @__zg_erf_v16f32(%{{.*}}) : (vector<16xf32>) -> vector<16xf32>
-// IR-LABEL: define internal void @"gelu_exact__par0"
+// IR-LABEL: define void @"gelu_exact"(
 // IR:         call ccc <16 x float> @"__zg_erf_v16f32"
 func.func @gelu_exact(%x: tensor<8x32xf32>) -> tensor<8x32xf32> {
   %rsqrt2 = ztensor.constant dense<0.70710678118654757> : tensor<8x32xf32>
@@ -40,9 +40,9 @@ func.func @gelu_exact(%x: tensor<8x32xf32>) -> tensor<8x32xf32> {
 // ZTILE:         ztile.floor %{{.*}} : !ztile.tile<{{.*}}xf64>
 // ZLOOP-LABEL: func.func @floor_f64
 // ZLOOP:         math.floor %{{.*}} : vector<16xf64>
-// LLVM-LABEL: llvm.func internal @floor_f64__par0
+// LLVM-LABEL: llvm.func @floor_f64(
 // LLVM:         llvm.call_intrinsic "llvm.floor.v16f64"(%{{.*}}) : (vector<16xf64>) -> vector<16xf64>
-// IR-LABEL: define internal void @"floor_f64__par0"
+// IR-LABEL: define void @"floor_f64"(
 // IR:         call <16 x double> @"llvm.floor.v16f64"
 func.func @floor_f64(%x: tensor<5x3xf64>) -> tensor<5x3xf64> {
   %r = ztensor.floor %x : tensor<5x3xf64>
@@ -59,9 +59,9 @@ func.func @floor_f64(%x: tensor<5x3xf64>) -> tensor<5x3xf64> {
 // ZTILE:         ztile.ceil %{{.*}} : !ztile.tile<{{.*}}xf32>
 // ZLOOP-LABEL: func.func @ceil_epilogue
 // ZLOOP:         math.ceil %{{.*}} : vector<16xf32>
-// LLVM-LABEL: llvm.func internal @ceil_epilogue__par0
+// LLVM-LABEL: llvm.func @ceil_epilogue(
 // LLVM:         llvm.call_intrinsic "llvm.ceil.v16f32"(%{{.*}}) : (vector<16xf32>) -> vector<16xf32>
-// IR-LABEL: define internal void @"ceil_epilogue__par0"
+// IR-LABEL: define void @"ceil_epilogue"(
 // IR:         call <16 x float> @"llvm.ceil.v16f32"
 func.func @ceil_epilogue(%a: tensor<4x3xf32>, %b: tensor<3x8xf32>) -> tensor<4x8xf32> {
   %m = ztensor.matmul %a, %b : (tensor<4x3xf32>, tensor<3x8xf32>) -> tensor<4x8xf32>
