@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -181,3 +182,47 @@ def test_unresolved_symbol_is_reported_and_not_cached(tmp_path: Path) -> None:
     with pytest.raises(compiler.ZigguratCompileError, match="ziggurat_no_such_symbol"):
         compile_llvm_ir(ir, {"f": [ArgSpec((1,), np.float32, "inout")]}, cache=cache)
     assert cache.entries() == []
+
+
+WARM_START = """
+import sys
+import numpy as np
+import ziggurat as zg
+text = '''func.func @f(%a: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  %e = ztensor.exp %a : tensor<8x16xf32>
+  func.return %e : tensor<8x16xf32>
+}'''
+out = zg.compile(text)(np.zeros((8, 16), np.float32))
+assert (out == 1).all()
+print(sorted(m for m in ("egglog", "ziggurat.dialects.zloop_semantics", "xdsl.interpreters") if m in sys.modules))
+"""
+
+
+def test_a_warm_compile_in_a_new_process_builds_no_pass(tmp_path: Path) -> None:
+    """The second process finds the lowered IR in the disk cache from the pipeline's text:
+    it imports neither egglog (eqsat's) nor the interpreters; the first one (a miss) did."""
+    env = {**os.environ, "ZIGGURAT_CACHE_DIR": str(tmp_path)}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", WARM_START], capture_output=True, text=True, env=env, timeout=300
+        )
+        for _ in range(2)
+    ]
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+    assert "egglog" in runs[0].stdout
+    assert runs[1].stdout.strip() == "[]"
+
+
+def test_the_fingerprint_of_a_builtin_pipeline_is_read_from_its_text(tmp_path: Path) -> None:
+    from ziggurat.driver import parse_pipeline, pipeline_fingerprint, spec_fingerprint
+
+    rules = tmp_path / "rules.txt"
+    rules.write_text("(rewrite (Neg (Neg x)) x)\n")
+    spec = f'cpu-pipeline{{opt-level=3}},eqsat{{rules-file="{rules}"}}'
+    first = spec_fingerprint(spec)
+    assert first == pipeline_fingerprint(parse_pipeline(spec))
+    rules.write_text("(rewrite (Neg (Neg x)) x)\n\n")  # another size: another fingerprint
+    assert spec_fingerprint(spec) not in (None, first)
+    assert spec_fingerprint("canonicalize,my-plugin-pass") is None  # not built in
+    assert spec_fingerprint("cpu-pipeline{") is None
