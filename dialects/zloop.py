@@ -49,6 +49,7 @@ zloop.parallel (%i, %j) = (0, 0) to (64, min affine_map<()[s0] -> (s0, 100)>()[%
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from xdsl.dialects.builtin import (
@@ -422,6 +423,17 @@ class ForOp(IRDLOperation):
             printer.print_op_attributes(self.attributes)
 
 
+@dataclass(frozen=True)
+class ParallelDim:
+    """One dimension of a `zloop.parallel`: bounds (maps and their operands) and step."""
+
+    lower_map: AffineMap
+    lower_operands: tuple[SSAValue, ...]
+    upper_map: AffineMap
+    upper_operands: tuple[SSAValue, ...]
+    step: int
+
+
 @irdl_op_definition
 class ParallelOp(IRDLOperation):
     """A multi-dimensional loop whose iterations are independent and may run concurrently.
@@ -524,6 +536,30 @@ class ParallelOp(IRDLOperation):
     def upper_bound_operands(self) -> list[tuple[SSAValue, ...]]:
         """The upper-bound operands of each dimension."""
         return self._split(self.upperBoundOperands, self.upperBoundMaps)
+
+    def dimensions(self) -> list[ParallelDim]:
+        """Each dimension's bounds (maps and their operands) and step."""
+        return [
+            ParallelDim(lb.data, lbo, ub.data, ubo, step)
+            for lb, lbo, ub, ubo, step in zip(
+                self.lowerBoundMaps.data,
+                self.lower_bound_operands(),
+                self.upperBoundMaps.data,
+                self.upper_bound_operands(),
+                self.step_values,
+                strict=True,
+            )
+        ]
+
+    def static_trip_count(self) -> int | None:
+        """The number of iterations when every bound is a constant, else None."""
+        total = 1
+        for dim in self.dimensions():
+            lb, ub = constant_bound(dim.lower_map), constant_bound(dim.upper_map)
+            if lb is None or ub is None:
+                return None
+            total *= max(0, -(-(ub - lb) // dim.step))
+        return total
 
     def verify_(self) -> None:
         n = self.num_dims
@@ -681,7 +717,7 @@ class CmpfOp(IRDLOperation):
         if self.predicate.data not in CMPF_PREDICATES:
             raise VerifyException(
                 f"'{self.name}' op predicate must be one of {', '.join(CMPF_PREDICATES)}, "
-                f"got \"{self.predicate.data}\""
+                f'got "{self.predicate.data}"'
             )
         ty = self.lhs.type
         elt = ty.element_type if isinstance(ty, VectorType) else ty

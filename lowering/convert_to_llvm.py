@@ -398,16 +398,10 @@ class _FunctionLowering(IndexBuilder):
     def parallel_ranges(self, op: zloop.ParallelOp) -> list[tuple[SSAValue, SSAValue, int]]:
         """(lower bound, trip count, step) of each dimension."""
         out: list[tuple[SSAValue, SSAValue, int]] = []
-        for lb_map, lb_ops, ub_map, ub_ops, step in zip(
-            op.lowerBoundMaps.data,
-            op.lower_bound_operands(),
-            op.upperBoundMaps.data,
-            op.upper_bound_operands(),
-            op.step_values,
-            strict=True,
-        ):
-            lb = self.bound(lb_map.data, lb_ops, True)
-            ub = self.bound(ub_map.data, ub_ops, False)
+        for dim in op.dimensions():
+            step = dim.step
+            lb = self.bound(dim.lower_map, dim.lower_operands, True)
+            ub = self.bound(dim.upper_map, dim.upper_operands, False)
             span = self.emit(llvm.SubOp(ub, lb))
             span = self.addi(span, step - 1)
             trips = self.emit(llvm.SDivOp(span, self.index(step)))
@@ -415,7 +409,7 @@ class _FunctionLowering(IndexBuilder):
         return out
 
     def lower_parallel_sequential(self, op: zloop.ParallelOp) -> None:
-        """A nested parallel loop: a sequential loop nest."""
+        """A nested parallel loop, or one of a single iteration: a sequential loop nest."""
         ranges = self.parallel_ranges(op)
         self._nest(op, ranges, 0, [])
 
@@ -446,7 +440,7 @@ class _FunctionLowering(IndexBuilder):
         self.block = exit_block
 
     def lower_parallel(self, op: zloop.ParallelOp) -> None:
-        if self.parallel_depth > 0 or _static_trip_count(op) == 1:
+        if self.parallel_depth > 0 or op.static_trip_count() == 1:
             self.lower_parallel_sequential(op)
             return
         ranges = self.parallel_ranges(op)
@@ -868,27 +862,6 @@ def _alloc(fl: _FunctionLowering, op: memref.AllocOp) -> None:
     fl.values[op.memref] = fl.emit(
         llvm.CallOp("aligned_alloc", fl.index(MALLOC_ALIGNMENT), fl.index(size), return_type=PTR)
     )
-
-
-def _static_trip_count(op: zloop.ParallelOp) -> int | None:
-    """The number of iterations of `op` when its bounds are constants, else None."""
-    total = 1
-    for lb_map, lb_ops, ub_map, ub_ops, step in zip(
-        op.lowerBoundMaps.data,
-        op.lower_bound_operands(),
-        op.upperBoundMaps.data,
-        op.upper_bound_operands(),
-        op.step_values,
-        strict=True,
-    ):
-        bounds = []
-        for amap, operands in ((lb_map.data, lb_ops), (ub_map.data, ub_ops)):
-            results = amap.results
-            if operands or len(results) != 1 or not isinstance(results[0], AffineConstantExpr):
-                return None
-            bounds.append(results[0].value)
-        total *= max(0, -(-(bounds[1] - bounds[0]) // step))
-    return total
 
 
 def _alloca(fl: _FunctionLowering, op: memref.AllocaOp) -> None:

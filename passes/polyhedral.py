@@ -181,7 +181,8 @@ def analyze(root: Operation) -> NestModel:
         seen = buffers.setdefault(base, a)
         if seen.memref is not a.memref:
             raise NotAffine(
-                a.op, "accesses a buffer that the nest also accesses through a view of another shape"
+                a.op,
+                "accesses a buffer that the nest also accesses through a view of another shape",
             )
     model = NestModel(root, builder.loops, builder.accesses, carrying=builder.carrying)
     length = max((len(a.order) for a in builder.accesses), default=1)
@@ -341,16 +342,8 @@ class _Builder:
         else:
             assert isinstance(op, zloop.ParallelOp)
             dims = [
-                (iv, lb.data, lbo, ub.data, ubo, step)
-                for iv, lb, lbo, ub, ubo, step in zip(
-                    op.induction_vars,
-                    op.lowerBoundMaps.data,
-                    op.lower_bound_operands(),
-                    op.upperBoundMaps.data,
-                    op.upper_bound_operands(),
-                    op.step_values,
-                    strict=True,
-                )
+                (iv, d.lower_map, d.lower_operands, d.upper_map, d.upper_operands, d.step)
+                for iv, d in zip(op.induction_vars, op.dimensions(), strict=True)
             ]
         inner = list(loops)
         cons = list(constraints)
