@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         softmax,
         transpose,
     )
+
     abs: TableFunction
     add: TableFunction
     ceil: TableFunction
@@ -59,12 +60,11 @@ if TYPE_CHECKING:
     sum: TableFunction
     tanh: TableFunction
     where: TableFunction
+    from ziggurat.artifacts import DEFAULT_PIPELINE, Executable
     from ziggurat.compiled_backend import CompiledBackend
     from ziggurat.cpu_pipeline import UnsupportedError
     from ziggurat.diagnostics import DiagnosticError
     from ziggurat.driver import (
-        DEFAULT_PIPELINE,
-        Executable,
         compile,
         parse_module,
         parse_pipeline,
@@ -167,8 +167,8 @@ _LAZY = {
     "Compiled": "ziggurat.jit",
     "jit": "ziggurat.jit",
     "CompiledBackend": "ziggurat.compiled_backend",
-    "DEFAULT_PIPELINE": "ziggurat.driver",
-    "Executable": "ziggurat.driver",
+    "DEFAULT_PIPELINE": "ziggurat.artifacts",
+    "Executable": "ziggurat.artifacts",
     "compile": "ziggurat.driver",
     "parse_module": "ziggurat.driver",
     "parse_pipeline": "ziggurat.driver",

@@ -2,22 +2,27 @@
 
 It joins the frontend (`ziggurat.jit`) to the embedding API (`ziggurat.driver`), so it sits in
 the frontend layer (docs/layout.md). `ziggurat.jit` imports it when the first jitted function
-runs, so that `import ziggurat` does not load xDSL and llvmlite.
+runs, so that `import ziggurat` does not load xDSL and llvmlite; it imports the driver (and
+with it xDSL and the passes) only when a traced program is not in the disk cache.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from xdsl.dialects.builtin import ModuleOp
 
-from ziggurat.driver import _default_spec, compile, lower_to_llvm_ir, pipeline_stages
+from ziggurat.artifacts import default_spec, load_traced, traced_key
 from ziggurat.errors import StageUnavailableError
+from ziggurat.frontend import TracedProgram
 from ziggurat.jit import Executable, JitOptions, OutExecutable, check_stage
 from ziggurat.runtime import Kernel, Target
+from ziggurat.runtime.compiler import default_cache
+
+if TYPE_CHECKING:
+    from xdsl.dialects.builtin import ModuleOp
 
 NDArray = np.ndarray[Any, Any]
 
@@ -61,11 +66,41 @@ class CompiledBackend:
         """The pipeline string these options compile with."""
         if options.pipeline is not None:
             return options.pipeline
-        return _default_spec(
+        return default_spec(
             options.opt_level, Target.default(), options.eqsat, options.fast_math_flags()
         )
 
+    def compile_program(
+        self, program: TracedProgram, func_name: str, options: JitOptions
+    ) -> Executable:
+        """`compile` for a traced program: with the default pipeline, the disk cache is looked
+        up by `program.key` first, so a warm call builds no module and imports no xDSL."""
+        spec = self.pipeline_spec(options)
+        target = Target.default()
+        store = default_cache()
+        alias = None
+        if options.pipeline is None and store is not None:
+            # The default pipeline names no files: its output depends on Ziggurat's sources.
+            alias = traced_key(program.key, spec, target, options.opt_level)
+            exe = load_traced(store, alias, target, options.opt_level, func_name, options.threads)
+            if exe is not None:
+                return KernelExecutable(exe.function(func_name), options.threads)
+        from ziggurat.driver import compile_cpu  # a miss: xDSL and the passes
+
+        exe = compile_cpu(
+            program.module(),
+            spec,
+            options.opt_level,
+            target,
+            threads=options.threads,
+            entry=func_name,
+            alias=alias,
+        )
+        return KernelExecutable(exe.function(func_name), options.threads)
+
     def compile(self, module: ModuleOp, func_name: str, options: JitOptions) -> Executable:
+        from ziggurat.driver import compile
+
         exe = compile(
             module,
             pipeline=self.pipeline_spec(options),
@@ -76,6 +111,8 @@ class CompiledBackend:
         return KernelExecutable(exe.function(func_name), options.threads)
 
     def stage_text(self, module: ModuleOp, stage: str, options: JitOptions) -> str:
+        from ziggurat.driver import compile, lower_to_llvm_ir, pipeline_stages
+
         check_stage(stage)
         spec = self.pipeline_spec(options)
         if stage == "llvm":

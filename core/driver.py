@@ -16,11 +16,9 @@ both the Python passes and LLVM.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from difflib import get_close_matches
 from typing import Any, Literal, overload
 
@@ -32,24 +30,28 @@ from xdsl.passes import PassPipeline
 from xdsl.utils.arg_spec import parse_pipeline as parse_arg_specs
 from xdsl.utils.exceptions import ArgSpecParseError
 
+from ziggurat.artifacts import (
+    DEFAULT_PIPELINE,
+    Executable,
+    default_spec,
+    file_stamp,
+    load_lowered,
+    lowered_key,
+    package_stamp,
+    store_alias,
+    store_lowered,
+)
 from ziggurat.cpu_pipeline import UnsupportedError, type_problem
 from ziggurat.diagnostics import Diagnostic, DiagnosticError, op_diagnostic
 from ziggurat.dialects.ztensor_semantics import numpy_dtype
 from ziggurat.errors import ArgumentError, PipelineError, ZigguratError
 from ziggurat.lowering.llvm_translate import translate_module
 from ziggurat.parsing import parse_module as parse_located
-from ziggurat.passes.fast_math import flags_text, parse_fast_math
 from ziggurat.passes.options import check_options, flatten, pass_failure, run_step
-from ziggurat.runtime import ArgSpec, CompiledModule, Kernel, Target, compile_llvm_ir
-from ziggurat.runtime.cache import CacheEntry, cache_key
-from ziggurat.runtime.compiler import ZIGGURAT_VERSION, default_cache
+from ziggurat.runtime import ArgSpec, Target, compile_llvm_ir
+from ziggurat.runtime.compiler import default_cache
 from ziggurat.runtime.cuda import GpuExecutable
 from ziggurat.universe import BUILTIN_PASSES, all_passes, get_all_passes, make_context
-
-DEFAULT_PIPELINE = "cpu-pipeline"
-"""The one default pipeline shared by `zg.jit`, `zg.compile`, `ziggurat-run` and
-`ziggurat-opt -p cpu-pipeline` (see core/cpu_pipeline.py): canonicalize, eqsat, the
-lowerings to the llvm dialect. `cpu-pipeline{eqsat=false}` leaves equality saturation out."""
 
 
 def parse_pipeline(spec: str) -> PassPipeline:
@@ -158,69 +160,6 @@ def signatures(module: ModuleOp) -> dict[str, tuple[ArgSpec, ...]]:
     return result
 
 
-def _specs_to_json(sigs: dict[str, tuple[ArgSpec, ...]]) -> dict[str, Any]:
-    return {
-        name: [[list(s.shape), s.dtype.str, s.role, s.name] for s in specs]
-        for name, specs in sigs.items()
-    }
-
-
-def _specs_from_json(data: dict[str, Any]) -> dict[str, tuple[ArgSpec, ...]]:
-    return {
-        name: tuple(ArgSpec(tuple(shape), np.dtype(dt), role, n) for shape, dt, role, n in specs)
-        for name, specs in data.items()
-    }
-
-
-@dataclass
-class Executable:
-    """Compiled functions of one module, callable on numpy arrays.
-
-    `exe(*inputs)` calls the module's only public function (or `entry`); `exe.function(name)`
-    gives any of them. Outputs are returned (a tuple when there are several); pass output
-    arrays after the inputs, or as `out=`, to write into them instead.
-    """
-
-    compiled: CompiledModule
-    signatures: dict[str, tuple[ArgSpec, ...]]
-    llvm_ir: str
-    entry: str | None = None
-    threads: int | None = None
-    _kernels: dict[str, Kernel] = field(default_factory=dict, repr=False)
-    _entry_kernel: Kernel | None = field(default=None, repr=False)
-
-    def function(self, name: str) -> Kernel:
-        """The checked callable of the public function `name`."""
-        if name not in self.signatures:
-            known = ", ".join(sorted(self.signatures)) or "none"
-            raise KeyError(f"no public function @{name} in this module (functions: {known})")
-        return self.compiled.kernel(name)
-
-    @property
-    def entry_name(self) -> str:
-        if self.entry is not None:
-            return self.entry
-        if len(self.signatures) != 1:
-            known = ", ".join(sorted(self.signatures)) or "none"
-            raise ZigguratError(
-                f"the module has {len(self.signatures)} public functions ({known}): name one "
-                "with entry=... or use .function(name)"
-            )
-        return next(iter(self.signatures))
-
-    def __call__(self, *args: Any, threads: int | None = None, out: Any = None) -> Any:
-        """Call the entry function: `out=` (an array, or a tuple with several outputs) gives
-        the output buffers, checked like any argument; `threads=` this call's thread count."""
-        kernel = self._entry_kernel
-        if kernel is None:
-            kernel = self._entry_kernel = self.function(self.entry_name)
-        return kernel(*args, threads=threads if threads is not None else self.threads, out=out)
-
-    def asm(self) -> str:
-        """Host assembly of the compiled module."""
-        return self.compiled.asm()
-
-
 def _source_text(source: ModuleOp | str) -> str:
     return source if isinstance(source, str) else str(source)
 
@@ -264,44 +203,20 @@ def lower_to_llvm_ir(
     return translate_module(module)
 
 
-_SOURCE_STAMPS: dict[str, str] = {}
-
-
-def _file_stamp(path: str) -> str:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return f"{path}:missing"
-    return f"{path}:{st.st_size}:{st.st_mtime_ns}"
-
-
-def _package_stamp() -> str:
-    """A digest of the size and mtime of every Ziggurat source file (computed once)."""
-    if "ziggurat" not in _SOURCE_STAMPS:
-        package = os.path.dirname(os.path.abspath(__file__))  # the package root, core/
-        stamps = []
-        for folder, dirs, files in os.walk(package, followlinks=True):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            stamps += [_file_stamp(os.path.join(folder, f)) for f in sorted(files)]
-        digest = hashlib.sha256("\n".join(stamps).encode()).hexdigest()
-        _SOURCE_STAMPS["ziggurat"] = digest
-    return _SOURCE_STAMPS["ziggurat"]
-
-
 def pipeline_fingerprint(pipeline: PassPipeline) -> str:
     """What the output of `pipeline` depends on besides its text: Ziggurat's sources, the
     source files of passes defined outside Ziggurat and xDSL (user passes, plug-ins), and
     files named by pass options (e.g. `eqsat{rules-file=...}`), by size and mtime."""
-    parts = [_package_stamp()]
+    parts = [package_stamp()]
     for p in pipeline.passes:
         cls = type(p)
         if not cls.__module__.startswith(("ziggurat.", "xdsl.")):
             where = getattr(sys.modules.get(cls.__module__), "__file__", None)
             # A pass defined without a source file (a REPL, a notebook) is keyed by identity.
-            parts.append(_file_stamp(where) if where else f"{cls.__qualname__}@{id(cls)}")
+            parts.append(file_stamp(where) if where else f"{cls.__qualname__}@{id(cls)}")
         for value in vars(p).values():
             if isinstance(value, str) and value and os.path.isfile(value):
-                parts.append(_file_stamp(os.path.abspath(value)))
+                parts.append(file_stamp(os.path.abspath(value)))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -315,21 +230,13 @@ def spec_fingerprint(spec: str) -> str | None:
         return None
     if not specs or any(s.name not in BUILTIN_PASSES for s in specs):
         return None
-    parts = [_package_stamp()]
+    parts = [package_stamp()]
     for s in specs:
         for values in s.parameters.values():
             for value in values:
                 if isinstance(value, str) and value and os.path.isfile(value):
-                    parts.append(_file_stamp(os.path.abspath(value)))
+                    parts.append(file_stamp(os.path.abspath(value)))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-def _lowered_entry(entry: CacheEntry) -> tuple[str, dict[str, tuple[ArgSpec, ...]]]:
-    """The LLVM IR and signatures of a `compile` cache entry (raises if it is malformed)."""
-    data = json.loads(entry.meta["signatures"])
-    if not isinstance(data, dict) or not data:
-        raise ValueError("cache entry: 'signatures' is not a non-empty map")
-    return entry.obj.decode("utf-8"), _specs_from_json(data)
 
 
 @overload
@@ -406,7 +313,27 @@ def compile(
     if device != "cpu":
         return _compile_cuda(source, pipeline, entry, filename, device)
     target = target or Target.default()
-    spec = pipeline or _default_spec(opt_level, target)
+    spec = pipeline or default_spec(opt_level, target)
+    return compile_cpu(source, spec, opt_level, target, threads, entry, filename, cache)
+
+
+def compile_cpu(
+    source: ModuleOp | str,
+    spec: str,
+    opt_level: int,
+    target: Target,
+    threads: int | None = None,
+    entry: str | None = None,
+    filename: str = "<string>",
+    cache: bool = True,
+    alias: str | None = None,
+) -> Executable:
+    """`compile` for the CPU with the pipeline `spec`, arguments already checked.
+
+    The lowered IR is cached on disk under (input text, `spec`, `pipeline_fingerprint`,
+    target, opt level); `alias` (a `ziggurat.artifacts.traced_key`) is made to name that
+    entry too, so that `zg.jit` finds it from the traced program alone.
+    """
     text = _source_text(source)
     store = default_cache() if cache else None
     # A cache hit of a built-in pipeline needs no pass built (eqsat's import of egglog alone
@@ -415,26 +342,14 @@ def compile(
     checked = fingerprint is None
     if fingerprint is None:
         fingerprint = pipeline_fingerprint(parse_pipeline(spec))
-    key = cache_key(
-        "lowered",
-        hashlib.sha256(text.encode()).hexdigest(),
-        spec,
-        fingerprint,
-        target.key if isinstance(target.key, str) else str(target.key),
-        str(opt_level),
-        ZIGGURAT_VERSION,
-    )
-    cached = store.load_checked(key, _lowered_entry) if store is not None else None
-    if cached is not None and store is not None:
-        ir_text, sigs = cached
-        try:
-            compiled = compile_llvm_ir(
-                ir_text, sigs, target=target, opt_level=opt_level, cache=cache
-            )
-        except Exception:  # well-formed but unusable cached IR: rebuild it, never fail on it
-            store.reject(key)
-        else:
-            return Executable(compiled, sigs, ir_text, entry=entry, threads=threads)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    key = lowered_key(digest, spec, fingerprint, target, opt_level)
+    if store is not None:
+        warm = load_lowered(store, key, target, opt_level, entry=entry, threads=threads)
+        if warm is not None:
+            if alias is not None:
+                store_alias(store, alias, key)
+            return warm
     # A miss, or a cached entry that was rejected: lower from scratch.
     if not checked:
         parse_pipeline(spec)
@@ -442,7 +357,7 @@ def compile(
     sigs = signatures(module)
     ir_text = lower_to_llvm_ir(module, spec, filename)
     if store is not None:
-        store.store(key, ir_text.encode(), {"signatures": json.dumps(_specs_to_json(sigs))})
+        store_lowered(store, key, ir_text, sigs, alias)
     compiled = compile_llvm_ir(ir_text, sigs, target=target, opt_level=opt_level, cache=cache)
     return Executable(compiled, sigs, ir_text, entry=entry, threads=threads)
 
@@ -530,20 +445,6 @@ def _check_compile_arguments(
         raise ArgumentError(f"zg.compile: threads must be None or an int >= 1, got {threads!r}")
     if entry is not None and not isinstance(entry, str):
         raise ArgumentError(f"zg.compile: entry must be None or a function name, got {entry!r}")
-
-
-def _default_spec(
-    opt_level: int, target: Target, eqsat: bool = True, fast_math: tuple[str, ...] = ()
-) -> str:
-    """The default pipeline for `opt_level` and `target` (eqsat on unless `eqsat` is False,
-    with the fast-math flags `fast_math`): the same string, hence the same cache entries, for
-    zg.jit, zg.compile and ziggurat-run."""
-    eq = "" if eqsat else " eqsat=false"
-    flags = parse_fast_math(fast_math)
-    fm = f" fast-math={flags_text(flags)}" if flags and eqsat else ""
-    return (
-        f"{DEFAULT_PIPELINE}{{opt-level={opt_level} vector-width={target.vector_width()}{eq}{fm}}}"
-    )
 
 
 def pipeline_stages(

@@ -12,11 +12,11 @@ xDSL is imported only once a trace starts, so `import ziggurat` stays light.
 from __future__ import annotations
 
 import builtins
-import inspect
+import hashlib
 import linecache
 import sys
-import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -26,7 +26,7 @@ from ziggurat.errors import ZigguratError
 
 if TYPE_CHECKING:
     from xdsl.dialects.builtin import ModuleOp
-    from xdsl.ir import Attribute, Block, Operation, SSAValue
+    from xdsl.ir import Attribute, Operation, SSAValue
 
 NDArray = np.ndarray[Any, Any]
 
@@ -131,73 +131,159 @@ def tensor_type(shape: Sequence[int], dtype: np.dtype[Any]) -> Attribute:
 # ---------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One traced value: `op` ("arg", "constant", or a traced operation: a key of
+    `_BUILDERS`), the indices of its operand nodes, its shape and dtype, and the attributes
+    the op is built from (ints, strings, bools, floats and tuples of them)."""
+
+    op: str
+    operands: tuple[int, ...]
+    shape: tuple[int, ...]
+    dtype: np.dtype[Any]
+    attrs: tuple[Any, ...] = ()
+
+
 class Tracer:
-    """Builds the body of one function: block arguments for inputs, one op per traced call."""
+    """Records the body of one function: an "arg" node per input, one node per traced call.
+
+    Nothing of xDSL is built while tracing: `finish` returns a `TracedProgram`, whose key
+    (a digest of its text) finds a compiled artifact on disk and whose `module()` builds the
+    ztensor module when one must be compiled.
+    """
 
     def __init__(self, name: str):
-        from xdsl.ir import Block
-
         self.name = name
-        self.block: Block = Block()
-        self.arg_layouts: list[str | None] = []
+        self.nodes: list[Node] = []
+        self.constants: dict[int, NDArray] = {}
         self.active = True
 
     def argument(
         self, shape: Sequence[int], dtype: np.dtype[Any], layout: str | None
     ) -> TracedArray:
         """A new function argument of the given shape and dtype (layout: None or "col_major")."""
-        value = self.block.insert_arg(tensor_type(shape, dtype), len(self.block.args))
-        self.arg_layouts.append(layout)
-        return TracedArray(self, value, tuple(shape), dtype)
+        return self.record("arg", (), shape, dtype, (layout,))
 
-    def emit(self, op: Operation) -> TracedArray:
-        """Append `op` (a ztensor op with one result) and wrap its result."""
-        from xdsl.dialects.builtin import TensorType
-        from xdsl.utils.exceptions import VerifyException
-
+    def record(
+        self,
+        op: str,
+        operands: Sequence[TracedArray],
+        shape: Sequence[int],
+        dtype: np.dtype[Any],
+        attrs: tuple[Any, ...] = (),
+    ) -> TracedArray:
+        """Append a node computing an array of `shape` and `dtype` and wrap it."""
         if not self.active:
             raise trace_error("a traced array was used after its zg.jit trace had finished")
-        try:
-            op.verify()
-        except VerifyException as err:
-            raise trace_error(f"internal error while tracing: {err}") from None
-        self.block.add_op(op)
-        result = op.results[0]
-        ty = result.type
-        assert isinstance(ty, TensorType)
-        return TracedArray(self, result, tuple(ty.get_shape()), _dtype(ty.element_type))
+        index = len(self.nodes)
+        shape = tuple(int(d) for d in shape)
+        self.nodes.append(Node(op, tuple(o.value for o in operands), shape, dtype, attrs))
+        return TracedArray(self, index, shape, dtype)
 
     def constant(self, array: NDArray) -> TracedArray:
         """A `ztensor.constant` holding `array`: a splat (stored once) when every element is
-        equal bit for bit, so `[0.0, -0.0]` is not a splat."""
-        from ziggurat.dialects import ztensor as zt
-        from ziggurat.dialects.ztensor_semantics import dense_attr
+        equal bit for bit, so `[0.0, -0.0]` is not a splat. A zero-strided array (a
+        broadcast scalar) is a splat without being materialized."""
+        splat = array.size > 0 and all(stride == 0 for stride in array.strides)
+        data = array.reshape(-1)[:1] if splat else np.ascontiguousarray(array)
+        digest = hashlib.sha256(data.tobytes()).hexdigest()
+        result = self.record("constant", (), array.shape, array.dtype, (digest, splat))
+        self.constants[result.value] = data
+        return result
 
-        ty = tensor_type(array.shape, array.dtype)
-        return self.emit(zt.ConstantOp(dense_attr(array, typing.cast(Any, ty))))
+    def finish(self, outputs: Sequence[TracedArray]) -> TracedProgram:
+        """Close the trace: the program returning `outputs`."""
+        self.active = False
+        return TracedProgram(
+            self.name, tuple(self.nodes), self.constants, [o.value for o in outputs]
+        )
 
-    def finish(self, outputs: Sequence[TracedArray]) -> ModuleOp:
-        """Close the trace: return `outputs` and wrap the function in a module."""
+
+class TracedProgram:
+    """A finished trace: a function's nodes and outputs.
+
+    `text` spells the program (every node, attribute and output; constants by a digest of
+    their bytes), `key` is its sha256, and `module()` builds the ztensor `func.func` in a
+    module (importing xDSL on first use).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        nodes: tuple[Node, ...],
+        constants: dict[int, NDArray],
+        outputs: Sequence[int],
+    ):
+        self.name = name
+        self.nodes = nodes
+        self.constants = constants
+        self.outputs = tuple(outputs)
+        self._module: ModuleOp | None = None
+        self._key: str | None = None
+
+    @property
+    def text(self) -> str:
+        lines = [f"func {self.name}"]
+        for i, n in enumerate(self.nodes):
+            shape = "x".join(map(str, n.shape))
+            lines.append(f"%{i} = {n.op}{list(n.operands)} {n.attrs!r} : {shape} {n.dtype.str}")
+        lines.append(f"return {list(self.outputs)}")
+        return "\n".join(lines)
+
+    @property
+    def key(self) -> str:
+        if self._key is None:
+            self._key = hashlib.sha256(self.text.encode()).hexdigest()
+        return self._key
+
+    def module(self) -> ModuleOp:
+        """The traced ztensor module (a fresh copy on every call)."""
+        if self._module is None:
+            self._module = self._build()
+        return self._module.clone()
+
+    def _build(self) -> ModuleOp:
         from xdsl.dialects import func
         from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp, StringAttr
-        from xdsl.ir import Region
+        from xdsl.ir import Block, Region
         from xdsl.utils.exceptions import VerifyException
 
-        self.active = False
-        values = [o.value for o in outputs]
-        self.block.add_op(func.ReturnOp(*values))
+        args = [n for n in self.nodes if n.op == "arg"]
+        block = Block(arg_types=[tensor_type(n.shape, n.dtype) for n in args])
+        values: list[SSAValue] = []
+        arg_values = iter(block.args)
+        for i, n in enumerate(self.nodes):
+            if n.op == "arg":
+                values.append(next(arg_values))
+                continue
+            ty = tensor_type(n.shape, n.dtype)
+            op = _BUILDERS[n.op](n, [values[j] for j in n.operands], ty, self.constants.get(i))
+            try:
+                op.verify()
+            except VerifyException as err:
+                raise trace_error(f"internal error while tracing: {err}") from None
+            if op.results[0].type != ty:
+                raise trace_error(
+                    f"internal error while tracing: {op.name} gives {op.results[0].type}, the "
+                    f"tracer expected {ty}"
+                )
+            block.add_op(op)
+            values.append(op.results[0])
+        results = [values[i] for i in self.outputs]
+        block.add_op(func.ReturnOp(*results))
+        layouts = [n.attrs[0] for n in args]
         arg_attrs = None
-        if any(self.arg_layouts):
+        if any(layouts):
             arg_attrs = ArrayAttr(
                 [
                     DictionaryAttr({LAYOUT_ATTR: StringAttr(layout)} if layout else {})
-                    for layout in self.arg_layouts
+                    for layout in layouts
                 ]
             )
         function = func.FuncOp(
             self.name,
-            ([a.type for a in self.block.args], [v.type for v in values]),
-            Region(self.block),
+            ([a.type for a in block.args], [v.type for v in results]),
+            Region(block),
             arg_attrs=arg_attrs,
         )
         module = ModuleOp([function])
@@ -208,13 +294,93 @@ class Tracer:
         return module
 
 
-def _dtype(element_type: Attribute) -> np.dtype[Any]:
-    """The dtype of a traced array of `element_type` (f32, f64 or i1)."""
-    from xdsl.dialects.builtin import Float64Type, i1
+def _build_constant(node: Node, values: Sequence[SSAValue], ty: Any, data: Any) -> Operation:
+    from ziggurat.dialects import ztensor as zt
+    from ziggurat.dialects.ztensor_semantics import dense_attr
 
-    if element_type == i1:
-        return BOOL
-    return SUPPORTED_DTYPES[1] if isinstance(element_type, Float64Type) else SUPPORTED_DTYPES[0]
+    _, splat = node.attrs
+    if splat:
+        return zt.ConstantOp(zt.splat_attr(ty, float(data[0])))
+    return zt.ConstantOp(dense_attr(data.reshape(node.shape), ty))
+
+
+def _build_elementwise(node: Node, values: Sequence[SSAValue], ty: Any, _: Any) -> Operation:
+    from xdsl.dialects.builtin import StringAttr
+
+    from ziggurat.dialects import ztensor as zt
+
+    kind, predicate = node.attrs
+    properties = {} if predicate is None else {"predicate": StringAttr(predicate)}
+    return zt.ELEMENTWISE_OPS[kind].create(
+        operands=list(values), result_types=[ty], properties=properties
+    )
+
+
+def _build_cast(node: Node, values: Sequence[SSAValue], ty: Any, _: Any) -> Operation:
+    from ziggurat.dialects import ztensor as zt
+
+    return zt.CastOp(values[0], _element_type(node.dtype))
+
+
+def _build_matmul(node: Node, values: Sequence[SSAValue], ty: Any, _: Any) -> Operation:
+    from ziggurat.dialects import ztensor as zt
+
+    return zt.MatmulOp(values[0], values[1])
+
+
+def _build_transpose(node: Node, values: Sequence[SSAValue], ty: Any, _: Any) -> Operation:
+    from ziggurat.dialects import ztensor as zt
+
+    return zt.TransposeOp(values[0], node.attrs[0])
+
+
+def _build_reshape(node: Node, values: Sequence[SSAValue], ty: Any, _: Any) -> Operation:
+    from ziggurat.dialects import ztensor as zt
+
+    return zt.ReshapeOp(values[0], ty)
+
+
+def _build_broadcast_to(node: Node, values: Sequence[SSAValue], ty: Any, _: Any) -> Operation:
+    from ziggurat.dialects import ztensor as zt
+
+    return zt.BroadcastToOp(values[0], ty)
+
+
+def _build_reduce(node: Node, values: Sequence[SSAValue], ty: Any, _: Any) -> Operation:
+    from ziggurat.dialects import ztensor as zt
+
+    name, axes, keepdims = node.attrs
+    op_type: Any = zt.REDUCTION_OPS[name]
+    return op_type(values[0], axes, keepdims)
+
+
+def _build_softmax(node: Node, values: Sequence[SSAValue], ty: Any, _: Any) -> Operation:
+    from ziggurat.dialects import ztensor as zt
+
+    return zt.SoftmaxOp(values[0], node.attrs[0])
+
+
+def _build_layer_norm(node: Node, values: Sequence[SSAValue], ty: Any, _: Any) -> Operation:
+    from ziggurat.dialects import ztensor as zt
+
+    axis, eps = node.attrs
+    return zt.LayerNormOp(values[0], axis, eps)
+
+
+_BUILDERS: dict[str, Callable[[Node, Sequence[SSAValue], Any, Any], Operation]] = {
+    "constant": _build_constant,
+    "elementwise": _build_elementwise,
+    "cast": _build_cast,
+    "matmul": _build_matmul,
+    "transpose": _build_transpose,
+    "reshape": _build_reshape,
+    "broadcast_to": _build_broadcast_to,
+    "reduce": _build_reduce,
+    "softmax": _build_softmax,
+    "layer_norm": _build_layer_norm,
+}
+"""How each traced node becomes its ztensor op: (node, operand values, result type, the
+constant's data)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -234,9 +400,7 @@ class TracedArray:
     __slots__ = ("dtype", "shape", "tracer", "value")
     __array_priority__ = 1000
 
-    def __init__(
-        self, tracer: Tracer, value: SSAValue, shape: tuple[int, ...], dtype: np.dtype[Any]
-    ):
+    def __init__(self, tracer: Tracer, value: int, shape: tuple[int, ...], dtype: np.dtype[Any]):
         self.tracer = tracer
         self.value = value
         self.shape = shape
@@ -417,6 +581,8 @@ class TracedArray:
                 f"use the zg.* functions (see docs/python-api.md)"
             )
         try:
+            import inspect  # ~10 ms to import: only here
+
             inspect.signature(target).bind(*args, **kwargs)
         except TypeError as err:
             raise trace_error(f"numpy.{func.__name__} on a traced array: {err}") from None
@@ -487,7 +653,8 @@ def _lift(
         return cast(value, dtype, name)
     if _is_python_scalar(value):
         try:
-            return tracer.constant(np.full(tuple(like), value, dtype=dtype))
+            scalar = np.asarray(value, dtype=dtype)
+            return tracer.constant(np.broadcast_to(scalar, tuple(like)))
         except OverflowError:
             raise trace_error(f"{name}: the scalar {value!r} does not fit in {dtype}") from None
     array = np.asarray(value)
@@ -568,10 +735,6 @@ def elementwise(
     dtype promotion among the float operands (the row's `types`): Python scalars become splat
     constants, numpy arrays constants, boolean operands must be boolean traced arrays.
     `predicate` names a comparison's predicate."""
-    from xdsl.dialects.builtin import StringAttr
-
-    from ziggurat.dialects import ztensor as zt
-
     row = ELEMENTWISE[kind]
     tracer = _tracer_of(name, *operands)
     kinds = row.operand_kinds
@@ -584,14 +747,8 @@ def elementwise(
         v if k == "b" else _lift(tracer, name, v, dtype, shape)
         for v, k in zip(operands, kinds, strict=True)
     ]
-    properties = {} if predicate is None else {"predicate": StringAttr(predicate)}
     result_dtype = BOOL if row.result_kind == "b" else dtype
-    op = zt.ELEMENTWISE_OPS[kind].create(
-        operands=[v.value for v in values],
-        result_types=[tensor_type(shape, result_dtype)],
-        properties=properties,
-    )
-    return tracer.emit(op)
+    return tracer.record("elementwise", values, shape, result_dtype, (kind, predicate))
 
 
 def binary(kind: str, lhs: Any, rhs: Any, name: str) -> TracedArray:
@@ -615,8 +772,6 @@ def compare(operator: str, lhs: Any, rhs: Any) -> TracedArray:
 
 def cast(x: TracedArray, dtype: Any, name: str) -> TracedArray:
     """`x` converted to `dtype` (float32 or float64) with `ztensor.cast`."""
-    from ziggurat.dialects import ztensor as zt
-
     try:
         target = np.dtype(dtype)
     except TypeError:
@@ -632,13 +787,11 @@ def cast(x: TracedArray, dtype: Any, name: str) -> TracedArray:
         )
     if target == x.dtype:
         return x
-    return x.tracer.emit(zt.CastOp(x.value, _element_type(target)))
+    return x.tracer.record("cast", (x,), x.shape, target)
 
 
 def matmul(lhs: Any, rhs: Any, name: str) -> TracedArray:
     """numpy.matmul, including 1-D operands (promoted to matrices and squeezed again)."""
-    from ziggurat.dialects import ztensor as zt
-
     tracer = _tracer_of(name, lhs, rhs)
     dtype = _result_dtype(name, lhs, rhs)
     for i, v in enumerate((lhs, rhs)):
@@ -657,8 +810,7 @@ def matmul(lhs: Any, rhs: Any, name: str) -> TracedArray:
             f"({a.shape[-1]} != {b.shape[-2]})"
         )
     batch = broadcast_shapes(name, a.shape[:-2], b.shape[:-2])
-    result = tracer.emit(zt.MatmulOp(a.value, b.value))
-    assert result.shape == (*batch, a.shape[-2], b.shape[-1])
+    result = tracer.record("matmul", (a, b), (*batch, a.shape[-2], b.shape[-1]), dtype)
     if squeeze_rows or squeeze_cols:
         shape = list(result.shape)
         if squeeze_cols:
@@ -671,8 +823,6 @@ def matmul(lhs: Any, rhs: Any, name: str) -> TracedArray:
 
 def transpose(x: Any, axes: Any, name: str) -> TracedArray:
     """numpy.transpose: `axes` None reverses the dimensions."""
-    from ziggurat.dialects import ztensor as zt
-
     x = _as_traced(name, x)
     if axes is None:
         perm = tuple(reversed(range(x.ndim)))
@@ -688,13 +838,11 @@ def transpose(x: Any, axes: Any, name: str) -> TracedArray:
             raise trace_error(f"{name}: repeated axis in transpose axes {tuple(axes)}")
     if perm == tuple(range(x.ndim)):
         return x
-    return x.tracer.emit(zt.TransposeOp(x.value, perm))
+    return x.tracer.record("transpose", (x,), [x.shape[p] for p in perm], x.dtype, (perm,))
 
 
 def reshape(x: Any, shape: Any, name: str) -> TracedArray:
     """numpy.reshape in row-major order; one dimension may be -1."""
-    from ziggurat.dialects import ztensor as zt
-
     x = _as_traced(name, x)
     target = list(_shape_arg(name, shape))
     unknown = [i for i, d in enumerate(target) if d == -1]
@@ -714,13 +862,11 @@ def reshape(x: Any, shape: Any, name: str) -> TracedArray:
         )
     if tuple(target) == x.shape:
         return x
-    return x.tracer.emit(zt.ReshapeOp(x.value, tensor_type(target, x.dtype)))
+    return x.tracer.record("reshape", (x,), target, x.dtype)
 
 
 def broadcast_to(x: Any, shape: Any, name: str) -> TracedArray:
     """numpy.broadcast_to."""
-    from ziggurat.dialects import ztensor as zt
-
     x = _as_traced(name, x)
     target = _shape_arg(name, shape)
     ok = len(x.shape) <= len(target) and builtins.all(
@@ -732,14 +878,12 @@ def broadcast_to(x: Any, shape: Any, name: str) -> TracedArray:
         )
     if target == x.shape:
         return x
-    return x.tracer.emit(zt.BroadcastToOp(x.value, tensor_type(target, x.dtype)))
+    return x.tracer.record("broadcast_to", (x,), target, x.dtype)
 
 
 def reduce(kind: str, x: Any, axis: Any, keepdims: bool, name: str) -> TracedArray:
     """The reduction spelled `zg.<kind>` (numpy.sum / max / mean: a reduction of the op table)
     over `axis` (None, an int or a tuple), optionally keeping dims."""
-    from ziggurat.dialects import ztensor as zt
-
     x = _as_traced(name, x)
     if not isinstance(keepdims, bool | np.bool_):
         raise trace_error(f"{name}: keepdims must be a bool, got {keepdims!r}")
@@ -747,24 +891,23 @@ def reduce(kind: str, x: Any, axis: Any, keepdims: bool, name: str) -> TracedArr
     if not axes:
         return x
     (row,) = (r for r in REDUCTIONS if r.frontend == kind)
-    op_type: Any = zt.REDUCTION_OPS[row.name]
-    return x.tracer.emit(op_type(x.value, axes, bool(keepdims)))
+    if keepdims:
+        shape = [1 if i in axes else d for i, d in enumerate(x.shape)]
+    else:
+        shape = [d for i, d in enumerate(x.shape) if i not in axes]
+    return x.tracer.record("reduce", (x,), shape, x.dtype, (row.name, axes, bool(keepdims)))
 
 
 def softmax(x: Any, axis: Any, name: str) -> TracedArray:
     """Softmax along `axis`."""
-    from ziggurat.dialects import ztensor as zt
-
     x = _as_traced(name, x)
     if x.ndim == 0:
         raise trace_error(f"{name}: needs an array of rank >= 1, got a 0-d array")
-    return x.tracer.emit(zt.SoftmaxOp(x.value, normalize_axis(name, axis, x.ndim)))
+    return x.tracer.record("softmax", (x,), x.shape, x.dtype, (normalize_axis(name, axis, x.ndim),))
 
 
 def layer_norm(x: Any, axis: Any, eps: Any, name: str) -> TracedArray:
     """Layer normalization (no affine parameters) along `axis`."""
-    from ziggurat.dialects import ztensor as zt
-
     x = _as_traced(name, x)
     if x.ndim == 0:
         raise trace_error(f"{name}: needs an array of rank >= 1, got a 0-d array")
@@ -773,7 +916,7 @@ def layer_norm(x: Any, axis: Any, eps: Any, name: str) -> TracedArray:
         raise trace_error(f"{name}: eps must be a positive float, got {eps!r}")
     if float(np.float32(eps)) == 0.0:
         raise trace_error(f"{name}: eps {eps!r} underflows to 0 in float32")
-    return x.tracer.emit(zt.LayerNormOp(x.value, ax, float(eps)))
+    return x.tracer.record("layer_norm", (x,), x.shape, x.dtype, (ax, float(eps)))
 
 
 __all__ = [

@@ -15,7 +15,6 @@ import contextlib
 import ctypes
 import functools
 import gc
-import inspect
 import os
 import re
 import threading
@@ -33,6 +32,7 @@ from ziggurat.frontend import (
     COL_MAJOR,
     SUPPORTED_DTYPES,
     TracedArray,
+    TracedProgram,
     Tracer,
     ZigguratTraceError,
     is_traced,
@@ -145,6 +145,11 @@ class Backend(Protocol):
     with `{ziggurat.layout = "col_major"}`) and returns a tuple of fresh numpy arrays, one per
     function result. `stage_text` returns the IR of `module` at one of `STAGES`. Neither may
     mutate `module` in place (the caller passes a clone it does not reuse, but keep to it).
+
+    A backend may also define `compile_program(program, func_name, options)`, taking the
+    `ziggurat.frontend.TracedProgram` instead of its module: `zg.jit` then calls it instead
+    of `compile`, so that the backend can look a compiled artifact up by `program.key`
+    before anything builds the module (`CompiledBackend` does, for warm starts).
     """
 
     name: str
@@ -398,7 +403,7 @@ class Specialization:
     """One traced version of a function: its module, output structure and executable."""
 
     signature: Signature
-    module: ModuleOp
+    program: TracedProgram
     func_name: str
     structure: str  # "single", "tuple" or "list"
     backend: Backend
@@ -408,9 +413,18 @@ class Specialization:
     direct: Callable[..., NDArray] | None = None
     """For one result: a callable from the arrays to that result (`OutExecutable.single`)."""
 
+    @property
+    def module(self) -> ModuleOp:
+        """The traced ztensor module (a fresh copy)."""
+        return self.program.module()
+
     def compiled(self) -> Executable:
         if self.executable is None:
-            executable = self.backend.compile(self.module.clone(), self.func_name, self.options)
+            compile_program = getattr(self.backend, "compile_program", None)
+            if compile_program is not None:
+                executable = compile_program(self.program, self.func_name, self.options)
+            else:
+                executable = self.backend.compile(self.module, self.func_name, self.options)
             if self.structure == "single" and isinstance(executable, OutExecutable):
                 self.direct = executable.single()
             self.executable = executable
@@ -530,6 +544,15 @@ def _out_arrays(spec: Specialization, out: Any) -> tuple[Any, ...]:
 
 def _has_parameter(fn: Callable[..., Any], name: str) -> bool:
     """Whether `fn` declares a parameter called `name` (False when it cannot be inspected)."""
+    code = getattr(fn, "__code__", None)
+    plain = type(fn).__name__ == "function" and not {"__wrapped__", "__signature__"} & set(vars(fn))
+    if plain and code is not None:
+        # A plain function: its code object names the parameters (importing inspect for
+        # `inspect.signature` costs a warm start about 10 ms).
+        count = code.co_argcount + code.co_kwonlyargcount
+        return name in code.co_varnames[:count]
+    import inspect
+
     try:
         return name in inspect.signature(fn).parameters
     except (TypeError, ValueError):
@@ -629,9 +652,9 @@ class JittedFunction:
             outputs, structure = _outputs(self.func_name, tracer, result)
         finally:
             tracer.active = False
-        module = tracer.finish(outputs)
+        program = tracer.finish(outputs)
         return Specialization(
-            signature, module, self.func_name, structure, backend, self.options, len(outputs)
+            signature, program, self.func_name, structure, backend, self.options, len(outputs)
         )
 
     def _specialize(
@@ -774,7 +797,7 @@ class Lowered:
     @property
     def module(self) -> ModuleOp:
         """The traced ztensor module (a copy: changing it does not affect the function)."""
-        return self._spec.module.clone()
+        return self._spec.module
 
     @property
     def func_name(self) -> str:
@@ -787,7 +810,7 @@ class Lowered:
     def as_text(self, stage: str = "ztensor") -> str:
         """The IR of this specialization at `stage` (one of `STAGES`)."""
         check_stage(stage)
-        return self._spec.backend.stage_text(self._spec.module.clone(), stage, self._spec.options)
+        return self._spec.backend.stage_text(self._spec.module, stage, self._spec.options)
 
     def compile(self) -> Compiled:
         """The executable for exactly this signature (shared with the jitted function's cache)."""

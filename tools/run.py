@@ -298,7 +298,7 @@ def _check(results: list[Array], expected: list[Array], rtol: float, atol: float
 
 def _pipeline(args: argparse.Namespace, opt_level: int, target: Any) -> str | None:
     """The pipeline string to compile with (None: zg.compile's default)."""
-    from ziggurat.driver import _default_spec
+    from ziggurat.artifacts import default_spec
     from ziggurat.runtime import Target
 
     if args.passes is not None:
@@ -310,7 +310,7 @@ def _pipeline(args: argparse.Namespace, opt_level: int, target: Any) -> str | No
             )
         return str(args.passes)
     if args.no_eqsat:
-        return _default_spec(opt_level, target or Target.default(), eqsat=False)
+        return default_spec(opt_level, target or Target.default(), eqsat=False)
     return None
 
 

@@ -7,10 +7,12 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
+import ziggurat as zg
 from ziggurat.runtime import ArgSpec, ObjectCache, Target, compile_llvm_ir, compiler
 from ziggurat.runtime.cache import SUFFIX, decode_entry, default_cache_dir
 
@@ -212,6 +214,102 @@ def test_a_warm_compile_in_a_new_process_builds_no_pass(tmp_path: Path) -> None:
         assert run.returncode == 0, run.stderr
     assert "egglog" in runs[0].stdout
     assert runs[1].stdout.strip() == "[]"
+
+
+JIT_WARM_START = """
+import sys
+import numpy as np
+import ziggurat as zg
+
+@zg.jit
+def block(x, w, b):
+    h = np.tanh(x @ w + b) * 0.5
+    return zg.layer_norm(h + x, axis=-1)
+
+rng = np.random.default_rng(0)
+x = rng.standard_normal((16, 32)).astype(np.float32)
+w = rng.standard_normal((32, 32)).astype(np.float32)
+b = rng.standard_normal(32).astype(np.float32)
+h = np.tanh(x @ w + b) * np.float32(0.5) + x
+mean = h.mean(-1, keepdims=True)
+want = (h - mean) / np.sqrt(((h - mean) ** 2).mean(-1, keepdims=True) + np.float32(1e-5))
+np.testing.assert_allclose(block(x, w, b), want, rtol=1e-4, atol=1e-4)
+print(sorted({m.split(".")[0] for m in sys.modules if m.startswith(("xdsl", "egglog"))}))
+"""
+
+
+def test_a_warm_jit_call_in_a_new_process_imports_no_xdsl(tmp_path: Path) -> None:
+    """The second process finds the compiled function from the traced program alone (its
+    alias of the lowered entry): it builds no module, so it imports neither xDSL nor
+    egglog; the first one (a miss) compiled with both."""
+    env = {**os.environ, "ZIGGURAT_CACHE_DIR": str(tmp_path)}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", JIT_WARM_START],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
+        for _ in range(2)
+    ]
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+    assert runs[0].stdout.strip() == "['egglog', 'xdsl']"
+    assert runs[1].stdout.strip() == "[]"
+
+
+def _traced_program(fn: Any, *arrays: np.ndarray) -> Any:
+    return zg.jit(fn).lower(*arrays)._spec.program
+
+
+def test_the_key_of_a_traced_program_spells_everything_it_computes() -> None:
+    x = np.ones((4, 8), np.float32)
+    key = _traced_program(lambda a: a * 2.0 + 1.0, x).key
+    assert key == _traced_program(lambda a: a * 2.0 + 1.0, x).key
+    others = [
+        _traced_program(lambda a: a * 2.0 + 1.5, x),  # another constant
+        _traced_program(lambda a: a * 2.0 - 1.0, x),  # another op
+        _traced_program(lambda a: a * 2.0 + 1.0, x.astype(np.float64)),  # another dtype
+        _traced_program(lambda a: a * 2.0 + 1.0, np.ones((8, 4), np.float32)),  # shape
+        _traced_program(lambda a: a * 2.0 + 1.0, np.asfortranarray(x)),  # layout
+        _traced_program(lambda a: (a * 2.0 + 1.0).sum(axis=0), x),
+        _traced_program(lambda a: (a * 2.0 + 1.0).sum(axis=1), x),
+        _traced_program(lambda a: a * 2.0 + np.arange(8, dtype=np.float32), x),
+        _traced_program(lambda a: a * 2.0 + np.arange(8, dtype=np.float32)[::-1], x),
+    ]
+    keys = {key, *(p.key for p in others)}
+    assert len(keys) == len(others) + 1
+
+
+def test_a_traced_scalar_is_a_splat_never_materialized() -> None:
+    program = _traced_program(lambda a: a + 1.0, np.ones((512, 1024), np.float32))
+    (data,) = program.constants.values()
+    assert data.size == 1
+    assert "dense<1.000000e+00> : tensor<512x1024xf32>" in str(program.module())
+
+
+def test_a_stale_or_broken_alias_falls_back_to_compiling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ziggurat.artifacts import store_alias
+
+    monkeypatch.setenv("ZIGGURAT_CACHE_DIR", str(tmp_path))
+    x = np.arange(12, dtype=np.float32).reshape(3, 4)
+    f = zg.jit(lambda a: a * 3.0)
+    np.testing.assert_array_equal(f(x), x * 3)
+    cache = ObjectCache(tmp_path)
+    aliases = [p for p in cache.entries() if cache.load(p.stem).meta.get("alias")]  # type: ignore[union-attr]
+    assert len(aliases) == 1
+    alias = aliases[0].stem
+    store_alias(cache, alias, "0" * 64)  # names a lowered entry that is not there
+    g = zg.jit(lambda a: a * 3.0)
+    np.testing.assert_array_equal(g(x), x * 3)
+    cache.store(alias, b"not a key", {"alias": True})
+    h = zg.jit(lambda a: a * 3.0)
+    np.testing.assert_array_equal(h(x), x * 3)
+    entry = cache.load(alias)
+    assert entry is not None and len(entry.obj) == 64  # rewritten by the compile
 
 
 def test_the_fingerprint_of_a_builtin_pipeline_is_read_from_its_text(tmp_path: Path) -> None:

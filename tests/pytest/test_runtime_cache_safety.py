@@ -552,13 +552,17 @@ def test_jit_cache_size_default_and_environment(monkeypatch: pytest.MonkeyPatch)
 
 def test_jit_lru_bounds_memory_of_many_shapes() -> None:
     f = zg.jit(lambda x: x * 2.0, backend=InterpreterBackend(), cache_size=4)
-    modules = []
+    held = []
     for n in range(1, 21):
         f(arrays(n))
-        modules.append(weakref.ref(next(reversed(f._cache.values())).module))
+        spec = next(reversed(f._cache.values()))
+        held.append((weakref.ref(spec.program), weakref.ref(spec.compiled())))
+    del spec
     gc.collect()
     assert f.cache_info().currsize == 4
-    assert sum(m() is not None for m in modules) == 4  # evicted modules are freed
+    # Evicted traces and executables (the interpreter's holds its module) are freed.
+    assert sum(p() is not None for p, _ in held) == 4
+    assert sum(e() is not None for _, e in held) == 4
 
 
 def test_cache_clear_releases_memory_now() -> None:
