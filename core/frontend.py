@@ -185,7 +185,8 @@ class Tracer:
         equal bit for bit, so `[0.0, -0.0]` is not a splat. A zero-strided array (a
         broadcast scalar) is a splat without being materialized."""
         splat = array.size > 0 and all(stride == 0 for stride in array.strides)
-        data = array.reshape(-1)[:1] if splat else np.ascontiguousarray(array)
+        # A copy: the key digests these bytes now, the module may be built later.
+        data = (array.reshape(-1)[:1] if splat else array).copy(order="C")
         digest = hashlib.sha256(data.tobytes()).hexdigest()
         result = self.record("constant", (), array.shape, array.dtype, (digest, splat))
         self.constants[result.value] = data

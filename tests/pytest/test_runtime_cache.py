@@ -289,6 +289,16 @@ def test_a_traced_scalar_is_a_splat_never_materialized() -> None:
     assert "dense<1.000000e+00> : tensor<512x1024xf32>" in str(program.module())
 
 
+def test_a_traced_constant_is_the_array_at_trace_time() -> None:
+    bias = np.arange(32, dtype=np.float32).reshape(4, 8)
+    program = _traced_program(lambda a: (a + 1.0, bias), np.ones((4, 8), np.float32))
+    key = program.key
+    bias[:] = -1.0  # after the trace: neither the key nor the module may see it
+    assert program.key == key
+    text = str(program.module())
+    assert "-1.000000e+00" not in text and "3.100000e+01" in text
+
+
 def test_a_stale_or_broken_alias_falls_back_to_compiling(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
