@@ -18,7 +18,9 @@ rule softmax-recompose: div(exp(x), reduce_sum{axes=a, keepdims=1}(exp(x))) <=> 
   a rank-0 constant's value to `c`. Any other identifier is a variable.
 - `=>` rewrites left to right; `<=>` both ways.
 - Conditions after `if`, joined by `and`: `shape(t1) == shape(t2)` (a term or `$`, the matched
-  left side) and `perm_is_identity(p)`.
+  left side), `rank(t) == N` (the rank of a term, or of `$`) and `perm_is_identity(p)`. Shape
+  and rank conditions hold only where the e-graph knows the shape (the program's own values
+  and what elementwise ops, broadcasts and reshapes compute from them).
 - Attribute functions on the right side: `perm_compose(p, q)` (transpose of a transpose),
   `perm_axes(p, a)` (reduce axes through a transpose), `perm_reduce(p, a)` (the permutation left
   after reducing), and scalar arithmetic `f_add f_sub f_mul f_max f_min f_neg` (constant folding).
@@ -102,7 +104,15 @@ class Pred:
     args: tuple[AttrExpr, ...]
 
 
-Condition = ShapeEq | Pred
+@dataclass(frozen=True)
+class RankEq:
+    """Condition `rank(a) == rank`."""
+
+    a: Pattern | PRoot
+    rank: int
+
+
+Condition = ShapeEq | RankEq | Pred
 
 
 @dataclass(frozen=True)
@@ -179,6 +189,8 @@ def show(p: Pattern | PRoot) -> str:
 def show_condition(c: Condition) -> str:
     if isinstance(c, ShapeEq):
         return f"shape({show(c.a)}) == shape({show(c.b)})"
+    if isinstance(c, RankEq):
+        return f"rank({show(c.a)}) == {c.rank}"
     return f"{c.name}({', '.join(show_attr(a) for a in c.args)})"
 
 
@@ -360,6 +372,13 @@ class _Parser:
             if self.next().text != "shape":
                 raise self.error("expected 'shape(...)' after '=='")
             return ShapeEq(a, self.shape_arg())
+        if tok.text == "rank":
+            a = self.shape_arg()
+            self.expect("==")
+            rank = self.next()
+            if rank.kind != "num" or not rank.text.isdigit():
+                raise self.error("expected a rank (a non-negative integer) after '=='", rank)
+            return RankEq(a, int(rank.text))
         if tok.text in PREDICATES:
             self.expect("(")
             args = []

@@ -35,6 +35,7 @@ from ziggurat.passes.eqsat.rulefile import (
     Pred,
     PRoot,
     PVar,
+    RankEq,
     Rule,
     ShapeEq,
     parse_rules,
@@ -193,6 +194,10 @@ rule div-add-distribute: div(add(x, y), z) <=> add(div(x, z), div(y, z))
 rule matmul-add-distribute: matmul(a, add(b, c)) <=> add(matmul(a, b), matmul(a, c)) if shape(b) == shape(c)
 # (A+B)C = AC + BC (A and B of one shape), and back
 rule add-matmul-distribute: matmul(add(a, b), c) <=> add(matmul(a, c), matmul(b, c)) if shape(a) == shape(b)
+# A(B-C) = AB - AC (B and C of one shape), and back
+rule matmul-sub-distribute: matmul(a, sub(b, c)) <=> sub(matmul(a, b), matmul(a, c)) if shape(b) == shape(c)
+# (A-B)C = AC - BC (A and B of one shape), and back
+rule sub-matmul-distribute: matmul(sub(a, b), c) <=> sub(matmul(a, c), matmul(b, c)) if shape(a) == shape(b)
 """
 
 
@@ -227,6 +232,65 @@ rule matmul-assoc: matmul(matmul(a, b), c) <=> matmul(a, matmul(b, c))
 rule matmul-scale-lhs: matmul(mul(a, const(c)), b) <=> mul(matmul(a, b), const(c))
 # A(cB) = c(AB) for a rank-0 constant c
 rule matmul-scale-rhs: matmul(a, mul(b, const(c))) <=> mul(matmul(a, b), const(c))
+"""
+
+
+def _reduce_matmul() -> str:
+    lines = []
+    matrices = "rank(a) == 2 and rank(b) == 2"
+    for r in ("reduce_sum", "reduce_mean"):
+        what = "sum" if r == "reduce_sum" else "mean"
+        row = f'{r}{{axes="1", keepdims=1}}'
+        col = f'{r}{{axes="0", keepdims=1}}'
+        lines += [
+            f"# row {what}s of AB are A times B's row {what}s: O(MK + KN), not O(MKN)",
+            f"rule {r}-rows-matmul: {row}(matmul(a, b)) => matmul(a, {row}(b)) if {matrices}",
+            f"# row {what}s of AB, dims dropped (a {what} over the one column left)",
+            f'rule {r}-rows-matmul-drop: {r}{{axes="1", keepdims=0}}(matmul(a, b)) => '
+            f'{r}{{axes="1", keepdims=0}}(matmul(a, {row}(b))) if {matrices}',
+            f"# column {what}s of AB are A's column {what}s times B",
+            f"rule {r}-cols-matmul: {col}(matmul(a, b)) => matmul({col}(a), b) if {matrices}",
+            f"# column {what}s of AB, dims dropped",
+            f'rule {r}-cols-matmul-drop: {r}{{axes="0", keepdims=0}}(matmul(a, b)) => '
+            f'{r}{{axes="0", keepdims=0}}(matmul({col}(a), b)) if {matrices}',
+            f"# the {what} of AB is the dot product of A's column {what}s and B's row {what}s",
+            f'rule {r}-all-matmul: {r}{{axes="0,1", keepdims=k}}(matmul(a, b)) => '
+            f'{r}{{axes="0,1", keepdims=k}}(matmul({col}(a), {row}(b))) if {matrices}',
+        ]
+    return "\n".join(lines)
+
+
+def _cancellation() -> str:
+    return """
+# (x + y) - y = x
+rule add-sub-cancel: sub(add(x, y), y) => x if shape(x) == shape($)
+# (y + x) - y = x
+rule add-sub-cancel-l: sub(add(y, x), y) => x if shape(x) == shape($)
+# (x - y) + y = x
+rule sub-add-cancel: add(sub(x, y), y) => x if shape(x) == shape($)
+# y + (x - y) = x
+rule sub-add-cancel-r: add(y, sub(x, y)) => x if shape(x) == shape($)
+# (x * y) / y = x
+rule mul-div-cancel: div(mul(x, y), y) => x if shape(x) == shape($)
+# (y * x) / y = x
+rule mul-div-cancel-l: div(mul(y, x), y) => x if shape(x) == shape($)
+# (x / y) * y = x
+rule div-mul-cancel: mul(div(x, y), y) => x if shape(x) == shape($)
+"""
+
+
+def _inverse_functions() -> str:
+    return """
+# log(exp(x)) = x (exp(x) overflows for x > 88 in f32; log(exp(-0)) is +0)
+rule log-exp: log(exp(x)) => x
+# exp(log(x)) = x for x >= 0 (NaN for x < 0; exp(log(-0)) is +0)
+rule exp-log: exp(log(x)) => x
+# exp(log(x) + log(y)) = x*y for x, y >= 0
+rule exp-add-log: exp(add(log(x), log(y))) => mul(x, y)
+# exp(log(x) - log(y)) = x/y for x, y >= 0
+rule exp-sub-log: exp(sub(log(x), log(y))) => div(x, y)
+# sqrt(x*x) = |x| (x*x overflows for |x| > 1.8e19 and underflows for |x| < 1e-23 in f32)
+rule sqrt-square: sqrt(mul(x, x)) => abs(x)
 """
 
 
@@ -476,6 +540,27 @@ RULE_SETS: dict[str, RuleSet] = {
             ("reassoc", "nnan", "ninf"),
         ),
         _make(
+            "reduce-matmul",
+            "Sums and means of a matrix product through the product (lower complexity).",
+            True,
+            _reduce_matmul(),
+            ("reassoc", "nnan", "ninf", "nsz"),
+        ),
+        _make(
+            "cancellation",
+            "(x+y)-y = x, (x*y)/y = x and their mirror images.",
+            False,
+            _cancellation(),
+            ("reassoc", "nnan", "ninf", "nsz"),
+        ),
+        _make(
+            "inverse-functions",
+            "log(exp x) = x, exp(log x) = x, exp(log x + log y) = xy, sqrt(x*x) = |x|.",
+            False,
+            _inverse_functions(),
+            ("afn", "nnan", "ninf", "nsz"),
+        ),
+        _make(
             "fusion",
             "Fused kernels: elementwise chains, matmul epilogues, reductions.",
             True,
@@ -686,6 +771,13 @@ class _Compiler:
     def condition(self, c: Condition) -> str:
         if isinstance(c, ShapeEq):
             return f"(= (shape {self.term(c.a, 'cond')}) (shape {self.term(c.b, 'cond')}))"
+        if isinstance(c, RankEq):
+            # A shape is its dims joined by "x" (`shape_str`): rank 0 is "", rank n > 0 has
+            # n - 1 of them.
+            shape = f"(shape {self.term(c.a, 'cond')})"
+            if c.rank == 0:
+                return f'(= {shape} "")'
+            return f'(!= {shape} "") (= (count-matches {shape} "x") {c.rank - 1})'
         args = [
             self.attr(a, "String" if c.name.startswith("perm") else "f64", "cond") for a in c.args
         ]
@@ -896,6 +988,8 @@ class _Instance:
         if isinstance(c, Pred):
             return bool(PRED_IMPLS[c.name](*(self.attr(a, "", "", None) for a in c.args)))
         a = root if isinstance(c.a, PRoot) else self.eval(c.a)[0]
+        if isinstance(c, RankEq):
+            return len(a.shape) == c.rank
         b = root if isinstance(c.b, PRoot) else self.eval(c.b)[0]
         return a.shape == b.shape
 
@@ -925,13 +1019,21 @@ def check_rule(
     return None
 
 
-def values_agree(lhs: NDArray, rhs: NDArray, nsz: bool = False) -> bool:
+def values_agree(
+    lhs: NDArray, rhs: NDArray, nsz: bool = False, nnan: bool = False, ninf: bool = False
+) -> bool:
     """Both sides give the same values: NaN in the same places, the same infinities, the same
-    sign of zero (unless `nsz`), finite values equal up to rounding."""
+    sign of zero (unless `nsz`), finite values equal up to rounding. Under `nnan` (`ninf`)
+    an element where the left side is NaN (infinite) may be anything on the right: LLVM
+    makes such a result poison."""
     a = np.asarray(lhs, np.float64)
     b = np.asarray(rhs, np.float64)
     if a.shape != b.shape:
         return False
+    poison = (np.isnan(a) if nnan else False) | (np.isinf(a) if ninf else False)
+    if np.any(poison):
+        keep = ~np.broadcast_to(poison, a.shape)
+        a, b = a[keep], b[keep]
     nan_a, nan_b = np.isnan(a), np.isnan(b)
     if not np.array_equal(nan_a, nan_b):
         return False
@@ -997,7 +1099,7 @@ def _check_direction(
                 lv,
                 rv,
             )
-        if not values_agree(lv, rv, nsz="nsz" in flags):
+        if not values_agree(lv, rv, nsz="nsz" in flags, nnan="nnan" in flags, ninf="ninf" in flags):
             return Counterexample(
                 rule,
                 "the two sides compute different values",
