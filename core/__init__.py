@@ -29,11 +29,16 @@ if TYPE_CHECKING:
     from ziggurat.api import (
         TableFunction,
         broadcast_to,
+        dot,
         layer_norm,
         matmul,
+        min,
         reshape,
         softmax,
+        square,
+        std,
         transpose,
+        var,
     )
 
     abs: TableFunction
@@ -118,6 +123,7 @@ __all__ = [
     "ceil",
     "compile",
     "divide",
+    "dot",
     "erf",
     "exp",
     "floor",
@@ -130,6 +136,7 @@ __all__ = [
     "max",
     "maximum",
     "mean",
+    "min",
     "minimum",
     "multiply",
     "negative",
@@ -145,11 +152,14 @@ __all__ = [
     "signatures",
     "softmax",
     "sqrt",
+    "square",
+    "std",
     "subtract",
     "sum",
     "tanh",
     "to_linalg",
     "transpose",
+    "var",
     "where",
 ]
 

@@ -154,6 +154,45 @@ def matmul(x1: ArrayLike, x2: ArrayLike) -> Any:
     return np.matmul(x1, x2)
 
 
+def dot(a: ArrayLike, b: ArrayLike) -> Any:
+    """numpy.dot for operands of rank at most 2 (a matrix product, or a product with a scalar)."""
+    if is_traced(a, b):
+        return fe.dot(a, b, "zg.dot")
+    return np.dot(a, b)
+
+
+def min(x: ArrayLike, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Any:
+    """The minimum over `axis` (numpy.min), computed as `-max(-x)`."""
+    if is_traced(x):
+        return fe.reduce_min(x, axis, keepdims, "zg.min")
+    return np.min(x, axis=axis, keepdims=keepdims)
+
+
+def var(
+    x: ArrayLike, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False
+) -> Any:
+    """The variance over `axis` (numpy.var): mean((x - mean(x))**2) * n / (n - ddof)."""
+    if is_traced(x):
+        return fe.variance(x, axis, ddof, keepdims, "zg.var")
+    return np.var(x, axis=axis, ddof=ddof, keepdims=keepdims)
+
+
+def std(
+    x: ArrayLike, axis: int | tuple[int, ...] | None = None, ddof: int = 0, keepdims: bool = False
+) -> Any:
+    """The standard deviation over `axis` (numpy.std): the square root of `var`."""
+    if is_traced(x):
+        return fe.standard_deviation(x, axis, ddof, keepdims, "zg.std")
+    return np.std(x, axis=axis, ddof=ddof, keepdims=keepdims)
+
+
+def square(x: ArrayLike) -> Any:
+    """x * x (numpy.square)."""
+    if is_traced(x):
+        return fe.binary("mul", x, x, "zg.square")
+    return np.square(x)
+
+
 # ---------------------------------------------------------------------------------------------
 # Data movement, composites
 # ---------------------------------------------------------------------------------------------
@@ -217,6 +256,7 @@ NUMPY_UFUNCS: dict[str, Any] = {
     },
     "true_divide": TABLE_FUNCTIONS["divide"],
     "matmul": matmul,
+    "square": square,
 }
 
 _ROWS: list[optable.Elementwise | optable.Reduction] = [
@@ -232,16 +272,26 @@ NUMPY_FUNCTIONS: dict[Any, Any] = {
     },
     np.transpose: transpose,
     np.reshape: reshape,
+    np.dot: dot,
+    np.min: min,
+    np.amin: min,
+    np.var: var,
+    np.std: std,
     np.broadcast_to: broadcast_to,
 }
 
 __all__ = [
     "TracedArray",
     "broadcast_to",
+    "dot",
     "layer_norm",
     "matmul",
+    "min",
     "reshape",
     "softmax",
+    "square",
+    "std",
     "transpose",
+    "var",
     *TABLE_FUNCTIONS,
 ]

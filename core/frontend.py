@@ -495,6 +495,18 @@ class TracedArray:
     def mean(self, axis: Any = None, keepdims: bool = False) -> TracedArray:
         return reduce("mean", self, axis, keepdims, "x.mean")
 
+    def min(self, axis: Any = None, keepdims: bool = False) -> TracedArray:
+        return reduce_min(self, axis, keepdims, "x.min")
+
+    def var(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> TracedArray:
+        return variance(self, axis, ddof, keepdims, "x.var")
+
+    def std(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> TracedArray:
+        return standard_deviation(self, axis, ddof, keepdims, "x.std")
+
+    def dot(self, other: Any) -> TracedArray:
+        return dot(self, other, "x.dot")
+
     def astype(self, dtype: Any) -> TracedArray:
         return cast(self, dtype, "x.astype")
 
@@ -897,6 +909,48 @@ def reduce(kind: str, x: Any, axis: Any, keepdims: bool, name: str) -> TracedArr
     else:
         shape = [d for i, d in enumerate(x.shape) if i not in axes]
     return x.tracer.record("reduce", (x,), shape, x.dtype, (row.name, axes, bool(keepdims)))
+
+
+def reduce_min(x: Any, axis: Any, keepdims: bool, name: str) -> TracedArray:
+    """numpy.min as `-max(-x)`: the same value bit for bit (NaN propagates; the minimum of
+    +0 and -0 is -0 either way)."""
+    x = _as_traced(name, x)
+    return unary("neg", reduce("max", unary("neg", x, name), axis, keepdims, name), name)
+
+
+def variance(x: Any, axis: Any, ddof: Any, keepdims: bool, name: str) -> TracedArray:
+    """numpy.var: the mean of the squared deviations from the mean, over `n - ddof`."""
+    x = _as_traced(name, x)
+    if isinstance(ddof, bool) or not isinstance(ddof, int | float | np.integer | np.floating):
+        raise trace_error(f"{name}: ddof must be a number, got {ddof!r}")
+    axes = normalize_axes(name, axis, x.ndim)
+    count = int(np.prod([x.shape[a] for a in axes], dtype=np.int64))
+    if not count - ddof > 0:
+        raise trace_error(
+            f"{name}: ddof={ddof} leaves no degrees of freedom over {count} element(s)"
+        )
+    deviation = x - reduce("mean", x, axes, True, name)
+    result = reduce("mean", deviation * deviation, axes, keepdims, name)
+    return result * (count / (count - float(ddof))) if ddof else result
+
+
+def standard_deviation(x: Any, axis: Any, ddof: Any, keepdims: bool, name: str) -> TracedArray:
+    """numpy.std: the square root of `variance`."""
+    return unary("sqrt", variance(x, axis, ddof, keepdims, name), name)
+
+
+def dot(lhs: Any, rhs: Any, name: str) -> TracedArray:
+    """numpy.dot for operands of rank at most 2 (a product with a scalar, a matrix product
+    otherwise); numpy.dot of higher ranks contracts other axes than matmul and is refused."""
+    ranks = [v.ndim if isinstance(v, TracedArray) else np.ndim(v) for v in (lhs, rhs)]
+    if max(ranks) > 2:
+        raise trace_error(
+            f"{name}: operands of ranks {ranks[0]} and {ranks[1]} are not supported "
+            f"(numpy.dot of rank > 2 is not matmul); use matmul or transpose first"
+        )
+    if 0 in ranks:
+        return binary("mul", lhs, rhs, name)
+    return matmul(lhs, rhs, name)
 
 
 def softmax(x: Any, axis: Any, name: str) -> TracedArray:

@@ -190,6 +190,74 @@ def test_reductions(zfn: Any, nfn: Any, dtype: Any, axis: Any, keepdims: bool) -
     )
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("axis", [None, 0, -1, (0, 2)])
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize(
+    ("zfn", "nfn", "ddof"),
+    [(zg.var, np.var, 0), (zg.var, np.var, 1), (zg.std, np.std, 0), (zg.std, np.std, 1.5)],
+    ids=["var", "var-ddof1", "std", "std-ddof1.5"],
+)
+def test_variance_and_deviation(
+    zfn: Any, nfn: Any, ddof: float, dtype: Any, axis: Any, keepdims: bool
+) -> None:
+    x = rand(3, 4, 5, dtype=dtype) * 3 + 1
+    check(
+        lambda x: zfn(x, axis=axis, ddof=ddof, keepdims=keepdims),
+        lambda x: np.asarray(nfn(x, axis=axis, ddof=ddof, keepdims=keepdims)),
+        x,
+    )
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("axis", [None, 1, (0, 2)])
+def test_min_is_exact(dtype: Any, axis: Any) -> None:
+    x = rand(3, 4, 5, dtype=dtype)
+    x[0, 0, :2] = (0.0, -0.0)  # numpy.min of +0 and -0 is -0; so is -max(-x)
+    x[1, 2, 3] = np.nan
+    got = zg.jit(lambda x: zg.min(x, axis=axis))(x)
+    want = np.asarray(np.min(x, axis=axis))
+    np.testing.assert_array_equal(got, want)
+    assert np.array_equal(np.signbit(got), np.signbit(want))
+
+
+def test_numpy_var_std_min_dot_and_square_dispatch() -> None:
+    def f(x: Any, v: Any) -> Any:
+        return (
+            np.var(x, axis=0)
+            + np.std(x, axis=0, ddof=1)
+            + np.min(x, axis=0)
+            + np.amin(x)
+            + x.min(axis=0)
+            + x.var(axis=0)
+            + x.std()
+            + np.dot(x, v).sum()
+            + x.dot(v).max()
+            + np.dot(np.float32(2), x).sum(axis=0)
+            + np.square(x).mean(axis=0)
+        )
+
+    check(f, f, rand(4, 3), rand(3))
+    check(lambda a, b: np.dot(a, b), lambda a, b: np.dot(a, b), rand(4, 3), rand(3, 5))
+
+
+NOT_A_NUMBER: Any = "1"
+
+
+@pytest.mark.parametrize(
+    ("fn", "message"),
+    [
+        (lambda x: x.var(ddof=12), "ddof=12 leaves no degrees of freedom over 12 element"),
+        (lambda x: np.std(x, ddof=NOT_A_NUMBER), "ddof must be a number"),
+        (lambda x: np.dot(x.reshape(1, 4, 3), x.T), "ranks 3 and 2 are not supported"),
+        (lambda x: np.var(x, dtype=np.float64), "numpy.var on a traced array"),
+    ],
+)
+def test_composite_errors_are_trace_errors(fn: Any, message: str) -> None:
+    with pytest.raises(zg.ZigguratTraceError, match=message):
+        zg.jit(fn)(rand(4, 3))
+
+
 @pytest.mark.parametrize("axes", [None, (1, 0, 2), (2, 0, 1), (-1, 0, 1), (0, 1, 2)])
 def test_transpose(axes: Any) -> None:
     check(lambda x: zg.transpose(x, axes), lambda x: np.transpose(x, axes), rand(2, 3, 4))
