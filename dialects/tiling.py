@@ -54,24 +54,48 @@ def clamp_tile(shape: Sequence[int], tile: Sequence[int]) -> tuple[int, ...]:
 
 
 def reduction_tile(
-    shape: Sequence[int], axes: Sequence[int], budget: int, chunk: int, rows: int
+    shape: Sequence[int],
+    axes: Sequence[int],
+    budget: int,
+    chunk: int,
+    rows: int,
+    columns: int | None = None,
 ) -> tuple[int, ...]:
     """The tile of a program reducing `axes` of `shape` within `budget` elements: the reduced
     axes whole when they fit, else chunks of `chunk` along the innermost reduced axis (the
     outer reduced axes in single steps); kept dims in blocks of up to `rows` (up to 128
-    along a kept last dim) from what the budget leaves."""
+    along a kept last dim) from what the budget leaves.
+
+    With `columns`, a kept last dim gets its block of up to `columns` first and the reduced
+    axes share what is left, in chunks that divide them where a large enough divisor exists."""
     tile = list(shape)
+    kept = [d for d in range(len(shape)) if d not in axes]
+    block = 1
+    if columns is not None and shape and len(shape) - 1 in kept:
+        block = tile[-1] = min(shape[-1], columns)
+        kept.pop()
     reduced = 1
     for a in axes:
         reduced *= shape[a]
-    if reduced > budget:
+    room = max(1, budget // block)
+    if reduced > room:
         last = max(axes)
         for a in axes:
             tile[a] = 1
-        tile[last] = min(shape[last], chunk)
+        size = min(shape[last], chunk, room)
+        tile[last] = size
+        if block > 1:
+            # A chunk of rows that divides the axis leaves no padded last chunk (which would
+            # keep an elementwise prologue out of the kernel). Without a large enough divisor,
+            # an axis of up to 2 * budget / 16 rows is taken whole by a block of 16 columns.
+            divisor = largest_divisor_at_most(shape[last], size)
+            if 4 * divisor >= size:
+                tile[last] = divisor
+            elif len(axes) == 1 and shape[last] * 16 <= 2 * budget:
+                block = tile[-1] = min(shape[-1], max(16, budget // shape[last] // 16 * 16))
+                tile[last] = shape[last]
         reduced = tile[last]
-    kept = [d for d in range(len(shape)) if d not in axes]
-    left = max(1, budget // reduced)
+    left = max(1, budget // (reduced * block))
     for d in reversed(kept):
         limit = 128 if d == len(shape) - 1 else rows
         tile[d] = max(1, min(shape[d], limit, left))
@@ -112,7 +136,11 @@ class DefaultTileSizes:
     - reduction: a reduced axis is taken whole when the reduced extent fits the 8192-element
       budget (so no chunk loop and no padding), otherwise in chunks of 4096 along the last
       reduced axis; kept dims get row blocks of up to 8 rows (up to 128 along a kept last
-      dim).
+      dim). When the last dim is kept (column sums), it gets blocks of 256 columns first
+      and the reduced axes are walked in chunks of the 32 rows left (a divisor of the
+      extent when one of at least 8 exists; else up to 1024 rows are taken whole by blocks
+      of 16 columns): each program reads 1 KiB of every row, side by side in vector
+      accumulators, instead of two columns down all rows.
     """
 
     matmul_m: int = 256
@@ -142,7 +170,7 @@ class DefaultTileSizes:
         return (balanced_split(m, limit), tn, balanced_split(k, self.matmul_k))
 
     def reduction(self, shape: Sequence[int], axes: Sequence[int]) -> tuple[int, ...]:
-        return reduction_tile(shape, axes, REDUCTION_BUDGET, chunk=4096, rows=8)
+        return reduction_tile(shape, axes, REDUCTION_BUDGET, chunk=4096, rows=8, columns=256)
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,15 @@
 """`ztile-to-zloop` of `ztile.reduce` (sum and max along one axis of a tile).
 
 Along the last axis of a vectorized tile: accumulation of whole vectors in `CHAINS`
-independent accumulators (combined pairwise), one `vector.reduction`, then a scalar tail; along another axis (or of a scalar tile): whole-
-vector accumulation across rows. Sums start from +0.0 (as numpy's: a sum of -0.0s is
+independent accumulators (combined pairwise), one `vector.reduction`, then a scalar tail; along another axis: the vectors of a row of up to
+`MAX_COLUMN_VECTORS` vectors accumulated side by side down the rows (one vector at a time
+for wider tiles, element by element for scalar tiles). Sums start from +0.0 (as numpy's: a sum of -0.0s is
 +0.0), maxima from the first element.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from xdsl.dialects import arith, memref, vector
 from xdsl.ir import SSAValue
@@ -18,6 +21,11 @@ CHAINS = 4
 """Independent vector accumulators of a row reduction (a power of 2): vector adds take about
 4 cycles on AVX2/AVX-512 cores and issue twice a cycle, so one chain runs at a fraction of
 the load bandwidth."""
+
+
+MAX_COLUMN_VECTORS = 16
+"""Most vectors of a row a reduction along another axis than the last accumulates at once
+(half the 32 vector registers of AVX-512)."""
 
 
 def lower_reduce(g: ZLoopBuilder, op: ztile.ReduceOp) -> None:
@@ -102,6 +110,17 @@ def lower_reduce(g: ZLoopBuilder, op: ztile.ReduceOp) -> None:
         g.nest(shape[:-1], row)
         return
 
+    blocks = g.padded(shape[-1]) // w if src.vectorized else 0
+    if axis != len(shape) - 1 and blocks > 1:
+        # Down the rows of a block of columns: every vector of a row in its own accumulator
+        # (in groups of at most MAX_COLUMN_VECTORS), so each row is read contiguously and the
+        # adds of one row are independent. Each column is still reduced row by row, in the
+        # same order as one vector at a time.
+        for first in range(0, blocks, MAX_COLUMN_VECTORS):
+            group = range(first, min(blocks, first + MAX_COLUMN_VECTORS))
+            _reduce_columns(g, read, out, shape[axis], axis, is_sum, [c * w for c in group])
+        return
+
     def body(idx: list[SSAValue]) -> None:
         def at(k: SSAValue) -> list[SSAValue]:
             return [k if d == axis else i for d, i in enumerate(idx)]
@@ -120,3 +139,40 @@ def lower_reduce(g: ZLoopBuilder, op: ztile.ReduceOp) -> None:
         g.write(acc, out, idx)
 
     g.tile_nest(out_shape, body)
+
+
+def _reduce_columns(
+    g: ZLoopBuilder,
+    read: Callable[[list[SSAValue]], SSAValue],
+    out: Buffer,
+    length: int,
+    axis: int,
+    is_sum: bool,
+    offsets: list[int],
+) -> None:
+    """Reduce `axis` (not the last; `length` long) of a vectorized tile for the vectors of
+    its last dim at `offsets`, one accumulator each, carried down `axis` together, into
+    `out` (1 along `axis`)."""
+    combine = arith.AddfOp if is_sum else arith.MaximumfOp
+    columns = [g.index(j) for j in offsets]
+    elt = out.element_type
+
+    def rows(idx: list[SSAValue]) -> None:
+        def at(k: SSAValue, j: SSAValue) -> list[SSAValue]:
+            return [*(k if d == axis else i for d, i in enumerate(idx)), j]
+
+        if is_sum:  # from +0.0, as numpy sums
+            start, inits = 0, [g.const(0.0, elt, True)] * len(columns)
+        else:
+            start, inits = 1, [read(at(g.index(0), j)) for j in columns]
+        accs = g.loop(
+            start,
+            length,
+            1,
+            inits,
+            lambda k, a: [g.value(combine(a[c], read(at(k, j)))) for c, j in enumerate(columns)],
+        )
+        for acc, j in zip(accs, columns, strict=True):
+            g.write(acc, out, [*idx, j])
+
+    g.nest(out.shape[:-1], rows)

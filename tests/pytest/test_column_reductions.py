@@ -1,0 +1,68 @@
+"""Reductions along an axis other than the last (column sums, means, maxima): the tiles the
+default chooser gives them and the compiled results against numpy.
+
+Such a reduction keeps the contiguous last dim: each program takes a block of up to 256
+columns and walks the rows in chunks, every vector of a row in its own accumulator.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import ziggurat as zg
+from ziggurat.dialects.tiling import REDUCTION_BUDGET, DefaultTileSizes
+from ziggurat.dialects.ztensor_kernels import prologue_problem
+
+SHAPES = [(4096, 1024), (1000, 768), (1009, 768), (2003, 770), (33, 17), (5, 3, 300), (2, 1)]
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=["x".join(map(str, s)) for s in SHAPES])
+def test_column_tiles_read_contiguous_blocks_within_the_budget(shape: tuple[int, ...]) -> None:
+    tile = DefaultTileSizes().reduction(shape, (0,))
+    assert tile[-1] == min(shape[-1], 256) or (tile[-1] == 16 and tile[0] == shape[0])
+    assert all(1 <= t <= d for t, d in zip(tile, shape, strict=True))
+    assert int(np.prod(tile)) <= 2 * REDUCTION_BUDGET
+
+
+@pytest.mark.parametrize("shape", [(1000, 768), (1009, 768), (4096, 1024), (256, 64, 300)])
+def test_column_reductions_keep_their_prologue(shape: tuple[int, ...]) -> None:
+    """No padded chunk where a divisor, or the whole axis in a narrower block, avoids one."""
+    assert prologue_problem(shape, (0,)) is None
+    assert prologue_problem(shape, (1,)) is None
+
+
+REDUCTIONS: dict[str, Any] = {
+    "sum": lambda x: x.sum(axis=0),
+    "mean": lambda x: x.mean(axis=0, keepdims=True),
+    "max": lambda x: x.max(axis=0),
+    "exp-sum": lambda x: np.exp(x).sum(axis=0),
+    "var": lambda x: x.var(axis=0),
+    "middle": lambda x: x.sum(axis=-2),
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=["x".join(map(str, s)) for s in SHAPES])
+@pytest.mark.parametrize("name", sorted(REDUCTIONS))
+def test_column_reductions_match_numpy(name: str, shape: tuple[int, ...]) -> None:
+    if name == "middle" and len(shape) < 2:
+        pytest.skip("needs two axes")
+    fn = REDUCTIONS[name]
+    x = np.random.default_rng(sum(shape)).standard_normal(shape).astype(np.float32)
+    got = zg.jit(fn)(x)
+    want = fn(x.astype(np.float64))
+    if name == "max":
+        np.testing.assert_array_equal(got, want.astype(np.float32))
+    else:
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4 * np.sqrt(shape[0]))
+
+
+def test_column_maxima_propagate_nan_and_order_signed_zeros() -> None:
+    x = np.full((300, 40), -0.0, np.float32)
+    x[17, 3] = 0.0  # IEEE maximum: +0 > -0
+    x[250, 5] = np.nan
+    got = zg.jit(lambda a: a.max(axis=0))(x)
+    assert np.isnan(got[5]) and not np.isnan(np.delete(got, 5)).any()
+    assert not np.signbit(got[3]) and np.signbit(got[[0, 4, 39]]).all()
