@@ -512,6 +512,15 @@ class TracedArray:
 
     # What tracing cannot do -------------------------------------------------------------------
 
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for names the class does not define.
+        if not name.startswith("_") and hasattr(np.ndarray, name):
+            raise trace_error(
+                f"x.{name} (numpy.ndarray.{name}) is not supported on traced arrays; "
+                f"see docs/python-api.md for the methods and functions that are"
+            )
+        raise AttributeError(f"'TracedArray' object has no attribute {name!r}")
+
     def _unsupported(self, what: str) -> ZigguratTraceError:
         return trace_error(
             f"{what} is not supported on a traced array inside zg.jit "
@@ -590,7 +599,7 @@ class TracedArray:
         target = api.NUMPY_FUNCTIONS.get(func)
         if target is None:
             raise trace_error(
-                f"numpy.{func.__name__} is not supported on traced arrays; "
+                f"{_qualified(func)} is not supported on traced arrays; "
                 f"use the zg.* functions (see docs/python-api.md)"
             )
         try:
@@ -598,8 +607,14 @@ class TracedArray:
 
             inspect.signature(target).bind(*args, **kwargs)
         except TypeError as err:
-            raise trace_error(f"numpy.{func.__name__} on a traced array: {err}") from None
+            raise trace_error(f"{_qualified(func)} on a traced array: {err}") from None
         return target(*args, **kwargs)
+
+
+def _qualified(func: Any) -> str:
+    """`numpy.linalg.norm` for np.linalg.norm (`numpy.var` for np.var)."""
+    module = getattr(func, "__module__", None) or "numpy"
+    return f"{module}.{func.__name__}"
 
 
 def is_traced(*values: Any) -> bool:

@@ -251,6 +251,8 @@ NOT_A_NUMBER: Any = "1"
         (lambda x: np.std(x, ddof=NOT_A_NUMBER), "ddof must be a number"),
         (lambda x: np.dot(x.reshape(1, 4, 3), x.T), "ranks 3 and 2 are not supported"),
         (lambda x: np.var(x, dtype=np.float64), "numpy.var on a traced array"),
+        (lambda x: x.copy(), r"x.copy \(numpy.ndarray.copy\) is not supported"),
+        (lambda x: np.linalg.norm(x), "numpy.linalg.norm is not supported"),
     ],
 )
 def test_composite_errors_are_trace_errors(fn: Any, message: str) -> None:
