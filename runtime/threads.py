@@ -482,7 +482,7 @@ def _native_entry() -> int:
 
     Its object code (for the default triple and a generic CPU) is kept in the object cache
     like any compiled module's: parsing and compiling the IR costs a new process 5-10 ms,
-    linking the cached object well under one. A cached object that does not link is
+    loading and linking the cached object (with the JIT it needs) 1-2 ms. A cached object that does not link is
     deleted and the stub compiled again."""
     global _native
     if _native is None:
