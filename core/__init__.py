@@ -196,9 +196,9 @@ _LAZY = {
 
 def __getattr__(name: str) -> object:
     if name == "__version__":
-        from importlib.metadata import version
+        from ziggurat._version import __version__
 
-        value: object = version("ziggurat")
+        value: object = __version__
     elif name in _LAZY:
         value = getattr(import_module(_LAZY[name]), name)
     elif name in __all__:

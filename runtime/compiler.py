@@ -33,13 +33,13 @@ import time
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from typing import Any
 
 import llvmlite.binding as llvm
 from llvmlite.binding import ffi
 from llvmlite.binding.newpassmanagers import NewPassManager
 
+from ziggurat._version import __version__
 from ziggurat.errors import CompileError
 from ziggurat.runtime.cache import CacheEntry, ObjectCache, cache_enabled, cache_key
 from ziggurat.runtime.calling import ArgSpec, Kernel, check_signature
@@ -51,8 +51,9 @@ PIPELINE_VERSION = "ziggurat-pipeline-1"
 
 LLVM_VERSION = ".".join(str(v) for v in llvm.llvm_version_info)
 
-ZIGGURAT_VERSION = version("ziggurat")
-"""The installed package's version (part of every cache key)."""
+ZIGGURAT_VERSION = __version__
+"""Ziggurat's version (`ziggurat._version`, the same as the installed package's metadata;
+part of every cache key)."""
 
 
 class ZigguratCompileError(CompileError, RuntimeError):

@@ -15,7 +15,7 @@ when called from inside a parallel region (nested parallelism), `fn(0, total, ct
 directly on the calling thread.
 
 Two entry points: the symbol compiled code links to is a native stub (LLVM IR compiled once
-per process, `_native_entry`) that runs a one-iteration loop `fn(0, 1, ctx)` without leaving
+and kept in the object cache, linked once per process: `_native_entry`) that runs a one-iteration loop `fn(0, 1, ctx)` without leaving
 native code, and hands every other loop to the Python entry `_parallel_for_entry`. That entry
 times the first runs of each outlined body on the calling thread (`SAMPLES`, or one run that
 is clearly large) and keeps a body on the calling thread for good when its best serial run
@@ -41,7 +41,9 @@ from typing import Any
 
 import llvmlite.binding as llvm
 
+from ziggurat._version import __version__
 from ziggurat.runtime.abi import PARALLEL_FOR_SYMBOL
+from ziggurat.runtime.cache import CacheEntry, ObjectCache, cache_enabled, cache_key
 
 BodyFn = Callable[[int, int], None]
 
@@ -444,23 +446,65 @@ everything, while `ziggurat_parallel_route` is nonzero: `trace_chunks`) goes to 
 _native: tuple[Any, Any, int] | None = None  # (LLJIT, library, address of the route flag)
 
 
+def _stub_key(triple: str) -> str:
+    """The cache key of the stub's object code for `triple` (generic CPU)."""
+    llvm_version = ".".join(str(v) for v in llvm.llvm_version_info)
+    return cache_key("parallel-for-stub", _NATIVE_IR, triple, llvm_version, __version__)
+
+
+def _stub_object(entry: CacheEntry) -> bytes:
+    """The object code of a cached stub entry (raises if it is not one)."""
+    if entry.meta.get("stub") != PARALLEL_FOR_SYMBOL or not entry.obj:
+        raise ValueError("cache entry: not the parallel-for stub")
+    return entry.obj
+
+
+def _emit_stub(machine: Any) -> bytes:
+    module = llvm.parse_assembly(_NATIVE_IR)
+    module.verify()
+    return bytes(machine.emit_object(module))
+
+
+def _link_stub(jit: Any, obj: bytes) -> Any:
+    python_entry = ctypes.cast(_parallel_for_callback, ctypes.c_void_p).value
+    return (
+        llvm.JITLibraryBuilder()
+        .add_object_img(obj)
+        .import_symbol("ziggurat_parallel_for_python", python_entry)
+        .export_symbol(PARALLEL_FOR_SYMBOL)
+        .export_symbol("ziggurat_parallel_route")
+        .link(jit, "ziggurat-runtime")
+    )
+
+
 def _native_entry() -> int:
-    """Compile the native stub on first use (a few ms) and return its address."""
+    """Link the native stub on first use and return its address.
+
+    Its object code (for the default triple and a generic CPU) is kept in the object cache
+    like any compiled module's: parsing and compiling the IR costs a new process 5-10 ms,
+    loading and linking the cached object (with the JIT it needs) 1-2 ms. A cached object that does not link is
+    deleted and the stub compiled again."""
     global _native
     if _native is None:
         llvm.initialize_native_target()
         llvm.initialize_native_asmprinter()
         machine = llvm.Target.from_default_triple().create_target_machine(jit=True)
         jit = llvm.create_lljit_compiler(machine)
-        python_entry = ctypes.cast(_parallel_for_callback, ctypes.c_void_p).value
-        library = (
-            llvm.JITLibraryBuilder()
-            .add_ir(_NATIVE_IR)
-            .import_symbol("ziggurat_parallel_for_python", python_entry)
-            .export_symbol(PARALLEL_FOR_SYMBOL)
-            .export_symbol("ziggurat_parallel_route")
-            .link(jit, "ziggurat-runtime")
-        )
+        store = ObjectCache() if cache_enabled() else None
+        key = _stub_key(machine.triple)
+        library = None
+        obj = store.load_checked(key, _stub_object) if store is not None else None
+        if obj is not None and store is not None:
+            try:
+                library = _link_stub(jit, obj)
+            except RuntimeError:  # a well-formed but unusable entry: rebuild it
+                store.reject(key)
+                jit = llvm.create_lljit_compiler(machine)  # its failed library name is taken
+        if library is None:
+            obj = _emit_stub(machine)
+            library = _link_stub(jit, obj)
+            if store is not None:
+                store.store(key, obj, {"stub": PARALLEL_FOR_SYMBOL})
         _native = (jit, library, library["ziggurat_parallel_route"])
         _set_route()
     return int(_native[1][PARALLEL_FOR_SYMBOL])

@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 LAYERS: tuple[dict[str, tuple[str, ...]], ...] = (
     # Bottom to top. Each layer maps its groups to the modules (or packages) they hold.
-    {"errors": ("ziggurat.errors",)},
+    {"errors": ("ziggurat.errors",), "version": ("ziggurat._version",)},
     {
         "runtime": ("ziggurat.runtime",),
         "IR infrastructure": ("ziggurat.diagnostics", "ziggurat.verifier"),

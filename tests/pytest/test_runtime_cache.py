@@ -233,15 +233,19 @@ b = rng.standard_normal(32).astype(np.float32)
 h = np.tanh(x @ w + b) * np.float32(0.5) + x
 mean = h.mean(-1, keepdims=True)
 want = (h - mean) / np.sqrt(((h - mean) ** 2).mean(-1, keepdims=True) + np.float32(1e-5))
-np.testing.assert_allclose(block(x, w, b), want, rtol=1e-4, atol=1e-4)
+got = block(x, w, b)
+metadata = sorted(m for m in ("importlib.metadata",) if m in sys.modules)  # numpy.testing has it
+np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
 print(sorted({m.split(".")[0] for m in sys.modules if m.startswith(("xdsl", "egglog"))}))
+print(metadata)
 """
 
 
 def test_a_warm_jit_call_in_a_new_process_imports_no_xdsl(tmp_path: Path) -> None:
     """The second process finds the compiled function from the traced program alone (its
     alias of the lowered entry): it builds no module, so it imports neither xDSL nor
-    egglog; the first one (a miss) compiled with both."""
+    egglog; the first one (a miss) compiled with both. Nor does it read package metadata
+    (`importlib.metadata`: Ziggurat's version is a constant)."""
     env = {**os.environ, "ZIGGURAT_CACHE_DIR": str(tmp_path)}
     runs = [
         subprocess.run(
@@ -255,8 +259,52 @@ def test_a_warm_jit_call_in_a_new_process_imports_no_xdsl(tmp_path: Path) -> Non
     ]
     for run in runs:
         assert run.returncode == 0, run.stderr
-    assert runs[0].stdout.strip() == "['egglog', 'xdsl']"
-    assert runs[1].stdout.strip() == "[]"
+    assert runs[0].stdout.split("\n")[0] == "['egglog', 'xdsl']"  # they read metadata
+    assert runs[1].stdout.split("\n")[:2] == ["[]", "[]"]
+
+
+STUB_START = """
+import sys
+from ziggurat.runtime import threads
+if sys.argv[1] == "warm":
+    def no_compile(machine):
+        raise AssertionError("the stub was compiled, not loaded from the cache")
+    threads._emit_stub = no_compile
+assert threads.parallel_for_address() != 0
+"""
+
+
+def _stub_process(mode: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", STUB_START, mode],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_the_parallel_for_stub_is_compiled_once_and_then_loaded_from_the_cache(
+    tmp_path: Path,
+) -> None:
+    env = {**os.environ, "ZIGGURAT_CACHE_DIR": str(tmp_path)}
+    cold = _stub_process("cold", env)
+    assert cold.returncode == 0, cold.stderr
+    entries = list((tmp_path / "objects").iterdir())
+    assert len(entries) == 1
+    warm = _stub_process("warm", env)
+    assert warm.returncode == 0, warm.stderr
+    # A well-formed entry that is not the stub's is rejected and the stub compiled again.
+    key = entries[0].name.removesuffix(SUFFIX)
+    ObjectCache(tmp_path).store(key, b"not an object", {"stub": "something else"})
+    rebuilt = _stub_process("cold", env)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert _stub_process("warm", env).returncode == 0
+    # Without a cache it is compiled every time and nothing is written.
+    off = {**env, "ZIGGURAT_CACHE_DIR": str(tmp_path / "off"), "ZIGGURAT_NO_CACHE": "1"}
+    assert _stub_process("cold", off).returncode == 0
+    assert _stub_process("warm", off).returncode != 0
+    assert not (tmp_path / "off").exists()
 
 
 def _traced_program(fn: Any, *arrays: np.ndarray) -> Any:
