@@ -399,7 +399,13 @@ def _reject_empty_tensors(op: Operation) -> None:
 
 def lower_block(block: Block, chooser: TileSizeChooser) -> None:
     """Plan and emit the kernels of one block, then lower the splat constants left over.
-    Each `ztensor.fused` op is one kernel; the planner groups the other ztensor ops."""
+    Each `ztensor.fused` op is one kernel; the planner groups the other ztensor ops;
+    identity transposes are dropped first."""
+    for op in list(block.ops):
+        if isinstance(op, zt.TransposeOp) and tuple(op.perm) == tuple(range(len(op.perm))):
+            # The identity (such as the empty permutation of a rank-0 value): no kernel.
+            op.results[0].replace_all_uses_with(op.input)
+            Rewriter.erase_op(op)
     fused = [op for op in block.ops if isinstance(op, zt.FusedOp)]
     given = [g for g in (kernel_of_fused(op, chooser) for op in fused) if g is not None]
     groups = Planner(block, chooser).plan(given)

@@ -642,9 +642,11 @@ def _axes_subsets(rank: int) -> list[tuple[int, ...]]:
 
 
 def tables_program(ranks: Iterable[int]) -> str:
-    """Facts for the permutation tables, for the given ranks (1..MAX_RANK)."""
+    """Facts for the permutation tables, for rank 0 (reducing every axis of a transpose leaves
+    a transpose by the empty permutation, which is the identity) and the given ranks
+    (1..MAX_RANK)."""
     lines: list[str] = []
-    for rank in sorted({r for r in ranks if 1 <= r <= MAX_RANK}):
+    for rank in sorted({0, *(r for r in ranks if 1 <= r <= MAX_RANK)}):
         perms = [ints_str(p) for p in itertools.permutations(range(rank))]
         lines.append(f'(perm-identity "{ints_str(range(rank))}")')
         for p, q in itertools.product(perms, perms):

@@ -880,3 +880,16 @@ def test_budgets_decide_the_result_not_the_machine_load(capfd: pytest.CaptureFix
     _, _, cut = apply(text, **options, time_limit_ms=1)
     assert cut[0]["stop_reason"] == "time limit"
     assert "stopped by the time limit (time-limit-ms=1)" in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (3, 4), (2, 3, 4)])
+def test_a_full_reduction_of_a_transpose_leaves_no_rank_0_transpose(shape: tuple[int, ...]) -> None:
+    """`reduce_sum-transpose` moves the transpose after the reduction; reducing every axis
+    leaves a transpose by the empty permutation, the identity, which eqsat removes (and
+    ztensor-to-ztile drops; it crashed on it). Found by test_frontend_hypothesis."""
+    import ziggurat as zg
+
+    x = np.random.default_rng(1).standard_normal(shape).astype(np.float32)
+    fn = zg.jit(lambda a: (-a).T.sum())
+    assert "ztensor.transpose" not in fn.lower(x).as_text("eqsat")
+    np.testing.assert_allclose(fn(x), -x.astype(np.float64).sum(), rtol=1e-5, atol=1e-6)
