@@ -188,6 +188,15 @@ def l2_distance(xp: Any, x: Any, y: Any) -> Any:
     return xp.sqrt(xp.sum((x - y) * (x - y)))
 
 
+def column_sums(xp: Any, x: Any) -> Any:
+    return xp.sum(x, axis=0)
+
+
+def column_variance(xp: Any, x: Any) -> Any:
+    m = xp.mean(x, axis=0, keepdims=True)
+    return xp.mean((x - m) * (x - m), axis=0)
+
+
 def softmax_shifted(xp: Any, x: Any) -> Any:
     e = xp.exp(x - xp.max(x, axis=-1, keepdims=True))
     return e / xp.sum(e, axis=-1, keepdims=True)
@@ -285,6 +294,8 @@ def programs() -> list[Program]:
         Program("max(exp(.1x),1)", "reduction", max_of_exp, _normal(rows)),
         Program("sum(3x) 4096^2", "reduction", sum_scaled, _uniform((4096, 4096)), 1e-3),
         Program("sqrt(sum((x-y)^2))", "reduction", l2_distance, _normal(rows, rows), 1e-3),
+        Program("column sums", "reduction", column_sums, _normal(rows), 1e-3),
+        Program("column variance", "reduction", column_variance, _normal(rows), 1e-3),
         Program("softmax shifted", "softmax", softmax_shifted, _normal(rows)),
         Program("softmax unshifted", "softmax", softmax_unshifted, _normal(rows)),
         Program("log_softmax", "softmax", log_softmax, _normal(rows)),
