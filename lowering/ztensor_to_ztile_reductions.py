@@ -118,7 +118,10 @@ class ReductionKernel:
         return em.emit(self.x, offs, self.tile)
 
     def reduce(self, g: Gen, t: SSAValue, kind: str) -> SSAValue:
-        for a in self.vaxes:
+        # Reducing an axis the tile has one element along computes nothing (each chunk of a
+        # full reduction is 1 x n): one reduce is kept, so a sum still starts from +0.0.
+        axes = [a for a in self.vaxes if self.tile[a] > 1] or list(self.vaxes[-1:])
+        for a in axes:
             t = g.add(ztile.ReduceOp(kind, t, a))
         return t
 

@@ -66,3 +66,17 @@ def test_column_maxima_propagate_nan_and_order_signed_zeros() -> None:
     got = zg.jit(lambda a: a.max(axis=0))(x)
     assert np.isnan(got[5]) and not np.isnan(np.delete(got, 5)).any()
     assert not np.signbit(got[3]) and np.signbit(got[[0, 4, 39]]).all()
+
+
+@pytest.mark.parametrize(("shape", "reduces"), [((4096, 4096), 1), ((300, 7), 2), ((5, 1), 1)])
+def test_a_full_reduction_skips_axes_of_one_element(shape: tuple[int, ...], reduces: int) -> None:
+    """A full reduction of 4096x4096 walks 1 x 4096 chunks: reducing their one row computes
+    nothing, so each chunk is reduced along its last axis only (a 300x7 tile needs both);
+    a sum of -0.0s is still +0.0, as numpy's."""
+    fn = zg.jit(lambda a: a.sum())
+    x = np.full(shape, -0.0, np.float32)
+    assert fn.lower(x).as_text("ztile").count("ztile.reduce") == reduces
+    got, want = fn(x), np.sum(x)
+    assert got == want and np.signbit(got) == np.signbit(want)
+    y = np.random.default_rng(3).standard_normal(shape).astype(np.float32)
+    np.testing.assert_allclose(fn(y), y.astype(np.float64).sum(), rtol=1e-4, atol=1e-3)
