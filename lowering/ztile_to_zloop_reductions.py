@@ -1,10 +1,10 @@
 """`ztile-to-zloop` of `ztile.reduce` (sum and max along one axis of a tile).
 
 Along the last axis of a vectorized tile: accumulation of whole vectors in `CHAINS`
-independent accumulators (combined pairwise), one `vector.reduction`, then a scalar tail; along another axis: the vectors of a row of up to
-`MAX_COLUMN_VECTORS` vectors accumulated side by side down the rows (one vector at a time
-for wider tiles, element by element for scalar tiles). Sums start from +0.0 (as numpy's: a sum of -0.0s is
-+0.0), maxima from the first element.
+independent accumulators (combined pairwise), one `vector.reduction`, then a scalar tail.
+Along another axis: the vectors of a row accumulated side by side down the rows, in groups
+of up to `MAX_COLUMN_VECTORS` (element by element for scalar tiles). Sums start from +0.0
+(as numpy's: a sum of -0.0s is +0.0), maxima from the first element.
 """
 
 from __future__ import annotations
