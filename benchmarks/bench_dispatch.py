@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 import ziggurat as zg
-from ziggurat.runtime import get_num_threads, num_threads
+from ziggurat.runtime import get_num_threads
 from ziggurat.runtime import threads as zthreads
 
 Array = np.ndarray[Any, Any]
@@ -119,7 +119,7 @@ def threshold_table(rounds: int) -> None:
     zthreads.set_min_parallel_ns(0)
     try:
         print(f"{'rows x 256':>10s} {'1 thread us':>12s} {'2 threads us':>13s} {'2t/1t':>7s}")
-        for rows in (2, 8, 32, 128, 512, 1024, 2048, 4096):
+        for rows in (2, 8, 32, 128, 256, 512, 1024, 2048, 4096):
             x = np.random.default_rng(0).standard_normal((rows, 256), np.float32)
             elementwise(x)
             calls = max(5, 20_000 // rows)
@@ -127,14 +127,15 @@ def threshold_table(rounds: int) -> None:
             two: list[float] = []
             call = partial(elementwise, x)
             for _ in range(rounds):
-                with num_threads(1):
-                    one.append(per_call_us(call, calls))
-                with num_threads(2):
-                    two.append(per_call_us(call, calls))
+                zthreads.set_num_threads(1)
+                one.append(per_call_us(call, calls))
+                zthreads.set_num_threads(2)
+                two.append(per_call_us(call, calls))
             t1, t2 = statistics.median(one), statistics.median(two)
             print(f"{rows:10d} {t1:12.1f} {t2:13.1f} {t2 / t1:6.2f}x")
     finally:
         zthreads.set_min_parallel_ns(None)
+        zthreads.set_num_threads(None)
 
 
 def main() -> None:

@@ -14,14 +14,22 @@ With one thread, a single iteration, a loop measured to be too small to pay for 
 when called from inside a parallel region (nested parallelism), `fn(0, total, ctx)` is called
 directly on the calling thread.
 
-Two entry points: the symbol compiled code links to is a native stub (LLVM IR compiled once
-and kept in the object cache, linked once per process: `_native_entry`) that runs a one-iteration loop `fn(0, 1, ctx)` without leaving
-native code, and hands every other loop to the Python entry `_parallel_for_entry`. That entry
-times the first runs of each outlined body on the calling thread (`SAMPLES`, or one run that
-is clearly large) and keeps a body on the calling thread for good when its best serial run
-took less than `min_parallel_ns()` (waking the pool costs more than such a loop), or when its
-first runs on the pool were not faster than on one thread (`_Loop`). Chunks compute the same
-values wherever they run, so the results are bit-identical whatever the thread count.
+Two entry points: the symbol compiled code links to is native (`runtime/native_pool.py`:
+LLVM IR compiled once and kept in the object cache, linked once per process). It runs a
+one-iteration loop `fn(0, 1, ctx)` in place, and looks every other loop's body up in a
+routing table: a body measured small runs serially, one measured to pay for the pool runs on
+the native pool (worker threads that spin briefly, then sleep on a futex), both without
+entering Python. A body not in the table goes to the Python entry `_parallel_for_entry`. That
+entry times the first runs of each outlined body on the calling thread (`SAMPLES`, or one run
+that is clearly large) and keeps a body on the calling thread for good when its best serial
+run took less than `min_parallel_ns()` (waking the pool costs more than such a loop), or when
+its first runs on the pool were not faster than on one thread (`_Loop`); then it writes the
+decision into the table. Chunks compute the same values wherever they run, so the results are
+bit-identical whatever the thread count. Python bodies (`ThreadPool.parallel_for`) and
+every loop run while `trace_chunks` records use the Python pool: ctypes calls per chunk,
+which release the GIL. Where the native pool is not supported (`native_pool_supported`:
+Linux on x86-64 and AArch64 only), a small native stub runs one-iteration loops in place and
+the Python pool runs every other loop.
 
 Thread count: `ZIGGURAT_NUM_THREADS` if set, else the number of CPUs this process may run on;
 `set_num_threads(n)` changes the process default, and `num_threads(n)` (a context manager)
@@ -42,6 +50,7 @@ from typing import Any
 import llvmlite.binding as llvm
 
 from ziggurat._version import __version__
+from ziggurat.runtime import native_pool
 from ziggurat.runtime.abi import PARALLEL_FOR_SYMBOL
 from ziggurat.runtime.cache import CacheEntry, ObjectCache, cache_enabled, cache_key
 
@@ -49,6 +58,9 @@ BodyFn = Callable[[int, int], None]
 
 _BODY_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p)
 _PARALLEL_FOR_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p)
+_RUN_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p, ctypes.c_int64)
+_WORKER_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_int64)
+_STOP_TYPE = ctypes.CFUNCTYPE(None)
 
 
 def _env_num_threads() -> int | None:
@@ -89,9 +101,7 @@ def get_num_threads() -> int:
     """The thread count parallel loops use on this Python thread now."""
     if _state.threads is not None:
         return _state.threads
-    if _default_threads is not None:
-        return _default_threads
-    return _env_num_threads() or cpu_count()
+    return process_num_threads()
 
 
 def set_num_threads(count: int | None) -> None:
@@ -100,6 +110,15 @@ def set_num_threads(count: int | None) -> None:
     if count is not None and count < 1:
         raise ValueError(f"thread count must be >= 1, got {count}")
     _default_threads = count
+    if _native is not None:
+        _native.set_threads(process_num_threads())
+
+
+def process_num_threads() -> int:
+    """The process-wide thread count (what `get_num_threads` gives outside `num_threads`)."""
+    if _default_threads is not None:
+        return _default_threads
+    return _env_num_threads() or cpu_count()
 
 
 @contextlib.contextmanager
@@ -109,10 +128,24 @@ def num_threads(count: int | None) -> Iterator[None]:
         raise ValueError(f"thread count must be >= 1, got {count}")
     saved = _state.threads
     _state.threads = count if count is not None else saved
+    _count_override(1)
     try:
         yield
     finally:
         _state.threads = saved
+        _count_override(-1)
+
+
+_overrides = 0  # `num_threads` blocks in effect, on any Python thread
+
+
+def _count_override(delta: int) -> None:
+    """Count a `num_threads` block in or out: while any is in effect, the native entry sends
+    every loop to Python, which knows each Python thread's own count."""
+    global _overrides
+    _overrides += delta
+    if _native is not None:
+        _native.set_overrides(_overrides)
 
 
 @contextlib.contextmanager
@@ -269,6 +302,8 @@ def _forget_workers_after_fork() -> None:
     _pool._workers = []
     _pool._queues = []
     _pool._lock = threading.Lock()
+    if _native is not None:
+        _native.after_fork()
 
 
 if hasattr(os, "register_at_fork"):
@@ -280,15 +315,15 @@ def pool() -> ThreadPool:
     return _pool
 
 
-DEFAULT_MIN_PARALLEL_NS = 100_000
+DEFAULT_MIN_PARALLEL_NS = 10_000
 """A parallel loop whose best serial run took less than this (ns) stays on the calling thread.
 
-Where it comes from: examples/mlp.mlir (three parallel loops) took 0.077 ms on one thread and
-0.137 ms on two on a quiet 2-core machine (issue 10; benchmarks/RESULTS.md, "Dispatch"), so
-waking the pool cost
-about 33 us per loop, and two threads pay from about 2 x 33 = 66 us of serial work; 100 us
-keeps a margin (a loop just under it loses at most ~1.3x against ideal splitting). On a
-loaded machine the break-even is much higher (`bench_dispatch.py --threshold`); that case is
+Where it comes from: `bench_dispatch.py --threshold` (tanh(2x+1)*x on rows x 256, the pool
+forced on; benchmarks/RESULTS.md, "Dispatch") on a quiet 2-core machine with the native
+pool: two threads took the same time as one at 4 us of serial work, 0.83x at 6-8 us, 0.65x
+at 16-20 us and 0.55-0.6x from 50 us up. Waking the native pool costs a few microseconds, so
+10 us keeps a margin. (With the Python pool it replaced, waking cost about 33 us a loop, and
+the threshold was 100 us.) On a loaded machine the break-even is much higher; that case is
 caught by timing the pooled runs too (`_Loop.sample_pooled`)."""
 
 SAMPLES = 3
@@ -323,10 +358,21 @@ class _Loop:
     the threshold); below the threshold it is serial for good. Above it, its first `SAMPLES`
     runs on the pool are timed too, and it goes back to serial if the pool was not faster
     (a loaded machine: the other threads do not get a core); then every `RETRY_INTERVAL`
-    calls one more pooled run is timed, and the pool is used again once it wins.
+    calls one more pooled run is timed, and the pool is used again once it wins. `slot` is
+    the body's entry in the native routing table (-1: none), which carries each decision.
     """
 
-    __slots__ = ("body", "pooled", "pooled_ns", "retry", "samples", "serial", "serial_ns", "total")
+    __slots__ = (
+        "body",
+        "pooled",
+        "pooled_ns",
+        "retry",
+        "samples",
+        "serial",
+        "serial_ns",
+        "slot",
+        "total",
+    )
 
     def __init__(self, fn: int, total: int = 0) -> None:
         self.body = _BODY_TYPE(fn)
@@ -337,6 +383,7 @@ class _Loop:
         self.pooled_ns = 0
         self.serial = False  # classified small: always run on the calling thread
         self.retry = 0  # serial because the pool was not faster: calls until it is tried again
+        self.slot = -1
 
     def sample(self, elapsed_ns: int) -> None:
         """Record one serial run; classify the body once it is known to be small or large."""
@@ -365,16 +412,49 @@ class _Loop:
         self.pooled = SAMPLES - 1
         return False
 
+    def decided(self) -> int:
+        """The routing-table mode of what is known so far: serial, pool, or 0 (undecided)."""
+        if self.serial:
+            return native_pool.MODE_SERIAL
+        if self.pooled >= SAMPLES or (_min_parallel_ns == 0 and self.samples == 0):
+            return native_pool.MODE_POOL
+        return 0
+
 
 _loops: dict[int, _Loop] = {}
+_python_entries = 0  # calls of `_parallel_for_entry` (for tests: the native table's effect)
 
 
 def reset_loop_stats() -> None:
     """Forget how large each outlined body was measured to be (they are measured again)."""
     _loops.clear()
+    if _native is not None:
+        _native.clear_table()
+
+
+def python_entries() -> int:
+    """How many parallel loops of compiled code have entered Python so far in this process
+    (the rest ran natively: one iteration in place, or a body the routing table knows)."""
+    return _python_entries
+
+
+def _run_pooled(loop: _Loop, fn: int, total: int, ctx: int | None, count: int) -> None:
+    """Run `loop` on `count` threads: the native pool, or the Python one while tracing (it
+    records the chunks) or where there is no native pool."""
+    if _trace is None and _native is not None and _native.pool:
+        _native.run(fn, total, ctx, count)
+        return
+    body = loop.body
+
+    def run(begin: int, end: int) -> None:
+        body(begin, end, ctx)
+
+    _pool.parallel_for(run, total, count)
 
 
 def _parallel_for_entry(fn: int | None, total: int, ctx: int | None) -> None:
+    global _python_entries
+    _python_entries += 1
     try:
         if fn is None:
             raise ValueError(f"{PARALLEL_FOR_SYMBOL} called with a null function pointer")
@@ -385,31 +465,34 @@ def _parallel_for_entry(fn: int | None, total: int, ctx: int | None) -> None:
         if total <= 0:
             return
         body = loop.body
+        nested = _state.depth > 0
+        counted = loop.serial and loop.retry and not nested and _native is not None
+        if counted and _native is not None and _native.counted_down(loop, fn):
+            loop.retry = 1  # the routing table counted the interval down: the pool is due
         if (
             _trace is None
-            and (loop.serial or _state.depth > 0)
-            and (not loop.retry or _state.depth > 0 or loop.countdown())
+            and (loop.serial or nested)
+            and (not loop.retry or nested or loop.countdown())
         ):
             body(0, total, ctx)
             return
 
-        def run(begin: int, end: int) -> None:
-            body(begin, end, ctx)
-
         if loop.serial:
-            _pool.parallel_for(run, total, 1)
+            _run_pooled(loop, fn, total, ctx, 1)
         elif _min_parallel_ns == 0 or loop.pooled >= SAMPLES:
-            _pool.parallel_for(run, total)
+            _run_pooled(loop, fn, total, ctx, get_num_threads())
         elif loop.samples < SAMPLES:
             start = time.perf_counter_ns()
-            _pool.parallel_for(run, total, 1)
+            _run_pooled(loop, fn, total, ctx, 1)
             loop.sample(time.perf_counter_ns() - start)
         else:
             count = get_num_threads()
             start = time.perf_counter_ns()
-            _pool.parallel_for(run, total, count)
+            _run_pooled(loop, fn, total, ctx, count)
             if count > 1:
                 loop.sample_pooled(time.perf_counter_ns() - start)
+        if _native is not None and not nested:
+            _native.publish(loop, fn, process_num_threads())
     except BaseException as error:
         if _state.pending_error is None:
             _state.pending_error = error
@@ -418,14 +501,14 @@ def _parallel_for_entry(fn: int | None, total: int, ctx: int | None) -> None:
 _parallel_for_callback = _PARALLEL_FOR_TYPE(_parallel_for_entry)
 _registered = False
 
-_NATIVE_IR = f"""
+_STUB_IR = f"""
 declare void @ziggurat_parallel_for_python(ptr, i64, ptr)
 
-@ziggurat_parallel_route = global i8 0
+@zp_route = global i8 0
 
 define void @{PARALLEL_FOR_SYMBOL}(ptr %fn, i64 %total, ptr %ctx) {{
 entry:
-  %route = load volatile i8, ptr @ziggurat_parallel_route
+  %route = load volatile i8, ptr @zp_route
   %native = icmp eq i8 %route, 0
   %one = icmp eq i64 %total, 1
   %some = icmp ne ptr %fn, null
@@ -440,16 +523,140 @@ python:
   ret void
 }}
 """
-"""The native `ziggurat_parallel_for`: a one-iteration loop runs in place; anything else (or
-everything, while `ziggurat_parallel_route` is nonzero: `trace_chunks`) goes to Python."""
+"""The native `ziggurat_parallel_for` where there is no native pool: a one-iteration loop
+runs in place; anything else (or everything, while `zp_route` is nonzero: `trace_chunks`)
+goes to Python."""
 
-_native: tuple[Any, Any, int] | None = None  # (LLJIT, library, address of the route flag)
+
+def _native_ir() -> str:
+    return native_pool.native_pool_ir() if native_pool.native_pool_supported() else _STUB_IR
+
+
+class _Native:
+    """The linked native module: its JIT and library, the addresses of its globals, and the
+    native pool's worker threads."""
+
+    def __init__(self, jit: Any, library: Any) -> None:
+        self.jit = jit
+        self.library = library
+        self.pool = native_pool.native_pool_supported()
+        self.entry = int(library[PARALLEL_FOR_SYMBOL])
+        self.route = ctypes.c_uint8.from_address(library["zp_route"])
+        self.workers: list[threading.Thread] = []
+        self.lock = threading.Lock()
+        if not self.pool:
+            return
+        self.threads = ctypes.c_int64.from_address(library["zp_threads"])
+        self.overrides = ctypes.c_int64.from_address(library["zp_overrides"])
+        self.busy = ctypes.c_int32.from_address(library["zp_busy"])
+        self.sleepers = ctypes.c_int32.from_address(library["zp_sleepers"])
+        self.stop = ctypes.c_int32.from_address(library["zp_stop"])
+        fields = native_pool.TABLE_SIZE * native_pool.ENTRY_FIELDS
+        self.table = (ctypes.c_int64 * fields).from_address(library["zp_table"])
+        self.run_fn = _RUN_TYPE(library["zp_run"])
+        self.worker_fn = _WORKER_TYPE(library["zp_worker"])
+        self.stop_fn = _STOP_TYPE(library["zp_stop_workers"])
+
+    def set_threads(self, count: int) -> None:
+        if self.pool:
+            self.threads.value = count
+
+    def set_overrides(self, count: int) -> None:
+        if self.pool:
+            self.overrides.value = count
+
+    def clear_table(self) -> None:
+        if self.pool:
+            ctypes.memset(self.table, 0, ctypes.sizeof(self.table))
+
+    def ensure_workers(self, count: int) -> None:
+        """Start native workers until there are `count` (worker ids 1..count)."""
+        with self.lock:
+            while len(self.workers) < count:
+                worker = threading.Thread(
+                    target=self.worker_fn,
+                    args=(len(self.workers) + 1,),
+                    name=f"ziggurat-native-worker-{len(self.workers) + 1}",
+                    daemon=True,
+                )
+                worker.start()
+                self.workers.append(worker)
+
+    def run(self, fn: int, total: int, ctx: int | None, count: int) -> None:
+        """Run `fn` over `[0, total)` on the native pool with `count` threads."""
+        if count > 1:
+            self.ensure_workers(count - 1)
+        self.run_fn(fn, total, ctx, count)
+
+    def publish(self, loop: _Loop, fn: int, threads: int) -> None:
+        """Write what is known of `loop` into the routing table (its slot, found once)."""
+        if not self.pool:
+            return
+        self.threads.value = threads
+        mode = loop.decided()
+        if mode == native_pool.MODE_POOL and threads > 1:
+            self.ensure_workers(threads - 1)
+        slot = loop.slot if loop.slot >= 0 else self._slot(fn)
+        if slot < 0:
+            return  # the table is full around this body's hash: it keeps entering Python
+        loop.slot = slot
+        base = slot * native_pool.ENTRY_FIELDS
+        table = self.table
+        table[base] = 0  # no reader matches the entry while it changes
+        table[base + 1] = loop.total
+        table[base + 2] = mode
+        table[base + 3] = loop.retry if mode == native_pool.MODE_SERIAL else 0
+        table[base + 0] = fn
+
+    def counted_down(self, loop: _Loop, fn: int) -> bool:
+        """Whether `loop`'s table entry counted its serial calls down to zero (the native
+        entry then sent this call to Python for a timed pooled run)."""
+        if not self.pool or loop.slot < 0:
+            return False
+        base = loop.slot * native_pool.ENTRY_FIELDS
+        table = self.table
+        return bool(table[base] == fn and table[base + 2] == native_pool.MODE_SERIAL) and (
+            table[base + 3] == 0
+        )
+
+    def _slot(self, fn: int) -> int:
+        """A free (or `fn`'s own) slot among the probes from `fn`'s hash, or -1."""
+        mask = native_pool.TABLE_SIZE - 1
+        for k in range(native_pool.TABLE_PROBES):
+            slot = ((fn >> 4) + k) & mask
+            if self.table[slot * native_pool.ENTRY_FIELDS] in (0, fn):
+                return slot
+        return -1
+
+    def after_fork(self) -> None:
+        """A forked child has none of the workers, and no loop in flight."""
+        self.workers = []
+        self.lock = threading.Lock()
+        if self.pool:
+            self.busy.value = 0
+            self.sleepers.value = 0
+            self.clear_table()  # its pooled bodies go through Python, which starts workers
+
+    def stop_workers(self) -> None:
+        """Make every native worker return, wait for them, and allow new ones."""
+        with self.lock:
+            workers, self.workers = self.workers, []
+            if not self.pool or not workers:
+                return
+            self.stop_fn()
+            for worker in workers:
+                worker.join()
+            self.stop.value = 0
+            self.clear_table()  # its pooled bodies go through Python, which starts workers
+
+
+_native: _Native | None = None
 
 
 def _stub_key(triple: str) -> str:
-    """The cache key of the stub's object code for `triple` (generic CPU)."""
+    """The cache key of the native module's object code for `triple` (generic CPU)."""
     llvm_version = ".".join(str(v) for v in llvm.llvm_version_info)
-    return cache_key("parallel-for-stub", _NATIVE_IR, triple, llvm_version, __version__)
+    return cache_key("parallel-for-stub", _native_ir(), triple, llvm_version, __version__)
 
 
 def _stub_object(entry: CacheEntry) -> bytes:
@@ -460,30 +667,32 @@ def _stub_object(entry: CacheEntry) -> bytes:
 
 
 def _emit_stub(machine: Any) -> bytes:
-    module = llvm.parse_assembly(_NATIVE_IR)
+    module = llvm.parse_assembly(_native_ir())
     module.verify()
     return bytes(machine.emit_object(module))
 
 
 def _link_stub(jit: Any, obj: bytes) -> Any:
     python_entry = ctypes.cast(_parallel_for_callback, ctypes.c_void_p).value
-    return (
+    builder = (
         llvm.JITLibraryBuilder()
         .add_object_img(obj)
+        .add_current_process()
         .import_symbol("ziggurat_parallel_for_python", python_entry)
-        .export_symbol(PARALLEL_FOR_SYMBOL)
-        .export_symbol("ziggurat_parallel_route")
-        .link(jit, "ziggurat-runtime")
     )
+    names = native_pool.EXPORTS if native_pool.native_pool_supported() else ()
+    for name in {PARALLEL_FOR_SYMBOL, "zp_route", *names}:
+        builder.export_symbol(name)
+    return builder.link(jit, "ziggurat-runtime")
 
 
 def _native_entry() -> int:
-    """Link the native stub on first use and return its address.
+    """Link the native module on first use and return the address of its entry.
 
     Its object code (for the default triple and a generic CPU) is kept in the object cache
     like any compiled module's: parsing and compiling the IR costs a new process 5-10 ms,
-    loading and linking the cached object (with the JIT it needs) 1-2 ms. A cached object that does not link is
-    deleted and the stub compiled again."""
+    loading and linking the cached object (with the JIT it needs) 1-2 ms. A cached object
+    that does not link is deleted and the module compiled again."""
     global _native
     if _native is None:
         llvm.initialize_native_target()
@@ -505,15 +714,25 @@ def _native_entry() -> int:
             library = _link_stub(jit, obj)
             if store is not None:
                 store.store(key, obj, {"stub": PARALLEL_FOR_SYMBOL})
-        _native = (jit, library, library["ziggurat_parallel_route"])
+        native = _Native(jit, library)
+        native.set_threads(process_num_threads())
+        native.set_overrides(_overrides)
+        _native = native
         _set_route()
-    return int(_native[1][PARALLEL_FOR_SYMBOL])
+    return _native.entry
 
 
 def _set_route() -> None:
-    """Tell the native stub whether every loop must go through Python (while tracing)."""
+    """Tell the native entry whether every loop must go through Python (while tracing)."""
     if _native is not None:
-        ctypes.c_uint8.from_address(_native[2]).value = 0 if _trace is None else 1
+        _native.route.value = 0 if _trace is None else 1
+
+
+def stop_native_workers() -> None:
+    """Stop the native pool's worker threads (they are daemons, so this is optional at exit;
+    later loops start new ones)."""
+    if _native is not None:
+        _native.stop_workers()
 
 
 def parallel_for_address() -> int:

@@ -89,3 +89,32 @@ def test_same_bits_on_one_two_and_four_threads(
         assert results[threads].tobytes() == results[1].tobytes(), (
             f"{name}: {threads} threads differ from 1 thread"
         )
+
+
+@pytest.mark.parametrize(
+    ("name", "fn", "shapes", "reference"), PROGRAMS, ids=[p[0] for p in PROGRAMS]
+)
+def test_same_bits_on_the_native_pool(
+    name: str,
+    fn: Callable[..., Any],
+    shapes: list[tuple[int, ...]],
+    reference: Callable[..., NDArray],
+) -> None:
+    """The same programs with the process-wide thread count set, so that the loops run on
+    the native pool from the routing table (the test above traces chunks, which routes every
+    loop through the Python pool); test_native_pool.py shows those loops are split."""
+    inputs = _inputs(np.random.default_rng(len(name)), *shapes)
+    jitted = zg.jit(fn)
+    results = {}
+    try:
+        for threads in (1, 2, 4):
+            zthreads.set_num_threads(threads)
+            for _ in range(3):  # the first call fills the routing table
+                results[threads] = jitted(*inputs)
+    finally:
+        zthreads.set_num_threads(None)
+    np.testing.assert_allclose(results[1], reference(*inputs), rtol=1e-4, atol=1e-4)
+    for threads in (2, 4):
+        assert results[threads].tobytes() == results[1].tobytes(), (
+            f"{name}: {threads} threads differ from 1 thread"
+        )
