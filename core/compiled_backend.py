@@ -45,7 +45,17 @@ class KernelExecutable(OutExecutable):
         """The kernel itself (with this executable's thread count), when it has one output."""
         if sum(spec.role == "out" for spec in self.kernel.specs) != 1:
             return None
-        return self.kernel if self.threads is None else partial(self.kernel, threads=self.threads)
+        if self.threads is not None:
+            return partial(self.kernel, threads=self.threads)
+        return self.kernel.native_entry()
+
+    def native_entry(self, fallback: Callable[..., Any]) -> Callable[..., Any] | None:
+        """The kernel's native entry (`Kernel.native_entry`) with `fallback` for every call it
+        does not make itself; None with a thread count of its own, or without one."""
+        if self.threads is not None:
+            return None
+        entry = self.kernel.native_entry(fallback)
+        return None if entry is fallback else entry
 
 
 class CompiledBackend:

@@ -345,6 +345,15 @@ def _signature(fname: str, args: Sequence[Any], kwargs: dict[str, Any]) -> Signa
     return Signature(key, tuple(positional), tuple(keyword), tuple(arrays))
 
 
+def _native_hits(spec: Specialization) -> int:
+    """Calls of `spec` its native entry served (each a cache hit `_call` did not count)."""
+    if spec.entry is None:
+        return 0
+    from ziggurat.runtime.native_call import native_calls
+
+    return native_calls(spec.entry)
+
+
 def _spec_key(spec: ArgSpec) -> tuple[Any, ...]:
     """What `spec` compares by, as plain tuples (hashed in C: the key is hashed per call)."""
     if isinstance(spec, ArraySpec):
@@ -412,6 +421,9 @@ class Specialization:
     executable: Executable | None = None
     direct: Callable[..., NDArray] | None = None
     """For one result: a callable from the arrays to that result (`OutExecutable.single`)."""
+    entry: Callable[..., Any] | None = None
+    """The executable's native entry whose fallback is the jitted function's full call path
+    (`JitFunction._install`), once made; False-y until then."""
 
     @property
     def module(self) -> ModuleOp:
@@ -626,6 +638,10 @@ class JittedFunction:
         self._misses = 0
         self.evictions = 0
         self._lock = threading.RLock()
+        # (backend, native entry) of the specialization the last call used, when it takes
+        # exactly its arrays, positionally: `__call__` hands every call to it first.
+        self._entry: tuple[Backend, Callable[..., Any]] | None = None
+        self._entry_spec: Specialization | None = None
         functools.update_wrapper(self, fn)
 
     def __repr__(self) -> str:
@@ -680,12 +696,41 @@ class JittedFunction:
 
     def _evict(self) -> None:
         """Drop the least recently used specialization and its fast keys (lock held)."""
-        key, _ = self._cache.popitem(last=False)
+        key, spec = self._cache.popitem(last=False)
         for fast in [f for f, (k, _) in self._fast.items() if k == key]:
             del self._fast[fast]
         self.evictions += 1
+        if spec is self._entry_spec:
+            self._entry = self._entry_spec = None
+        self._hits += _native_hits(spec)
+
+    def _install(self, spec: Specialization, backend: Backend, arguments: int) -> None:
+        """Make `spec`'s native entry the first stop of every call, if `spec` takes exactly
+        `arguments` arrays, positionally (no static arguments: a call that leaves a static
+        at its default must not run a specialization traced with another value)."""
+        signature = spec.signature
+        if signature.keyword or len(signature.positional) != arguments:
+            return
+        if not all(isinstance(p, ArraySpec) for p in signature.positional):
+            return
+        if spec.entry is None:
+            native = getattr(spec.executable, "native_entry", None)
+            entry = native(self._call) if native is not None else None
+            if entry is None:
+                return
+            spec.entry = entry
+        self._entry = (backend, spec.entry)
+        self._entry_spec = spec
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # The call of the specialization used last, when its arrays are passed again: the
+        # native entry checks them and calls the kernel, or hands the call to `_call`.
+        entry = self._entry
+        if entry is not None and entry[0] is self._backend():
+            return entry[1](*args, **kwargs)
+        return self._call(*args, **kwargs)
+
+    def _call(self, *args: Any, **kwargs: Any) -> Any:
         out = None
         if "out" in kwargs and not self._out_is_argument:
             out = kwargs.pop("out")
@@ -724,6 +769,8 @@ class JittedFunction:
                         arrays = _passed_arrays(args, kwargs)
                     if hit.direct is not None:
                         if out is None:
+                            if hit is not self._entry_spec and arrays is args and not kwargs:
+                                self._install(hit, backend, len(args))
                             return hit.direct(*arrays)
                         if type(out) is np.ndarray:  # the one output, checked by the kernel
                             return hit.direct(*arrays, out)
@@ -765,7 +812,8 @@ class JittedFunction:
         """Hits (calls served by an existing specialization), misses (traces), and entries."""
         with self._lock:
             entries = tuple(s.signature.describe() for s in self._cache.values())
-            return CacheInfo(self._hits, self._misses, len(self._cache), entries)
+            hits = self._hits + sum(_native_hits(s) for s in self._cache.values())
+            return CacheInfo(hits, self._misses, len(self._cache), entries)
 
     def cache_clear(self) -> None:
         """Forget every specialization, reset the counters and release their memory.
@@ -776,6 +824,7 @@ class JittedFunction:
         with self._lock:
             self._cache.clear()
             self._fast.clear()
+            self._entry = self._entry_spec = None
             self._hits = self._misses = self.evictions = 0
         release_memory()
 

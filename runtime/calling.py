@@ -24,13 +24,14 @@ parameters, which releases the GIL for the duration of the call.
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from ziggurat.errors import ArgumentError, ZigguratError
+from ziggurat.runtime import native_call
 from ziggurat.runtime import threads as _threads
 
 ROLES = ("in", "out", "inout")
@@ -363,16 +364,44 @@ class Kernel:
             with _threads.num_threads(threads):
                 self._cfunc(*addresses)
         if _threads._state.pending_error is not None:
-            error = _threads.take_pending_error()
-            raise ZigguratRuntimeError(
-                f"@{self.name}: a parallel loop failed: {error!r}"
-            ) from error
+            self._raise_pending()
         outputs = self._outputs
         if not outputs:
             return None
         if len(outputs) == 1:
             return arrays[outputs[0]]
         return tuple(arrays[i] for i in outputs)
+
+    def _raise_pending(self) -> None:
+        """Raise the error a parallel loop of this call stored on this thread, if any."""
+        error = _threads.take_pending_error()
+        if error is not None:
+            raise ZigguratRuntimeError(f"@{self.name}: a parallel loop failed: {error!r}") from error
+
+    def native_entry(self, fallback: Callable[..., Any] | None = None) -> Callable[..., Any]:
+        """A callable that behaves like this kernel and does the common call natively
+        (`runtime/native_call.py`: exact arrays of the right dtype, shape and layout as
+        positional inputs, the outputs allocated and returned); every other call goes to
+        `fallback` (default: the kernel itself). `fallback` itself where there is no native
+        entry (a kernel with an `inout` parameter, no output or more than 16 parameters, or
+        object layouts the entry does not know)."""
+        specs = self.specs
+        fallback = self if fallback is None else fallback
+        if self._inouts or not self._outputs or not self._trailing_outputs:
+            return fallback
+        if len(specs) > native_call.MAX_PARAMS:
+            return fallback
+        entry = _threads.native_call_entry()
+        if entry is None:
+            return fallback
+        inputs = [(s.dtype, s.shape) for s in specs if s.role == "in"]
+        outputs = [(s.dtype, s.shape) for s in specs if s.role == "out"]
+        return cast(
+            Callable[..., Any],
+            native_call.make_entry(
+                entry, self.name, self.address, inputs, outputs, fallback, self._raise_pending
+            ),
+        )
 
     def _checked(self, args: tuple[object, ...]) -> tuple[list[np.ndarray], list[int]]:
         """The arrays to pass (inputs copied where needed, outputs allocated) and their

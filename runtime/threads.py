@@ -50,7 +50,7 @@ from typing import Any
 import llvmlite.binding as llvm
 
 from ziggurat._version import __version__
-from ziggurat.runtime import native_pool
+from ziggurat.runtime import native_call, native_pool
 from ziggurat.runtime.abi import PARALLEL_FOR_SYMBOL
 from ziggurat.runtime.cache import CacheEntry, ObjectCache, cache_enabled, cache_key
 
@@ -496,6 +496,8 @@ def _parallel_for_entry(fn: int | None, total: int, ctx: int | None) -> None:
     except BaseException as error:
         if _state.pending_error is None:
             _state.pending_error = error
+            if _native is not None and _native.errors is not None:
+                _native.errors.value += 1  # native kernel entries check for pending errors
 
 
 _parallel_for_callback = _PARALLEL_FOR_TYPE(_parallel_for_entry)
@@ -528,8 +530,16 @@ runs in place; anything else (or everything, while `zp_route` is nonzero: `trace
 goes to Python."""
 
 
+_layout = native_call.array_layout()
+
+
 def _native_ir() -> str:
-    return native_pool.native_pool_ir() if native_pool.native_pool_supported() else _STUB_IR
+    """The runtime's native module: the pool (or the stub), and `zt_call` where numpy's and
+    CPython's object layouts are the ones it reads."""
+    text = native_pool.native_pool_ir() if native_pool.native_pool_supported() else _STUB_IR
+    if _layout is not None:
+        text += native_call.native_call_ir(_layout)
+    return text
 
 
 class _Native:
@@ -544,6 +554,10 @@ class _Native:
         self.route = ctypes.c_uint8.from_address(library["zp_route"])
         self.workers: list[threading.Thread] = []
         self.lock = threading.Lock()
+        self.call_entry = int(library["zt_call"]) if _layout is not None else None
+        self.errors = (
+            ctypes.c_int64.from_address(library["zt_errors"]) if _layout is not None else None
+        )
         if not self.pool:
             return
         self.threads = ctypes.c_int64.from_address(library["zp_threads"])
@@ -680,7 +694,11 @@ def _link_stub(jit: Any, obj: bytes) -> Any:
         .add_current_process()
         .import_symbol("ziggurat_parallel_for_python", python_entry)
     )
-    names = native_pool.EXPORTS if native_pool.native_pool_supported() else ()
+    names = list(native_pool.EXPORTS if native_pool.native_pool_supported() else ())
+    if _layout is not None:
+        for name, address in native_call.python_api_symbols().items():
+            builder.import_symbol(name, address)
+        names += ["zt_call", "zt_errors"]
     for name in {PARALLEL_FOR_SYMBOL, "zp_route", *names}:
         builder.export_symbol(name)
     return builder.link(jit, "ziggurat-runtime")
@@ -733,6 +751,13 @@ def stop_native_workers() -> None:
     later loops start new ones)."""
     if _native is not None:
         _native.stop_workers()
+
+
+def native_call_entry() -> int | None:
+    """The address of `zt_call` (runtime/native_call.py), or None where this process's
+    object layouts are not the ones it reads."""
+    _native_entry()
+    return _native.call_entry if _native is not None else None
 
 
 def parallel_for_address() -> int:
