@@ -6,9 +6,11 @@ verify, run LLVM's new-pass-manager pipeline at O0-O3 (`optimize_module`), emit 
 and store it in the on-disk cache (`ziggurat.runtime.cache`). A warm compile hashes the IR
 text, reads the object from the cache and only loads it: no parsing, no optimization.
 
-Objects are loaded into a process-wide ORC LLJIT (loading a cached object takes about
-0.2-0.5 ms there against 1-2.5 ms with MCJIT, which also needs a TargetMachine of its own per
-engine). The runtime's symbols (`ziggurat.runtime.abi`) are imported into every library and
+Objects are linked into the process by `ziggurat.runtime.elf_loader` on x86-64 Linux (no
+LLVM involved, so a process whose kernels all come from the cache never imports
+`llvmlite.binding`), and elsewhere, or for an object that loader does not support, into a
+process-wide ORC LLJIT (STATS counts which; `ZIGGURAT_LINKER=lljit` makes every object use
+the LLJIT). Either way the runtime's symbols (`ziggurat.runtime.abi`) are bound first and
 everything else (libm's `expf`, ...) resolves against the current process.
 
 Native memory is bounded by the modules alive (docs/runtime.md, "Native memory"): each module
@@ -35,21 +37,25 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import llvmlite.binding as llvm
-from llvmlite.binding import ffi
-from llvmlite.binding.newpassmanagers import NewPassManager
-
 from ziggurat._version import __version__
 from ziggurat.errors import CompileError
+from ziggurat.runtime import elf_loader
+from ziggurat.runtime._llvm import llvm, toolchain
 from ziggurat.runtime.cache import CacheEntry, ObjectCache, cache_enabled, cache_key
 from ziggurat.runtime.calling import ArgSpec, Kernel, check_signature
 from ziggurat.runtime.target import Target
 from ziggurat.runtime.threads import runtime_symbols
 
-PIPELINE_VERSION = "ziggurat-pipeline-1"
+PIPELINE_VERSION = "ziggurat-pipeline-2"
 """Bump when the way objects are produced changes, so old cache entries stop matching."""
 
-LLVM_VERSION = ".".join(str(v) for v in llvm.llvm_version_info)
+TOOLCHAIN = toolchain()
+"""The code generator in cache keys (llvmlite's version, which fixes its LLVM)."""
+
+
+def llvm_version() -> str:
+    """The version of the LLVM that llvmlite is built with (imports `llvmlite.binding`)."""
+    return ".".join(str(v) for v in llvm.llvm_version_info)
 
 ZIGGURAT_VERSION = __version__
 """Ziggurat's version (`ziggurat._version`, the same as the installed package's metadata;
@@ -68,6 +74,11 @@ class CompileStats:
     optimizations: int = 0
     emissions: int = 0
     loads: int = 0
+    """Objects linked, by either linker."""
+    elf_loads: int = 0
+    """Objects linked by `ziggurat.runtime.elf_loader`."""
+    lljit_fallbacks: int = 0
+    """Objects the ELF loader does not support, linked by the LLJIT instead."""
     jits: int = 0
     """LLJITs created (one per `JIT_GENERATION_SIZE` loads)."""
 
@@ -130,6 +141,8 @@ def _jit() -> Any:
     with _lock:
         if _lljit is None or _lljit_links >= JIT_GENERATION_SIZE:
             if _lljit_machine is None:
+                llvm.initialize_native_target()
+                llvm.initialize_native_asmprinter()
                 host = Target.host()
                 _lljit_machine = llvm.Target.from_triple(host.triple).create_target_machine(
                     cpu=host.cpu, features=host.features, opt=0, jit=True
@@ -294,6 +307,9 @@ def _dispose_pass_manager(manager: Any) -> None:
     `with`) only detach the pointer and every O1-O3 pipeline (30-70 KB) leaks. Call the
     disposer the class meant to use, then detach so that a later `close()` does nothing.
     """
+    from llvmlite.binding import ffi
+    from llvmlite.binding.newpassmanagers import NewPassManager
+
     if type(manager)._dispose is ffi.ObjectRef._dispose and not manager.closed:
         NewPassManager._dispose(manager)
         manager.detach()
@@ -346,13 +362,34 @@ def emit_object(module: llvm.ModuleRef, target: Target, opt_level: int) -> bytes
         return bytes(machine.emit_object(module))
 
 
+def elf_linking() -> bool:
+    """Whether objects are linked by `ziggurat.runtime.elf_loader` (x86-64 Linux, unless
+    `ZIGGURAT_LINKER=lljit`)."""
+    return elf_loader.loader_supported() and os.environ.get("ZIGGURAT_LINKER", "") != "lljit"
+
+
 def load_object(obj: bytes, exports: Sequence[str], label: str) -> tuple[Any, dict[str, int]]:
-    """Link `obj` into the process JIT; returns its resource tracker and export addresses."""
+    """Link `obj` into the process; returns what keeps its code mapped (a `LoadedImage` or
+    an LLJIT resource tracker) and the addresses of `exports`."""
+    symbols = runtime_symbols()
+    if elf_linking():
+        try:
+            image = elf_loader.load_object(obj, symbols.get, exports)
+        except elf_loader.UnresolvedSymbol as error:
+            raise ZigguratCompileError(f"cannot load the compiled object: {error}") from error
+        except elf_loader.UnsupportedObject:
+            with _lock:
+                STATS.lljit_fallbacks += 1
+        else:
+            with _lock:
+                STATS.loads += 1
+                STATS.elf_loads += 1
+            return image, dict(image.symbols)
     with _lock:
         jit = _jit()
         STATS.loads += 1
         builder = llvm.JITLibraryBuilder().add_object_img(obj).add_current_process()
-        for name, address in runtime_symbols().items():
+        for name, address in symbols.items():
             builder.import_symbol(name, address)
         for name in exports:
             builder.export_symbol(name)
@@ -396,7 +433,7 @@ def _cached_object(
         "cpu": target.cpu,
         "features": target.features,
         "opt_level": opt_level,
-        "llvm": LLVM_VERSION,
+        "toolchain": TOOLCHAIN,
         "ziggurat": ZIGGURAT_VERSION,
     }
     for name, value in expected.items():
@@ -521,7 +558,7 @@ def compile_llvm_ir(
         target.triple,
         target.cpu,
         target.features,
-        LLVM_VERSION,
+        TOOLCHAIN,
         str(opt_level),
         ZIGGURAT_VERSION,
         PIPELINE_VERSION,
@@ -563,7 +600,8 @@ def compile_llvm_ir(
             "cpu": target.cpu,
             "features": target.features,
             "opt_level": opt_level,
-            "llvm": LLVM_VERSION,
+            "toolchain": TOOLCHAIN,
+            "llvm": llvm_version(),
             "ziggurat": ZIGGURAT_VERSION,
         }
         store.store(key, obj, meta)

@@ -6,16 +6,25 @@ force a haswell-like (256-bit vectors) or skylake-avx512-like (512-bit vectors) 
 that either code path can be produced, inspected and, where the host supports it, run on any
 AVX-512 machine. The vector width that the lowering should use (`vector_width`) and the
 `"prefer-vector-width"` function attribute the compiler adds are derived from the features.
+
+The host's description comes from LLVM (`llvm.get_host_cpu_name()` and features). On x86-64
+Linux it is also kept in the object cache, keyed by the first CPU's identity and flags in
+`/proc/cpuinfo` and by the code generator's version, so that a process whose kernels come
+from the cache does not import `llvmlite.binding` to learn it again.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import platform
+import sys
 from dataclasses import dataclass
 
-import llvmlite.binding as llvm
 import numpy as np
+
+from ziggurat.runtime._llvm import llvm, toolchain
+from ziggurat.runtime.cache import CacheEntry, ObjectCache, cache_enabled, cache_key
 
 _AVX512_FEATURES = (
     "avx512f",
@@ -73,8 +82,34 @@ def _parse_features(features: str) -> dict[str, bool]:
     return parsed
 
 
-@functools.cache
-def _host_cpu() -> tuple[str, str, str]:
+_CPUINFO_FIELDS = (b"vendor_id", b"cpu family", b"model", b"model name", b"stepping", b"flags")
+
+
+def cpu_identity() -> str | None:
+    """The identity and flags of the first CPU in `/proc/cpuinfo` (x86 Linux), or None: what
+    LLVM's host CPU name and features are derived from (both come from `cpuid`)."""
+    try:
+        with open("/proc/cpuinfo", "rb") as f:
+            text = b""
+            while b"\n\n" not in text:
+                chunk = f.read(8192)
+                if not chunk:
+                    break
+                text += chunk
+    except OSError:
+        return None
+    fields = {}
+    for line in text.split(b"\n\n", 1)[0].split(b"\n"):
+        name, _, value = line.partition(b":")
+        name = name.strip()
+        if name in _CPUINFO_FIELDS:
+            fields[name] = value.strip()
+    if set(fields) != set(_CPUINFO_FIELDS):
+        return None
+    return "\n".join(f"{k.decode()}={fields[k].decode('ascii', 'replace')}" for k in _CPUINFO_FIELDS)
+
+
+def _ask_llvm() -> tuple[str, str, str]:
     llvm.initialize_native_target()
     llvm.initialize_native_asmprinter()
     return (
@@ -82,6 +117,43 @@ def _host_cpu() -> tuple[str, str, str]:
         llvm.get_host_cpu_features().flatten(),
         llvm.get_process_triple(),
     )
+
+
+def _host_entry(entry: CacheEntry) -> tuple[str, str, str]:
+    """The host description of a cache entry (raises if malformed)."""
+    cpu, features, triple = (entry.meta.get(k) for k in ("cpu", "features", "triple"))
+    if entry.obj != b"host" or not (
+        isinstance(cpu, str) and cpu and isinstance(features, str) and isinstance(triple, str)
+    ):
+        raise ValueError("cache entry: not a host description")
+    if not triple:
+        raise ValueError("cache entry: the host triple is empty")
+    return cpu, features, triple
+
+
+@functools.cache
+def _host_cpu() -> tuple[str, str, str]:
+    """(CPU name, features, triple) of this machine, from the cache where it can be."""
+    identity = cpu_identity() if _cacheable_host() else None
+    store = ObjectCache() if identity is not None and cache_enabled() else None
+    if store is None:
+        return _ask_llvm()
+    key = cache_key("host-target", identity or "", toolchain())
+    cached = store.load_checked(key, _host_entry)
+    if cached is not None:
+        return cached
+    cpu, features, triple = _ask_llvm()
+    store.store(key, b"host", {"cpu": cpu, "features": features, "triple": triple})
+    return cpu, features, triple
+
+
+def host_triple() -> str:
+    """The triple of this process (LLVM's `get_process_triple()`)."""
+    return _host_cpu()[2]
+
+
+def _cacheable_host() -> bool:
+    return sys.platform.startswith("linux") and platform.machine().lower() in ("x86_64", "amd64")
 
 
 @dataclass(frozen=True)

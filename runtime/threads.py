@@ -47,12 +47,12 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import llvmlite.binding as llvm
-
 from ziggurat._version import __version__
-from ziggurat.runtime import native_call, native_pool
+from ziggurat.runtime import elf_loader, native_call, native_pool
+from ziggurat.runtime._llvm import llvm, toolchain
 from ziggurat.runtime.abi import PARALLEL_FOR_SYMBOL
 from ziggurat.runtime.cache import CacheEntry, ObjectCache, cache_enabled, cache_key
+from ziggurat.runtime.target import host_triple
 
 BodyFn = Callable[[int, int], None]
 
@@ -501,7 +501,6 @@ def _parallel_for_entry(fn: int | None, total: int, ctx: int | None) -> None:
 
 
 _parallel_for_callback = _PARALLEL_FOR_TYPE(_parallel_for_entry)
-_registered = False
 
 _STUB_IR = f"""
 declare void @ziggurat_parallel_for_python(ptr, i64, ptr)
@@ -543,12 +542,11 @@ def _native_ir() -> str:
 
 
 class _Native:
-    """The linked native module: its JIT and library, the addresses of its globals, and the
-    native pool's worker threads."""
+    """The linked native module: what keeps it mapped, the addresses of its globals, and
+    the native pool's worker threads."""
 
-    def __init__(self, jit: Any, library: Any) -> None:
-        self.jit = jit
-        self.library = library
+    def __init__(self, library: Any) -> None:
+        self.library = library  # what keeps the code mapped
         self.pool = native_pool.native_pool_supported()
         self.entry = int(library[PARALLEL_FOR_SYMBOL])
         self.route = ctypes.c_uint8.from_address(library["zp_route"])
@@ -669,8 +667,7 @@ _native: _Native | None = None
 
 def _stub_key(triple: str) -> str:
     """The cache key of the native module's object code for `triple` (generic CPU)."""
-    llvm_version = ".".join(str(v) for v in llvm.llvm_version_info)
-    return cache_key("parallel-for-stub", _native_ir(), triple, llvm_version, __version__)
+    return cache_key("parallel-for-stub", _native_ir(), triple, toolchain(), __version__)
 
 
 def _stub_object(entry: CacheEntry) -> bytes:
@@ -680,28 +677,64 @@ def _stub_object(entry: CacheEntry) -> bytes:
     return entry.obj
 
 
-def _emit_stub(machine: Any) -> bytes:
+def _emit_stub(triple: str) -> bytes:
+    llvm.initialize_native_target()
+    llvm.initialize_native_asmprinter()
+    machine = llvm.Target.from_triple(triple).create_target_machine(jit=True)
     module = llvm.parse_assembly(_native_ir())
     module.verify()
     return bytes(machine.emit_object(module))
 
 
-def _link_stub(jit: Any, obj: bytes) -> Any:
+def _stub_imports() -> dict[str, int]:
+    """The addresses the native module imports from Python (the rest are libc's)."""
     python_entry = ctypes.cast(_parallel_for_callback, ctypes.c_void_p).value
-    builder = (
-        llvm.JITLibraryBuilder()
-        .add_object_img(obj)
-        .add_current_process()
-        .import_symbol("ziggurat_parallel_for_python", python_entry)
-    )
+    assert python_entry is not None
+    imports = {"ziggurat_parallel_for_python": python_entry}
+    if _layout is not None:
+        imports.update(native_call.python_api_symbols())
+    return imports
+
+
+def _stub_exports() -> list[str]:
     names = list(native_pool.EXPORTS if native_pool.native_pool_supported() else ())
     if _layout is not None:
-        for name, address in native_call.python_api_symbols().items():
-            builder.import_symbol(name, address)
         names += ["zt_call", "zt_errors"]
-    for name in {PARALLEL_FOR_SYMBOL, "zp_route", *names}:
+    return sorted({PARALLEL_FOR_SYMBOL, "zp_route", *names})
+
+
+def _link_stub(obj: bytes) -> Any:
+    """Link the native module's object: with the ELF loader where it runs, else an LLJIT of
+    its own. Returns what keeps it mapped (looked up by symbol name)."""
+    if elf_loader.loader_supported() and os.environ.get("ZIGGURAT_LINKER", "") != "lljit":
+        try:
+            return elf_loader.load_object(obj, _stub_imports().get, _stub_exports())
+        except elf_loader.UnsupportedObject:
+            pass  # the LLJIT links what the loader does not support
+        except elf_loader.UnresolvedSymbol as error:
+            raise RuntimeError(str(error)) from error
+    llvm.initialize_native_target()
+    llvm.initialize_native_asmprinter()
+    machine = llvm.Target.from_default_triple().create_target_machine(jit=True)
+    jit = llvm.create_lljit_compiler(machine)
+    builder = llvm.JITLibraryBuilder().add_object_img(obj).add_current_process()
+    for name, address in _stub_imports().items():
+        builder.import_symbol(name, address)
+    for name in _stub_exports():
         builder.export_symbol(name)
-    return builder.link(jit, "ziggurat-runtime")
+    library = builder.link(jit, "ziggurat-runtime")
+    return _Linked(jit, library)
+
+
+class _Linked:
+    """An LLJIT and the library linked into it (the JIT must live as long as the code)."""
+
+    def __init__(self, jit: Any, library: Any) -> None:
+        self.jit = jit
+        self.library = library
+
+    def __getitem__(self, name: str) -> int:
+        return int(self.library[name])
 
 
 def _native_entry() -> int:
@@ -709,30 +742,26 @@ def _native_entry() -> int:
 
     Its object code (for the default triple and a generic CPU) is kept in the object cache
     like any compiled module's: parsing and compiling the IR costs a new process 5-10 ms,
-    loading and linking the cached object (with the JIT it needs) 1-2 ms. A cached object
-    that does not link is deleted and the module compiled again."""
+    loading and linking the cached object well under 1 ms with the ELF loader. A cached
+    object that does not link is deleted and the module compiled again."""
     global _native
     if _native is None:
-        llvm.initialize_native_target()
-        llvm.initialize_native_asmprinter()
-        machine = llvm.Target.from_default_triple().create_target_machine(jit=True)
-        jit = llvm.create_lljit_compiler(machine)
+        triple = host_triple()
         store = ObjectCache() if cache_enabled() else None
-        key = _stub_key(machine.triple)
+        key = _stub_key(triple)
         library = None
         obj = store.load_checked(key, _stub_object) if store is not None else None
         if obj is not None and store is not None:
             try:
-                library = _link_stub(jit, obj)
+                library = _link_stub(obj)
             except RuntimeError:  # a well-formed but unusable entry: rebuild it
                 store.reject(key)
-                jit = llvm.create_lljit_compiler(machine)  # its failed library name is taken
         if library is None:
-            obj = _emit_stub(machine)
-            library = _link_stub(jit, obj)
+            obj = _emit_stub(triple)
+            library = _link_stub(obj)
             if store is not None:
                 store.store(key, obj, {"stub": PARALLEL_FOR_SYMBOL})
-        native = _Native(jit, library)
+        native = _Native(library)
         native.set_threads(process_num_threads())
         native.set_overrides(_overrides)
         _native = native
@@ -766,11 +795,5 @@ def parallel_for_address() -> int:
 
 
 def runtime_symbols() -> dict[str, int]:
-    """Symbols the runtime provides to compiled code, registered with LLVM on first use."""
-    global _registered
-    symbols = {PARALLEL_FOR_SYMBOL: parallel_for_address()}
-    if not _registered:
-        for name, address in symbols.items():
-            llvm.add_symbol(name, address)
-        _registered = True
-    return symbols
+    """Symbols the runtime provides to compiled code (bound in every object linked)."""
+    return {PARALLEL_FOR_SYMBOL: parallel_for_address()}

@@ -274,7 +274,8 @@ def good_meta(module: compiler.CompiledModule) -> dict[str, object]:
         "cpu": module.target.cpu,
         "features": module.target.features,
         "opt_level": module.opt_level,
-        "llvm": compiler.LLVM_VERSION,
+        "toolchain": compiler.TOOLCHAIN,
+        "llvm": compiler.llvm_version(),
         "ziggurat": zg.__version__,
     }
 
@@ -300,7 +301,7 @@ POISONS = {
     "renamed-function": lambda meta, obj: ({**meta, "functions": {"other": ["ptr", "ptr"]}}, obj),
     "symbol-absent": lambda meta, obj: (meta, other_object()),
     "wrong-cpu": lambda meta, obj: ({**meta, "cpu": "i386"}, obj),
-    "wrong-version": lambda meta, obj: ({**meta, "llvm": "0.0"}, obj),
+    "wrong-version": lambda meta, obj: ({**meta, "toolchain": "llvmlite-0.0"}, obj),
     "meta-empty": lambda meta, obj: ({}, obj),
 }
 

@@ -87,9 +87,11 @@ print(json.dumps({"pipeline_kb": pipeline_kb, "pipeline_ms": pipeline_ms,
 
 @pytest.mark.memory
 @pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="measures RSS on Linux")
-def test_native_memory_per_pipeline_and_per_link_is_bounded() -> None:
-    """RSS growth per optimized module and per linked library, with few of them alive."""
-    env = {**os.environ, "ZIGGURAT_NO_CACHE": "1"}
+@pytest.mark.parametrize("linker", ["default", "lljit"])
+def test_native_memory_per_pipeline_and_per_link_is_bounded(linker: str) -> None:
+    """RSS growth per optimized module and per linked library, with few of them alive, for
+    the default linker (the ELF loader on x86-64 Linux) and the LLJIT."""
+    env = {**os.environ, "ZIGGURAT_NO_CACHE": "1", "ZIGGURAT_LINKER": linker}
     proc = subprocess.run(
         [sys.executable, "-c", MEASURE], capture_output=True, text=True, timeout=120, env=env
     )
@@ -112,9 +114,10 @@ define void @add(ptr noalias %a, ptr noalias %out) {
 SIGNATURES = {"add": [ArgSpec((1,), np.float32, "in"), ArgSpec((1,), np.float32, "out")]}
 
 
-def test_code_of_an_old_jit_generation_runs_and_is_freed() -> None:
+def test_code_of_an_old_jit_generation_runs_and_is_freed(monkeypatch: pytest.MonkeyPatch) -> None:
     """After the JIT rotates, kernels linked into the previous LLJIT still run (its C++
     object lives while their trackers do), and dropping them frees it without a crash."""
+    monkeypatch.setenv("ZIGGURAT_LINKER", "lljit")
     first = compile_llvm_ir(IR.replace("K", "1.0"), SIGNATURES, cache=False).kernel("add")
     first_jit = weakref.ref(compiler._lljit)
     jits = compiler.STATS.jits
