@@ -46,7 +46,6 @@ import os
 import re
 import stat
 import struct
-import tempfile
 import threading
 import time
 import warnings
@@ -457,6 +456,8 @@ class ObjectCache:
         try:
             if not self.usable(create=True):
                 return False
+            import tempfile  # only writers need it (and shutil, bz2, lzma with it)
+
             fd, tmp_name = tempfile.mkstemp(
                 dir=self.objects_dir, prefix=f".{key[:16]}-", suffix=TMP_SUFFIX
             )
