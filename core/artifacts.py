@@ -23,7 +23,7 @@ from ziggurat.errors import ZigguratError
 from ziggurat.passes.fast_math import flags_text, parse_fast_math
 from ziggurat.runtime import ArgSpec, CompiledModule, Kernel, Target, compile_llvm_ir
 from ziggurat.runtime.cache import CacheEntry, ObjectCache, cache_key
-from ziggurat.runtime.compiler import ZIGGURAT_VERSION
+from ziggurat.runtime.compiler import ZIGGURAT_VERSION, pipeline_llvm_level
 
 DEFAULT_PIPELINE = "cpu-pipeline"
 """The one default pipeline shared by `zg.jit`, `zg.compile`, `ziggurat-run` and
@@ -200,7 +200,8 @@ def load_lowered(
         return None
     ir_text, sigs = cached
     try:
-        compiled = compile_llvm_ir(ir_text, sigs, target=target, opt_level=opt_level, cache=store)
+        level = pipeline_llvm_level(opt_level)
+        compiled = compile_llvm_ir(ir_text, sigs, target=target, opt_level=level, cache=store)
     except Exception:  # well-formed but unusable cached IR: rebuild it, never fail on it
         store.reject(key)
         return None

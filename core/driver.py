@@ -49,7 +49,7 @@ from ziggurat.lowering.llvm_translate import translate_module
 from ziggurat.parsing import parse_module as parse_located
 from ziggurat.passes.options import check_options, flatten, pass_failure, run_step
 from ziggurat.runtime import ArgSpec, Target, compile_llvm_ir
-from ziggurat.runtime.compiler import default_cache
+from ziggurat.runtime.compiler import default_cache, pipeline_llvm_level
 from ziggurat.runtime.cuda import GpuExecutable
 from ziggurat.universe import BUILTIN_PASSES, all_passes, get_all_passes, make_context
 
@@ -358,7 +358,9 @@ def compile_cpu(
     ir_text = lower_to_llvm_ir(module, spec, filename)
     if store is not None:
         store_lowered(store, key, ir_text, sigs, alias)
-    compiled = compile_llvm_ir(ir_text, sigs, target=target, opt_level=opt_level, cache=cache)
+    compiled = compile_llvm_ir(
+        ir_text, sigs, target=target, opt_level=pipeline_llvm_level(opt_level), cache=cache
+    )
     return Executable(compiled, sigs, ir_text, entry=entry, threads=threads)
 
 

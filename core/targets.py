@@ -13,8 +13,8 @@ the kernels' LLVM IR; `-t ptx` their PTX and `-t cubin` the ptxas output, see
 - `-t asm` prints the assembly the runtime emits for it (`CompiledModule.asm()`).
 
 The last two compile for the runtime's default target (`$ZIGGURAT_TARGET` or the host CPU) at
-the opt level `cpu-pipeline` recorded on the module (`OPT_LEVEL_ATTR`; O3 if none), as the
-runtime does. A module not yet in the llvm dialect is first lowered by `convert-to-llvm`.
+the LLVM level of the opt level `cpu-pipeline` recorded on the module (`OPT_LEVEL_ATTR`; 3 if
+none; `pipeline_llvm_level`), as the runtime does. A module not yet in the llvm dialect is first lowered by `convert-to-llvm`.
 
 xDSL's other targets print only IR of their own dialects: `target_problem` says, for a
 module, why a target does not apply (located at the first op it cannot print), so the driver
@@ -106,28 +106,33 @@ class LLVMIRTarget(Target):
     def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
         from ziggurat.runtime import Target as CpuTarget
         from ziggurat.runtime import optimized_ir
+        from ziggurat.runtime.compiler import pipeline_llvm_level
 
         text = llvm_ir_text(module)
         if self.optimized:
             _reject_gpu(module, "llvm{optimized=true}")
-            text = optimized_ir(text, CpuTarget.default(), recorded_opt_level(module))
+            level = pipeline_llvm_level(recorded_opt_level(module))
+            text = optimized_ir(text, CpuTarget.default(), level)
         output.write(text)
 
 
 @dataclass(frozen=True)
 class AsmTarget(Target):
     """`-t asm`: the assembly the runtime compiles the module's LLVM IR to, for its default
-    target (`$ZIGGURAT_TARGET` or the host CPU) at the recorded opt level (O3 if none)."""
+    target (`$ZIGGURAT_TARGET` or the host CPU) at the LLVM level of the recorded opt level
+    (3 if none: `pipeline_llvm_level`)."""
 
     name = "asm"
 
     def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
         from ziggurat.runtime import Target as CpuTarget
         from ziggurat.runtime import assembly
+        from ziggurat.runtime.compiler import pipeline_llvm_level
 
         _reject_gpu(module, self.name)
         text = llvm_ir_text(module)
-        output.write(assembly(text, CpuTarget.default(), recorded_opt_level(module)))
+        level = pipeline_llvm_level(recorded_opt_level(module))
+        output.write(assembly(text, CpuTarget.default(), level))
 
 
 def _gpu_parts(module: ModuleOp, target: str) -> tuple[str, str]:

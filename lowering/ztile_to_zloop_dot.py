@@ -3,9 +3,12 @@
 The accumulator is carried in register blocks of up to 6 rows x 4 vectors (2 vectors when
 W < 16) as `zloop.for` iter_args over K; each step broadcasts one element of A and
 multiplies it into a vector of B with `vector.fma`. When the accumulator tile has no other
-use (the usual `scf.for` K loop), its buffer is updated in place. A `ztile.load` whose only
+use (the usual `scf.for` K loop), its buffer is updated in place. A result whose one use
+stores a wholly in-bounds tile of a memref the grid does not otherwise touch is written
+there directly (`in_place_target`, as elementwise chains are). A `ztile.load` whose only
 use is the lhs of a later dot (`dot_lhs_loads`) is not copied when the whole tile lies in
-bounds: the dot reads A from the loaded memref. Whether it does is decided at compile time
+bounds: the dot reads A from the loaded memref; a loaded rhs is read in place under the
+conditions of any in-place tile (`in_place_view`). Whether it does is decided at compile time
 from upper bounds of the offsets, else by a run-time test whose other branch loads the tile
 (with padding) into a buffer and runs the same dot on it.
 """
@@ -22,12 +25,20 @@ from xdsl.ir import Operation, SSAValue
 
 from ziggurat.dialects import ztile
 from ziggurat.lowering.zloop_builder import Buffer, ZLoopBuilder, tile_type
+from ziggurat.lowering.ztile_to_zloop_elementwise import in_place_target
 from ziggurat.lowering.ztile_to_zloop_transfers import lower_load
 
 
 def lower_dot(g: ZLoopBuilder, op: ztile.DotOp) -> None:
     c = g.buffer(op.acc)
-    out = c if op.acc.has_one_use() else g.alloc(c.shape, c.element_type)
+    target = in_place_target(g, op) if c.vectorized else None
+    if target is not None:
+        out, store = target
+        g.stored.add(store)
+    elif op.acc.has_one_use() and not c.offsets:
+        out = c
+    else:
+        out = g.alloc(c.shape, c.element_type)
     g.buffers[op.result] = out
     load = g.deferred.pop(op.lhs, None)
     if load is None:
@@ -86,15 +97,15 @@ def emit_dot(g: ZLoopBuilder, a_at: _Operand, op: ztile.DotOp, out: Buffer) -> N
         def row(idx: list[SSAValue]) -> None:
             i = idx[0]
             zero = g.index(0)
-            init = g.value(memref.LoadOp.get(c.memref, [i, zero]))
+            init = g.value(memref.LoadOp.get(c.memref, g.at(c, [i, zero])))
 
             def step(kk: SSAValue, acc: list[SSAValue]) -> list[SSAValue]:
                 x = a_load(i, kk)
-                y = g.value(memref.LoadOp.get(b.memref, [kk, zero]))
+                y = g.value(memref.LoadOp.get(b.memref, g.at(b, [kk, zero])))
                 return [g.value(math.FmaOp(x, y, acc[0]))]
 
             (total,) = g.loop(0, k, 1, [init], step)
-            g.emit(memref.StoreOp.get(total, out.memref, [i, zero]))
+            g.emit(memref.StoreOp.get(total, out.memref, g.at(out, [i, zero])))
 
         g.nest([m], row)
         return
@@ -110,10 +121,10 @@ def emit_dot(g: ZLoopBuilder, a_at: _Operand, op: ztile.DotOp, out: Buffer) -> N
     def micro(i0: SSAValue, j0: SSAValue, rows: int, vecs: int) -> None:
         ri = [g.addi(i0, r) for r in range(rows)]
         cj = [g.addi(j0, v * w) for v in range(vecs)]
-        accs = [g.value(vector.LoadOp(c.memref, [i, j], vty)) for i in ri for j in cj]
+        accs = [g.value(vector.LoadOp(c.memref, g.at(c, [i, j]), vty)) for i in ri for j in cj]
 
         def step(kk: SSAValue, acc: list[SSAValue]) -> list[SSAValue]:
-            bs = [g.value(vector.LoadOp(b.memref, [kk, j], vty)) for j in cj]
+            bs = [g.value(vector.LoadOp(b.memref, g.at(b, [kk, j]), vty)) for j in cj]
             new: list[SSAValue] = []
             for r, i in enumerate(ri):
                 x = a_load(i, kk)
@@ -125,7 +136,7 @@ def emit_dot(g: ZLoopBuilder, a_at: _Operand, op: ztile.DotOp, out: Buffer) -> N
         final = g.loop(0, k, 1, accs, step)
         for r, i in enumerate(ri):
             for v, j in enumerate(cj):
-                g.emit(vector.StoreOp(final[r * vecs + v], out.memref, [i, j]))
+                g.emit(vector.StoreOp(final[r * vecs + v], out.memref, g.at(out, [i, j])))
 
     for r_lo, r_hi, rows in row_blocks:
         for c_lo, c_hi, vecs in col_blocks:

@@ -43,13 +43,20 @@ IN_PLACE_READERS: tuple[type[Operation], ...] = (*CHAIN_OPS, ztile.ReduceOp)
 tile may be a view of the memref it is loaded from."""
 
 
+def _reads_in_place(user: Operation, index: int) -> bool:
+    """Whether operand `index` of `user` may be a view: `IN_PLACE_READERS`, and the rhs of
+    a `ztile.dot` (its lowering reads B through `ZLoopBuilder.at`)."""
+    return isinstance(user, IN_PLACE_READERS) or (isinstance(user, ztile.DotOp) and index == 1)
+
+
 def in_place_view(g: ZLoopBuilder, op: ztile.LoadOp) -> Buffer | None:
     """The loaded tile as a view of its memref (no copy into a stack buffer), when that reads
     the same values: every program's tile lies wholly in bounds (known from the offsets'
-    compile-time bounds), its rows are whole vectors, only `IN_PLACE_READERS` use it, no
+    compile-time bounds), its rows are whole vectors, only `IN_PLACE_READERS` (or a dot, as
+    its rhs) use it, no
     store writes the memref's buffer, and no store before the tile's last reader (`_readers`)
     writes memory that might be it (only other `memref.alloc`s)."""
-    if not all(isinstance(u.operation, IN_PLACE_READERS) for u in op.result.uses):
+    if not all(_reads_in_place(u.operation, u.index) for u in op.result.uses):
         return None
     view = g.in_bounds_view(op.memref, op.indices, tile_type(op.result))
     if view is None:

@@ -53,6 +53,21 @@ TOOLCHAIN = toolchain()
 """The code generator in cache keys (llvmlite's version, which fixes its LLVM)."""
 
 
+PIPELINE_LLVM_LEVELS = {0: 0, 1: 1, 2: 2, 3: 2}
+"""The LLVM level a pipeline opt level compiles at (`pipeline_llvm_level`)."""
+
+
+def pipeline_llvm_level(opt_level: int) -> int:
+    """The LLVM optimization level that Ziggurat's pipelines use at `opt_level` (0-3).
+
+    O3 is O2 for LLVM: on the code the lowering emits (already tiled, vectorized and
+    unrolled), LLVM's O3 ran no faster than O2 on any workload of benchmarks/bench_cpu.py
+    (0.98-1.01x, benchmarks/RESULTS.md) and compiled the GPT-2 block 25% slower (0.33 against
+    0.26 s). `compile_llvm_ir` itself runs the level it is given."""
+    _check_opt_level(opt_level)
+    return PIPELINE_LLVM_LEVELS[opt_level]
+
+
 def llvm_version() -> str:
     """The version of the LLVM that llvmlite is built with (imports `llvmlite.binding`)."""
     return ".".join(str(v) for v in llvm.llvm_version_info)
