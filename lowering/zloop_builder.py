@@ -70,6 +70,8 @@ class ZLoopBuilder(IndexBuilder):
         self.values: dict[SSAValue, SSAValue] = {}
         self.buffers: dict[SSAValue, Buffer] = {}
         self.deferred: dict[SSAValue, ztile.LoadOp] = {}
+        self.acc_splats: dict[SSAValue, ztile.SplatOp] = {}
+        """Splats that only a dot's accumulator reads: lowered by the dot (no buffer)."""
         self.stored: set[ztile.StoreOp] = set()
         """Stores whose tile was written in place by the chain computing it."""
         self.computed: dict[SSAValue, Callable[[list[SSAValue]], SSAValue]] = {}

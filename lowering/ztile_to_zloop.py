@@ -78,7 +78,7 @@ from xdsl.utils.exceptions import DiagnosticException
 
 from ziggurat.dialects import zloop, ztile
 from ziggurat.lowering.zloop_builder import Buffer, ZLoopBuilder, tile_type
-from ziggurat.lowering.ztile_to_zloop_dot import dot_lhs_loads, lower_dot
+from ziggurat.lowering.ztile_to_zloop_dot import dot_acc_splats, dot_lhs_loads, lower_dot
 from ziggurat.lowering.ztile_to_zloop_elementwise import CHAIN_OPS, lower_chain
 from ziggurat.lowering.ztile_to_zloop_reductions import lower_reduce
 from ziggurat.lowering.ztile_to_zloop_transfers import lower_load, lower_store, lower_transpose
@@ -100,6 +100,8 @@ class GridLowering(ZLoopBuilder):
         group: list[Operation] = []
         for load in dot_lhs_loads(ops):
             self.deferred[load.result] = load
+        for splat in dot_acc_splats(ops):
+            self.acc_splats[splat.result] = splat
 
         def flush() -> None:
             if group:
@@ -107,6 +109,8 @@ class GridLowering(ZLoopBuilder):
                 group.clear()
 
         for op in ops:
+            if isinstance(op, ztile.SplatOp) and op.result in self.acc_splats:
+                continue
             if isinstance(op, CHAIN_OPS):
                 shape = tile_type(op.results[0]).get_shape()
                 if group and tile_type(group[0].results[0]).get_shape() != shape:

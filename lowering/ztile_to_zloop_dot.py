@@ -8,7 +8,8 @@ stores a wholly in-bounds tile of a memref the grid does not otherwise touch is 
 there directly (`in_place_target`, as elementwise chains are). A `ztile.load` whose only
 use is the lhs of a later dot (`dot_lhs_loads`) is not copied when the whole tile lies in
 bounds: the dot reads A from the loaded memref; a loaded rhs is read in place under the
-conditions of any in-place tile (`in_place_view`). Whether it does is decided at compile time
+conditions of any in-place tile (`in_place_view`). An accumulator that is a splat used by
+nothing else (`dot_acc_splats`) is never filled: the register blocks start from the scalar. Whether it does is decided at compile time
 from upper bounds of the offsets, else by a run-time test whose other branch loads the tile
 (with padding) into a buffer and runs the same dot on it.
 """
@@ -30,29 +31,32 @@ from ziggurat.lowering.ztile_to_zloop_transfers import lower_load
 
 
 def lower_dot(g: ZLoopBuilder, op: ztile.DotOp) -> None:
-    c = g.buffer(op.acc)
-    target = in_place_target(g, op) if c.vectorized else None
+    splat = g.acc_splats.pop(op.acc, None)
+    c: Buffer | SSAValue = g.lookup(splat.value) if splat is not None else g.buffer(op.acc)
+    shape = tuple(tile_type(op.acc).get_shape())
+    vectorized = shape[-1] > 1
+    target = in_place_target(g, op) if vectorized else None
     if target is not None:
         out, store = target
         g.stored.add(store)
-    elif op.acc.has_one_use() and not c.offsets:
+    elif isinstance(c, Buffer) and op.acc.has_one_use() and not c.offsets:
         out = c
     else:
-        out = g.alloc(c.shape, c.element_type)
+        out = g.alloc(shape, tile_type(op.acc).element_type)
     g.buffers[op.result] = out
     load = g.deferred.pop(op.lhs, None)
     if load is None:
-        emit_dot(g, buffer_operand(g.buffer(op.lhs)), op, out)
+        emit_dot(g, buffer_operand(g.buffer(op.lhs)), op, out, c)
         return
 
     # The lhs tile is read in place from the memref it is loaded from when the whole
     # tile lies in bounds; otherwise it is loaded (with padding) into a buffer first.
     def in_place() -> None:
-        emit_dot(g, memref_operand(g, mem, offsets), op, out)
+        emit_dot(g, memref_operand(g, mem, offsets), op, out, c)
 
     def buffered() -> None:
         lower_load(g, load)
-        emit_dot(g, buffer_operand(g.buffer(op.lhs)), op, out)
+        emit_dot(g, buffer_operand(g.buffer(op.lhs)), op, out, c)
 
     mem = g.lookup(load.memref)
     mt = mem.type
@@ -81,23 +85,29 @@ def memref_operand(g: ZLoopBuilder, mem: SSAValue, offsets: Sequence[SSAValue]) 
     return lambda i, kk: (mem, [g.addi(offsets[0], i), g.addi(offsets[1], kk)])
 
 
-def emit_dot(g: ZLoopBuilder, a_at: _Operand, op: ztile.DotOp, out: Buffer) -> None:
-    """`out = acc + a @ b`, reading element (i, k) of `a` where `a_at` says."""
-    b, c = g.buffer(op.rhs), g.buffer(op.acc)
+def emit_dot(
+    g: ZLoopBuilder, a_at: _Operand, op: ztile.DotOp, out: Buffer, c: Buffer | SSAValue
+) -> None:
+    """`out = c + a @ b`, reading element (i, k) of `a` where `a_at` says; `c` is the
+    accumulator's buffer, or the scalar every element of it equals (a splat)."""
+    b = g.buffer(op.rhs)
     m, k = tile_type(op.lhs).get_shape()
-    n = c.shape[1]
-    elt = c.element_type
+    n = out.shape[1]
+    elt = out.element_type
 
     def a_load(i: SSAValue, kk: SSAValue) -> SSAValue:
         mem, idx = a_at(i, kk)
         return g.value(memref.LoadOp.get(mem, idx))
 
-    if not c.vectorized:
+    if not out.vectorized:
 
         def row(idx: list[SSAValue]) -> None:
             i = idx[0]
             zero = g.index(0)
-            init = g.value(memref.LoadOp.get(c.memref, g.at(c, [i, zero])))
+            if isinstance(c, Buffer):
+                init = g.value(memref.LoadOp.get(c.memref, g.at(c, [i, zero])))
+            else:
+                init = c
 
             def step(kk: SSAValue, acc: list[SSAValue]) -> list[SSAValue]:
                 x = a_load(i, kk)
@@ -121,7 +131,10 @@ def emit_dot(g: ZLoopBuilder, a_at: _Operand, op: ztile.DotOp, out: Buffer) -> N
     def micro(i0: SSAValue, j0: SSAValue, rows: int, vecs: int) -> None:
         ri = [g.addi(i0, r) for r in range(rows)]
         cj = [g.addi(j0, v * w) for v in range(vecs)]
-        accs = [g.value(vector.LoadOp(c.memref, g.at(c, [i, j]), vty)) for i in ri for j in cj]
+        if isinstance(c, Buffer):
+            accs = [g.value(vector.LoadOp(c.memref, g.at(c, [i, j]), vty)) for i in ri for j in cj]
+        else:
+            accs = [g.value(vector.BroadcastOp(c, vty))] * (rows * vecs)
 
         def step(kk: SSAValue, acc: list[SSAValue]) -> list[SSAValue]:
             bs = [g.value(vector.LoadOp(b.memref, g.at(b, [kk, j]), vty)) for j in cj]
@@ -176,7 +189,25 @@ def dot_lhs_loads(ops: Sequence[Operation]) -> list[ztile.LoadOp]:
         if not isinstance(dot, ztile.DotOp) or user.index != 0 or dot not in position:
             continue
         between = ops[n + 1 : position[dot]]
-        if all(isinstance(o, ztile.LoadOp) or o.dialect_name() == "arith" for o in between):
+        if all(isinstance(o, _WRITE_NOTHING) or o.dialect_name() == "arith" for o in between):
+            found.append(op)
+    return found
+
+
+_WRITE_NOTHING = (ztile.LoadOp, ztile.SplatOp)
+"""Tile ops that write no memory the program can read (a splat fills a stack buffer)."""
+
+
+def dot_acc_splats(ops: Sequence[Operation]) -> list[ztile.SplatOp]:
+    """The `ztile.splat`s in `ops` whose only use is the accumulator of a `ztile.dot` in
+    `ops`: the dot starts its register blocks from the scalar, and no buffer is filled."""
+    inside = set(ops)
+    found: list[ztile.SplatOp] = []
+    for op in ops:
+        if not isinstance(op, ztile.SplatOp) or not op.result.has_one_use():
+            continue
+        use = next(iter(op.result.uses))
+        if isinstance(use.operation, ztile.DotOp) and use.index == 2 and use.operation in inside:
             found.append(op)
     return found
 

@@ -62,16 +62,17 @@ func.func @rowmax(%x: memref<2x20xf32>, %y: memref<2x1xf32>) {
   func.return
 }
 
-// A dot: the accumulator block (2 rows x 1 vector) stays in registers across K.
+// A dot: the accumulator block (2 rows x 1 vector) stays in registers across K, starting
+// from the splat's scalar (no buffer is filled with it). A (wholly in bounds) is read from
+// %a in place; B (rows of 5) is copied into a padded buffer, and so is the result.
 // CHECK-LABEL: func.func @dot
-// CHECK:         %[[C0:.*]] = vector.load %[[ACC:.*]][%{{.*}}, %{{.*}}] : memref<2x16xf32>, vector<16xf32>
-// CHECK-NEXT:    %[[C1:.*]] = vector.load %[[ACC]][%{{.*}}, %{{.*}}] : memref<2x16xf32>, vector<16xf32>
-// CHECK-NEXT:    %{{.*}}, %{{.*}} = zloop.for %[[K:.*]] = 0 to 3 iter_args(%[[A0:.*]] = %[[C0]], %[[A1:.*]] = %[[C1]]) -> (vector<16xf32>, vector<16xf32>) {
+// CHECK:         %[[Z:.*]] = vector.broadcast %zero : f32 to vector<16xf32>
+// CHECK-NEXT:    %{{.*}}, %{{.*}} = zloop.for %[[K:.*]] = 0 to 3 iter_args(%[[A0:.*]] = %[[Z]], %[[A1:.*]] = %[[Z]]) -> (vector<16xf32>, vector<16xf32>) {
 // CHECK-NEXT:      %[[B:.*]] = vector.load %{{.*}}[%[[K]], %{{.*}}] : memref<3x16xf32>, vector<16xf32>
-// CHECK-NEXT:      %[[X0:.*]] = memref.load %{{.*}}[%{{.*}}, %[[K]]] : memref<2x16xf32>
+// CHECK-NEXT:      %[[X0:.*]] = memref.load %a[%{{.*}}, %[[K]]] : memref<2x3xf32>
 // CHECK-NEXT:      %[[X0B:.*]] = vector.broadcast %[[X0]] : f32 to vector<16xf32>
 // CHECK-NEXT:      %[[F0:.*]] = vector.fma %[[X0B]], %[[B]], %[[A0]] : vector<16xf32>
-// CHECK-NEXT:      %[[X1:.*]] = memref.load %{{.*}}[%{{.*}}, %[[K]]] : memref<2x16xf32>
+// CHECK-NEXT:      %[[X1:.*]] = memref.load %a[%{{.*}}, %[[K]]] : memref<2x3xf32>
 // CHECK-NEXT:      %[[X1B:.*]] = vector.broadcast %[[X1]] : f32 to vector<16xf32>
 // CHECK-NEXT:      %[[F1:.*]] = vector.fma %[[X1B]], %[[B]], %[[A1]] : vector<16xf32>
 // CHECK-NEXT:      zloop.yield %[[F0]], %[[F1]] : vector<16xf32>, vector<16xf32>
@@ -84,6 +85,35 @@ func.func @dot(%a: memref<2x3xf32>, %b: memref<3x5xf32>, %c: memref<2x5xf32>) {
     %init = ztile.splat %zero : f32 -> !ztile.tile<2x5xf32>
     %d = ztile.dot %ta, %tb, %init : !ztile.tile<2x3xf32>, !ztile.tile<3x5xf32>, !ztile.tile<2x5xf32> -> !ztile.tile<2x5xf32>
     ztile.store %d, %c[%c0, %c0] : !ztile.tile<2x5xf32>, memref<2x5xf32>
+  }
+  func.return
+}
+
+// A dot whose tiles all lie wholly in bounds with rows of whole vectors: A and B are read
+// from %a and %b in place and the result is written into %c, so no stack buffer is used.
+// CHECK-LABEL: func.func @dot_in_place
+// CHECK-NOT:     memref.alloca
+// CHECK:         %[[Z:.*]] = vector.broadcast %zero : f32 to vector<16xf32>
+// CHECK-NEXT:    {{.*}} = zloop.for %[[K:.*]] = 0 to 16 iter_args(%{{[0-9]+}} = %[[Z]], {{.*}}) -> ({{.*}}) {
+// CHECK-NEXT:      vector.load %b[%[[K]], %{{.*}}] : memref<16x32xf32>, vector<16xf32>
+// CHECK-NEXT:      vector.load %b[%[[K]], %{{.*}}] : memref<16x32xf32>, vector<16xf32>
+// CHECK-NEXT:      memref.load %a[%{{.*}}, %[[K]]] : memref<4x16xf32>
+// CHECK-COUNT-8: vector.store %{{.*}}, %c[%{{.*}}, %{{.*}}] : memref<4x32xf32>, vector<16xf32>
+// CHECK-NOT:     vector.store
+// CHECK:         func.return
+// W8-LABEL: func.func @dot_in_place
+// W8-NOT:        memref.alloca
+// W8:            vector.load %b[%{{.*}}, %{{.*}}] : memref<16x32xf32>, vector<8xf32>
+// W8:            func.return
+func.func @dot_in_place(%a: memref<4x16xf32>, %b: memref<16x32xf32>, %c: memref<4x32xf32>) {
+  ztile.grid [1] {
+    %c0 = arith.constant 0 : index
+    %ta = ztile.load %a[%c0, %c0] : memref<4x16xf32> -> !ztile.tile<4x16xf32>
+    %tb = ztile.load %b[%c0, %c0] : memref<16x32xf32> -> !ztile.tile<16x32xf32>
+    %zero = arith.constant 0.0 : f32
+    %init = ztile.splat %zero : f32 -> !ztile.tile<4x32xf32>
+    %d = ztile.dot %ta, %tb, %init : !ztile.tile<4x16xf32>, !ztile.tile<16x32xf32>, !ztile.tile<4x32xf32> -> !ztile.tile<4x32xf32>
+    ztile.store %d, %c[%c0, %c0] : !ztile.tile<4x32xf32>, memref<4x32xf32>
   }
   func.return
 }
