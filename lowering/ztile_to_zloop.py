@@ -46,9 +46,13 @@ Lowering per op:
 - `ztile.dot` -> register blocks of up to 6 rows x 4 vectors (2 vectors when W < 16) of
   the accumulator carried as `zloop.for` iter_args over K; each step broadcasts one element
   of A and multiplies it into a vector of B with `vector.fma`. When the accumulator tile has
-  no other use (the usual `scf.for` K loop), its buffer is updated in place. A `ztile.load`
-  whose only use is the lhs of a later dot (with only loads and `arith` ops in between) is
-  not copied when the whole tile lies in bounds: the dot reads A from the loaded memref.
+  no other use (the usual `scf.for` K loop), its buffer is updated in place; when it is a
+  splat nothing else reads, the blocks start from the scalar and no buffer is filled; a
+  result stored as an in-bounds tile of a memref the grid does not otherwise touch is
+  written there directly. A `ztile.load` whose only use is the lhs of a later dot (with only
+  loads, splats and `arith` ops in between) is not copied when the whole tile lies in
+  bounds: the dot reads A from the loaded memref. B is read in place like any in-place tile
+  (above) when its rows are whole rows of the memref, else copied into a contiguous panel.
   Whether it does is decided at compile time from upper bounds of the offsets (grid size,
   `scf.for` bounds, `arith.addi`/`muli` of those), else by a run-time test whose other
   branch loads the tile (with padding) into a buffer and runs the same dot on it.

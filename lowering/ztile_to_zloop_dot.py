@@ -8,7 +8,8 @@ stores a wholly in-bounds tile of a memref the grid does not otherwise touch is 
 there directly (`in_place_target`, as elementwise chains are). A `ztile.load` whose only
 use is the lhs of a later dot (`dot_lhs_loads`) is not copied when the whole tile lies in
 bounds: the dot reads A from the loaded memref; a loaded rhs is read in place under the
-conditions of any in-place tile (`in_place_view`). An accumulator that is a splat used by
+conditions of any in-place tile when its rows are whole rows of the memref
+(`in_place_view`), else copied into a contiguous panel. An accumulator that is a splat used by
 nothing else (`dot_acc_splats`) is never filled: the register blocks start from the scalar. Whether it does is decided at compile time
 from upper bounds of the offsets, else by a run-time test whose other branch loads the tile
 (with padding) into a buffer and runs the same dot on it.

@@ -45,7 +45,8 @@ tile may be a view of the memref it is loaded from."""
 
 def _reads_in_place(user: Operation, index: int) -> bool:
     """Whether operand `index` of `user` may be a view: `IN_PLACE_READERS`, and the rhs of
-    a `ztile.dot` (its lowering reads B through `ZLoopBuilder.at`)."""
+    a `ztile.dot` (its lowering reads B through `ZLoopBuilder.at`) when the tile's rows are
+    whole rows of the memref (`in_place_view`)."""
     return isinstance(user, IN_PLACE_READERS) or (isinstance(user, ztile.DotOp) and index == 1)
 
 
@@ -53,13 +54,21 @@ def in_place_view(g: ZLoopBuilder, op: ztile.LoadOp) -> Buffer | None:
     """The loaded tile as a view of its memref (no copy into a stack buffer), when that reads
     the same values: every program's tile lies wholly in bounds (known from the offsets'
     compile-time bounds), its rows are whole vectors, only `IN_PLACE_READERS` (or a dot, as
-    its rhs) use it, no
+    its rhs, if the tile's rows are whole rows of the memref) use it, no
     store writes the memref's buffer, and no store before the tile's last reader (`_readers`)
     writes memory that might be it (only other `memref.alloc`s)."""
     if not all(_reads_in_place(u.operation, u.index) for u in op.result.uses):
         return None
     view = g.in_bounds_view(op.memref, op.indices, tile_type(op.result))
     if view is None:
+        return None
+    mt = g.lookup(op.memref).type
+    assert isinstance(mt, MemRefType)
+    whole_rows = view.shape[-1] == mt.get_shape()[-1]
+    if not whole_rows and any(isinstance(u.operation, ztile.DotOp) for u in op.result.uses):
+        # A dot reads B once per row block: from a copy its rows are contiguous (a packed
+        # panel), in place they are a memref row apart, which costs large GEMMs a third of
+        # their speed (cache sets, TLB). In place only when the tile's rows are whole rows.
         return None
     # A store into a memref argument could write this very array (two arguments bound to
     # one array), so none may come before the tile's last reader; stores into another

@@ -118,6 +118,29 @@ func.func @dot_in_place(%a: memref<4x16xf32>, %b: memref<16x32xf32>, %c: memref<
   func.return
 }
 
+// The same dot on a B tile that is part of its rows (16 x 32 of 16 x 64): B is copied into
+// a contiguous stack buffer (a packed panel, what large GEMMs run fastest from); A and the
+// result stay in place.
+// CHECK-LABEL: func.func @dot_panel
+// CHECK:         %[[P:.*]] = memref.alloca() : memref<16x32xf32>
+// CHECK-NOT:     memref.alloca
+// CHECK:         vector.store %{{.*}}, %[[P]][%{{.*}}, %{{.*}}] : memref<16x32xf32>, vector<16xf32>
+// CHECK:         zloop.for
+// CHECK-NEXT:      vector.load %[[P]][%{{.*}}, %{{.*}}] : memref<16x32xf32>, vector<16xf32>
+// CHECK:         vector.store %{{.*}}, %c[%{{.*}}, %{{.*}}] : memref<4x32xf32>, vector<16xf32>
+func.func @dot_panel(%a: memref<4x16xf32>, %b: memref<16x64xf32>, %c: memref<4x32xf32>) {
+  ztile.grid [1] {
+    %c0 = arith.constant 0 : index
+    %ta = ztile.load %a[%c0, %c0] : memref<4x16xf32> -> !ztile.tile<4x16xf32>
+    %tb = ztile.load %b[%c0, %c0] : memref<16x64xf32> -> !ztile.tile<16x32xf32>
+    %zero = arith.constant 0.0 : f32
+    %init = ztile.splat %zero : f32 -> !ztile.tile<4x32xf32>
+    %d = ztile.dot %ta, %tb, %init : !ztile.tile<4x16xf32>, !ztile.tile<16x32xf32>, !ztile.tile<4x32xf32> -> !ztile.tile<4x32xf32>
+    ztile.store %d, %c[%c0, %c0] : !ztile.tile<4x32xf32>, memref<4x32xf32>
+  }
+  func.return
+}
+
 // Casts are part of the elementwise chain: arith.extf / arith.truncf of whole vectors. The
 // tiles lie wholly in bounds: the chain reads %x and writes %y in place (no stack buffer).
 // CHECK-LABEL: func.func @cast
