@@ -11,9 +11,11 @@ without importing xDSL, egglog or any pass: this module imports only the runtime
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -152,6 +154,7 @@ class Executable:
     threads: int | None = None
     _kernels: dict[str, Kernel] = field(default_factory=dict, repr=False)
     _entry_kernel: Kernel | None = field(default=None, repr=False)
+    _native: Callable[..., Any] | None = field(default=None, repr=False)
 
     def function(self, name: str) -> Kernel:
         """The checked callable of the public function `name`."""
@@ -174,11 +177,30 @@ class Executable:
 
     def __call__(self, *args: Any, threads: int | None = None, out: Any = None) -> Any:
         """Call the entry function: `out=` (an array, or a tuple with several outputs) gives
-        the output buffers, checked like any argument; `threads=` this call's thread count."""
+        the output buffers, checked like any argument; `threads=` this call's thread count.
+
+        A call with neither goes to the kernel's native entry (`Kernel.native_entry`: the
+        common call checked and run without Python), which hands anything else to the
+        kernel itself."""
+        if threads is None and out is None:
+            native = self._native
+            if native is None:
+                native = self._native = self._native_entry()
+            return native(*args)
+        kernel = self._entry()
+        return kernel(*args, threads=threads if threads is not None else self.threads, out=out)
+
+    def _entry(self) -> Kernel:
         kernel = self._entry_kernel
         if kernel is None:
             kernel = self._entry_kernel = self.function(self.entry_name)
-        return kernel(*args, threads=threads if threads is not None else self.threads, out=out)
+        return kernel
+
+    def _native_entry(self) -> Callable[..., Any]:
+        kernel = self._entry()
+        if self.threads is not None:  # its own thread count: the kernel's Python path
+            return functools.partial(kernel, threads=self.threads)
+        return kernel.native_entry()
 
     def asm(self) -> str:
         """Host assembly of the compiled module."""

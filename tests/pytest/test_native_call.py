@@ -258,3 +258,32 @@ def test_an_evicted_specialization_stops_being_the_native_entry() -> None:
     assert f._entry is None
     np.testing.assert_array_equal(f(a), a + 1)
     assert f.evictions == 2
+
+
+ADD_ONE = """
+func.func @add_one(%x: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  %c = ztensor.constant dense<1.0> : tensor<8x8xf32>
+  %y = ztensor.add %x, %c : (tensor<8x8xf32>, tensor<8x8xf32>) -> tensor<8x8xf32>
+  func.return %y : tensor<8x8xf32>
+}
+"""
+
+
+def test_an_executable_serves_plain_calls_natively() -> None:
+    """`zg.compile(...)(x)`: the native entry; `threads=` and `out=` calls, and those of an
+    executable with a thread count of its own, go to the kernel's checked path."""
+    exe = zg.compile(ADD_ONE)
+    x = np.arange(64, dtype=np.float32).reshape(8, 8)
+    for _ in range(5):
+        np.testing.assert_array_equal(exe(x), x + 1)
+    assert native_call.native_calls(exe._native) == 5
+    np.testing.assert_array_equal(exe(x, threads=1), x + 1)
+    out = np.empty((8, 8), np.float32)
+    assert exe(x, out=out) is out
+    np.testing.assert_array_equal(exe(np.asfortranarray(x)), x + 1)  # the fallback
+    assert native_call.native_calls(exe._native) == 5
+    with pytest.raises(zg.ZigguratError, match="add_one"):
+        exe(x.astype(np.float64)[:2])
+    pinned = zg.compile(ADD_ONE, threads=1)
+    np.testing.assert_array_equal(pinned(x), x + 1)
+    assert not isinstance(pinned._native, type(exe._native))
