@@ -13,6 +13,13 @@ the median GFLOP/s over the rounds, their spread (the 75th over the 25th percent
 the round times), numpy/zg time (> 1: Ziggurat is faster), and, for 2
 threads, the parallel efficiency: GFLOP/s on 2 threads / (2 x GFLOP/s on 1 thread).
 Every result is checked against numpy before timing.
+
+`--json PATH` also writes the numbers (with the date and the machine), `--plot PATH` draws
+GFLOP/s against n for both sides and every thread count (an SVG for docs/performance.md;
+needs matplotlib: the `plot` extra), and `--replot JSON --plot PATH` draws a saved run.
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/bench_sgemm.py \
+        --sizes 64 128 256 512 1000 1023 1024 2048 --plot docs/sgemm.svg
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import subprocess
 import sys
 import time
@@ -89,8 +97,17 @@ def main() -> None:
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--gap", type=float, default=0.2, help="seconds before each batch")
+    parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--plot", help="draw GFLOP/s against n into this SVG (matplotlib)")
+    parser.add_argument("--replot", help="draw the results saved by --json (no benchmark)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.replot:
+        if not args.plot:
+            raise SystemExit("--replot needs --plot PATH")
+        with open(args.replot) as f:
+            plot(json.load(f), args.plot)
+        return
     if args.child:
         print(json.dumps(measure(args.sizes, args.rounds, args.gap)))
         return
@@ -113,6 +130,61 @@ def main() -> None:
                 one = per_threads[1][str(n)]
                 line += f" {r['np'] / (t * one['np']):>7.0%} {r['zg'] / (t * one['zg']):>7.0%}"
             print(line)
+    record = {
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": machine(),
+        "sizes": args.sizes,
+        "threads": {str(t): r for t, r in per_threads.items()},
+    }
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(record, f, indent=1)
+    if args.plot:
+        plot(record, args.plot)
+
+
+def machine() -> str:
+    """The CPU model and the number of CPUs this process may use."""
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{model}, {len(os.sched_getaffinity(0))} CPUs"
+
+
+def plot(record: dict[str, Any], path: str) -> None:
+    """GFLOP/s against n, one line per side and thread count, into the SVG `path`."""
+    try:
+        import matplotlib
+
+        matplotlib.use("svg")
+        matplotlib.rcParams["svg.fonttype"] = "none"  # text as text: a small file
+        matplotlib.rcParams["svg.hashsalt"] = "ziggurat"  # the same file for the same data
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise SystemExit("--plot needs matplotlib (pip install matplotlib)") from None
+    sizes = record["sizes"]
+    figure, axes = plt.subplots(figsize=(7, 4))
+    at = list(range(len(sizes)))  # evenly spaced: 1000, 1023 and 1024 stay apart
+    for t, results in sorted(record["threads"].items()):
+        for side, label, style in (("zg", "Ziggurat", "-o"), ("np", "numpy (OpenBLAS)", "--s")):
+            values = [results[str(n)][side] for n in sizes]
+            axes.plot(at, values, style, label=f"{label}, {t} thread{'s' * (t != '1')}")
+    axes.set_xticks(at, [str(n) for n in sizes])
+    axes.set_xlabel("n (n x n @ n x n, float32)")
+    axes.set_ylabel("GFLOP/s")
+    axes.set_ylim(bottom=0)
+    axes.set_title(f"sgemm, {record['date']}: {record['machine']}", fontsize=9)
+    axes.grid(True, alpha=0.3)
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, metadata={"Date": None})
+    plt.close(figure)
 
 
 if __name__ == "__main__":
