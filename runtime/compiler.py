@@ -377,17 +377,11 @@ def emit_object(module: llvm.ModuleRef, target: Target, opt_level: int) -> bytes
         return bytes(machine.emit_object(module))
 
 
-def elf_linking() -> bool:
-    """Whether objects are linked by `ziggurat.runtime.elf_loader` (x86-64 Linux, unless
-    `ZIGGURAT_LINKER=lljit`)."""
-    return elf_loader.loader_supported() and os.environ.get("ZIGGURAT_LINKER", "") != "lljit"
-
-
 def load_object(obj: bytes, exports: Sequence[str], label: str) -> tuple[Any, dict[str, int]]:
     """Link `obj` into the process; returns what keeps its code mapped (a `LoadedImage` or
     an LLJIT resource tracker) and the addresses of `exports`."""
     symbols = runtime_symbols()
-    if elf_linking():
+    if elf_loader.enabled():
         try:
             image = elf_loader.load_object(obj, symbols.get, exports)
         except elf_loader.UnresolvedSymbol as error:

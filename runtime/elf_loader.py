@@ -27,6 +27,7 @@ thread might still run its code).
 from __future__ import annotations
 
 import ctypes
+import os
 import platform
 import struct
 import sys
@@ -103,6 +104,12 @@ def loader_supported() -> bool:
     """Whether this platform can run the objects this loader links (Linux on x86-64)."""
     machine = platform.machine().lower()
     return sys.platform.startswith("linux") and machine in ("x86_64", "amd64")
+
+
+def enabled() -> bool:
+    """Whether objects are linked by this loader: where it runs (`loader_supported`), unless
+    `ZIGGURAT_LINKER=lljit` asks for LLVM's JIT."""
+    return loader_supported() and os.environ.get("ZIGGURAT_LINKER", "") != "lljit"
 
 
 _libc: ctypes.CDLL | None = None

@@ -706,7 +706,7 @@ def _stub_exports() -> list[str]:
 def _link_stub(obj: bytes) -> Any:
     """Link the native module's object: with the ELF loader where it runs, else an LLJIT of
     its own. Returns what keeps it mapped (looked up by symbol name)."""
-    if elf_loader.loader_supported() and os.environ.get("ZIGGURAT_LINKER", "") != "lljit":
+    if elf_loader.enabled():
         try:
             return elf_loader.load_object(obj, _stub_imports().get, _stub_exports())
         except elf_loader.UnsupportedObject:
