@@ -49,12 +49,15 @@ class KernelExecutable(OutExecutable):
             return partial(self.kernel, threads=self.threads)
         return self.kernel.native_entry()
 
-    def native_entry(self, fallback: Callable[..., Any]) -> Callable[..., Any] | None:
-        """The kernel's native entry (`Kernel.native_entry`) with `fallback` for every call it
-        does not make itself; None with a thread count of its own, or without one."""
+    def native_entry(
+        self, fallback: Callable[..., Any], out_keyword: bool = True
+    ) -> Callable[..., Any] | None:
+        """The kernel's native entry (`Kernel.native_entry`, taking `out=` as the output when
+        `out_keyword`) with `fallback` for every call it does not make itself; None with a
+        thread count of its own, or without one."""
         if self.threads is not None:
             return None
-        entry = self.kernel.native_entry(fallback)
+        entry = self.kernel.native_entry(fallback, out_keyword)
         return None if entry is fallback else entry
 
 

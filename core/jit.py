@@ -715,7 +715,9 @@ class JittedFunction:
             return
         if spec.entry is None:
             native = getattr(spec.executable, "native_entry", None)
-            entry = native(self._call) if native is not None else None
+            # `out=` is the output buffer unless the function has an argument of that name.
+            takes_out = not self._out_is_argument
+            entry = native(self._call, takes_out) if native is not None else None
             if entry is None:
                 return
             spec.entry = entry

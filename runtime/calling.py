@@ -378,13 +378,16 @@ class Kernel:
         if error is not None:
             raise ZigguratRuntimeError(f"@{self.name}: a parallel loop failed: {error!r}") from error
 
-    def native_entry(self, fallback: Callable[..., Any] | None = None) -> Callable[..., Any]:
+    def native_entry(
+        self, fallback: Callable[..., Any] | None = None, out_keyword: bool = True
+    ) -> Callable[..., Any]:
         """A callable that behaves like this kernel and does the common call natively
         (`runtime/native_call.py`: exact arrays of the right dtype, shape and layout as
-        positional inputs, the outputs allocated and returned); every other call goes to
-        `fallback` (default: the kernel itself). `fallback` itself where there is no native
-        entry (a kernel with an `inout` parameter, no output or more than 16 parameters, or
-        object layouts the entry does not know)."""
+        positional inputs, the outputs allocated and returned, or, for a kernel with one
+        output and when `out_keyword`, given as `out=`: writeable, overlapping no input);
+        every other call goes to `fallback` (default: the kernel itself). `fallback` itself
+        where there is no native entry (a kernel with an `inout` parameter, no output or
+        more than 16 parameters, or object layouts the entry does not know)."""
         specs = self.specs
         fallback = self if fallback is None else fallback
         if self._inouts or not self._outputs or not self._trailing_outputs:
@@ -399,7 +402,14 @@ class Kernel:
         return cast(
             Callable[..., Any],
             native_call.make_entry(
-                entry, self.name, self.address, inputs, outputs, fallback, self._raise_pending
+                entry,
+                self.name,
+                self.address,
+                inputs,
+                outputs,
+                fallback,
+                self._raise_pending,
+                out_keyword,
             ),
         )
 

@@ -8,7 +8,10 @@ a descriptor (below); for each positional argument it checks that the object is 
 (the `PyArrayObject` fields, at offsets checked against live arrays before any entry is
 made: `array_layout`), allocates every output by calling its allocator (a
 `functools.partial(numpy.empty, shape, dtype)`), releases the GIL around the kernel and
-returns the output (a tuple of them if several). Anything else (keyword arguments, another
+returns the output (a tuple of them if several). A kernel with one output may also be
+given it as `out=` (when the entry was made with `out_keyword`): the array is checked like
+an input and must be writeable and overlap no input (its bytes and theirs, from the data
+pointers and sizes), and it is returned. Anything else (other keyword arguments, another
 argument count, any argument that does not match) goes to the fallback, the `Kernel` object
 itself, which checks, copies or raises exactly as before. After the kernel, if a parallel
 loop stored an error in Python (`zt_errors` changed), the "raise pending" callable raises it.
@@ -18,13 +21,16 @@ most `MAX_PARAMS` of them, get an entry. The descriptor is an array of 64-bit wo
 
     [0] the kernel's address  [1] inputs  [2] outputs  [3] the numpy.ndarray type object
     [4] the fallback  [5] the raise-pending callable  [6] calls made natively (a counter)
-    then per input: the dtype object, the rank, the address of its shape (int64 words)
-    then per output: the allocator
+    [7] the "out" string object when `out=` is taken natively, else 0
+    then per input: the dtype object, the rank, the address of its shape (int64 words),
+        its size in bytes
+    then per output: the allocator, the dtype object, the rank, the shape, the size
 """
 
 from __future__ import annotations
 
 import ctypes
+import sys
 from functools import partial
 from typing import Any
 
@@ -33,8 +39,9 @@ import numpy as np
 MAX_PARAMS = 16
 """Most parameters (inputs and outputs) a kernel with a native entry may have."""
 
-HEADER_WORDS = 7
-INPUT_WORDS = 3
+HEADER_WORDS = 8
+INPUT_WORDS = 4
+OUTPUT_WORDS = 5
 
 METH_FASTCALL_KEYWORDS = 0x80 | 0x02
 
@@ -47,11 +54,13 @@ PYTHON_API = (
     "PyTuple_New",
     "PyTuple_SetItem",
     "Py_DecRef",
+    "Py_IncRef",
 )
 """The CPython functions `zt_call` calls (their addresses come from `ctypes.pythonapi`)."""
 
 ARRAY_C_CONTIGUOUS = 0x0001
 ARRAY_ALIGNED = 0x0100
+ARRAY_WRITEABLE = 0x0400
 
 
 def python_api_symbols() -> dict[str, int]:
@@ -79,6 +88,7 @@ def array_layout() -> dict[str, int] | None:
         "descr": head + 40,
         "flags": head + 48,
         "tuple_item": tuple.__basicsize__,
+        "tuple_size": tuple.__basicsize__ - 8,
     }
     base = np.arange(60, dtype=np.float64)
     probes: list[np.ndarray[Any, Any]] = [
@@ -88,6 +98,7 @@ def array_layout() -> dict[str, int] | None:
         np.empty((2, 3), np.float32),
         np.zeros((1, 7), np.int32)[:, 2:],
         np.asfortranarray(np.ones((3, 2))),
+        np.broadcast_to(base, (2, 60)),  # read-only
     ]
     try:
         for probe in probes:
@@ -109,8 +120,12 @@ def array_layout() -> dict[str, int] | None:
                 return None
             if bool(flags & ARRAY_ALIGNED) != probe.flags.aligned:
                 return None
+            if bool(flags & ARRAY_WRITEABLE) != probe.flags.writeable:
+                return None
         pair = (base, probes)
         if _read_word(id(pair) + layout["tuple_item"]) != id(base):
+            return None
+        if _read_word(id(pair) + layout["tuple_size"]) != len(pair):
             return None
     except (ValueError, OverflowError):
         return None
@@ -136,6 +151,8 @@ def native_call_ir(layout: dict[str, int]) -> str:
     arities = "\n".join(calls)
     switch = " ".join(cases)
     item = layout["tuple_item"]
+    read = ARRAY_C_CONTIGUOUS | ARRAY_ALIGNED
+    write = read | ARRAY_WRITEABLE
     return f"""
 declare ptr @PyCapsule_GetPointer(ptr, ptr)
 declare ptr @PyObject_Vectorcall(ptr, ptr, i64, ptr)
@@ -145,6 +162,7 @@ declare void @PyEval_RestoreThread(ptr)
 declare ptr @PyTuple_New(i64)
 declare i32 @PyTuple_SetItem(ptr, i64, ptr)
 declare void @Py_DecRef(ptr)
+declare void @Py_IncRef(ptr)
 
 @zt_errors = global i64 0
 
@@ -152,6 +170,62 @@ define internal i64 @zt_word(ptr %d, i64 %i) {{
   %p = getelementptr i64, ptr %d, i64 %i
   %v = load i64, ptr %p
   ret i64 %v
+}}
+
+; The data pointer of %obj if it is exactly a numpy.ndarray (type word %typew) with the
+; dtype object, rank and shape of descriptor words %w, %w+1, %w+2 and every flag of %need;
+; else null.
+define internal ptr @zt_array(ptr %obj, ptr %d, i64 %w, i64 %typew, i32 %need) {{
+entry:
+  %objtypep = getelementptr i8, ptr %obj, i64 {layout["type"]}
+  %objtype = load i64, ptr %objtypep
+  %isarray = icmp eq i64 %objtype, %typew
+  br i1 %isarray, label %fields, label %no
+fields:
+  %wantdescr = call i64 @zt_word(ptr %d, i64 %w)
+  %wr = add i64 %w, 1
+  %wantnd = call i64 @zt_word(ptr %d, i64 %wr)
+  %ws = add i64 %w, 2
+  %wantdimsw = call i64 @zt_word(ptr %d, i64 %ws)
+  %wantdims = inttoptr i64 %wantdimsw to ptr
+  %descrp = getelementptr i8, ptr %obj, i64 {layout["descr"]}
+  %descr = load i64, ptr %descrp
+  %ndp = getelementptr i8, ptr %obj, i64 {layout["nd"]}
+  %nd32 = load i32, ptr %ndp
+  %nd = sext i32 %nd32 to i64
+  %flagsp = getelementptr i8, ptr %obj, i64 {layout["flags"]}
+  %flags = load i32, ptr %flagsp
+  %has = and i32 %flags, %need
+  %flagsok = icmp eq i32 %has, %need
+  %descrok = icmp eq i64 %descr, %wantdescr
+  %ndok = icmp eq i64 %nd, %wantnd
+  %ok1 = and i1 %flagsok, %descrok
+  %ok2 = and i1 %ok1, %ndok
+  br i1 %ok2, label %dims, label %no
+dims:
+  %dimsp = getelementptr i8, ptr %obj, i64 {layout["dims"]}
+  %objdims = load ptr, ptr %dimsp
+  br label %dim
+dim:
+  %k = phi i64 [0, %dims], [%k1, %dim_ok]
+  %dmore = icmp ult i64 %k, %nd
+  br i1 %dmore, label %dim_check, label %yes
+dim_check:
+  %gp = getelementptr i64, ptr %objdims, i64 %k
+  %got = load i64, ptr %gp
+  %ep = getelementptr i64, ptr %wantdims, i64 %k
+  %exp = load i64, ptr %ep
+  %same = icmp eq i64 %got, %exp
+  br i1 %same, label %dim_ok, label %no
+dim_ok:
+  %k1 = add i64 %k, 1
+  br label %dim
+yes:
+  %datap = getelementptr i8, ptr %obj, i64 {layout["data"]}
+  %data = load ptr, ptr %datap
+  ret ptr %data
+no:
+  ret ptr null
 }}
 
 ; Decrement the first %n outputs (after a failure).
@@ -189,75 +263,96 @@ start:
   %typew = call i64 @zt_word(ptr %d, i64 3)
   %nokw = icmp eq ptr %kwnames, null
   %count = icmp eq i64 %nargs, %nin
-  %plain = and i1 %nokw, %count
-  br i1 %plain, label %inputs, label %fallback
+  br i1 %count, label %keywords, label %fallback
+keywords:
+  br i1 %nokw, label %inputs, label %out_keyword
+out_keyword:
+  %outname = call i64 @zt_word(ptr %d, i64 7)
+  %takes = icmp ne i64 %outname, 0
+  %one_out = icmp eq i64 %nout, 1
+  %may = and i1 %takes, %one_out
+  br i1 %may, label %out_name, label %fallback
+out_name:
+  %kwsizep = getelementptr i8, ptr %kwnames, i64 {layout["tuple_size"]}
+  %kwsize = load i64, ptr %kwsizep
+  %kw0p = getelementptr i8, ptr %kwnames, i64 {item}
+  %kw0 = load ptr, ptr %kw0p
+  %kw0w = ptrtoint ptr %kw0 to i64
+  %single_kw = icmp eq i64 %kwsize, 1
+  %is_out = icmp eq i64 %kw0w, %outname
+  %out_only = and i1 %single_kw, %is_out
+  br i1 %out_only, label %inputs, label %fallback
 inputs:
-  %i = phi i64 [0, %start], [%i1, %input_ok]
+  %i = phi i64 [0, %keywords], [0, %out_name], [%i1, %input_ok]
   %inmore = icmp ult i64 %i, %nin
-  br i1 %inmore, label %input, label %allocate
+  br i1 %inmore, label %input, label %inputs_done
 input:
   %argp = getelementptr ptr, ptr %args, i64 %i
   %obj = load ptr, ptr %argp
-  %objtypep = getelementptr i8, ptr %obj, i64 {layout["type"]}
-  %objtype = load i64, ptr %objtypep
-  %isarray = icmp eq i64 %objtype, %typew
-  br i1 %isarray, label %fields, label %fallback
-fields:
   %w0 = mul i64 %i, {INPUT_WORDS}
   %w = add i64 %w0, {HEADER_WORDS}
-  %wantdescr = call i64 @zt_word(ptr %d, i64 %w)
-  %wr = add i64 %w, 1
-  %wantnd = call i64 @zt_word(ptr %d, i64 %wr)
-  %ws = add i64 %w, 2
-  %wantdimsw = call i64 @zt_word(ptr %d, i64 %ws)
-  %wantdims = inttoptr i64 %wantdimsw to ptr
-  %descrp = getelementptr i8, ptr %obj, i64 {layout["descr"]}
-  %descr = load i64, ptr %descrp
-  %ndp = getelementptr i8, ptr %obj, i64 {layout["nd"]}
-  %nd32 = load i32, ptr %ndp
-  %nd = sext i32 %nd32 to i64
-  %flagsp = getelementptr i8, ptr %obj, i64 {layout["flags"]}
-  %flags = load i32, ptr %flagsp
-  %needed = and i32 %flags, {ARRAY_C_CONTIGUOUS | ARRAY_ALIGNED}
-  %flagsok = icmp eq i32 %needed, {ARRAY_C_CONTIGUOUS | ARRAY_ALIGNED}
-  %descrok = icmp eq i64 %descr, %wantdescr
-  %ndok = icmp eq i64 %nd, %wantnd
-  %ok1 = and i1 %flagsok, %descrok
-  %ok2 = and i1 %ok1, %ndok
-  br i1 %ok2, label %dims, label %fallback
-dims:
-  %dimsp = getelementptr i8, ptr %obj, i64 {layout["dims"]}
-  %objdims = load ptr, ptr %dimsp
-  br label %dim
-dim:
-  %k = phi i64 [0, %dims], [%k1, %dim_ok]
-  %dmore = icmp ult i64 %k, %nd
-  br i1 %dmore, label %dim_check, label %input_ok
-dim_check:
-  %gp = getelementptr i64, ptr %objdims, i64 %k
-  %got = load i64, ptr %gp
-  %ep = getelementptr i64, ptr %wantdims, i64 %k
-  %exp = load i64, ptr %ep
-  %same = icmp eq i64 %got, %exp
-  br i1 %same, label %dim_ok, label %fallback
-dim_ok:
-  %k1 = add i64 %k, 1
-  br label %dim
+  %data = call ptr @zt_array(ptr %obj, ptr %d, i64 %w, i64 %typew, i32 {read})
+  %bad = icmp eq ptr %data, null
+  br i1 %bad, label %fallback, label %input_ok
 input_ok:
-  %datap = getelementptr i8, ptr %obj, i64 {layout["data"]}
-  %data = load ptr, ptr %datap
   %slot = getelementptr ptr, ptr %params, i64 %i
   store ptr %data, ptr %slot
   %i1 = add i64 %i, 1
   br label %inputs
+inputs_done:
+  %outw0 = mul i64 %nin, {INPUT_WORDS}
+  %outw = add i64 %outw0, {HEADER_WORDS}
+  br i1 %nokw, label %allocate, label %given
+given:
+  %gobjp = getelementptr ptr, ptr %args, i64 %nargs
+  %gobj = load ptr, ptr %gobjp
+  %gw = add i64 %outw, 1
+  %gdata = call ptr @zt_array(ptr %gobj, ptr %d, i64 %gw, i64 %typew, i32 {write})
+  %gbad = icmp eq ptr %gdata, null
+  br i1 %gbad, label %fallback, label %overlap
+overlap:
+  %gsizew = add i64 %outw, 4
+  %gsize = call i64 @zt_word(ptr %d, i64 %gsizew)
+  %gstart = ptrtoint ptr %gdata to i64
+  %gend = add i64 %gstart, %gsize
+  br label %against
+against:
+  %q = phi i64 [0, %overlap], [%q1, %apart]
+  %qmore = icmp ult i64 %q, %nin
+  br i1 %qmore, label %against_one, label %given_ok
+against_one:
+  %qslot = getelementptr ptr, ptr %params, i64 %q
+  %qdata = load ptr, ptr %qslot
+  %qstart = ptrtoint ptr %qdata to i64
+  %qw0 = mul i64 %q, {INPUT_WORDS}
+  %qw1 = add i64 %qw0, {HEADER_WORDS}
+  %qw = add i64 %qw1, 3
+  %qsize = call i64 @zt_word(ptr %d, i64 %qw)
+  %qend = add i64 %qstart, %qsize
+  %before_end = icmp ult i64 %gstart, %qend
+  %after_start = icmp ult i64 %qstart, %gend
+  %both = and i1 %before_end, %after_start
+  %gnonempty = icmp ne i64 %gsize, 0
+  %qnonempty = icmp ne i64 %qsize, 0
+  %nonempty = and i1 %gnonempty, %qnonempty
+  %overlaps = and i1 %both, %nonempty
+  br i1 %overlaps, label %fallback, label %apart
+apart:
+  %q1 = add i64 %q, 1
+  br label %against
+given_ok:
+  call void @Py_IncRef(ptr %gobj)
+  store ptr %gobj, ptr %outs
+  %gpslot = getelementptr ptr, ptr %params, i64 %nin
+  store ptr %gdata, ptr %gpslot
+  br label %run
 allocate:
-  %j = phi i64 [0, %inputs], [%j1, %allocated]
+  %j = phi i64 [0, %inputs_done], [%j1, %allocated]
   %omore = icmp ult i64 %j, %nout
   br i1 %omore, label %alloc_one, label %run
 alloc_one:
-  %aw0 = mul i64 %nin, {INPUT_WORDS}
-  %aw1 = add i64 %aw0, {HEADER_WORDS}
-  %aw = add i64 %aw1, %j
+  %aw0 = mul i64 %j, {OUTPUT_WORDS}
+  %aw = add i64 %outw, %aw0
   %allocw = call i64 @zt_word(ptr %d, i64 %aw)
   %alloc = inttoptr i64 %allocw to ptr
   %out = call ptr @PyObject_CallNoArgs(ptr %alloc)
@@ -364,13 +459,16 @@ def make_entry(
     outputs: list[tuple[np.dtype[Any], tuple[int, ...]]],
     fallback: Any,
     raise_pending: Any,
+    out_keyword: bool = False,
 ) -> Any:
     """A Python callable that calls the kernel at `kernel_address` through `zt_call` (at
     `entry_address`): inputs are (dtype, shape) pairs checked per call, outputs are
-    allocated per call; any other call goes to `fallback`."""
+    allocated per call, or, with `out_keyword` and one output, given as `out=`; any other
+    call goes to `fallback`."""
     if not outputs or len(inputs) + len(outputs) > MAX_PARAMS:
         raise ValueError("zt_call: a kernel with 1 output or more and at most 16 parameters")
     keep: list[Any] = []
+    out_name = sys.intern("out")
     words: list[int] = [
         kernel_address,
         len(inputs),
@@ -379,16 +477,22 @@ def make_entry(
         id(fallback),
         id(raise_pending),
         0,
+        id(out_name) if out_keyword else 0,
     ]
-    keep += [fallback, raise_pending]
-    for dtype, shape in inputs:
+    keep += [fallback, raise_pending, out_name]
+
+    def shape_words(dtype: np.dtype[Any], shape: tuple[int, ...]) -> list[int]:
         dims = (ctypes.c_int64 * max(1, len(shape)))(*shape)
-        keep += [dtype, dims]
-        words += [id(dtype), len(shape), ctypes.addressof(dims)]
+        keep.extend((dtype, dims))
+        size = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+        return [id(dtype), len(shape), ctypes.addressof(dims), size]
+
+    for dtype, shape in inputs:
+        words += shape_words(dtype, shape)
     for dtype, shape in outputs:
         allocate = partial(np.empty, shape, dtype)
         keep.append(allocate)
-        words.append(id(allocate))
+        words += [id(allocate), *shape_words(dtype, shape)]
     descriptor = (ctypes.c_int64 * len(words))(*words)
     capsule = _new_capsule(ctypes.addressof(descriptor), None, None)
     method = _MethodDef(name.encode(), entry_address, METH_FASTCALL_KEYWORDS, None)

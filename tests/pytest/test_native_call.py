@@ -50,6 +50,23 @@ exit:
   ret void
 }
 
+define void @double(ptr noalias %a, ptr noalias %out) {
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [0, %entry], [%i1, %loop]
+  %pa = getelementptr float, ptr %a, i64 %i
+  %x = load float, ptr %pa
+  %y = fadd float %x, %x
+  %po = getelementptr float, ptr %out, i64 %i
+  store float %y, ptr %po
+  %i1 = add i64 %i, 1
+  %c = icmp slt i64 %i1, 12
+  br i1 %c, label %loop, label %exit
+exit:
+  ret void
+}
+
 define void @broken(ptr noalias %a, ptr noalias %out) {
 entry:
   call void @ziggurat_parallel_for(ptr null, i64 10, ptr null)
@@ -93,6 +110,7 @@ def module() -> CompiledModule:
             ArgSpec((3, 4), f32, "out"),
             ArgSpec((3, 4), f32, "out"),
         ],
+        "double": [ArgSpec((3, 4), f32, "in"), ArgSpec((3, 4), f32, "out")],
         "broken": [ArgSpec((2,), f32, "in"), ArgSpec((2,), f32, "out")],
         "bump": [ArgSpec((1,), np.float64, "inout")],
         "spin": [ArgSpec((1,), np.float64, "in"), ArgSpec((1,), np.float64, "out")],
@@ -146,6 +164,63 @@ def test_every_other_call_goes_to_the_kernel(module: CompiledModule) -> None:
         entry([[1.0] * 4] * 3, b)
     with pytest.raises(ZigguratCallError, match="takes 2 or 4 arguments"):
         entry(a)
+
+
+def test_an_output_given_as_out_is_written_natively(module: CompiledModule) -> None:
+    kernel = module.kernel("double")
+    entry = kernel.native_entry()
+    a, _ = inputs()
+    out = np.empty((3, 4), np.float32)
+    before = sys.getrefcount(out)
+    for _ in range(100):
+        assert entry(a, out=out) is out
+    assert sys.getrefcount(out) == before  # each call's new reference was dropped
+    np.testing.assert_array_equal(out, a + a)
+    assert native_call.native_calls(entry) == 100
+    # Anything the native entry does not take goes to the kernel: its results and errors.
+    frozen = out.copy()
+    frozen.flags.writeable = False
+    with pytest.raises(ZigguratCallError, match="read-only"):
+        entry(a, out=frozen)
+    with pytest.raises(ZigguratCallError, match="overlaps"):
+        entry(a, out=a)
+    with pytest.raises(ZigguratCallError, match="overlaps"):
+        entry(a, out=a.reshape(3, 4)[:, :])  # another view of the same memory
+    with pytest.raises(ZigguratCallError, match="expected dtype float32"):
+        entry(a, out=np.empty((3, 4), np.float64))
+    with pytest.raises(ZigguratCallError, match="C-contiguous"):
+        entry(a, out=np.empty((3, 8), np.float32)[:, ::2])
+    assert native_call.native_calls(entry) == 100
+    # Not taken natively when the entry was made without `out_keyword`.
+    plain = kernel.native_entry(out_keyword=False)
+    assert plain(a, out=out) is out
+    assert native_call.native_calls(plain) == 0
+
+
+def test_out_of_a_jitted_function_is_native_unless_it_names_an_argument() -> None:
+    @zg.jit
+    def f(x: np.ndarray) -> np.ndarray:
+        return x * 3.0
+
+    x = np.ones((4, 4), np.float32)
+    out = np.empty((4, 4), np.float32)
+    f(x)
+    f(x)  # installs the native entry
+    for _ in range(5):
+        assert f(x, out=out) is out
+    np.testing.assert_array_equal(out, x * 3)
+    (spec,) = f._cache.values()
+    assert native_call.native_calls(spec.entry) == 5
+
+    @zg.jit
+    def g(x: np.ndarray, out: np.ndarray) -> np.ndarray:
+        return x + out
+
+    y = np.full((4, 4), 2.0, np.float32)
+    g(x, y)
+    g(x, y)
+    np.testing.assert_array_equal(g(x, out=y), x + y)  # `out` is g's own argument
+    np.testing.assert_array_equal(y, 2.0)
 
 
 def test_no_references_leak(module: CompiledModule) -> None:
