@@ -14,7 +14,8 @@ the kernels' LLVM IR; `-t ptx` their PTX and `-t cubin` the ptxas output, see
 
 The last two compile for the runtime's default target (`$ZIGGURAT_TARGET` or the host CPU) at
 the LLVM level of the opt level `cpu-pipeline` recorded on the module (`OPT_LEVEL_ATTR`; 3 if
-none; `pipeline_llvm_level`), as the runtime does. A module not yet in the llvm dialect is first lowered by `convert-to-llvm`.
+none; `pipeline_llvm_level`), as the runtime does. A module not yet in the llvm dialect is
+first lowered by `convert-to-llvm`.
 
 xDSL's other targets print only IR of their own dialects: `target_problem` says, for a
 module, why a target does not apply (located at the first op it cannot print), so the driver
