@@ -5,7 +5,8 @@ reads them from the host (/proc/cpuinfo, /sys cache sizes, `os.cpu_count()`) and
 defaults; `Hardware.from_json(path)` reads a file with the same field names.
 
 `RooflineCostModel` prices an unfused op at `max(flops / peak, bytes / bandwidth) + launch`
-(seconds), where the bandwidth grows when the op's working set fits in L2 or L3. Fused kernels
+(seconds), where the bandwidth is that of the level the op's working set fits in: L1 or L2
+(all cores' caches together), L3, or DRAM (`Hardware.level_bandwidth`). Fused kernels
 are priced piecewise so that costs stay additive over e-nodes (what the extractors need): the
 kernel node pays its launch and its output write, each `ep_in` pays one read of its input, and
 each body op pays only its arithmetic — intermediates are never written or read back. A
@@ -45,12 +46,29 @@ class Hardware:
     bandwidth: float = 2.0e10
     """DRAM bytes/s."""
     l1_bytes: int = 32 * 1024
+    """Data cache per core (as are the L2 sizes; L3 is shared)."""
     l2_bytes: int = 1024 * 1024
     l3_bytes: int = 32 * 1024 * 1024
     vector_bits: int = 256
     cores: int = 1
     launch_seconds: float = 2.0e-6
     """Fixed cost of one kernel (loop setup, call, thread wake-up)."""
+    l1_bandwidth: float = 0.0
+    """Bytes/s out of L1 over all cores; 0: 16 x `bandwidth`."""
+    l2_bandwidth: float = 0.0
+    """Bytes/s out of L2 over all cores; 0: 4 x `bandwidth`."""
+    l3_bandwidth: float = 0.0
+    """Bytes/s out of L3; 0: 2 x `bandwidth`."""
+
+    def level_bandwidth(self, working_set: float) -> float:
+        """Bytes/s of the fastest level `working_set` bytes fit in (L1 and L2: all cores')."""
+        if working_set <= self.l1_bytes * self.cores:
+            return self.l1_bandwidth or self.bandwidth * 16
+        if working_set <= self.l2_bytes * self.cores:
+            return self.l2_bandwidth or self.bandwidth * 4
+        if working_set <= self.l3_bytes:
+            return self.l3_bandwidth or self.bandwidth * 2
+        return self.bandwidth
 
     @staticmethod
     def detect() -> Hardware:
@@ -68,6 +86,8 @@ class Hardware:
         lanes = vector_bits // 32
         # Two FMA pipes, two FLOPs per FMA.
         peak = cores * mhz * 1e6 * lanes * 2 * 2
+        # Two vector loads per cycle out of L1, 32 bytes per cycle out of L2, per core; L3
+        # and DRAM cannot be derived from the clock (nominal multiples of 20 GB/s).
         return Hardware(
             peak_flops=peak,
             bandwidth=2.0e10,
@@ -76,6 +96,8 @@ class Hardware:
             l3_bytes=caches.get(3, 32 * 1024 * 1024),
             vector_bits=vector_bits,
             cores=cores,
+            l1_bandwidth=cores * mhz * 1e6 * (vector_bits // 8) * 2,
+            l2_bandwidth=cores * mhz * 1e6 * 32,
         )
 
     @staticmethod
@@ -190,11 +212,7 @@ class RooflineCostModel:
         self.hw = hardware or Hardware.detect()
 
     def bandwidth(self, working_set: float) -> float:
-        if working_set <= self.hw.l2_bytes * self.hw.cores:
-            return self.hw.bandwidth * 4
-        if working_set <= self.hw.l3_bytes:
-            return self.hw.bandwidth * 2
-        return self.hw.bandwidth
+        return self.hw.level_bandwidth(working_set)
 
     def node_cost(self, node: NodeInfo) -> float:
         c = node.category

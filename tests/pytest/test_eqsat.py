@@ -157,6 +157,54 @@ def test_ten_matrix_chain_reaches_the_dp_optimum(cost_model: str) -> None:
     assert stats[0]["saturated"] and stats[0]["eclasses"] == 55
 
 
+SMALL_CHAIN_DIMS = (30, 35, 15, 5, 10, 20, 25, 40, 8)
+"""Eight small matrices: every product's operands fit in L1 (issue 13's example)."""
+
+
+def test_an_l1_resident_chain_reaches_the_flop_optimum_under_the_roofline(
+    tmp_path: Path,
+) -> None:
+    """Priced at DRAM (or L2) bandwidth, bytes dominated these tiny products and the
+    roofline chose an order with 12% more multiplications; at L1 bandwidth it finds the
+    optimum, as the FLOP model does."""
+    hardware = tmp_path / "hardware.json"
+    hardware.write_text(json.dumps(PINNED_HARDWARE.to_dict()))
+    _, after, _ = apply(
+        chain_text(SMALL_CHAIN_DIMS),
+        rules=("matmul",),
+        fast_math=MATMUL_FLAGS,
+        hardware=str(hardware),
+    )
+    assert multiplications(after) == chain_optimum(SMALL_CHAIN_DIMS) == 19_175
+    slow = tmp_path / "no_l1.json"  # every byte at the old L2 price: the worse order wins
+    slow.write_text(json.dumps({**PINNED_HARDWARE.to_dict(), "l1_bandwidth": 8.0e10}))
+    _, worse, _ = apply(
+        chain_text(SMALL_CHAIN_DIMS), rules=("matmul",), fast_math=MATMUL_FLAGS, hardware=str(slow)
+    )
+    assert multiplications(worse) > 19_175
+
+
+def test_each_level_has_its_bandwidth() -> None:
+    hw = Hardware(bandwidth=1.0e10, l1_bytes=1024, l2_bytes=4096, l3_bytes=65536, cores=2)
+    assert [hw.level_bandwidth(b) for b in (2048, 8192, 65536, 65537)] == [
+        16e10,
+        4e10,
+        2e10,
+        1e10,
+    ]
+    pinned = Hardware(
+        bandwidth=1.0e10,
+        l1_bytes=1024,
+        cores=2,
+        l1_bandwidth=5e11,
+        l2_bandwidth=1e11,
+        l3_bandwidth=3e10,
+    )
+    assert pinned.level_bandwidth(2048) == 5e11 and pinned.level_bandwidth(2049) == 1e11
+    detected = Hardware.detect()
+    assert detected.l1_bandwidth > detected.l2_bandwidth > detected.bandwidth
+
+
 def test_small_chain_numerics() -> None:
     dims = (5, 7, 2, 9, 3)
     before, after, _ = apply(
