@@ -64,7 +64,6 @@ _SHN_COMMON = 0xFFF2
 
 _STB_LOCAL = 0
 _STB_WEAK = 2
-_STT_SECTION = 3
 _STT_TLS = 6
 
 _R_NONE = 0
@@ -173,7 +172,6 @@ class LoadedImage:
 
 @dataclass
 class _Section:
-    index: int
     name: str
     kind: int  # 0 code, 1 read-only data, 2 writable data
     type: int
@@ -254,7 +252,7 @@ def _load(obj: bytes, resolve: Callable[[str], int | None], wanted: list[str]) -
         if size > _MAX_SECTION:
             raise UnsupportedObject(f"section {name} has {size} bytes")
         kind = 0 if flags & _SHF_EXECINSTR else 2 if flags & _SHF_WRITE else 1
-        sections[index] = _Section(index, name, kind, sh_type, offset, size, max(1, align))
+        sections[index] = _Section(name, kind, sh_type, offset, size, max(1, align))
     if symtab is None:
         raise UnsupportedObject("no symbol table")
 
