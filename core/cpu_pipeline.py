@@ -4,8 +4,9 @@ It composes passes of `ziggurat.passes` and `ziggurat.lowering`, so it sits abov
 (docs/layout.md). It is a composite pass: `inner_passes()` lists the passes it runs, so drivers can show each
 one (`ziggurat-opt --print-between-passes`, `--time-passes`) and `Lowered.as_text` can stop
 between them. Before running, it checks that the input is something it compiles and reports
-what is not (f16 tensors, `?` dimensions, zero-size tensors, linalg ops that even the loop
-fallback cannot lower, ...) at the op.
+what is not (`?` dimensions, zero-size tensors, linalg ops that even the loop fallback
+cannot lower, ...) at the op. It compiles f16 and bf16 tensors (held as `half` and `bfloat` in
+memory, computed in f32 and rounded as the semantics say: `ztile-widen`).
 """
 
 from __future__ import annotations
@@ -19,12 +20,15 @@ from xdsl.context import Context
 from xdsl.dialects import func
 from xdsl.dialects.builtin import (
     AnyFloat,
+    BFloat16Type,
     ComplexType,
     ContainerType,
+    Float16Type,
     IntegerAttr,
     MemRefType,
     ModuleOp,
     TensorType,
+    f16,
     f32,
     f64,
     i1,
@@ -89,8 +93,8 @@ MAX_BYTES = 2**63 - 1
 
 
 class UnsupportedError(DiagnosticError):
-    """Valid IR that the default pipeline does not compile, located at the op (f16/bf16 or
-    integer elements, dynamic or zero-size dimensions, sizes beyond the index range, ops of
+    """Valid IR that the default pipeline does not compile, located at the op (integer
+    elements outside function signatures, dynamic or zero-size dimensions, sizes beyond the index range, ops of
     dialects it does not lower)."""
 
 
@@ -104,25 +108,31 @@ INTEGER_ELEMENTS = (i8, i16, i32, i64)
 compiled as loops (`linalg-to-zloop`); ztensor ops hold f32, f64 and i1 only."""
 
 
-def type_problem(ty: Attribute, integers: bool = False) -> str | None:
+NARROW_ELEMENTS = (f16, BFloat16Type())
+"""The 16-bit float elements `cpu-pipeline` compiles (in tensors and memrefs)."""
+
+
+def type_problem(ty: Attribute, integers: bool = False, narrow: bool = True) -> str | None:
     """What `cpu-pipeline` does not support about values of the tensor or memref type `ty`
     (None if it compiles them, or if `ty` is not shaped): a phrase that follows
     "cpu-pipeline does not support". `integers` accepts the `INTEGER_ELEMENTS` too (in
-    function signatures)."""
+    function signatures); `narrow=False` rejects the `NARROW_ELEMENTS`."""
     if not isinstance(ty, TensorType | MemRefType):
         return None
     shape = tuple(ty.get_shape())
     element = ty.get_element_type()
+    floats = (f32, f64, *NARROW_ELEMENTS) if narrow else (f32, f64)
     if integers and element in INTEGER_ELEMENTS:
         pass
-    elif element not in (f32, f64, i1):
+    elif element not in (*floats, i1):
         also = ", and i8 to i64 integers in function signatures" if integers else ""
-        return f"element type {element} (it compiles f32 and f64 tensors, and i1 booleans{also})"
+        names = "f16, bf16, f32 and f64" if narrow else "f32 and f64"
+        return f"element type {element} (it compiles {names} tensors, and i1 booleans{also})"
     if any(d < 0 for d in shape):
         return "dynamic dimensions ('?'): give every dimension a static size"
     if 0 in shape:
         return "zero-size tensors (this one has no elements)"
-    size = {f64: 8, f32: 4, i1: 1, i8: 1, i16: 2, i32: 4, i64: 8}[element]
+    size = {f64: 8, f32: 4, i1: 1, i8: 1, i16: 2, i32: 4, i64: 8}.get(element, 2)
     for d in shape:
         size *= d
     if size > MAX_BYTES:
@@ -130,23 +140,38 @@ def type_problem(ty: Attribute, integers: bool = False) -> str | None:
     return None
 
 
-def _float_problem(ty: Attribute) -> str | None:
-    """Floating-point or complex scalars, vectors, tensors or memrefs other than f32/f64."""
+def _float_problem(ty: Attribute, narrow: bool = True) -> str | None:
+    """Floating-point or complex scalars, vectors, tensors or memrefs other than f32/f64
+    (and, when `narrow`, f16/bf16 ones other than scalars of a function signature: those the
+    runtime does not pass)."""
     element = ty.get_element_type() if isinstance(ty, ContainerType) else ty
     if isinstance(element, ComplexType):
         return "complex numbers"
+    if narrow and isinstance(element, Float16Type | BFloat16Type):
+        return None
     if isinstance(element, AnyFloat) and element not in (f32, f64):
-        return f"{element} values (it compiles f32 and f64)"
+        names = "f16, bf16 (in tensors), f32 and f64" if narrow else "f32 and f64"
+        return f"{element} values (it compiles {names})"
     return None
+
+
+def _signature_problem(ty: Attribute, narrow: bool) -> str | None:
+    """`type_problem` and `_float_problem` of a function argument or result type (f16/bf16
+    only as the elements of tensors and memrefs)."""
+    if narrow and isinstance(ty, Float16Type | BFloat16Type):
+        return f"{ty} scalars in function signatures (pass them as 0-d tensors)"
+    return type_problem(ty, integers=True, narrow=narrow) or _float_problem(ty, narrow)
 
 
 def _unsupported(op: Operation, message: str) -> UnsupportedError:
     return UnsupportedError(op_diagnostic(op, message, None))
 
 
-def check_supported(module: ModuleOp) -> None:
+def check_supported(module: ModuleOp, narrow: bool = False) -> None:
     """Raise a located `UnsupportedError` at the first op `cpu-pipeline` cannot compile
-    (linalg and tensor ops: what even the loop fallback, `linalg-to-zloop`, cannot lower)."""
+    (linalg and tensor ops: what even the loop fallback, `linalg-to-zloop`, cannot lower).
+    `narrow` accepts f16 and bf16 tensors (`cpu-pipeline` passes it; the default rejects
+    them, as `gpu-pipeline` still must)."""
     fallback: Callable[[Operation], str | None] | None = None
     for op in module.walk():
         dialect = op.dialect_name()
@@ -163,7 +188,7 @@ def check_supported(module: ModuleOp) -> None:
             )
             for kind, types in kinds:
                 for i, ty in enumerate(types):
-                    problem = type_problem(ty, integers=True) or _float_problem(ty)
+                    problem = _signature_problem(ty, narrow)
                     if problem is not None:
                         raise _unsupported(
                             op,
@@ -181,7 +206,9 @@ def check_supported(module: ModuleOp) -> None:
         for kind, values in (("operand", op.operands), ("result", op.results)):
             for i, value in enumerate(values):
                 ty = value.type
-                problem = (type_problem(ty) if dialect == "ztensor" else None) or _float_problem(ty)
+                problem = (
+                    type_problem(ty, narrow=narrow) if dialect == "ztensor" else None
+                ) or _float_problem(ty, narrow)
                 if problem is not None:
                     raise _unsupported(
                         op, f"{kind} #{i} has type {ty}: cpu-pipeline does not support {problem}"
@@ -276,7 +303,7 @@ class CpuPipelinePass(ModulePass):
         return [*PassPipeline.parse_spec(passes, spec).passes, RecordOptLevelPass(self.opt_level)]
 
     def check_input(self, module: ModuleOp) -> None:
-        check_supported(module)
+        check_supported(module, narrow=True)
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         run_composite(self, ctx, op)

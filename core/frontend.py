@@ -30,8 +30,25 @@ if TYPE_CHECKING:
 
 NDArray = np.ndarray[Any, Any]
 
-SUPPORTED_DTYPES: tuple[np.dtype[Any], ...] = (np.dtype(np.float32), np.dtype(np.float64))
-"""The numeric element types a traced array may have."""
+SUPPORTED_DTYPES: tuple[np.dtype[Any], ...] = (
+    np.dtype(np.float16),
+    np.dtype(np.float32),
+    np.dtype(np.float64),
+)
+"""The numpy-native numeric element types a traced array may have; `ml_dtypes.bfloat16` is
+one too (`is_supported_dtype`), named rather than listed here so that `import ziggurat` does
+not import ml_dtypes (over a second)."""
+
+SUPPORTED_NAMES = "float16, bfloat16, float32 and float64"
+"""The supported dtypes as error messages name them."""
+
+
+def is_supported_dtype(dtype: Any) -> bool:
+    """Whether a traced array may have `dtype`: float16, ml_dtypes.bfloat16, float32 or
+    float64."""
+    dt = np.dtype(dtype)
+    return dt in SUPPORTED_DTYPES or (dt.name == "bfloat16" and dt.itemsize == 2)
+
 
 BOOL = np.dtype(np.bool_)
 """The dtype of boolean traced arrays (`tensor<...xi1>`: comparison results, zg.jit inputs):
@@ -112,10 +129,14 @@ def _shape_str(shape: Sequence[int]) -> str:
 
 
 def _element_type(dtype: np.dtype[Any]) -> Attribute:
-    from xdsl.dialects.builtin import Float32Type, Float64Type, i1
+    from xdsl.dialects.builtin import BFloat16Type, Float16Type, Float32Type, Float64Type, i1
 
     if dtype == BOOL:
         return i1
+    if dtype == np.float16:
+        return Float16Type()
+    if dtype.name == "bfloat16":
+        return BFloat16Type()
     return Float64Type() if dtype == np.float64 else Float32Type()
 
 
@@ -654,7 +675,7 @@ def _operand_dtype(name: str, value: Any) -> Any:
     if _is_python_scalar(value):
         return value
     if isinstance(value, np.ndarray | np.generic):
-        if value.dtype.kind not in "biuf":
+        if value.dtype.kind not in "biuf" and not is_supported_dtype(value.dtype):
             raise trace_error(f"{name}: numpy operand of dtype {value.dtype} is not supported")
         return value.dtype
     raise trace_error(
@@ -664,11 +685,12 @@ def _operand_dtype(name: str, value: Any) -> Any:
 
 
 def _result_dtype(name: str, *values: Any) -> np.dtype[Any]:
-    """The dtype numpy would give to an elementwise op over `values` (must be f32 or f64)."""
+    """The dtype numpy would give to an elementwise op over `values` (must be a float of
+    `is_supported_dtype`)."""
     dtype = np.result_type(*(_operand_dtype(name, v) for v in values))
-    if dtype not in SUPPORTED_DTYPES:
+    if not is_supported_dtype(dtype):
         raise trace_error(
-            f"{name}: the operands promote to {dtype}; only float32 and float64 are supported"
+            f"{name}: the operands promote to {dtype}; only {SUPPORTED_NAMES} are supported"
         )
     return dtype
 
@@ -799,7 +821,7 @@ def compare(operator: str, lhs: Any, rhs: Any) -> TracedArray:
 
 
 def cast(x: TracedArray, dtype: Any, name: str) -> TracedArray:
-    """`x` converted to `dtype` (float32 or float64) with `ztensor.cast`."""
+    """`x` converted to `dtype` (float16, bfloat16, float32 or float64) with `ztensor.cast`."""
     try:
         target = np.dtype(dtype)
     except TypeError:
@@ -809,9 +831,9 @@ def cast(x: TracedArray, dtype: Any, name: str) -> TracedArray:
             f"{name}: cannot convert a boolean traced array to {target}; use "
             f"zg.where(condition, 1.0, 0.0)"
         )
-    if target not in SUPPORTED_DTYPES:
+    if not is_supported_dtype(target):
         raise trace_error(
-            f"{name}: cannot convert to {target}; only float32 and float64 are supported"
+            f"{name}: cannot convert to {target}; only {SUPPORTED_NAMES} are supported"
         )
     if target == x.dtype:
         return x
@@ -994,6 +1016,7 @@ __all__ = [
     "COL_MAJOR",
     "LAYOUT_ATTR",
     "SUPPORTED_DTYPES",
+    "SUPPORTED_NAMES",
     "TracedArray",
     "Tracer",
     "ZigguratError",
@@ -1004,6 +1027,7 @@ __all__ = [
     "cast",
     "compare",
     "elementwise",
+    "is_supported_dtype",
     "is_traced",
     "layer_norm",
     "matmul",

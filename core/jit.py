@@ -30,11 +30,12 @@ from ziggurat.errors import StageUnavailableError
 from ziggurat.frontend import (
     BOOL,
     COL_MAJOR,
-    SUPPORTED_DTYPES,
+    SUPPORTED_NAMES,
     TracedArray,
     TracedProgram,
     Tracer,
     ZigguratTraceError,
+    is_supported_dtype,
     is_traced,
     trace_error,
 )
@@ -236,7 +237,9 @@ class ArraySpec:
     layout: str
 
     def __str__(self) -> str:
-        short = {"float32": "f32", "float64": "f64", "bool": "i1"}[self.dtype]
+        short = {"float16": "f16", "bfloat16": "bf16", "float32": "f32", "float64": "f64"}.get(
+            self.dtype, "i1"
+        )
         text = f"{short}[{','.join(map(str, self.shape))}]"
         return text + (" col_major" if self.layout == COL_MAJOR else "")
 
@@ -270,7 +273,7 @@ def _classify(fname: str, position: int | str, value: Any) -> tuple[ArgSpec, NDA
     """The spec of one argument and, for arrays, the array to pass (copied if strided)."""
     where = f"zg.jit({fname}): {_arg_name(position)}"
     if isinstance(value, np.generic):
-        if isinstance(value, np.floating) and value.dtype in SUPPORTED_DTYPES:
+        if isinstance(value, np.generic) and is_supported_dtype(value.dtype):
             value = np.asarray(value)
         else:
             raise trace_error(
@@ -278,10 +281,10 @@ def _classify(fname: str, position: int | str, value: Any) -> tuple[ArgSpec, NDA
                 f"float32/float64 array"
             )
     if isinstance(value, np.ndarray):
-        if value.dtype not in SUPPORTED_DTYPES and value.dtype != BOOL:
+        if not is_supported_dtype(value.dtype) and value.dtype != BOOL:
             hint = " (convert with .astype(np.float32))" if value.dtype.kind in "iuf" else ""
             raise trace_error(
-                f"{where} has dtype {value.dtype}; only float32 and float64 arrays, and bool "
+                f"{where} has dtype {value.dtype}; only {SUPPORTED_NAMES} arrays, and bool "
                 f"arrays, are supported{hint}"
             )
         if value.size == 0:
@@ -593,7 +596,7 @@ def _outputs(fname: str, tracer: Tracer, result: Any) -> tuple[list[TracedArray]
             if item.tracer is not tracer:
                 raise trace_error(f"zg.jit({fname}): {what} is a traced array from another trace")
             outputs.append(item)
-        elif isinstance(item, np.ndarray) and item.dtype in SUPPORTED_DTYPES and item.size:
+        elif isinstance(item, np.ndarray) and is_supported_dtype(item.dtype) and item.size:
             outputs.append(tracer.constant(item))
         else:
             raise trace_error(

@@ -58,6 +58,7 @@ BUILTIN_PASSES: dict[str, str] = {
     "ztensor-to-ztile": "ziggurat.lowering.ztensor_to_ztile:ZTensorToZTilePass",
     "ztile-to-nvvm": "ziggurat.lowering.ztile_to_nvvm:ZTileToNVVMPass",
     "ztile-to-zloop": "ziggurat.lowering.ztile_to_zloop:ZTileToZLoopPass",
+    "ztile-widen": "ziggurat.lowering.ztile_widen:ZTileWidenPass",
 }
 
 _USER_PASSES: dict[str, type[ModulePass]] = {}

@@ -31,6 +31,18 @@ division by zero of `1 / sqrt(0)`, which is its defined result +inf).
 `name`). The same kind of function can be a `llvm` form, built from `arith` float ops and the
 other rows' `math` ops. Expansions build their ops in the order the lowering emits them.
 
+Narrow floats (f16 and bf16, held as `np.float16` and `ml_dtypes.bfloat16` arrays): the
+reference of every arithmetic row (`UNARY`, `BINARY`) extends its operands to f32, computes
+there and rounds the result once to the narrow dtype (`computed_in_f32`). For the exact ops
+(`add`, `sub`, `mul`, `div`, `maximum`, `minimum`, `neg`, `relu`, `sqrt`, `abs`, `floor`,
+`ceil`) that is what numpy computes on those dtypes, the correctly rounded result: f32 has more
+than twice their precision plus two bits, so rounding twice is harmless. For the
+transcendentals and compositions (`exp`, `log`, `tanh`, `sigmoid`, `gelu`, `rsqrt`, `erf`,
+`pow`) it is the definition: one rounding of the f32 result (numpy's own `np.exp` on float16
+does the same; `gelu` and `sigmoid` would otherwise round after every step). Comparisons and
+`select` are exact in any dtype. The reductions accumulate in f32 and round once at the end,
+as `matmul` and `ztile.dot` do (the tensor-core convention).
+
 This module imports numpy only (not xDSL), so `import ziggurat` stays light.
 
 Adding an elementwise op: a row in `ELEMENTWISE` (its `lower` may name a `math` op no other
@@ -73,6 +85,35 @@ Expansion = Callable[..., Any]
 # ---------------------------------------------------------------------------------------------
 # numpy references (shared with the semantics modules, which re-export them)
 # ---------------------------------------------------------------------------------------------
+
+
+def is_narrow(dtype: Any) -> bool:
+    """Whether `dtype` is a 16-bit float: `np.float16` or `ml_dtypes.bfloat16`."""
+    dt = np.dtype(dtype)
+    return dt == np.float16 or dt.name == "bfloat16"
+
+
+def computed_in_f32(fn: Callable[..., NDArray]) -> Callable[..., NDArray]:
+    """`fn` computed in f32 on narrow floats: operands of a 16-bit float dtype are extended
+    to f32 and the result is rounded once back to that dtype; other operands pass as they
+    are (`fn` itself runs on them)."""
+
+    def rule(*operands: Any, **kwargs: Any) -> NDArray:
+        narrow = [np.asarray(x).dtype for x in operands if is_narrow(np.asarray(x).dtype)]
+        if not narrow:
+            return fn(*operands, **kwargs)
+        wide = [
+            np.asarray(x).astype(np.float32) if is_narrow(np.asarray(x).dtype) else x
+            for x in operands
+        ]
+        result = np.asarray(fn(*wide, **kwargs))
+        return result.astype(narrow[0]) if result.dtype == np.float32 else result
+
+    rule.__name__ = getattr(fn, "__name__", "rule")
+    rule.__doc__ = fn.__doc__
+    rule.__wrapped__ = fn  # type: ignore[attr-defined]
+    return rule
+
 
 SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 
@@ -367,7 +408,8 @@ def _unary(
     doc: str,
     **facts: Any,
 ) -> Elementwise:
-    return Elementwise(name, 1, reference, lower, flops, facts.pop("frontend", name), doc, **facts)
+    frontend = facts.pop("frontend", name)
+    return Elementwise(name, 1, computed_in_f32(reference), lower, flops, frontend, doc, **facts)
 
 
 def _binary(
@@ -379,7 +421,17 @@ def _binary(
     doc: str,
     **facts: Any,
 ) -> Elementwise:
-    return Elementwise(name, 2, reference, lower, flops, frontend, doc, ufuncs=(frontend,), **facts)
+    return Elementwise(
+        name,
+        2,
+        computed_in_f32(reference),
+        lower,
+        flops,
+        frontend,
+        doc,
+        ufuncs=(frontend,),
+        **facts,
+    )
 
 
 BINARY: tuple[Elementwise, ...] = (
@@ -452,11 +504,11 @@ ELEMENTWISE: dict[str, Elementwise] = {row.name: row for row in (*BINARY, *UNARY
 """Every elementwise op by name."""
 
 REDUCTIONS: tuple[Reduction, ...] = (
-    Reduction("reduce_sum", np.sum, "sum", ("sum",),
+    Reduction("reduce_sum", computed_in_f32(np.sum), "sum", ("sum",),
               "Sum over `axis` (None: all axes) (numpy.sum).", tile_kind="sum"),
-    Reduction("reduce_max", ieee_max_reduce, "max", ("max", "amax"),
+    Reduction("reduce_max", computed_in_f32(ieee_max_reduce), "max", ("max", "amax"),
               "Maximum over `axis` (None: all axes) (numpy.max).", tile_kind="max"),
-    Reduction("reduce_mean", np.mean, "mean", ("mean",),
+    Reduction("reduce_mean", computed_in_f32(np.mean), "mean", ("mean",),
               "Arithmetic mean over `axis` (None: all axes) (numpy.mean)."),
 )  # fmt: skip
 """The reductions, in the dialect's order."""
@@ -525,12 +577,14 @@ __all__ = [
     "Rewrite",
     "Scalars",
     "check_table",
+    "computed_in_f32",
     "erf",
     "gelu",
     "ieee_max_reduce",
     "ieee_maximum",
     "ieee_min_reduce",
     "ieee_minimum",
+    "is_narrow",
     "predicate_of",
     "relu",
     "rsqrt",

@@ -25,6 +25,7 @@ import numpy as np
 from xdsl.dialects import arith, bufferization, math, memref, vector
 from xdsl.dialects.builtin import (
     DYNAMIC_INDEX,
+    BFloat16Type,
     DenseIntOrFPElementsAttr,
     DenseResourceAttr,
     Float16Type,
@@ -56,6 +57,7 @@ from xdsl.utils.exceptions import InterpretationError
 from ziggurat.dialects import optable, zloop
 from ziggurat.dialects.resources import ResourceError, element_dtype, resource_array
 from ziggurat.dialects.ztensor_semantics import (
+    bfloat16,
     ieee_max_reduce,
     ieee_maximum,
     ieee_min_reduce,
@@ -71,6 +73,8 @@ def numpy_dtype(element_type: Attribute) -> np.dtype[Any]:
         return np.dtype(np.float64)
     if isinstance(element_type, Float16Type):
         return np.dtype(np.float16)
+    if isinstance(element_type, BFloat16Type):
+        return bfloat16()
     if isinstance(element_type, IndexType):
         return np.dtype(np.int64)
     if isinstance(element_type, IntegerType):

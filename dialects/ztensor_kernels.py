@@ -53,7 +53,15 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from xdsl.dialects.builtin import Float32Type, Float64Type, MemRefType, StringAttr, TensorType
+from xdsl.dialects.builtin import (
+    BFloat16Type,
+    Float16Type,
+    Float32Type,
+    Float64Type,
+    MemRefType,
+    StringAttr,
+    TensorType,
+)
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from xdsl.rewriter import InsertPoint, Rewriter
 
@@ -81,7 +89,12 @@ ELEMENTWISE_TYPES: tuple[type[Operation], ...] = (
 )
 """Ops computed tile by tile: they join any kernel whose view fits them (except the copies
 among them, `is_copy`)."""
-TILE_FLOAT_TYPES: tuple[type[Attribute], ...] = (Float32Type, Float64Type)
+TILE_FLOAT_TYPES: tuple[type[Attribute], ...] = (
+    Float16Type,
+    BFloat16Type,
+    Float32Type,
+    Float64Type,
+)
 """The float element types of ztile tiles (what a cast computed in tiles converts between)."""
 NORMALIZE_TYPES: tuple[type[Operation], ...] = (zt.SoftmaxOp, zt.LayerNormOp)
 REDUCTION_TYPES: tuple[type[Operation], ...] = (zt.ReduceOp, *NORMALIZE_TYPES)
@@ -328,14 +341,14 @@ def _shape_text(shape: Shape) -> str:
 def is_copy(op: Operation) -> bool:
     """Whether `op` (of `ELEMENTWISE_TYPES`) is computed by scalar copy loops, not tiles: a
     transpose of rank above 3 (its view is not natural, so its tile expression would not be
-    a transpose of tiles), or a cast with a side that is not f32 or f64 (`is_tile_cast`)."""
+    a transpose of tiles), or a cast with a side that is not a tile float type (`is_tile_cast`)."""
     if isinstance(op, zt.CastOp):
         return not is_tile_cast(op)
     return isinstance(op, zt.TransposeOp) and len(tensor_shape(op.results[0])) > MAX_TILE_RANK
 
 
 def is_tile_cast(op: Operation) -> bool:
-    """Whether `op` is a `ztensor.cast` between the float types of tiles (f32, f64)."""
+    """Whether `op` is a `ztensor.cast` between the float types of tiles (f16, bf16, f32, f64)."""
     if not isinstance(op, zt.CastOp):
         return False
     types = (op.input.type, op.result.type)

@@ -51,27 +51,40 @@ NDArray = np.ndarray[Any, Any]
 Rule = Callable[[Any, Sequence[NDArray]], NDArray]
 
 
+def bfloat16() -> np.dtype[Any]:
+    """`ml_dtypes.bfloat16`, imported on first use (the import takes a second or more)."""
+    import ml_dtypes
+
+    return np.dtype(ml_dtypes.bfloat16)
+
+
 def numpy_dtype(element_type: Attribute) -> np.dtype[Any]:
-    """The numpy dtype that holds values of a float element type (bf16 is held as f32), or
-    of i1 (bool)."""
+    """The numpy dtype that holds values of a float element type (f16: `np.float16`, bf16:
+    `ml_dtypes.bfloat16`), or of i1 (bool)."""
     if element_type == i1:
         return np.dtype(np.bool_)
     if isinstance(element_type, Float64Type):
         return np.dtype(np.float64)
-    if isinstance(element_type, Float32Type | BFloat16Type):
+    if isinstance(element_type, Float32Type):
         return np.dtype(np.float32)
     if isinstance(element_type, Float16Type):
         return np.dtype(np.float16)
+    if isinstance(element_type, BFloat16Type):
+        return bfloat16()
     raise TypeError(f"no numpy dtype for element type {element_type}")
 
 
+@optable.computed_in_f32
 def softmax(x: NDArray, axis: int) -> NDArray:
+    """exp(x - max) / sum(exp(x - max)) over `axis`; f16/bf16 computed in f32, rounded once."""
     shifted = x - ieee_max_reduce(x, axis=axis, keepdims=True)
     e = np.exp(shifted)
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
+@optable.computed_in_f32
 def layernorm(x: NDArray, axis: int, epsilon: float) -> NDArray:
+    """(x - mean) / sqrt(var + epsilon) over `axis`; f16/bf16 computed in f32, rounded once."""
     mean = np.mean(x, axis=axis, keepdims=True)
     centered = x - mean
     var = np.mean(centered * centered, axis=axis, keepdims=True)
@@ -99,6 +112,10 @@ REDUCE_RULES: dict[type[zt.ReduceOp], Callable[..., NDArray]] = {
 """The numpy rule of each reduction (from the op table)."""
 
 
+matmul = optable.computed_in_f32(np.matmul)
+"""numpy.matmul; on f16/bf16 the products accumulate in f32 and the result is rounded once."""
+
+
 def _result_type(op: Operation) -> TensorType[Attribute]:
     ty = op.results[0].type
     assert isinstance(ty, TensorType)
@@ -122,6 +139,14 @@ _LITTLE_ENDIAN_DTYPES: dict[type[Attribute], str] = {
 }
 
 
+def _stored_dtype(element_type: Attribute) -> Any:
+    """The dtype of the bytes a dense float attribute of `element_type` stores (little
+    endian, as this host), or None for types stored otherwise."""
+    if isinstance(element_type, BFloat16Type):
+        return bfloat16()
+    return _LITTLE_ENDIAN_DTYPES.get(type(element_type))
+
+
 def constant_value(op: zt.ConstantOp) -> NDArray:
     """The numpy array of a `ztensor.constant`.
 
@@ -137,7 +162,7 @@ def constant_value(op: zt.ConstantOp) -> NDArray:
         if ty.element_count() > SPLAT_MATERIALIZE_LIMIT:
             return np.broadcast_to(scalar, shape)
         return np.full(shape, scalar, dtype=dtype)
-    stored = _LITTLE_ENDIAN_DTYPES.get(type(ty.element_type))
+    stored = _stored_dtype(ty.element_type)
     if stored is not None:
         return np.frombuffer(attr.data.data, dtype=stored).astype(dtype).reshape(shape)
     values = [float(v) for v in attr.get_values()]
@@ -184,7 +209,7 @@ def evaluate(op: Operation, args: Sequence[NDArray]) -> tuple[NDArray, ...]:
             return (_shaped(op, rule(args[0], axis=op.reduced_axes, keepdims=op.keep)),)
         match op:
             case zt.MatmulOp():
-                return (_shaped(op, np.matmul(args[0], args[1])),)
+                return (_shaped(op, matmul(args[0], args[1])),)
             case zt.TransposeOp():
                 return (_shaped(op, np.transpose(args[0], op.perm)),)
             case zt.ReshapeOp() | zt.BroadcastToOp():
@@ -212,7 +237,7 @@ def dense_attr(array: NDArray, tensor_type: TensorType[Attribute]) -> DenseIntOr
         (flat.view(np.uint8).reshape(flat.size, -1) == flat[:1].view(np.uint8)).all()
     ):
         return zt.splat_attr(tensor_type, float(flat[0]))
-    stored = _LITTLE_ENDIAN_DTYPES.get(type(tensor_type.element_type))
+    stored = _stored_dtype(tensor_type.element_type)
     if stored is not None:
         data = flat.astype(stored).tobytes()
         return DenseIntOrFPElementsAttr(cast(Any, tensor_type), BytesAttr(data))
@@ -283,6 +308,7 @@ __all__ = [
     "SPLAT_PRESERVING",
     "UNARY_RULES",
     "ZTensorFunctions",
+    "bfloat16",
     "constant_value",
     "dense_attr",
     "evaluate",
@@ -293,6 +319,7 @@ __all__ = [
     "ieee_min_reduce",
     "ieee_minimum",
     "layernorm",
+    "matmul",
     "numpy_dtype",
     "relu",
     "sigmoid",

@@ -2,14 +2,21 @@
 
 A tile program is a `ztile.grid` op inside a function. Its body runs once per program
 instance of a static grid; instances are independent and may run in parallel. Values of type
-`!ztile.tile<32x16xf32>` (static shape, rank 1 to 3, f32 or f64; i1 for booleans) are tiles:
+`!ztile.tile<32x16xf32>` (static shape, rank 1 to 3, f16, bf16, f32 or f64; i1 for booleans) are tiles:
 small blocks of data that live in registers or stack buffers. The body reads tiles from the
 memrefs of the enclosing function with `ztile.load` (at index offsets computed from
 `ztile.program_id`, edge-masked: elements outside the memref read the `padding` value, false
-for i1 tiles), computes on them (elementwise math, `ztile.cast` between f32 and f64, `ztile.dot`,
+for i1 tiles), computes on them (elementwise math, `ztile.cast` between float types, `ztile.dot`,
 `ztile.reduce`, `ztile.broadcast`, `ztile.splat`, `ztile.transpose`) and writes them back with `ztile.store`
 (only in-bounds elements are written). Loops inside a program (e.g. over K in a tiled matmul, carrying the accumulator
 tile) use `scf.for` with iter_args; index math uses `arith` on `index`.
+
+f16 and bf16 tiles compute as the op table says (`ziggurat.dialects.optable`): every
+elementwise op extends its operands to f32 and rounds its result once to the tile's type
+(numpy's result on float16 and ml_dtypes.bfloat16 arrays for the exact ops); `ztile.reduce`
+accumulates in f32 and rounds once; `ztile.dot` of f16 or bf16 tiles accumulates in f32 and
+rounds once when the accumulator is narrow, or keeps an f32 accumulator (the tensor-core form
+`f32 += f16 x f16`).
 
 Example (C = relu(A @ B + bias) for A: 33x17, B: 17x20, 16x16 output tiles):
 ```
@@ -71,6 +78,11 @@ func.func @mm(%a: memref<33x17xf32>, %b: memref<17x20xf32>, %bias: memref<1x20xf
   by 4 vectors (2 when W < 16) of the accumulator, kept as `zloop.for` iter_args across the
   K loop, an element of A is broadcast and multiplied into a vector of B with `vector.fma`.
   The accumulator tile of an `scf.for` K loop is updated in place.
+- f16 and bf16 tiles: every op other than load, store and cast is first rewritten to its f32
+  form between casts (`ztile_widen`): elementwise ops as `cast` to f32, the op, `cast` back
+  (one rounding per op, as the semantics say), `reduce` and `dot` on f32 tiles extended
+  from the narrow ones. Loads and stores move the narrow elements; casts become
+  `arith.extf`/`truncf`.
 - Constant offsets pick the fast or edge path at compile time. Stack buffers are allocated
   once at the top of the parallel body (`convert-to-llvm` places them in the outlined
   function's entry block).
@@ -83,7 +95,9 @@ from typing import ClassVar, cast
 
 from xdsl.dialects.builtin import (
     ArrayAttr,
+    BFloat16Type,
     DenseArrayBase,
+    Float16Type,
     Float32Type,
     Float64Type,
     FloatAttr,
@@ -137,7 +151,9 @@ from xdsl.utils.exceptions import VerifyException
 
 from ziggurat.dialects.optable import TILE_REDUCTION, unknown_predicate
 
-FLOAT_TYPES: tuple[type[Attribute], ...] = (Float32Type, Float64Type)
+FLOAT_TYPES: tuple[type[Attribute], ...] = (Float16Type, BFloat16Type, Float32Type, Float64Type)
+NARROW_FLOAT_TYPES: tuple[type[Attribute], ...] = (Float16Type, BFloat16Type)
+"""The 16-bit float element types: computed in f32 and rounded per op (module docstring)."""
 BOOL = i1
 """The element type of boolean tiles (comparison results, select conditions)."""
 
@@ -149,7 +165,8 @@ BOOL = i1
 
 @irdl_attr_definition
 class TileType(ParametrizedAttribute, TypeAttribute):
-    """A static-shaped block of f32, f64 or i1 values, rank 1 to 3: `!ztile.tile<32x16xf32>`."""
+    """A static-shaped block of f16, bf16, f32, f64 or i1 values, rank 1 to 3:
+    `!ztile.tile<32x16xf32>`."""
 
     name = "ztile.tile"
 
@@ -195,7 +212,8 @@ class TileType(ParametrizedAttribute, TypeAttribute):
             )
         if not isinstance(self.element_type, FLOAT_TYPES) and self.element_type != BOOL:
             raise VerifyException(
-                f"'ztile.tile' type expects an f32, f64 or i1 element type, got {self.element_type}"
+                "'ztile.tile' type expects an f16, bf16, f32, f64 or i1 element type, got "
+                f"{self.element_type}"
             )
 
 
@@ -209,7 +227,9 @@ def _tile(op_name: str, what: str, value: SSAValue) -> TileType:
 def _float_tile(op_name: str, what: str, value: SSAValue) -> TileType:
     ty = _tile(op_name, what, value)
     if not isinstance(ty.element_type, FLOAT_TYPES):
-        raise VerifyException(f"'{op_name}' op expects {what} to be a tile of f32 or f64, got {ty}")
+        raise VerifyException(
+            f"'{op_name}' op expects {what} to be a tile of f16, bf16, f32 or f64, got {ty}"
+        )
     return ty
 
 
@@ -771,6 +791,10 @@ class SelectOp(IRDLOperation):
 class DotOp(IRDLOperation):
     """Tile multiply-accumulate: `acc + lhs @ rhs` for 2-D tiles.
 
+    `lhs` and `rhs` have one element type, and `acc` (and the result) has that type too, or
+    f32 when it is f16 or bf16 (the tensor-core form). On f16/bf16 operands the products are
+    summed in f32, with `acc` extended to f32, and the result is rounded once to `acc`'s type.
+
     Example:
     ```
     %c = ztile.dot %a, %b, %acc : !ztile.tile<32x8xf32>, !ztile.tile<8x16xf32>, !ztile.tile<32x16xf32> -> !ztile.tile<32x16xf32>
@@ -808,10 +832,14 @@ class DotOp(IRDLOperation):
                 f"'{self.name}' op expects 2-D tiles, got ranks {a.get_num_dims()}, "
                 f"{b.get_num_dims()} and {c.get_num_dims()}"
             )
-        if len({a.element_type, b.element_type, c.element_type}) != 1:
+        f32_acc = isinstance(a.element_type, NARROW_FLOAT_TYPES) and isinstance(
+            c.element_type, Float32Type
+        )
+        if a.element_type != b.element_type or (a.element_type != c.element_type and not f32_acc):
             raise VerifyException(
-                f"'{self.name}' op expects equal element types, got {a.element_type}, "
-                f"{b.element_type} and {c.element_type}"
+                f"'{self.name}' op expects equal element types (or an f32 accumulator for f16 "
+                f"or bf16 operands), got {a.element_type}, {b.element_type} and "
+                f"{c.element_type}"
             )
         (m, k), (k2, n), (cm, cn) = a.get_shape(), b.get_shape(), c.get_shape()
         if k != k2:
@@ -831,6 +859,8 @@ class DotOp(IRDLOperation):
 @irdl_op_definition
 class ReduceOp(IRDLOperation):
     """Reduces a tile along one axis with "sum" or "max"; the reduced dim is kept with size 1.
+
+    On f16/bf16 tiles the reduction accumulates in f32 and rounds the result once.
 
     Example: `%r = ztile.reduce "max" %t {axis = 1 : i64} : !ztile.tile<8x32xf32> -> !ztile.tile<8x1xf32>`
     """
@@ -924,9 +954,10 @@ class BroadcastOp(IRDLOperation):
 
 @irdl_op_definition
 class CastOp(IRDLOperation):
-    """Converts the elements of a float tile to another float type (f32 <-> f64), keeping
-    the shape: `arith.extf` when widening, `arith.truncf` (round to nearest even) when
-    narrowing, as `ztensor.cast`.
+    """Converts the elements of a float tile to another float type (any two of f16, bf16,
+    f32, f64), keeping the shape: exact when widening, rounded once to nearest even when
+    narrowing (f64 -> f16 rounds from the f64 value; f16 <-> bf16 is exact through f32, then
+    rounded), as numpy's `astype` and `ztensor.cast`.
 
     Example: `%w = ztile.cast %t : !ztile.tile<8x32xf32> -> !ztile.tile<8x32xf64>`
     """
@@ -1096,6 +1127,7 @@ __all__ = [
     "ELEMENTWISE_BOOLEAN",
     "ELEMENTWISE_OPS",
     "ELEMENTWISE_UNARY",
+    "NARROW_FLOAT_TYPES",
     "UNARY_OPS",
     "AbsOp",
     "AddOp",

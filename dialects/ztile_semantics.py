@@ -139,6 +139,11 @@ class ZTileFunctions(InterpreterFunctions):
         self, interpreter: Interpreter, op: ztile.DotOp, args: PythonValues
     ) -> PythonValues:
         a, b, acc = args
+        if optable.is_narrow(a.dtype):
+            # f32 accumulation (acc extended), rounded once to the accumulator's type.
+            wide = np.float32
+            value = acc.astype(wide) + a.astype(wide) @ b.astype(wide)
+            return (value.astype(_result_dtype(op)),)
         return ((acc + a @ b).astype(_result_dtype(op)),)
 
     @impl(ztile.ReduceOp)

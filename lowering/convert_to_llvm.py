@@ -1,7 +1,7 @@
 """`convert-to-llvm`: lower func/zloop/scf/arith/math/memref/vector to xDSL's `llvm` dialect.
 
 Input: the IR of the lowering contract (section 2): `func.func` on statically shaped,
-identity-layout memrefs and f32/f64 (and integer) scalars, bodies of `zloop`, `scf`, `arith`,
+identity-layout memrefs and f16/bf16/f32/f64 (and integer) scalars, bodies of `zloop`, `scf`, `arith`,
 `math`, `memref` and `vector` ops on scalars and 1-D vectors. Output: a module of `llvm.func`s.
 
 Conventions (contract items 3 and 4):
@@ -11,6 +11,13 @@ Conventions (contract items 3 and 4):
   linkage, private ones internal.
 - An `i1` element of a memref is a byte (0 or 1, numpy's bool): loads truncate, stores
   zero-extend (LLVM would pack `<N x i1>` into bits).
+- f16 and bf16 elements are LLVM's `half` and `bfloat` (in memory and in vectors): the IR
+  `ztile-to-zloop` emits computes in f32 and only loads, stores, extends and truncates them.
+  `arith.extf`/`truncf` between f32 and them are `fpext`/`fptrunc` (`vcvtph2ps`,
+  `vcvtps2ph`, `vcvtneps2bf16` on this kind of host). f64 -> f16/bf16 rounds once: to f32
+  with round-to-odd (the truncation toward zero with its last bit set when inexact), then
+  `fptrunc` (LLVM would call compiler-rt's `__truncdfhf2`, which the JIT does not link);
+  f16/bf16 -> f64 and f16 <-> bf16 go through f32 (exact).
 - `memref.alloc` -> `aligned_alloc(64, size rounded up to 64)`, `memref.dealloc` -> `free`,
   `memref.alloca` -> a 64-byte aligned `llvm.alloca` in the function's entry block;
   `memref.collapse_shape`/`expand_shape` -> the same pointer (a row-major reshape).
@@ -59,9 +66,11 @@ from xdsl.context import Context
 from xdsl.dialects import arith, func, llvm, math, memref, scf, vector
 from xdsl.dialects.builtin import (
     ArrayAttr,
+    BFloat16Type,
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
     DictionaryAttr,
+    Float16Type,
     Float32Type,
     Float64Type,
     FloatAttr,
@@ -104,6 +113,10 @@ class LoweringError(DiagnosticException):
     """An op or type `convert-to-llvm` does not handle."""
 
 
+FLOAT_ELEMENTS = (Float16Type, BFloat16Type, Float32Type, Float64Type)
+"""The float types of scalars and vector elements `convert-to-llvm` lowers."""
+
+
 def lower_type(t: Attribute) -> Attribute:
     """The LLVM-dialect type of a value of type `t`."""
     if isinstance(t, IndexType):
@@ -114,7 +127,7 @@ def lower_type(t: Attribute) -> Attribute:
         if t.get_num_dims() != 1:
             raise LoweringError(f"convert-to-llvm: only 1-D vectors are supported, got {t}")
         return t
-    if isinstance(t, IntegerType | Float32Type | Float64Type):
+    if isinstance(t, IntegerType | Float16Type | BFloat16Type | Float32Type | Float64Type):
         return t
     raise LoweringError(f"convert-to-llvm: unsupported type {t}")
 
@@ -127,6 +140,10 @@ def type_suffix(t: Attribute) -> str:
         return "f32"
     if isinstance(t, Float64Type):
         return "f64"
+    if isinstance(t, Float16Type):
+        return "f16"
+    if isinstance(t, BFloat16Type):
+        return "bf16"
     if isinstance(t, IntegerType):
         return f"i{t.width.data}"
     if isinstance(t, IndexType):
@@ -140,6 +157,8 @@ def byte_size(t: Attribute) -> int:
         return t.get_shape()[0] * byte_size(t.element_type)
     if isinstance(t, Float32Type):
         return 4
+    if isinstance(t, Float16Type | BFloat16Type):
+        return 2
     if isinstance(t, Float64Type | IndexType | llvm.LLVMPointerType | MemRefType):
         return 8
     if isinstance(t, IntegerType):
@@ -210,8 +229,8 @@ class _FunctionLowering(IndexBuilder):
         if isinstance(t, VectorType):
             scalar = self.const_float(value, t.element_type)
             return self.splat(scalar, t)
-        assert isinstance(t, Float32Type | Float64Type)
-        return self.emit(llvm.ConstantOp(FloatAttr(value, t), t))
+        assert isinstance(t, FLOAT_ELEMENTS)
+        return self.emit(llvm.ConstantOp(FloatAttr(value, cast(Float32Type, t)), t))
 
     def splat(self, scalar: SSAValue, t: VectorType) -> SSAValue:
         undef = self.emit(llvm.UndefOp(t))
@@ -613,15 +632,15 @@ def _constant(fl: _FunctionLowering, op: arith.ConstantOp) -> None:
         if len(set(values)) != 1:
             raise LoweringError("convert-to-llvm: only splat vector constants are supported")
         et = t.element_type
-        if isinstance(et, Float32Type | Float64Type):
-            scalar = fl.emit(llvm.ConstantOp(FloatAttr(float(values[0]), et), et))
+        if isinstance(et, FLOAT_ELEMENTS):
+            scalar = fl.const_float(float(values[0]), et)
         else:
             scalar = fl.emit(llvm.ConstantOp(IntegerAttr(int(values[0]), et), et))
         fl.values[op.result] = fl.splat(scalar, t)
         return
     if isinstance(value, FloatAttr):
         fl.values[op.result] = fl.emit(
-            llvm.ConstantOp(FloatAttr(value.value.data, cast(Float32Type | Float64Type, lt)), lt)
+            llvm.ConstantOp(FloatAttr(value.value.data, cast(Float32Type, lt)), lt)
         )
         return
     if isinstance(value, IntegerAttr) and lt == i64:
@@ -786,6 +805,76 @@ def _cast(cls: type[llvm.GenericCastOp]):
         )
 
     return lower
+
+
+def _with_element(t: Attribute, elt: Attribute) -> Attribute:
+    """The scalar or vector type `t` with element type `elt`."""
+    return VectorType(elt, t.get_shape()) if isinstance(t, VectorType) else elt
+
+
+_FCMP_CODES = {"ogt": 2, "one": 6}
+"""LLVM's (and `arith.cmpf`'s) codes of the predicates `_fcmp` is asked for."""
+
+
+def _fcmp(fl: _FunctionLowering, predicate: str, a: SSAValue, b: SSAValue) -> SSAValue:
+    """`fcmp <predicate>` of scalars, or of vectors through the `__zg_fcmp_*` helper."""
+    if isinstance(a.type, VectorType):
+        mask = VectorType(i1, a.type.get_shape())
+        return fl.helper_call(f"__zg_fcmp_{predicate}_{type_suffix(a.type)}", [a, b], mask)
+    return fl.emit(llvm.FCmpOp(a, b, IntegerAttr(_FCMP_CODES[predicate], i64)))
+
+
+def _round_to_odd_f32(fl: _FunctionLowering, x: SSAValue) -> SSAValue:
+    """The f64 scalar or vector `x` as f32 rounded to odd: the nearest f32 toward zero, its
+    last bit set when that is inexact (then rounding it to f16/bf16 rounds `x` once)."""
+    t = x.type
+    ft = _with_element(t, Float32Type())
+    it = _with_element(t, i32)
+    nearest = fl.emit(llvm.FPTruncOp(x, ft))  # round to nearest even
+    back = fl.emit(llvm.FPExtOp(nearest, t))
+    suffix = type_suffix(t)
+    inexact = _fcmp(fl, "one", back, x)
+    away = _fcmp(
+        fl,
+        "ogt",
+        fl.intrinsic(f"llvm.fabs.{suffix}", [back], t),
+        fl.intrinsic(f"llvm.fabs.{suffix}", [x], t),
+    )
+
+    def const(v: int) -> SSAValue:
+        scalar = fl.const_int(v, i32)
+        return fl.splat(scalar, it) if isinstance(it, VectorType) else scalar
+
+    bits = fl.emit(llvm.BitcastOp(nearest, it))
+    even = fl.emit(llvm.TruncOp(fl.emit(llvm.XOrOp(bits, const(1))), _with_element(t, i1)))
+    # step: -1 toward zero when `nearest` rounded away from zero, else +1; taken when the
+    # result is inexact and even (an odd nearest value is already the rounded-to-odd one).
+    step = fl.emit(llvm.OrOp(fl.emit(llvm.SExtOp(away, it)), const(1)))
+    take = fl.emit(llvm.SExtOp(fl.emit(llvm.AndOp(inexact, even)), it))
+    odd = fl.emit(llvm.AddOp(bits, fl.emit(llvm.AndOp(step, take))))
+    return fl.emit(llvm.BitcastOp(odd, ft))
+
+
+def _float_cast(fl: _FunctionLowering, op: arith.ExtFOp | arith.TruncFOp) -> None:
+    """`arith.extf`/`truncf` as `fpext`/`fptrunc`, through f32 where LLVM would need a
+    compiler-rt call or round twice (the module docstring)."""
+    value = fl.get(op.operands[0])
+    target = lower_type(op.results[0].type)
+    src, dst = element_type(value.type), element_type(target)
+    narrow = (Float16Type, BFloat16Type)
+    f32 = Float32Type()
+    if isinstance(src, Float64Type) and isinstance(dst, narrow):
+        value = _round_to_odd_f32(fl, value)
+        src = f32
+    elif isinstance(src, narrow) and isinstance(dst, Float64Type | Float16Type | BFloat16Type):
+        value = fl.emit(llvm.FPExtOp(value, _with_element(target, f32)))
+        src = f32
+    if src == dst:
+        fl.values[op.results[0]] = value
+    elif byte_size(dst) > byte_size(src):
+        fl.values[op.results[0]] = fl.emit(llvm.FPExtOp(value, target))
+    else:
+        fl.values[op.results[0]] = fl.emit(llvm.FPTruncOp(value, target))
 
 
 def _int_cast(cls: type[llvm.TruncOp | llvm.ZExtOp | llvm.SExtOp]):
@@ -1037,8 +1126,8 @@ _HANDLERS: dict[type[Operation], Callable[[_FunctionLowering, Any], None]] = {
     arith.CmpiOp: _cmpi,
     arith.IndexCastOp: _index_cast,
     arith.SIToFPOp: _cast(llvm.SIToFPOp),
-    arith.ExtFOp: _cast(llvm.FPExtOp),
-    arith.TruncFOp: _cast(llvm.FPTruncOp),
+    arith.ExtFOp: _float_cast,
+    arith.TruncFOp: _float_cast,
     **{_MATH_CLASSES[name]: _math_op(row) for name, row in optable.MATH_OPS.items()},
     math.FmaOp: _math_fma,
     math.FPowIOp: _fpowi,

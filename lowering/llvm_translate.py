@@ -12,6 +12,9 @@ as `noalias`, and its per-op table `convert_op`) and extends it with:
   and `extract` on vectors. They are internal and
   `alwaysinline`.
 
+- the `bfloat` type (bf16 elements), which llvmlite 0.50 lacks: `BFloatType`, registered
+  with xDSL's type conversion (its table of converters) when this module is imported.
+
 `translate_module(module)` returns the IR text without target triple and data layout (the
 runtime sets those for the machine it compiles for); `lower_to_llvm_ir(module)` first runs
 `convert-to-llvm` on a copy of the module. Optimizing and emitting code is the runtime's job
@@ -21,20 +24,45 @@ runtime sets those for the machine it compiles for); `lower_to_llvm_ir(module)` 
 from __future__ import annotations
 
 import re
+import struct
 from typing import cast
 
+import numpy as np
 from llvmlite import ir
 from llvmlite.ir import instructions
+from llvmlite.ir.types import _BaseFloatType
+from xdsl.backend.llvm import convert_type as _convert_type_module
 from xdsl.backend.llvm.convert import _convert_global, _declare_func
 from xdsl.backend.llvm.convert_op import convert_op
 from xdsl.backend.llvm.convert_type import convert_type
 from xdsl.dialects import llvm
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import BFloat16Type, ModuleOp
 from xdsl.ir import Block, Operation, SSAValue
 from xdsl.utils.exceptions import LLVMTranslationException
 
+from ziggurat.dialects.ztensor_semantics import bfloat16
 from ziggurat.lowering.convert_to_llvm import convert_module_to_llvm
 from ziggurat.lowering.llvm_math import EMITTERS
+
+
+class BFloatType(_BaseFloatType):
+    """LLVM's `bfloat` (bf16) for llvmlite, which has only `half`, `float` and `double`:
+    printed as `bfloat`, constants as `0xR` and the four hex digits of their bits (rounded to
+    nearest even from the value, as `ml_dtypes.bfloat16` rounds)."""
+
+    null = "0.0"
+    intrinsic_name = "bf16"
+
+    def __str__(self) -> str:
+        return "bfloat"
+
+    def format_constant(self, value: float) -> str:
+        bits = struct.unpack("<H", np.asarray(value, dtype=bfloat16()).tobytes())[0]
+        return f"0xR{bits:04X}"
+
+
+BFloatType._create_instance()
+_convert_type_module._TYPE_CONVERTERS.setdefault(BFloat16Type, lambda _: BFloatType())
 
 _HELPER = re.compile(
     rf"^__zg_(?P<what>{'|'.join(EMITTERS)}|powi|select|extract|fcmp_(?P<pred>[a-z]+))_(?P<type>\w+)$"
@@ -58,7 +86,7 @@ def _convert_call_intrinsic(
         values[op.ress] = result
 
 
-_FLOATS = (ir.FloatType, ir.DoubleType, ir.VectorType)
+_FLOATS = (ir.HalfType, BFloatType, ir.FloatType, ir.DoubleType, ir.VectorType)
 
 
 def _convert_op(

@@ -11,18 +11,19 @@ re-planned across it), and the other ztensor ops of a block are grouped by its `
 from the last op backwards, at most `MAX_FUSED_OPS` (256) ops per kernel. The programs:
 
 - elementwise kernels (binary ops with broadcasting, unary ops, `broadcast_to`, `transpose`,
-  `cast` between f32 and f64 (`ztile.cast`), splat constants; a chain like `tanh(2x+1)*x`)
+  `cast` between float types (`ztile.cast`), splat constants; a chain like `tanh(2x+1)*x`)
   are one grid over output tiles;
 - a matmul kernel's grid computes the accumulator tile with a `scf.for` over K (`ztile.dot`)
   and applies the elementwise epilogue (bias add, relu, gelu, ...) to it before the one
-  store; batched matmuls get an extra grid axis over the (broadcast) batch;
+  store; batched matmuls get an extra grid axis over the (broadcast) batch; f16/bf16
+  matmuls accumulate in an f32 tile, cast to the result type once before the epilogue;
 - `reduce_sum/max/mean`, `softmax` and `layernorm` are row-blocked programs that reduce
   their axes inside the program (whole when the reduced extent fits the tile budget, else in
-  chunks walked by `scf.for`), their elementwise prologue computed on the loaded tiles;
-- `reshape`, transposes of rank above 3 and casts from or to other float types are copies
-  (scalar loops over the elements, since ztile tiles have rank 1 to 3, the rank of their
-  memref, and hold f32, f64 or i1), a non-splat `constant` is a buffer filled by scalar
-  stores.
+  chunks walked by `scf.for`), their elementwise prologue computed on the loaded tiles
+  (f16/bf16 ones computed in f32 after the prologue, rounded once at the store);
+- `reshape` and transposes of rank above 3 are copies (scalar loops over the elements,
+  since ztile tiles have rank 1 to 3, the rank of their memref), a non-splat `constant` is a
+  buffer filled by scalar stores.
 
 ztile tiles have rank 1 to 3 and the rank of the memref they are loaded from, and `ztile.dot`
 takes 2-D tiles. A kernel therefore works on a *view* of its data: the tensor's own shape
@@ -48,6 +49,7 @@ from xdsl.context import Context
 from xdsl.dialects import arith, bufferization, memref
 from xdsl.dialects.builtin import (
     DenseIntOrFPElementsAttr,
+    Float32Type,
     ModuleOp,
     TensorType,
 )
@@ -252,7 +254,10 @@ class Lowerer:
         view = matmul_view(out_shape)
         leaves = self._leaves(gen, group, view)
         out = alloc_like(gen, view.dims, elt)
-        acc_type = ztile.TileType((tm, tn), elt)
+        # f16/bf16 products accumulate in f32 (the tensor-core form of `ztile.dot`), rounded
+        # once before the epilogue.
+        acc_elt: Attribute = Float32Type() if isinstance(elt, ztile.NARROW_FLOAT_TYPES) else elt
+        acc_type = ztile.TileType((tm, tn), acc_elt)
         a_type = ztile.TileType((tm, tk), elt)
         b_type = ztile.TileType((tk, tn), elt)
 
@@ -275,7 +280,7 @@ class Lowerer:
                 i, j = offs
                 row = a_row = i
                 b_base = g.index(0)
-            init = g.add(ztile.SplatOp(g.fconst(0.0, elt), acc_type))
+            init = g.add(ztile.SplatOp(g.fconst(0.0, acc_elt), acc_type))
 
             def k_step(inner: Gen, kk: SSAValue, carried: list[SSAValue]) -> list[SSAValue]:
                 ta = inner.add(ztile.LoadOp(a, [a_row, kk], a_type, padding=0.0))
@@ -283,6 +288,8 @@ class Lowerer:
                 return [inner.add(ztile.DotOp(ta, tb, carried[0]))]
 
             (acc,) = g.loop(k, tk, [init], k_step)
+            if acc_elt != elt:
+                acc = g.add(ztile.CastOp(acc, elt))
             em = TileEmitter(g, view, group.members, leaves)
             em.cache[(mm.result, (row, j), (tm, tn))] = acc
             t = em.emit(result, [row, j], (tm, tn))

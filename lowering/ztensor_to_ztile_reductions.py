@@ -12,6 +12,11 @@ members) is computed on every tile loaded. One method per kind writes the progra
 - `layernorm`: the mean, the sum of squared deviations (corrected for padded elements,
   each of which added `mean**2`), then `(x - mean) / sqrt(var + eps)` stored.
 
+On f16/bf16 inputs the program computes in f32: each loaded tile (its prologue computed in
+the narrow type, op by op) is cast to f32, the statistics and the result are f32 tiles, and
+the result is cast back once before its store (the semantics: f32 accumulation, one
+rounding).
+
 Assumes the group's root is one of those ops and its view, reduced view axes and tile come
 from `ztensor_kernels.reduction_view`.
 """
@@ -21,6 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+from xdsl.dialects.builtin import Float32Type
 from xdsl.ir import Block, SSAValue
 
 from ziggurat.dialects import ztensor as zt
@@ -64,6 +70,9 @@ class ReductionKernel:
         self.tile = tile
         self.leaves = leaves
         self.elt = element_type(self.result)
+        narrow = isinstance(self.elt, ztile.NARROW_FLOAT_TYPES)
+        self.compute = Float32Type() if narrow else self.elt
+        """The element type the program computes in (f32 for f16/bf16 inputs)."""
         dims = self.dims = view.dims
         self.kept = [d for d in range(len(dims)) if d not in vaxes]
         self.chunks = {a: -(-dims[a] // tile[a]) for a in vaxes}
@@ -72,8 +81,8 @@ class ReductionKernel:
         self.single = all(self.chunks[a] == 1 for a in vaxes)
         self.is_norm = isinstance(self.op, NORMALIZE_TYPES)
         stats_shape = tuple(1 if d in vaxes else t for d, t in enumerate(tile))
-        self.stats_type = ztile.TileType(stats_shape, self.elt)
-        self.tile_type = ztile.TileType(tile, self.elt)
+        self.stats_type = ztile.TileType(stats_shape, self.compute)
+        self.tile_type = ztile.TileType(tile, self.compute)
         stats_dims = tuple(1 if d in vaxes else n for d, n in enumerate(dims))
         self.gen = gen
         self.out = alloc_like(gen, dims if self.is_norm else stats_dims, self.elt)
@@ -113,9 +122,20 @@ class ReductionKernel:
     # ----- building blocks -------------------------------------------------------------------
 
     def load(self, g: Gen, offs: list[SSAValue], pad: float) -> SSAValue:
-        """The tile of the kernel's input at `offs` (its prologue computed on it)."""
+        """The tile of the kernel's input at `offs` (its prologue computed on it), in the
+        compute type."""
         em = TileEmitter(g, self.view, self.group.members, self.leaves, padding=pad)
-        return em.emit(self.x, offs, self.tile)
+        t = em.emit(self.x, offs, self.tile)
+        if self.compute != self.elt:
+            t = g.add(ztile.CastOp(t, self.compute))
+        return t
+
+    def store(self, g: Gen, t: SSAValue, offs: list[SSAValue]) -> None:
+        """Store the compute-type tile `t` into the result at `offs` (rounded once to the
+        result's type)."""
+        if self.compute != self.elt:
+            t = g.add(ztile.CastOp(t, self.elt))
+        g.add_op(ztile.StoreOp(t, self.out, offs))
 
     def reduce(self, g: Gen, t: SSAValue, kind: str) -> SSAValue:
         # Reducing an axis the tile has one element along computes nothing (each chunk of a
@@ -159,7 +179,7 @@ class ReductionKernel:
             t = whole if whole is not None and pad == 0.0 else self.load(g, base, pad)
             return self.reduce(g, f(g, t) if f else t, kind)
         init_value = 0.0 if kind == "sum" else NEG_INF
-        init = g.add(ztile.SplatOp(g.fconst(init_value, self.elt), self.stats_type))
+        init = g.add(ztile.SplatOp(g.fconst(init_value, self.compute), self.stats_type))
         combine = ztile.AddOp if kind == "sum" else ztile.MaximumOp
 
         def step(gg: Gen, offs: list[SSAValue], c: list[SSAValue]) -> list[SSAValue]:
@@ -174,20 +194,20 @@ class ReductionKernel:
         return g.add(ztile.BroadcastOp(t, self.tile_type))
 
     def splat(self, g: Gen, value: float) -> SSAValue:
-        return g.add(ztile.SplatOp(g.fconst(value, self.elt), self.stats_type))
+        return g.add(ztile.SplatOp(g.fconst(value, self.compute), self.stats_type))
 
     # ----- kinds -----------------------------------------------------------------------------
 
     def sum(self, g: Gen, base: list[SSAValue]) -> None:
-        g.add_op(ztile.StoreOp(self.total(g, base, "sum", 0.0), self.out, base))
+        self.store(g, self.total(g, base, "sum", 0.0), base)
 
     def mean(self, g: Gen, base: list[SSAValue]) -> None:
         r = self.total(g, base, "sum", 0.0)
         r = g.add(ztile.DivOp(r, self.splat(g, self.n_total)))
-        g.add_op(ztile.StoreOp(r, self.out, base))
+        self.store(g, r, base)
 
     def max(self, g: Gen, base: list[SSAValue]) -> None:
-        g.add_op(ztile.StoreOp(self.total(g, base, "max", NEG_INF), self.out, base))
+        self.store(g, self.total(g, base, "max", NEG_INF), base)
 
     def softmax(self, g: Gen, base: list[SSAValue]) -> None:
         mx = self.total(g, base, "max", NEG_INF)
@@ -200,7 +220,7 @@ class ReductionKernel:
         def write(gg: Gen, offs: list[SSAValue], c: list[SSAValue]) -> list[SSAValue]:
             e = shifted_exp(gg, self.load(gg, offs, NEG_INF))
             y = gg.add(ztile.DivOp(e, self.broadcast(gg, s)))
-            gg.add_op(ztile.StoreOp(y, self.out, offs))
+            self.store(gg, y, offs)
             return []
 
         self.over_chunks(g, base, [], write)
@@ -231,7 +251,7 @@ class ReductionKernel:
                     gg.add(ztile.SubOp(t, self.broadcast(gg, mean))), self.broadcast(gg, denom)
                 )
             )
-            gg.add_op(ztile.StoreOp(y, self.out, offs))
+            self.store(gg, y, offs)
             return []
 
         self.over_chunks(g, base, [], write)

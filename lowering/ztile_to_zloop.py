@@ -18,7 +18,8 @@ of W, so every row is a whole number of vectors; tiles whose last dimension is 1
 result of a reduction along the last axis) are not padded and use scalar code. Columns past
 the tile's logical width hold don't-care values: reductions and stores ignore them.
 
-Lowering per op:
+Lowering per op (after `ztile-widen`, which leaves f16/bf16 tiles only to loads, stores and
+casts: their buffers hold the narrow elements, and a cast is `arith.extf`/`truncf`):
 - `ztile.program_id k` -> the k-th induction variable of the parallel loop.
 - `ztile.load` of a tile that every program reads wholly in bounds (from the offsets'
   compile-time bounds), with rows of whole vectors, used only by elementwise ops and
@@ -86,6 +87,7 @@ from ziggurat.lowering.ztile_to_zloop_dot import dot_acc_splats, dot_lhs_loads, 
 from ziggurat.lowering.ztile_to_zloop_elementwise import CHAIN_OPS, lower_chain
 from ziggurat.lowering.ztile_to_zloop_reductions import lower_reduce
 from ziggurat.lowering.ztile_to_zloop_transfers import lower_load, lower_store, lower_transpose
+from ziggurat.lowering.ztile_widen import widen_narrow_tiles
 
 
 class GridLowering(ZLoopBuilder):
@@ -255,6 +257,7 @@ class ZTileToZLoopPass(ModulePass):
             raise DiagnosticException(
                 f"ztile-to-zloop: vector-width must be positive, got {self.vector_width}"
             )
+        widen_narrow_tiles(op)
         PatternRewriteWalker(LowerGrid(self.vector_width), apply_recursively=False).rewrite_module(
             op
         )

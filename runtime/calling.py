@@ -10,7 +10,7 @@ of `ArgSpec(shape, dtype, role)`, one per pointer parameter, with role `"in"` (r
 `ZigguratCallError` naming the argument and what was expected, never a crash:
 
 - each argument must be a `numpy.ndarray` of exactly the spec's dtype (no silent casts), rank
-  and shape;
+  and shape (f16 parameters take `np.float16` arrays, bf16 ones `ml_dtypes.bfloat16` arrays);
 - an input that is not C-contiguous or not aligned for its dtype is copied into a fresh
   C-contiguous array first (the copy is what the function reads);
 - an output or inout must be a writeable, aligned, C-contiguous array; it is never copied,
@@ -54,7 +54,8 @@ class ZigguratRuntimeError(ZigguratError, RuntimeError):
 class ArgSpec:
     """One pointer parameter of a compiled function: a statically shaped, row-major memref.
 
-    Example: `ArgSpec((128, 64), np.float32, "in")`.
+    Example: `ArgSpec((128, 64), np.float32, "in")`. `dtype` is a numpy numeric dtype or
+    `ml_dtypes.bfloat16`.
     """
 
     shape: tuple[int, ...]
@@ -67,7 +68,8 @@ class ArgSpec:
         if any(d < 0 for d in shape):
             raise ValueError(f"ArgSpec shape must be non-negative, got {shape}")
         dtype = np.dtype(self.dtype)
-        if not dtype.isnative or dtype.hasobject or dtype.kind not in "biufc":
+        numeric = dtype.kind in "biufc" or dtype.name == "bfloat16"  # ml_dtypes.bfloat16
+        if not dtype.isnative or dtype.hasobject or not numeric:
             raise ValueError(f"ArgSpec dtype must be a native numeric dtype, got {dtype}")
         if self.role not in ROLES:
             raise ValueError(f"ArgSpec role must be one of {ROLES}, got {self.role!r}")

@@ -133,7 +133,12 @@ def _parser() -> argparse.ArgumentParser:
         help="import a .py file that registers passes with @register_pass (repeatable; "
         "also $ZIGGURAT_PLUGINS)",
     )
-    p.add_argument("--rtol", type=_tolerance, default=1e-4, help="relative tolerance of --check")
+    p.add_argument(
+        "--rtol",
+        type=_tolerance,
+        default=1e-4,
+        help="relative tolerance of --check (at least 2 ulps for f16/bf16 results)",
+    )
     p.add_argument("--atol", type=_tolerance, default=1e-5, help="absolute tolerance of --check")
     p.add_argument(
         "--traceback",
@@ -218,6 +223,8 @@ def _random_input(rng: np.random.Generator, spec: Any) -> Array:
         # Nonzero integers in [-8, 8] (no division by zero in integer bodies).
         magnitude = rng.integers(1, 9, spec.shape)
         return (magnitude * rng.choice([-1, 1], spec.shape)).astype(spec.dtype)
+    if spec.dtype.itemsize == 2:  # f16, bf16: numpy draws f32 or f64 only
+        return rng.standard_normal(spec.shape, dtype=np.float32).astype(spec.dtype)
     return rng.standard_normal(spec.shape, dtype=spec.dtype)
 
 
@@ -262,10 +269,30 @@ def _same_specials(got: Array, want: Array) -> bool:
     )
 
 
+NARROW_RTOL = 2.0**-9
+"""The least relative tolerance of `--check` on f16 and bf16 results: two ulps of f16 (the
+compiled f32 polynomials and numpy's f32 functions may round a value to neighbours); bf16,
+with 8 bits, gets 4 times as much (`_rtol_for`)."""
+
+
+def _rtol_for(dtype: np.dtype[Any], rtol: float) -> float:
+    """`rtol`, raised to two ulps of a 16-bit float result type."""
+    if dtype == np.float16:
+        return max(rtol, NARROW_RTOL)
+    if dtype.name == "bfloat16":
+        return max(rtol, 4 * NARROW_RTOL)
+    return rtol
+
+
 def _check(results: list[Array], expected: list[Array], rtol: float, atol: float) -> float:
     worst = 0.0
     for i, (got, want) in enumerate(zip(results, expected, strict=True)):
         want = np.asarray(want)
+        if got.dtype.itemsize == 2 and got.dtype.kind != "i":  # f16, bf16: compare as f64
+            rtol_i = _rtol_for(got.dtype, rtol)
+            got, want = got.astype(np.float64), want.astype(np.float64)
+        else:
+            rtol_i = rtol
         if got.shape == want.shape and not _same_specials(got, want):
             raise RunError(
                 f"check failed: result {i} differs from the reference interpreter "
@@ -274,7 +301,7 @@ def _check(results: list[Array], expected: list[Array], rtol: float, atol: float
         finite_want = want[np.isfinite(want)] if got.shape == want.shape else want
         scale = max(1.0, float(np.max(np.abs(finite_want), initial=0.0)))
         if got.shape != want.shape or not np.allclose(
-            got, want, rtol=rtol, atol=atol * scale, equal_nan=True
+            got, want, rtol=rtol_i, atol=atol * scale, equal_nan=True
         ):
             with np.errstate(invalid="ignore"):
                 diff = (

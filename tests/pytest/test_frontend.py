@@ -635,7 +635,10 @@ F = zg.jit(lambda x, y: x + y)
 @pytest.mark.parametrize(
     ("bad", "message"),
     [
-        (np.ones((3, 4), dtype=np.int64), "argument 1 has dtype int64; only float32 and float64"),
+        (
+            np.ones((3, 4), dtype=np.int64),
+            "argument 1 has dtype int64; only float16, bfloat16, float32 and float64",
+        ),
         (np.ones((3, 4), dtype=np.int32), "argument 1 has dtype int32"),
         (np.ones((3, 4), dtype=np.float16), "argument 1 has dtype float16"),
         (np.ones((3, 4), dtype=np.complex64), "argument 1 has dtype complex64"),
@@ -868,7 +871,11 @@ SHAPE_ERRORS = [
         "ERR-complex-constant",
     ),
     (_bad_operand, "operator *: unsupported operand of type str", "ERR-operand"),
-    (_cast, "x.astype: cannot convert to int32; only float32 and float64", "ERR-cast"),
+    (
+        _cast,
+        "x.astype: cannot convert to int32; only float16, bfloat16, float32 and float64",
+        "ERR-cast",
+    ),
 ]
 
 

@@ -224,7 +224,7 @@ func.func @f(%m: memref<8x8xf32>) {
 
 // -----
 
-// expected-error@+1 {{'ztile.tile' type expects an f32, f64 or i1 element type, got i32}}
+// expected-error@+1 {{'ztile.tile' type expects an f16, bf16, f32, f64 or i1 element type, got i32}}
 func.func @f(%t: !ztile.tile<4x8xi32>) {
   func.return
 }
@@ -232,7 +232,7 @@ func.func @f(%t: !ztile.tile<4x8xi32>) {
 // -----
 
 func.func @f(%t: !ztile.tile<4x8xi1>) {
-  // expected-error@+1 {{'ztile.neg' op expects the operand to be a tile of f32 or f64, got !ztile.tile<4x8xi1>}}
+  // expected-error@+1 {{'ztile.neg' op expects the operand to be a tile of f16, bf16, f32 or f64, got !ztile.tile<4x8xi1>}}
   %n = ztile.neg %t : !ztile.tile<4x8xi1>
   func.return
 }
@@ -240,7 +240,7 @@ func.func @f(%t: !ztile.tile<4x8xi1>) {
 // -----
 
 func.func @f(%t: !ztile.tile<4x8xi1>) {
-  // expected-error@+1 {{'ztile.reduce' op expects the operand to be a tile of f32 or f64, got !ztile.tile<4x8xi1>}}
+  // expected-error@+1 {{'ztile.reduce' op expects the operand to be a tile of f16, bf16, f32 or f64, got !ztile.tile<4x8xi1>}}
   %r = ztile.reduce "max" %t {axis = 1 : i64} : !ztile.tile<4x8xi1> -> !ztile.tile<4x1xi1>
   func.return
 }
@@ -259,7 +259,7 @@ func.func @f(%m: memref<8x8xi1>) {
 // -----
 
 func.func @f(%t: !ztile.tile<4x8xi1>) {
-  // expected-error@+1 {{'ztile.cmp' op expects operands to be a tile of f32 or f64, got !ztile.tile<4x8xi1>}}
+  // expected-error@+1 {{'ztile.cmp' op expects operands to be a tile of f16, bf16, f32 or f64, got !ztile.tile<4x8xi1>}}
   %c = ztile.cmp "olt" %t, %t : !ztile.tile<4x8xi1> -> !ztile.tile<4x8xi1>
   func.return
 }
@@ -300,8 +300,57 @@ func.func @f(%m: memref<8x8xf32>) {
     %a = ztile.load %m[%c0, %c0] : memref<8x8xf32> -> !ztile.tile<4x8xf32>
     %b = ztile.load %m[%c0, %c0] : memref<8x8xf32> -> !ztile.tile<4x8xf32>
     %c = ztile.cmp "olt" %a, %b : !ztile.tile<4x8xf32> -> !ztile.tile<4x8xi1>
-    // expected-error@+1 {{'ztile.cast' op expects the operand to be a tile of f32 or f64, got !ztile.tile<4x8xi1>}}
+    // expected-error@+1 {{'ztile.cast' op expects the operand to be a tile of f16, bf16, f32 or f64, got !ztile.tile<4x8xi1>}}
     %d = ztile.cast %c : !ztile.tile<4x8xi1> -> !ztile.tile<4x8xf32>
+  }
+  func.return
+}
+
+// -----
+
+func.func @f(%m: memref<8x8xf16>, %acc: memref<8x8xf64>) {
+  ztile.grid [1] {
+    %c0 = arith.constant 0 : index
+    %a = ztile.load %m[%c0, %c0] : memref<8x8xf16> -> !ztile.tile<8x8xf16>
+    %c = ztile.load %acc[%c0, %c0] : memref<8x8xf64> -> !ztile.tile<8x8xf64>
+    // expected-error@+1 {{'ztile.dot' op expects equal element types (or an f32 accumulator for f16 or bf16 operands), got f16, f16 and f64}}
+    %d = ztile.dot %a, %a, %c : !ztile.tile<8x8xf16>, !ztile.tile<8x8xf16>, !ztile.tile<8x8xf64> -> !ztile.tile<8x8xf64>
+  }
+  func.return
+}
+
+// -----
+
+func.func @f(%m: memref<8x8xf16>, %n: memref<8x8xbf16>) {
+  ztile.grid [1] {
+    %c0 = arith.constant 0 : index
+    %a = ztile.load %m[%c0, %c0] : memref<8x8xf16> -> !ztile.tile<8x8xf16>
+    %b = ztile.load %n[%c0, %c0] : memref<8x8xbf16> -> !ztile.tile<8x8xbf16>
+    // expected-error@+1 {{'ztile.dot' op expects equal element types (or an f32 accumulator for f16 or bf16 operands), got f16, bf16 and f16}}
+    %d = ztile.dot %a, %b, %a : !ztile.tile<8x8xf16>, !ztile.tile<8x8xbf16>, !ztile.tile<8x8xf16> -> !ztile.tile<8x8xf16>
+  }
+  func.return
+}
+
+// -----
+
+func.func @f(%m: memref<8x8xbf16>) {
+  ztile.grid [1] {
+    %c0 = arith.constant 0 : index
+    // expected-error@+1 {{'ztile.load' op expects padding of type bf16, got f32}}
+    %a = ztile.load %m[%c0, %c0] {padding = 0.0 : f32} : memref<8x8xbf16> -> !ztile.tile<8x8xbf16>
+  }
+  func.return
+}
+
+// -----
+
+func.func @f(%m: memref<8x8xf16>) {
+  ztile.grid [1] {
+    %c0 = arith.constant 0 : index
+    %a = ztile.load %m[%c0, %c0] : memref<8x8xf16> -> !ztile.tile<8x8xf16>
+    // expected-error@+1 {{'ztile.cast' op cannot change the shape: 8x8 -> 4x8}}
+    %b = ztile.cast %a : !ztile.tile<8x8xf16> -> !ztile.tile<4x8xbf16>
   }
   func.return
 }

@@ -69,3 +69,23 @@ func.func @cast_f32_f64(%x: memref<8x32xf32>, %y: memref<8x1xf32>) {
   }
   func.return
 }
+
+// CHECK-LABEL: func.func @narrow_floats
+func.func @narrow_floats(%h: memref<8x32xf16>, %b: memref<32x16xbf16>, %y: memref<8x16xf32>) {
+  ztile.grid [1] {
+    %c0 = arith.constant 0 : index
+    // CHECK: ztile.load %{{.*}}[%{{.*}}, %{{.*}}] {padding = 0.000000e+00 : f16} : memref<8x32xf16> -> !ztile.tile<8x32xf16>
+    %t = ztile.load %h[%c0, %c0] {padding = 0.0 : f16} : memref<8x32xf16> -> !ztile.tile<8x32xf16>
+    // CHECK: ztile.exp %{{.*}} : !ztile.tile<8x32xf16>
+    %e = ztile.exp %t : !ztile.tile<8x32xf16>
+    // CHECK: ztile.cast %{{.*}} : !ztile.tile<8x32xf16> -> !ztile.tile<8x32xbf16>
+    %w = ztile.cast %e : !ztile.tile<8x32xf16> -> !ztile.tile<8x32xbf16>
+    %u = ztile.load %b[%c0, %c0] : memref<32x16xbf16> -> !ztile.tile<32x16xbf16>
+    %zero = arith.constant 0.0 : f32
+    %acc = ztile.splat %zero : f32 -> !ztile.tile<8x16xf32>
+    // CHECK: ztile.dot %{{.*}}, %{{.*}}, %{{.*}} : !ztile.tile<8x32xbf16>, !ztile.tile<32x16xbf16>, !ztile.tile<8x16xf32> -> !ztile.tile<8x16xf32>
+    %d = ztile.dot %w, %u, %acc : !ztile.tile<8x32xbf16>, !ztile.tile<32x16xbf16>, !ztile.tile<8x16xf32> -> !ztile.tile<8x16xf32>
+    ztile.store %d, %y[%c0, %c0] : !ztile.tile<8x16xf32>, memref<8x16xf32>
+  }
+  func.return
+}
