@@ -40,7 +40,6 @@ from xdsl.dialects.builtin import BFloat16Type, ModuleOp
 from xdsl.ir import Block, Operation, SSAValue
 from xdsl.utils.exceptions import LLVMTranslationException
 
-from ziggurat.dialects.ztensor_semantics import bfloat16
 from ziggurat.lowering.convert_to_llvm import convert_module_to_llvm
 from ziggurat.lowering.llvm_math import EMITTERS
 
@@ -57,7 +56,9 @@ class BFloatType(_BaseFloatType):
         return "bfloat"
 
     def format_constant(self, value: float) -> str:
-        bits = struct.unpack("<H", np.asarray(value, dtype=bfloat16()).tobytes())[0]
+        import ml_dtypes  # on first use: its import takes over a second
+
+        bits = struct.unpack("<H", np.asarray(value, dtype=ml_dtypes.bfloat16).tobytes())[0]
         return f"0xR{bits:04X}"
 
 

@@ -640,7 +640,7 @@ F = zg.jit(lambda x, y: x + y)
             "argument 1 has dtype int64; only float16, bfloat16, float32 and float64",
         ),
         (np.ones((3, 4), dtype=np.int32), "argument 1 has dtype int32"),
-        (np.ones((3, 4), dtype=np.float16), "argument 1 has dtype float16"),
+        (np.ones((3, 4), dtype=np.uint16), "argument 1 has dtype uint16"),
         (np.ones((3, 4), dtype=np.complex64), "argument 1 has dtype complex64"),
         (np.array([None, 1.0], dtype=object), "argument 1 has dtype object"),
         ([1.0, 2.0], "argument 1 is a list; pass a numpy array"),

@@ -667,13 +667,6 @@ def test_pass_preconditions_are_located_user_errors(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("signature", "body", "where", "message"),
     [
-        (
-            "%a: tensor<4x8xf16>) -> tensor<4x8xf16>",
-            "",
-            "1:1",
-            "argument #0 has type tensor<4x8xf16>: cpu-pipeline does not support element type f16",
-        ),
-        ("%a: tensor<4x8xbf16>) -> tensor<4x8xbf16>", "", "1:1", "element type bf16"),
         ("%a: tensor<0x8xf32>) -> tensor<0x8xf32>", "", "1:1", "zero-size tensors"),
         ("%a: tensor<?x8xf32>) -> tensor<?x8xf32>", "", "1:1", "dynamic dimensions ('?')"),
         ("%a: tensor<4xindex>) -> tensor<4xindex>", "", "1:1", "element type index"),

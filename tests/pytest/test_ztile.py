@@ -678,3 +678,93 @@ def test_vector_width_option() -> None:
     vector_types = {str(op.results[0].type) for op in lowered.walk() if op.name == "vector.load"}
     assert vector_types == {"vector<8xf32>"}
     assert _count(lowered, "vector.reduction") == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# f16 and bf16 tiles: computed in f32, rounded once per op (ztile-widen)
+# ---------------------------------------------------------------------------------------------
+
+
+def _narrow(elt: str) -> Any:
+    if elt == "f16":
+        return np.dtype(np.float16)
+    import ml_dtypes
+
+    return np.dtype(ml_dtypes.bfloat16)
+
+
+@pytest.mark.parametrize(
+    ("m", "k", "n", "bm", "bk", "bn", "elt"),
+    [(33, 17, 20, 16, 8, 16, "f16"), (7, 13, 9, 8, 16, 16, "bf16")],
+)
+def test_matmul_bias_relu_narrow(
+    m: int, k: int, n: int, bm: int, bk: int, bn: int, elt: str
+) -> None:
+    """A narrow accumulator rounds after each `ztile.dot` (one per K chunk), each dot sums in
+    f32; the bias add and relu round once each."""
+    dtype = _narrow(elt)
+    a = RNG.standard_normal((m, k)).astype(dtype)
+    b = RNG.standard_normal((k, n)).astype(dtype)
+    bias = RNG.standard_normal((1, n)).astype(dtype)
+    acc = np.zeros((m, n), dtype)
+    for k0 in range(0, k, bk):
+        chunk = a[:, k0 : k0 + bk].astype(np.float32) @ b[k0 : k0 + bk].astype(np.float32)
+        acc = (acc.astype(np.float32) + chunk).astype(dtype)
+    expected = np.maximum(acc + bias, dtype.type(0)).astype(np.float64)
+    module = parse(matmul_program(m, k, n, bm, bk, bn, elt))
+    ulp = 2.0**-10 if elt == "f16" else 2.0**-7
+    for out in run_all(module, "mm", [a, b, bias], (m, n)):
+        assert out.dtype == dtype
+        # An f32 sum in another order may round to the neighbouring narrow value.
+        np.testing.assert_allclose(out.astype(np.float64), expected, rtol=ulp, atol=ulp / 4)
+
+
+def test_narrow_tiles_exact_ops_casts_and_reduce() -> None:
+    """Exact ops are numpy's on float16 bit for bit, on every path; casts between f64, f16
+    and bf16 round once; a sum over a row accumulates in f32."""
+    import ml_dtypes
+
+    h, bf = tile((5, 20), "f16"), tile((5, 20), "bf16")
+    program = f"""
+func.func @f(%x: {mem((5, 20), "f16")}, %y: {mem((5, 20), "f16")}, %d: {mem((5, 20), "f64")},
+             %o1: {mem((5, 20), "f16")}, %o2: {mem((5, 20), "bf16")}, %o3: {mem((5, 20), "f16")},
+             %o4: {mem((5, 1), "f16")}) {{
+  ztile.grid [1] {{
+    %c0 = arith.constant 0 : index
+    %a = ztile.load %x[%c0, %c0] : {mem((5, 20), "f16")} -> {h}
+    %b = ztile.load %y[%c0, %c0] : {mem((5, 20), "f16")} -> {h}
+    %m = ztile.mul %a, %b : {h}
+    %s = ztile.add %m, %a : {h}
+    %q = ztile.div %s, %b : {h}
+    ztile.store %q, %o1[%c0, %c0] : {h}, {mem((5, 20), "f16")}
+    %w = ztile.cast %q : {h} -> {bf}
+    ztile.store %w, %o2[%c0, %c0] : {bf}, {mem((5, 20), "bf16")}
+    %t = ztile.load %d[%c0, %c0] : {mem((5, 20), "f64")} -> {tile((5, 20), "f64")}
+    %n = ztile.cast %t : {tile((5, 20), "f64")} -> {h}
+    ztile.store %n, %o3[%c0, %c0] : {h}, {mem((5, 20), "f16")}
+    %r = ztile.reduce "sum" %a {{axis = 1 : i64}} : {h} -> {tile((5, 1), "f16")}
+    ztile.store %r, %o4[%c0, %c0] : {tile((5, 1), "f16")}, {mem((5, 1), "f16")}
+  }}
+  func.return
+}}
+"""
+    x = RNG.standard_normal((5, 20)).astype(np.float16)
+    y = (np.abs(RNG.standard_normal((5, 20))) + 0.5).astype(np.float16)
+    # f64 values just above halfway between two f16 values: through f32 they would tie.
+    d = (x.astype(np.float64) + np.spacing(x).astype(np.float64) * (0.5 + 2.0**-20))
+    q = (x * y + x) / y
+    want = [q, q.astype(ml_dtypes.bfloat16), d.astype(np.float16)]
+    total = x.astype(np.float32).sum(axis=1, keepdims=True)
+    module = parse(program)
+    for m in [module, lower(module, 16), lower(module, 8)]:
+        outs = [
+            np.zeros((5, 20), np.float16),
+            np.zeros((5, 20), ml_dtypes.bfloat16),
+            np.zeros((5, 20), np.float16),
+            np.zeros((5, 1), np.float16),
+        ]
+        run_function(m, "f", x, y, d, *outs)
+        for got, expected in zip(outs[:3], want, strict=True):
+            assert got.dtype == expected.dtype
+            assert (got.view(np.uint16) == expected.view(np.uint16)).all()
+        np.testing.assert_allclose(outs[3].astype(np.float64), total, rtol=2.0**-10)
