@@ -278,8 +278,11 @@ def elt_attr(name: str) -> Attribute:
 
 
 def np_dtype(name: str | None) -> np.dtype[Any]:
+    """The numpy dtype of an element type name (`ml_dtypes.bfloat16` for bf16)."""
     if name == "i1":
         return np.dtype(np.bool_)
+    if name == "bf16":
+        return sem.bfloat16()
     return np.dtype({"f64": np.float64, "f16": np.float16}.get(name or "f32", np.float32))
 
 

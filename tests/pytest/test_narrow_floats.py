@@ -167,6 +167,28 @@ def build(dtype: np.dtype[Any]) -> Narrow:
     c = p.emit(f"ztensor.mul {s}, {s} : ({ty}, {ty}) -> {ty}", ty)
     c = p.emit(f"ztensor.sub {c}, {nb} : ({ty}, {ty}) -> {ty}", ty)
     p.result("a*b+a chain", c, ty, (a * b + a) * (a * b + a) - b, None)
+    # Comparison, select, broadcasting and a transpose: exact.
+    mask = p.emit(f'ztensor.cmp "olt" {na}, {nb} : ({ty}, {ty}) -> tensor<7x13xi1>', "")
+    v = p.emit(f"ztensor.select {mask}, {na}, {nb} : (tensor<7x13xi1>, {ty}, {ty}) -> {ty}", ty)
+    p.result("select(a < b, a, b)", v, ty, np.where(a < b, a, b), None)
+    r13 = p.random((13,))
+    nr = p.arg(r13)
+    v = p.emit(f"ztensor.sub {na}, {nr} : ({ty}, {tensor((13,), dtype)}) -> {ty}", ty)
+    p.result("a - row (broadcast)", v, ty, a - r13, None)
+    tty = tensor((13, 7), dtype)
+    v = p.emit(f"ztensor.transpose {na} {{permutation = array<i64: 1, 0>}} : {ty} -> {tty}", tty)
+    v = p.emit(f"ztensor.mul {v}, {v} : ({tty}, {tty}) -> {tty}", tty)
+    p.result("transpose(a)**2", v, tty, a.T * a.T, None)
+    # Constants: a splat and a dense one (values exact in the narrow type).
+    k = p.random((7, 13))
+    literal = (
+        "[" + ", ".join("[" + ", ".join(f"{float(v):.9e}" for v in row) + "]" for row in k) + "]"
+    )
+    dense = p.emit(f"ztensor.constant dense<{literal}> : {ty}", ty)
+    splat = p.emit(f"ztensor.constant dense<0.375> : {ty}", ty)
+    v = p.emit(f"ztensor.mul {na}, {dense} : ({ty}, {ty}) -> {ty}", ty)
+    v = p.emit(f"ztensor.add {v}, {splat} : ({ty}, {ty}) -> {ty}", ty)
+    p.result("a * dense + splat", v, ty, a * k + dtype.type(0.375), None)
     # Bigger edge tiles: 33x65 elementwise, reductions, matmul, softmax.
     big = tensor((33, 65), dtype)
     x, y = p.random((33, 65)), p.random((33, 65))
@@ -197,6 +219,11 @@ def build(dtype: np.dtype[Any]) -> Narrow:
     v = p.emit(f"ztensor.softmax {nx} {{axis = 1 : i64}} : {big}", big)
     e = np.exp(x64 - x64.max(axis=1, keepdims=True))
     p.result("softmax rows", v, big, e / e.sum(axis=1, keepdims=True), 1.0, atol=1e-6)
+    v = p.emit(f"ztensor.layernorm {nx} {{axis = 1 : i64, epsilon = 1.0e-05 : f32}} : {big}", big)
+    centered = x64 - x64.mean(axis=1, keepdims=True)
+    eps32 = float(np.float32(1e-5))
+    norm = centered / np.sqrt((centered**2).mean(axis=1, keepdims=True) + eps32)
+    p.result("layernorm rows", v, big, norm, 1.0, atol=1e-5)
     return p
 
 
@@ -205,10 +232,14 @@ def cast_program(dtype: np.dtype[Any]) -> tuple[str, list[NDArray], list[NDArray
     halfway between two narrow values plus a little (rounded once, not through f32)."""
     other = BF16 if dtype == F16 else F16
     rng = np.random.default_rng(3)
-    base = rng.standard_normal(64).astype(dtype).astype(np.float64)
-    ulp = np.spacing(np.abs(base.astype(np.float32))).astype(np.float64)
-    half_ulp = (base.astype(dtype).astype(np.float64) - base) + EPS[dtype] * np.abs(base) / 2
-    near_half = base + half_ulp + ulp / 8  # rounds up from f64, to even through f32
+    base = np.abs(rng.standard_normal(64)).astype(dtype).astype(np.float64) + 2.0**-6
+    _, exponent = np.frexp(base)
+    ulp = np.ldexp(EPS[dtype], exponent - 1)  # the spacing of dtype above base
+    f32_ulp = np.spacing(base.astype(np.float32)).astype(np.float64)
+    # Just above halfway between two narrow values: up from f64; a tie (to even) through f32.
+    near_half = (base.astype(dtype).astype(np.float64) + ulp / 2 + f32_ulp / 8) * np.where(
+        np.arange(64) % 2, 1.0, -1.0
+    )
     x64 = np.concatenate([near_half, [np.inf, -np.inf, np.nan, 0.0, -0.0, 1e-9, 7e4, 1e39]])
     x32 = rng.standard_normal(72).astype(np.float32) * 100
     xn = rng.standard_normal(72).astype(dtype)
@@ -313,6 +344,23 @@ def test_jit_traces_float16_and_bfloat16() -> None:
         np.testing.assert_allclose(
             got.astype(np.float64), want.astype(np.float64), rtol=2 * eps, atol=2 * eps
         )
+
+    @zg.jit
+    def g(x: Any, w: Any) -> Any:
+        return (x @ w).sum(axis=1), x.astype(np.float32) * 2.0
+
+    for dtype in (F16, BF16):
+        x = rng.standard_normal((33, 65)).astype(dtype)
+        w = rng.standard_normal((65, 20)).astype(dtype)
+        total, wide = g(x, w)
+        assert total.dtype == dtype and wide.dtype == np.float32
+        mm = (x.astype(np.float32) @ w.astype(np.float32)).astype(dtype)  # rounded once
+        want = mm.astype(np.float64).sum(axis=1)
+        scale = np.abs(mm.astype(np.float64)).sum(axis=1).max()
+        np.testing.assert_allclose(
+            total.astype(np.float64), want, rtol=EPS[dtype], atol=EPS[dtype] * scale / 16
+        )
+        assert (wide == x.astype(np.float32) * 2).all()
 
 
 def test_wrong_dtype_is_a_clear_error() -> None:
