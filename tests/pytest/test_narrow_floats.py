@@ -24,6 +24,7 @@ import pytest
 
 import ziggurat as zg
 from ziggurat.dialects import optable
+from ziggurat.runtime import ArgSpec
 
 NDArray = np.ndarray[Any, Any]
 F16 = np.dtype(np.float16)
@@ -371,6 +372,25 @@ def test_wrong_dtype_is_a_clear_error() -> None:
     )
     x = np.arange(4, dtype=np.float16)
     assert _bits_equal(exe(x), -x)
-    for wrong in (np.float32, ml_dtypes.bfloat16, np.int16):
-        with pytest.raises(TypeError, match="float16"):
+    for wrong in (np.float32, ml_dtypes.bfloat16, np.int16, np.uint16):
+        with pytest.raises(TypeError, match="expected dtype float16, got"):
             exe(np.arange(4).astype(wrong))
+    bty = tensor((4,), BF16)
+    exe = zg.compile(
+        f"func.func @g(%a: {bty}) -> {bty} {{\n  %r = ztensor.abs %a : {bty}\n"
+        f"  func.return %r : {bty}\n}}\n",
+        cache=False,
+    )
+    y = np.asarray([-1.5, 2.0, -0.0, 3.25], dtype=BF16)
+    got = exe(y)
+    assert got.dtype == BF16 and _bits_equal(got, np.abs(y))
+    for wrong in (np.float16, np.uint16, np.float32):
+        with pytest.raises(zg.ZigguratError, match="expected dtype bfloat16, got"):
+            exe(np.abs(y).astype(wrong))
+
+
+def test_argspec_takes_bfloat16_but_not_other_void_dtypes() -> None:
+    assert ArgSpec((2,), ml_dtypes.bfloat16).dtype == BF16
+    assert ArgSpec((2,), np.float16, "out").nbytes == 4
+    with pytest.raises(ValueError, match="native numeric dtype"):
+        ArgSpec((2,), np.dtype("V2"))

@@ -751,7 +751,7 @@ func.func @f(%x: {mem((5, 20), "f16")}, %y: {mem((5, 20), "f16")}, %d: {mem((5, 
     x = RNG.standard_normal((5, 20)).astype(np.float16)
     y = (np.abs(RNG.standard_normal((5, 20))) + 0.5).astype(np.float16)
     # f64 values just above halfway between two f16 values: through f32 they would tie.
-    d = (x.astype(np.float64) + np.spacing(x).astype(np.float64) * (0.5 + 2.0**-20))
+    d = x.astype(np.float64) + np.spacing(x).astype(np.float64) * (0.5 + 2.0**-20)
     q = (x * y + x) / y
     want = [q, q.astype(ml_dtypes.bfloat16), d.astype(np.float16)]
     total = x.astype(np.float32).sum(axis=1, keepdims=True)
