@@ -273,12 +273,12 @@ def _classify(fname: str, position: int | str, value: Any) -> tuple[ArgSpec, NDA
     """The spec of one argument and, for arrays, the array to pass (copied if strided)."""
     where = f"zg.jit({fname}): {_arg_name(position)}"
     if isinstance(value, np.generic):
-        if isinstance(value, np.generic) and is_supported_dtype(value.dtype):
+        if is_supported_dtype(value.dtype):
             value = np.asarray(value)
         else:
             raise trace_error(
                 f"{where} is a numpy scalar of dtype {value.dtype}; pass a Python scalar or a "
-                f"float32/float64 array"
+                f"float array ({SUPPORTED_NAMES})"
             )
     if isinstance(value, np.ndarray):
         if not is_supported_dtype(value.dtype) and value.dtype != BOOL:

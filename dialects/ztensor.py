@@ -1,8 +1,16 @@
 """The `ztensor` dialect: tensor algebra with value semantics and numpy broadcasting.
 
 Every op works on builtin ranked, static-shaped `tensor<...>` types whose element type is
-f32 or f64 (f16 and bf16 parse and verify). Results carry their full static shape, and the
-verifiers check that it is the one numpy would compute.
+f16, bf16, f32 or f64. Results carry their full static shape, and the verifiers check that it
+is the one numpy would compute.
+
+f16 and bf16 (numpy's float16 and ml_dtypes.bfloat16): each elementwise op extends its
+operands to f32 and rounds its result once (which is numpy's own result on those dtypes for
+the exact ops: `add`, `sub`, `mul`, `div`, `maximum`, `minimum`, `neg`, `relu`, `sqrt`, `abs`,
+`floor`, `ceil`); the transcendentals and compositions (`exp`, `log`, `tanh`, `sigmoid`,
+`gelu`, `rsqrt`, `erf`, `pow`) compute in f32 and round once; `reduce_sum/mean/max`, `matmul`,
+`softmax` and `layernorm` accumulate and compute in f32 and round once at the end. The rules
+are the op table's (dialects/optable.py).
 
 Fused forms (what `eqsat` produces) are `ztensor.fused` ops: a region of ordinary ztensor ops
 that the lowering turns into a single kernel.
@@ -852,7 +860,8 @@ class SelectOp(IRDLOperation):
 class MatmulOp(IRDLOperation):
     """Matrix product with numpy.matmul semantics for operands of rank >= 2.
 
-    The last two dims are contracted as matrices; leading (batch) dims broadcast.
+    The last two dims are contracted as matrices; leading (batch) dims broadcast. On f16 and
+    bf16 the products are summed in f32 and the result is rounded once.
 
     Example:
     `%c = ztensor.matmul %a, %b : (tensor<2x4x8xf32>, tensor<8x16xf32>) -> tensor<2x4x16xf32>`
@@ -1054,7 +1063,8 @@ class ReduceOp(IRDLOperation):
 @irdl_op_definition
 class ReduceSumOp(ReduceOp):
     """Sum over `axes`, optionally keeping reduced dims as size 1 (numpy.sum: the sum starts
-    from +0.0, so a sum of -0.0s is +0.0; the order of the additions is unspecified).
+    from +0.0, so a sum of -0.0s is +0.0; the order of the additions is unspecified). On f16
+    and bf16 the sum is accumulated in f32 and rounded once.
 
     Example:
     `%s = ztensor.reduce_sum %x {axes = array<i64: 1>, keepdims = true} : tensor<4x8xf32> -> tensor<4x1xf32>`
@@ -1076,7 +1086,8 @@ class ReduceMaxOp(ReduceOp):
 
 @irdl_op_definition
 class ReduceMeanOp(ReduceOp):
-    """Arithmetic mean over `axes` (numpy.mean).
+    """Arithmetic mean over `axes` (numpy.mean; f16 and bf16: the sum and the division in
+    f32, rounded once).
 
     Example:
     `%m = ztensor.reduce_mean %x {axes = array<i64: 0, 1>} : tensor<4x8xf32> -> tensor<f32>`
@@ -1115,7 +1126,8 @@ class NormalizeOp(IRDLOperation):
 
 @irdl_op_definition
 class SoftmaxOp(NormalizeOp):
-    """Softmax along `axis`: exp(x - max(x)) / sum(exp(x - max(x))).
+    """Softmax along `axis`: exp(x - max(x)) / sum(exp(x - max(x))) (f16 and bf16: computed
+    in f32, rounded once).
 
     Example: `%s = ztensor.softmax %x {axis = -1 : i64} : tensor<4x8xf32>`
     """
@@ -1133,7 +1145,8 @@ class SoftmaxOp(NormalizeOp):
 @irdl_op_definition
 class LayerNormOp(NormalizeOp):
     """Layer normalization along `axis` without affine parameters:
-    (x - mean(x)) / sqrt(var(x) + epsilon), with the biased variance.
+    (x - mean(x)) / sqrt(var(x) + epsilon), with the biased variance (f16 and bf16: computed
+    in f32, rounded once).
 
     Example: `%y = ztensor.layernorm %x {axis = -1 : i64, epsilon = 1.0e-05 : f32} : tensor<4x8xf32>`
     """
@@ -1221,7 +1234,8 @@ class ConstantOp(IRDLOperation):
 
 @irdl_op_definition
 class CastOp(IRDLOperation):
-    """Converts the element type (round to nearest), keeping the shape (numpy.astype).
+    """Converts the element type (round to nearest even, once: f64 -> f16 rounds the f64
+    value; f16 <-> bf16 goes exactly through f32), keeping the shape (numpy.astype).
 
     Example: `%r = ztensor.cast %x : tensor<4xf32> -> tensor<4xf64>`
     """

@@ -18,7 +18,8 @@ root's operands:
 
 - a producer joins when every use of its value is inside the group;
 - elementwise ops (`ELEMENTWISE_TYPES`: binary ops with numpy broadcasting, unary ops,
-  `broadcast_to`, `transpose`, and `cast` between f32 and f64, the float types of tiles)
+  `broadcast_to`, `transpose`, and `cast` between f16, bf16, f32 and f64, the float types of
+  tiles)
   join; splat constants are never members: members read them as splat tiles;
 - a cast is cheap to compute again and its operand is half (or twice) its size, so a cast
   with several users is *rematerialized* first (`Planner.plan`): every user that can take it
@@ -324,7 +325,7 @@ def _only_root(op: Operation) -> str:
         return "is a copy, which is a kernel of its own"
     if isinstance(op, zt.CastOp):
         return (
-            "is a cast to or from a float type that tiles do not hold (f32 and f64 only), "
+            "is a cast to or from a type that tiles do not hold (f16, bf16, f32 and f64 only), "
             "a copy of its own"
         )
     return "is not elementwise (only elementwise ops and one matmul join a kernel)"
