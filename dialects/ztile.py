@@ -2,8 +2,8 @@
 
 A tile program is a `ztile.grid` op inside a function. Its body runs once per program
 instance of a static grid; instances are independent and may run in parallel. Values of type
-`!ztile.tile<32x16xf32>` (static shape, rank 1 to 3, f16, bf16, f32 or f64; i1 for booleans) are tiles:
-small blocks of data that live in registers or stack buffers. The body reads tiles from the
+`!ztile.tile<32x16xf32>` (static shape, rank 1 to 3, f16, bf16, f32 or f64; i1 for booleans)
+are tiles: small blocks of data that live in registers or stack buffers. The body reads tiles from the
 memrefs of the enclosing function with `ztile.load` (at index offsets computed from
 `ztile.program_id`, edge-masked: elements outside the memref read the `padding` value, false
 for i1 tiles), computes on them (elementwise math, `ztile.cast` between float types, `ztile.dot`,

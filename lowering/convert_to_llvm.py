@@ -1,8 +1,9 @@
 """`convert-to-llvm`: lower func/zloop/scf/arith/math/memref/vector to xDSL's `llvm` dialect.
 
 Input: the IR of the lowering contract (section 2): `func.func` on statically shaped,
-identity-layout memrefs and f16/bf16/f32/f64 (and integer) scalars, bodies of `zloop`, `scf`, `arith`,
-`math`, `memref` and `vector` ops on scalars and 1-D vectors. Output: a module of `llvm.func`s.
+identity-layout memrefs and f16/bf16/f32/f64 (and integer) scalars, bodies of `zloop`, `scf`,
+`arith`, `math`, `memref` and `vector` ops on scalars and 1-D vectors. Output: a module of
+`llvm.func`s.
 
 Conventions (contract items 3 and 4):
 - `index` becomes `i64`; every memref becomes a bare `!llvm.ptr` to its first element
