@@ -108,16 +108,32 @@ def traced_key(program_key: str, spec: str, target: Target, opt_level: int) -> s
     )
 
 
+def _dtype_text(dtype: np.dtype[Any]) -> str:
+    """How a signature's dtype is stored: numpy's `str` (`<f4`), or `bfloat16`, whose `str`
+    (`<V2`) would read back as raw bytes."""
+    return "bfloat16" if dtype.name == "bfloat16" else dtype.str
+
+
+def _dtype_from_text(text: str) -> np.dtype[Any]:
+    if text == "bfloat16":
+        from ziggurat.dialects.ztensor_semantics import bfloat16
+
+        return bfloat16()
+    return np.dtype(text)
+
+
 def specs_to_json(sigs: dict[str, tuple[ArgSpec, ...]]) -> dict[str, Any]:
     return {
-        name: [[list(s.shape), s.dtype.str, s.role, s.name] for s in specs]
+        name: [[list(s.shape), _dtype_text(s.dtype), s.role, s.name] for s in specs]
         for name, specs in sigs.items()
     }
 
 
 def specs_from_json(data: dict[str, Any]) -> dict[str, tuple[ArgSpec, ...]]:
     return {
-        name: tuple(ArgSpec(tuple(shape), np.dtype(dt), role, n) for shape, dt, role, n in specs)
+        name: tuple(
+            ArgSpec(tuple(shape), _dtype_from_text(dt), role, n) for shape, dt, role, n in specs
+        )
         for name, specs in data.items()
     }
 

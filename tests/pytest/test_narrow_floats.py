@@ -14,6 +14,7 @@ One module per dtype holds every op (one compile each); the shapes are edge-tile
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +24,7 @@ import numpy as np
 import pytest
 
 import ziggurat as zg
+from ziggurat.artifacts import specs_from_json, specs_to_json
 from ziggurat.dialects import optable
 from ziggurat.runtime import ArgSpec
 
@@ -394,3 +396,12 @@ def test_argspec_takes_bfloat16_but_not_other_void_dtypes() -> None:
     assert ArgSpec((2,), np.float16, "out").nbytes == 4
     with pytest.raises(ValueError, match="native numeric dtype"):
         ArgSpec((2,), np.dtype("V2"))
+
+
+def test_cached_signatures_keep_bfloat16() -> None:
+    """The disk cache stores signatures as JSON: bf16 reads back as bfloat16, not raw bytes
+    (`<V2`, its numpy `str`), so a warm cache serves bf16 kernels."""
+    sigs = {"f": (ArgSpec((2, 3), ml_dtypes.bfloat16), ArgSpec((2,), np.float16, "out"))}
+    stored = json.loads(json.dumps(specs_to_json(sigs)))
+    assert stored["f"][0][1] == "bfloat16"
+    assert specs_from_json(stored) == sigs
