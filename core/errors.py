@@ -10,7 +10,7 @@ ZigguratError
 │   └── PassOptionError       a pass option has a bad value (names the pass and the option)
 ├── CompileError              the program cannot be compiled
 │   ├── DiagnosticError       parse, verify and pass errors at `file:line:col`; `.diagnostics`
-│   │   └── UnsupportedError  valid IR that the default pipeline does not compile (f16, ?-dims)
+│   │   └── UnsupportedError  valid IR that the default pipeline does not compile (?-dims, index)
 │   └── ZigguratCompileError  LLVM IR the runtime cannot parse, verify or link
 └── ZigguratRuntimeError      the runtime failed while a compiled kernel ran
 ```
