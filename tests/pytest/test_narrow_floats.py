@@ -401,7 +401,9 @@ def test_argspec_takes_bfloat16_but_not_other_void_dtypes() -> None:
 def test_cached_signatures_keep_bfloat16() -> None:
     """The disk cache stores signatures as JSON: bf16 reads back as bfloat16, not raw bytes
     (`<V2`, its numpy `str`), so a warm cache serves bf16 kernels."""
-    sigs = {"f": (ArgSpec((2, 3), ml_dtypes.bfloat16), ArgSpec((2,), np.float16, "out"))}
+    sigs: dict[str, tuple[ArgSpec, ...]] = {
+        "f": (ArgSpec((2, 3), ml_dtypes.bfloat16), ArgSpec((2,), np.float16, "out"))
+    }
     stored = json.loads(json.dumps(specs_to_json(sigs)))
     assert stored["f"][0][1] == "bfloat16"
     assert specs_from_json(stored) == sigs
