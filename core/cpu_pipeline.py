@@ -98,6 +98,12 @@ class UnsupportedError(DiagnosticError):
     dialects it does not lower)."""
 
 
+def eqsat_spec(fast_math: tuple[str, ...]) -> str:
+    """The `eqsat` step of a pipeline allowed the fast-math flags `fast_math`."""
+    flags = parse_fast_math(fast_math)
+    return f"eqsat{{fast-math={flags_text(flags)}}}" if flags else "eqsat"
+
+
 def default_vector_width() -> int:
     """Vector lanes of f32 for the host: 16 with AVX-512, 8 otherwise."""
     return Target.default().vector_width()
@@ -167,18 +173,20 @@ def _unsupported(op: Operation, message: str) -> UnsupportedError:
     return UnsupportedError(op_diagnostic(op, message, None))
 
 
-def check_supported(module: ModuleOp, narrow: bool = False) -> None:
+def check_supported(
+    module: ModuleOp, narrow: bool = False, pipeline: str = "cpu-pipeline"
+) -> None:
     """Raise a located `UnsupportedError` at the first op `cpu-pipeline` cannot compile
     (linalg and tensor ops: what even the loop fallback, `linalg-to-zloop`, cannot lower).
-    `narrow` accepts f16 and bf16 tensors (`cpu-pipeline` passes it; the default rejects
-    them, as `gpu-pipeline` still must)."""
+    `narrow` accepts f16 and bf16 tensors (both pipelines pass it); `pipeline` is the name
+    the messages give (`gpu-pipeline` runs the same checks)."""
     fallback: Callable[[Operation], str | None] | None = None
     for op in module.walk():
         dialect = op.dialect_name()
         if dialect not in SUPPORTED_DIALECTS:
             raise _unsupported(
                 op,
-                f"is not supported by cpu-pipeline: it compiles the ztensor dialect (and the "
+                f"is not supported by {pipeline}: it compiles the ztensor dialect (and the "
                 f"ztile and zloop levels below it), not '{dialect}' ops",
             )
         if isinstance(op, func.FuncOp):
@@ -192,7 +200,7 @@ def check_supported(module: ModuleOp, narrow: bool = False) -> None:
                     if problem is not None:
                         raise _unsupported(
                             op,
-                            f"{kind} #{i} has type {ty}: cpu-pipeline does not support {problem}",
+                            f"{kind} #{i} has type {ty}: {pipeline} does not support {problem}",
                         )
             continue
         if dialect in ("linalg", "tensor") or (
@@ -202,7 +210,7 @@ def check_supported(module: ModuleOp, narrow: bool = False) -> None:
                 fallback = import_module("ziggurat.lowering.linalg_to_zloop").unsupported_reason
             reason = fallback(op)
             if reason is not None:
-                raise _unsupported(op, f"is not supported by cpu-pipeline: {reason}")
+                raise _unsupported(op, f"is not supported by {pipeline}: {reason}")
         for kind, values in (("operand", op.operands), ("result", op.results)):
             for i, value in enumerate(values):
                 ty = value.type
@@ -211,7 +219,7 @@ def check_supported(module: ModuleOp, narrow: bool = False) -> None:
                 ) or _float_problem(ty, narrow)
                 if problem is not None:
                     raise _unsupported(
-                        op, f"{kind} #{i} has type {ty}: cpu-pipeline does not support {problem}"
+                        op, f"{kind} #{i} has type {ty}: {pipeline} does not support {problem}"
                     )
 
 
@@ -285,16 +293,12 @@ class CpuPipelinePass(ModulePass):
         width = self.vector_width or default_vector_width()
         return [
             ("canonicalize", "linalg-to-ztensor,canonicalize"),
-            *([("eqsat", self._eqsat_spec())] if self.eqsat else []),
+            *([("eqsat", eqsat_spec(self.fast_math))] if self.eqsat else []),
             ("ztile", "ztensor-to-ztile,linalg-to-zloop"),
             ("bufferize", "bufferize"),
             ("zloop", f"ztile-to-zloop{{vector-width={width}}},zloop-parallelize,canonicalize"),
             ("llvm-dialect", "convert-to-llvm"),
         ]
-
-    def _eqsat_spec(self) -> str:
-        flags = parse_fast_math(self.fast_math)
-        return f"eqsat{{fast-math={flags_text(flags)}}}" if flags else "eqsat"
 
     def inner_passes(self) -> list[ModulePass]:
         """The passes this pipeline runs, in order (the expansion of `stages()`)."""

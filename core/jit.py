@@ -205,6 +205,16 @@ use so that `import ziggurat` and `zg.jit` do not load xDSL and llvmlite; assign
 default of every `zg.jit`."""
 
 
+def cuda_backend() -> Backend:
+    """The `CudaBackend` that `zg.jit(device="cuda")` uses (one per process)."""
+    backend = globals().get("_CUDA_BACKEND")
+    if backend is None:
+        from ziggurat.cuda_backend import CudaBackend
+
+        backend = globals().setdefault("_CUDA_BACKEND", CudaBackend())
+    return backend
+
+
 def default_backend() -> Backend:
     """The current `DEFAULT_BACKEND` (the compiled backend unless it was reassigned)."""
     backend = globals().get("DEFAULT_BACKEND")
@@ -916,7 +926,7 @@ def _options(options: dict[str, Any]) -> JitOptions:
     if unknown:
         raise TypeError(
             f"zg.jit: unknown option(s) {', '.join(unknown)}; the options are "
-            f"{', '.join(_OPTION_NAMES)}, backend, cache_size"
+            f"{', '.join(_OPTION_NAMES)}, backend, cache_size, device"
         )
     return JitOptions(**options)
 
@@ -949,13 +959,17 @@ def jit(
     *,
     backend: Backend | None = None,
     cache_size: int | None = None,
+    device: str = "cpu",
     **options: Any,
 ) -> JittedFunction | Callable[[Callable[..., Any]], JittedFunction]:
     """Compile a numpy-like function: `@zg.jit`, `zg.jit(fn, **options)` or `@zg.jit(**options)`.
 
     Options: `opt_level` (0-3), `eqsat` (bool), `fast_math` (bool or flag names: see
-    `JitOptions`), `threads` (None or >= 1), `pipeline` (a pass pipeline string), `backend` (a `Backend`; default `DEFAULT_BACKEND` at call time) and
-    `cache_size` (specializations kept in memory, an LRU; default `default_cache_size()`).
+    `JitOptions`), `threads` (None or >= 1), `pipeline` (a pass pipeline string), `backend`
+    (a `Backend`; default `DEFAULT_BACKEND` at call time), `device` ("cpu", the default, or
+    "cuda": `CudaBackend`, the first CUDA GPU; without one, the first call raises one
+    `CudaUnavailableError` naming what is missing) and `cache_size` (specializations kept in
+    memory, an LRU; default `default_cache_size()`).
     """
     opts = _options(options)
     if cache_size is not None:
@@ -964,6 +978,14 @@ def jit(
         raise TypeError(
             f"zg.jit: backend must implement Backend (compile, stage_text), got {backend!r}"
         )
+    if device not in ("cpu", "cuda"):
+        raise ValueError(f"zg.jit: device must be 'cpu' or 'cuda', got {device!r}")
+    if device == "cuda":
+        if backend is not None:
+            raise TypeError("zg.jit: pass either backend= or device='cuda', not both")
+        if opts.threads is not None:
+            raise ValueError("zg.jit: threads= is CPU-only (device='cuda' got threads=...)")
+        backend = cuda_backend()
 
     def wrap(f: Callable[..., Any]) -> JittedFunction:
         if not callable(f):

@@ -215,7 +215,8 @@ class GpuTileSizes:
     - elementwise: up to 256 along the last dim, the rest of a 1024-element budget on the
       dims before it;
     - matmul: 64x64 output tiles and K chunks of 32 (the two staged operand tiles take
-      16 KiB of shared memory);
+      16 KiB of shared memory), smaller ones for smaller matrices rounded up to multiples of
+      16x8x16 (the tensor-core instruction's shape);
     - reduction: a reduced extent up to 4096 is taken whole, a longer one in chunks of 1024
       along the last reduced axis; kept dims get row blocks within the 4096-element budget
       (up to 4 rows, or 128 along a kept last dim).
@@ -237,10 +238,21 @@ class GpuTileSizes:
         return tuple(tile)
 
     def matmul(self, m: int, n: int, k: int) -> tuple[int, int, int]:
-        return (min(m, self.matmul_m), min(n, self.matmul_n), min(k, self.matmul_k))
+        """At most 64x64 with K chunks of 32, rounded up to multiples of 16x8x16 (the padding
+        of edge tiles covers the rest), so that 16-bit dots of any shape fit the tensor-core
+        instruction `mma.sync.m16n8k16`."""
+        return (
+            _round_up(min(m, self.matmul_m), 16),
+            _round_up(min(n, self.matmul_n), 8),
+            _round_up(min(k, self.matmul_k), 16),
+        )
 
     def reduction(self, shape: Sequence[int], axes: Sequence[int]) -> tuple[int, ...]:
         return reduction_tile(shape, axes, GPU_REDUCTION_BUDGET, chunk=1024, rows=4)
+
+
+def _round_up(x: int, multiple: int) -> int:
+    return -(-x // multiple) * multiple
 
 
 def chooser_from_option(option: str) -> TileSizeChooser:

@@ -14,7 +14,9 @@ is computed in float64 and rounded once, which matches a fused f32 FMA except in
 rounding cases), comparisons, selects, casts, GEPs with byte addresses, loads and stores in the
 global and shared address spaces, the predicated `ld.global`/`st.global` inline assembly of
 `ztile_to_nvvm_transfers` (interpreted by its template: a masked load keeps the other value, a masked
-store writes nothing), the `sreg.tid`/`sreg.ctaid` registers and the float intrinsics used.
+store writes nothing), the `sreg.tid`/`sreg.ctaid` registers, the float intrinsics used, full-warp
+`shfl.sync.bfly` (lane l reads lane l ^ mask) and `mma.sync.aligned.m16n8k16` (per warp, in the
+PTX fragment layout).
 What it does not: LLVM's optimizations and the NVPTX backend (trusted, and checked by ptxas),
 timing, and any memory model beyond "barriers order everything".
 """
@@ -46,12 +48,15 @@ class InterpretError(Exception):
 def _dtype(t: ir.Type) -> np.dtype[Any]:
     if isinstance(t, ir.FloatType):
         return np.dtype(np.float32)
+    if isinstance(t, ir.HalfType):
+        return np.dtype(np.float16)
+    if isinstance(t, ir.VectorType):
+        return _dtype(t.element)
     if isinstance(t, ir.DoubleType):
         return np.dtype(np.float64)
     if isinstance(t, ir.IntType):
-        return {1: np.dtype(np.bool_), 8: np.dtype(np.uint8), 32: np.dtype(np.int32)}.get(
-            t.width, np.dtype(np.int64)
-        )
+        widths = {1: np.bool_, 8: np.uint8, 16: np.int16, 32: np.int32}
+        return np.dtype(widths.get(t.width, np.int64))
     if isinstance(t, ir.PointerType):
         return np.dtype(np.int64)
     raise InterpretError(f"no numpy type for {t}")
@@ -62,11 +67,54 @@ def _size(t: ir.Type) -> int:
         return t.count * _size(t.element)
     if isinstance(t, ir.IntType):
         return max(1, t.width // 8)
-    return {ir.FloatType: 4, ir.DoubleType: 8, ir.PointerType: 8}[type(t)]
+    if isinstance(t, ir.VectorType):
+        return t.count * _size(t.element)
+    return {ir.HalfType: 2, ir.FloatType: 4, ir.DoubleType: 8, ir.PointerType: 8}[type(t)]
 
 
 def _unsigned(x: NDArray) -> NDArray:
-    return x.view({1: np.uint8, 4: np.uint32, 8: np.uint64}[x.dtype.itemsize])
+    return x.view({1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}[x.dtype.itemsize])
+
+
+def _mma_m16n8k16(name: str, args: list[NDArray], lanes: int) -> NDArray:
+    """`mma.sync.aligned.m16n8k16.row.col` with f32 accumulators, per warp, in the PTX
+    fragment layout (lane = 4 * group + q): A registers hold rows group / group + 8 at K
+    columns 2q, 2q + 1 (+ 8 for registers 2 and 3), B registers K rows 2q, 2q + 1 (+ 8) of
+    column group, C/D rows group / group + 8 at columns 2q, 2q + 1. The products are exact and
+    their sum is rounded to f32 once (the hardware rounds within a k-step in its own way).
+    Returns (lanes, 4) float32."""
+    if name.endswith(".f32.f32"):  # f16: six <2 x half> values, (lanes, 2) float16
+        pairs = [x.astype(np.float64) for x in args[:6]]
+    else:  # bf16: six i32 registers of two bf16 values (low half first)
+        pairs = []
+        for x in args[:6]:
+            bits = _unsigned(x).astype(np.uint32)
+            lo, hi = (bits & 0xFFFF) << 16, bits & 0xFFFF0000
+            pairs.append(np.stack([lo, hi], axis=1).astype(np.uint32).view(np.float32))
+        pairs = [p.astype(np.float64) for p in pairs]
+    acc = [x.astype(np.float64) for x in args[6:10]]
+    if lanes % 32:
+        raise InterpretError("mma.sync needs whole warps")
+    out = np.zeros((lanes, 4), dtype=np.float32)
+    lane = np.arange(32)
+    group, q = lane >> 2, lane & 3
+    for w in range(lanes // 32):
+        sl = slice(32 * w, 32 * w + 32)
+        a = np.zeros((16, 16))
+        b = np.zeros((16, 8))
+        c = np.zeros((16, 8))
+        for r, (row_off, col_off) in enumerate(((0, 0), (8, 0), (0, 8), (8, 8))):
+            for h in range(2):
+                a[group + row_off, 2 * q + h + col_off] = pairs[r][sl, h]
+        for r in range(2):
+            for h in range(2):
+                b[2 * q + h + 8 * r, group] = pairs[4 + r][sl, h]
+        for r, (row_off, h) in enumerate(((0, 0), (0, 1), (8, 0), (8, 1))):
+            c[group + row_off, 2 * q + h] = acc[r][sl]
+        d = (a @ b + c).astype(np.float32)
+        for r, (row_off, h) in enumerate(((0, 0), (0, 1), (8, 0), (8, 1))):
+            out[sl, r] = d[group + row_off, 2 * q + h]
+    return out
 
 
 _EQUALITY = {"eq": "==", "ne": "!="}
@@ -183,6 +231,8 @@ class _Frame:
         if isinstance(v, ir.Constant):
             if v.constant is ir.Undefined or v.constant is None:
                 return np.zeros(self.lanes, dtype=_dtype(v.type))
+            if isinstance(v.type, ir.IntType) and v.type.width > 1:  # wrap, as LLVM does
+                return np.full(self.lanes, v.constant, dtype=np.int64).astype(_dtype(v.type))
             return np.full(self.lanes, v.constant, dtype=_dtype(v.type))
         if isinstance(v, ir.GlobalVariable):
             return np.full(self.lanes, self.global_address(v), dtype=np.int64)
@@ -263,6 +313,9 @@ class _Frame:
                 out = self.cast(op, self.get(ops[0]), inst.type)
             elif op == "fneg":
                 out = -self.get(ops[0])
+            elif op == "extractvalue":
+                (index,) = cast(Any, inst).indices
+                out = self.get(ops[0])[:, index]
             else:
                 out = self.binary(op, self.get(ops[0]), self.get(ops[1]))
         if out is not None:
@@ -302,7 +355,9 @@ class _Frame:
     def cast(self, op: str, x: NDArray, to: ir.Type) -> NDArray:
         dtype = _dtype(to)
         if op == "bitcast":
-            return x.view(dtype)
+            if isinstance(to, ir.VectorType):
+                return np.ascontiguousarray(x).view(dtype).reshape(self.lanes, to.count)
+            return np.ascontiguousarray(x).view(dtype).reshape(self.lanes)
         if op == "zext":
             return _unsigned(x).astype(dtype) if x.dtype != np.bool_ else x.astype(dtype)
         if op in ("sext", "trunc", "sitofp", "fptosi", "ptrtoint", "fpext", "fptrunc"):
@@ -337,10 +392,19 @@ class _Frame:
             raise InterpretError(f"special register {name} is not modelled")
         if name == "llvm.nvvm.barrier0":
             return None  # lockstep: every thread is here
+        if name.startswith("llvm.nvvm.mma.m16n8k16.row.col."):
+            return _mma_m16n8k16(name, args, self.lanes)
+        if name == "llvm.nvvm.shfl.sync.bfly.f32":
+            mask, value, lanemask, clamp = args
+            if not (np.all(mask == -1) and np.all(clamp == 0x1F)) or self.lanes % 32:
+                raise InterpretError("only full-warp shfl.sync.bfly is modelled")
+            partner = np.arange(self.lanes) ^ int(lanemask[0])
+            return value[partner]
         return _float_intrinsic(name, args)
 
     def inline_asm(self, asm: ir.InlineAsm, args: list[NDArray]) -> NDArray | None:
-        for kind, dtype in (("b32", np.dtype(np.int32)), ("u8", np.dtype(np.uint8))):
+        kinds = (("b32", np.int32), ("u16", np.uint16), ("u8", np.uint8))
+        for kind, dtype in ((kind, np.dtype(t)) for kind, t in kinds):
             if asm.asm == LOAD_ASM.format(kind=kind):
                 addr, mask, other = args
                 out = other.copy()
@@ -355,7 +419,15 @@ class _Frame:
         raise InterpretError(f"inline assembly is not modelled: {asm.asm!r}")
 
 
-_NUMPY = {"f32": np.float32, "bool": np.bool_}
+_NUMPY: dict[str, Any] = {"f32": np.float32, "f16": np.float16, "bool": np.bool_}
+
+
+def _numpy(dtype: str) -> Any:
+    if dtype == "bf16":
+        import ml_dtypes
+
+        return ml_dtypes.bfloat16
+    return _NUMPY[dtype]
 
 
 def run_function(program: GpuProgram, name: str, inputs: Sequence[NDArray]) -> list[NDArray]:
@@ -366,7 +438,7 @@ def run_function(program: GpuProgram, name: str, inputs: Sequence[NDArray]) -> l
     buffers: list[NDArray] = []
     addresses: list[int] = []
     for buf in spec["buffers"]:
-        dtype = _NUMPY[buf["dtype"]]
+        dtype = _numpy(buf["dtype"])
         if buf["kind"] == "arg":
             array: NDArray = np.ascontiguousarray(inputs[buf["index"]], dtype=dtype).copy()
             if list(array.shape) != buf["shape"]:
@@ -375,7 +447,7 @@ def run_function(program: GpuProgram, name: str, inputs: Sequence[NDArray]) -> l
                 )
         else:
             array = np.zeros(buf["shape"], dtype=dtype)
-            if dtype is np.float32:
+            if buf["dtype"] != "bool":
                 array[...] = np.nan  # results never written show up
         buffers.append(array)
         addresses.append(memory.add(array.reshape(-1).view(np.uint8)))

@@ -34,6 +34,8 @@ from llvmlite import ir
 from xdsl.context import Context
 from xdsl.dialects import arith, bufferization, func, memref, scf
 from xdsl.dialects.builtin import (
+    BFloat16Type,
+    Float16Type,
     Float32Type,
     IntegerType,
     MemRefType,
@@ -55,6 +57,7 @@ from ziggurat.lowering.ztile_to_nvvm_kernel import (
     KernelBuilder,
     LoweringError,
     Storage,
+    element_name,
     shared_floats_needed,
     storage_of,
 )
@@ -67,11 +70,11 @@ ARCHS = ("sm_80", "sm_86", "sm_89", "sm_90", "sm_100", "sm_120")
 
 def _dtype(op: Operation, ty: MemRefType | TensorType[Any]) -> str:
     elt = ty.element_type
-    if isinstance(elt, Float32Type):
-        return "f32"
     if isinstance(elt, IntegerType) and elt.width.data == 1:
         return "bool"
-    raise LoweringError(op, f"ztile-to-nvvm supports f32 (and i1) data only, got {ty}")
+    if isinstance(elt, Float32Type | Float16Type | BFloat16Type):
+        return element_name(op, elt)
+    raise LoweringError(op, f"ztile-to-nvvm supports f32, f16, bf16 and i1 data only, got {ty}")
 
 
 @dataclass

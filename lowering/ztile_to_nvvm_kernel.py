@@ -16,7 +16,10 @@ The op lowerings, by concern:
 - `ztile_to_nvvm_shared`: the ops where a thread needs elements another thread owns
   (broadcast, transpose, reduce, dot), through one static shared-memory array per kernel.
 
-Only f32 tiles (and i1 tiles of comparisons) are supported.
+Element types: f32, f16 and bf16 tiles (and i1 tiles of comparisons). An f16 slot is an
+LLVM `half`, a bf16 slot the 16 bits of the value (`i16`: llvmlite has no bfloat type); both
+compute in f32 and round to their type after every op, as numpy does (`KernelBuilder.widen`,
+`narrow`). f64 is not supported.
 """
 
 from __future__ import annotations
@@ -25,10 +28,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
+import numpy as np
 from llvmlite import ir
 from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import (
+    BFloat16Type,
     DenseIntOrFPElementsAttr,
+    Float16Type,
     Float32Type,
     FloatAttr,
     IndexType,
@@ -42,8 +48,10 @@ from ziggurat.dialects import optable, ztile
 from ziggurat.lowering.ztile_to_nvvm_math import Scalars
 
 F32 = ir.FloatType()
+F16 = ir.HalfType()
 I1 = ir.IntType(1)
 I8 = ir.IntType(8)
+I16 = ir.IntType(16)
 I32 = ir.IntType(32)
 I64 = ir.IntType(64)
 VOID = ir.VoidType()
@@ -62,13 +70,44 @@ class LoweringError(Exception):
         self.op = op
 
 
+FLOAT_ELEMENTS = ("f32", "f16", "bf16")
+"""The float element types of GPU tiles, by name."""
+
+
+def element_name(op: Operation, elt: object) -> str:
+    """ "f32", "f16" or "bf16" for a float element type `elt`; a located error otherwise."""
+    if isinstance(elt, Float32Type):
+        return "f32"
+    if isinstance(elt, Float16Type):
+        return "f16"
+    if isinstance(elt, BFloat16Type):
+        return "bf16"
+    raise LoweringError(op, f"ztile-to-nvvm supports f32, f16 and bf16 data only, got {elt}")
+
+
+def bf16_bits(x: float) -> int:
+    """The bits of `x` rounded to bf16 (f32 first, then to nearest even; NaN stays quiet NaN),
+    as `KernelBuilder.narrow` computes them on the GPU."""
+    bits = int(np.array(x, np.float32).view(np.uint32))
+    if np.isnan(np.float32(x)):
+        return (bits >> 16) | 0x40
+    return ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16) & 0xFFFF
+
+
+def register_type(element: str) -> ir.Type:
+    """How a slot of `element` is held: f32 `float`, f16 `half`, bf16 the bits as `i16`."""
+    return {"f32": F32, "f16": F16, "bf16": I16}[element]
+
+
 @dataclass
 class Tile:
-    """A tile in the blocked layout: `slots[j]` is this thread's element j * T + tid."""
+    """A tile in the blocked layout: `slots[j]` is this thread's element j * T + tid.
+    `element` is the float type of its values (ignored for boolean tiles)."""
 
     shape: tuple[int, ...]
     slots: list[ir.Value]
     boolean: bool = False
+    element: str = "f32"
 
     @property
     def numel(self) -> int:
@@ -97,24 +136,79 @@ class Storage:
     llvm: ir.Type
     bytes: int
     asm_kind: str
+    element: str
+    """"f32", "f16", "bf16" or "bool"."""
 
 
 def storage_of(op: Operation, ty: MemRefType) -> Storage:
     elt = ty.element_type
-    if isinstance(elt, Float32Type):
-        return Storage(F32, 4, "b32")
     if isinstance(elt, IntegerType) and elt.width.data == 1:
-        return Storage(I8, 1, "u8")
-    raise LoweringError(op, f"ztile-to-nvvm supports f32 and i1 memrefs only, got {ty}")
+        return Storage(I8, 1, "u8", "bool")
+    if not isinstance(elt, Float32Type | Float16Type | BFloat16Type):
+        raise LoweringError(
+            op, f"ztile-to-nvvm supports f32, f16, bf16 and i1 memrefs only, got {ty}"
+        )
+    element = element_name(op, elt)
+    if element == "f32":
+        return Storage(F32, 4, "b32", element)
+    return Storage(register_type(element), 2, "u16", element)
+
+
+MMA_SHAPE = (16, 8, 16)
+"""The tensor-core instruction `ztile.dot` uses for 16-bit inputs: `mma.sync.aligned.m16n8k16`
+(sm_80 and newer)."""
+
+
+def mma_operands(op: ztile.DotOp) -> tuple[SSAValue, SSAValue, str] | None:
+    """The 16-bit operands of a dot that runs on tensor cores, and their type ("f16"/"bf16"):
+    lhs and rhs are tiles of one 16-bit type, or `ztile.cast`s of such tiles to f32 (the
+    lowering of a 16-bit matmul: exact widening), the accumulator is f32, and the tile shapes
+    are multiples of the m16n8k16 instruction's. None where the dot uses FMAs."""
+    sources = []
+    for v in (op.lhs, op.rhs):
+        owner = v.owner
+        if isinstance(owner, ztile.CastOp):
+            v = owner.input
+        sources.append(v)
+    types = [cast(ztile.TileType, v.type) for v in sources]
+    elts = {type(t.element_type) for t in types}
+    acc = cast(ztile.TileType, op.acc.type)
+    if len(elts) != 1 or not isinstance(acc.element_type, Float32Type):
+        return None
+    (elt,) = elts
+    if elt not in (Float16Type, BFloat16Type):
+        return None
+    (m, depth), (_, n) = types[0].get_shape(), types[1].get_shape()
+    mm, nn, kk = MMA_SHAPE
+    if m % mm or n % nn or depth % kk:
+        return None
+    return sources[0], sources[1], "f16" if elt is Float16Type else "bf16"
+
+
+MMA_PAD = 8
+"""Halves of padding after each staged row of a tensor-core dot's operands (bank conflicts)."""
+
+
+def mma_shared_floats(m: int, n: int, depth: int) -> int:
+    """Shared floats of a tensor-core dot: A (m x K) and B transposed (n x K) as 16-bit
+    values in rows of K + `MMA_PAD`, the f32 accumulator (m x n), and one spare float."""
+    return (m + n) * (depth + MMA_PAD) // 2 + m * n + 1
 
 
 def shared_floats_needed(op: Operation) -> int:
     """The shared-memory floats `op` stages (0 for per-thread ops)."""
     if isinstance(op, ztile.DotOp):
-        return numel(cast(ztile.TileType, op.lhs.type).get_shape()) + numel(
-            cast(ztile.TileType, op.rhs.type).get_shape()
+        (m, depth) = cast(ztile.TileType, op.lhs.type).get_shape()
+        n = cast(ztile.TileType, op.rhs.type).get_shape()[1]
+        if mma_operands(op) is not None:
+            return mma_shared_floats(m, n, depth)
+        return m * depth + depth * n
+    if isinstance(op, ztile.ReduceOp):
+        # the operand, then one float per result element (the groups' totals)
+        return numel(cast(ztile.TileType, op.input.type).get_shape()) + numel(
+            cast(ztile.TileType, op.result.type).get_shape()
         )
-    if isinstance(op, ztile.BroadcastOp | ztile.ReduceOp | ztile.TransposeOp):
+    if isinstance(op, ztile.BroadcastOp | ztile.TransposeOp):
         return numel(cast(ztile.TileType, op.input.type).get_shape())
     return 0
 
@@ -180,6 +274,31 @@ class KernelBuilder:
     def i64(self, value: int) -> ir.Constant:
         return ir.Constant(I64, value)
 
+    def i32(self, value: int) -> ir.Constant:
+        return ir.Constant(I32, value)
+
+    def widen(self, value: ir.Value, element: str) -> ir.Value:
+        """A slot of `element` as an f32 (exact)."""
+        if element == "f16":
+            return self.b.fpext(value, F32)
+        if element == "bf16":
+            bits = self.b.shl(self.b.zext(value, I32), self.i32(16))
+            return self.b.bitcast(bits, F32)
+        return value
+
+    def narrow(self, value: ir.Value, element: str) -> ir.Value:
+        """An f32 rounded to `element` (to nearest even; NaN stays NaN)."""
+        if element == "f16":
+            return self.b.fptrunc(value, F16)
+        if element == "bf16":
+            bits = self.b.bitcast(value, I32)
+            lsb = self.b.and_(self.b.lshr(bits, self.i32(16)), self.i32(1))
+            rounded = self.b.lshr(self.b.add(bits, self.b.add(lsb, self.i32(0x7FFF))), self.i32(16))
+            quiet = self.b.or_(self.b.lshr(bits, self.i32(16)), self.i32(0x40))
+            nan = self.b.fcmp_unordered("uno", value, value)
+            return self.b.trunc(self.b.select(nan, quiet, rounded), I16)
+        return value
+
     def slots(self, n: int) -> int:
         return -(-n // self.threads)
 
@@ -201,14 +320,18 @@ class KernelBuilder:
         found = self._coords.get(key)
         if found is not None:
             return found
-        e = self.element(j)
+        out = self.coords_of(self.element(j), shape)
+        self._coords[key] = out
+        return out
+
+    def coords_of(self, e: ir.Value, shape: tuple[int, ...]) -> list[ir.Value]:
+        """The multi-index of linear index `e` (< numel) in a tile of `shape`."""
         out: list[ir.Value] = []
         for d, (size, stride) in enumerate(zip(shape, strides(shape), strict=True)):
             c = e if stride == 1 else self.b.udiv(e, self.i64(stride))
             if d > 0:  # e < numel, so the outermost coordinate needs no remainder
                 c = self.b.urem(c, self.i64(size))
             out.append(c)
-        self._coords[key] = out
         return out
 
     def linear(self, index: Sequence[ir.Value], shape: Sequence[int]) -> ir.Value:
@@ -250,8 +373,7 @@ class KernelBuilder:
             if not (isinstance(valid, ir.Constant) and valid.constant == 1):
                 # An invalid slot writes to the spare float after the staged tiles.
                 index = self.b.select(valid, index, self.i64(self.spare))
-            if tile.boolean:
-                value = self.b.uitofp(value, F32)
+            value = self.b.uitofp(value, F32) if tile.boolean else self.widen(value, tile.element)
             self.b.store(value, self.b.gep(self.shared, [index]))
 
     def from_shared(self, index: ir.Value, boolean: bool = False) -> ir.Value:
@@ -287,16 +409,25 @@ class KernelBuilder:
         row = optable.ELEMENTWISE[_ELEMENTWISE[type(op)]]
         tiles = [self.tile(v) for v in op.operands]
         shape = tiles[0].shape
+        floats = [t for t in tiles if not t.boolean]
+        element = floats[0].element if floats else "f32"
+        boolean = row.result_kind == "b"
         slots = []
         for j in range(len(tiles[0].slots)):
-            args = [t.slots[j] for t in tiles]
-            slots.append(row.expand(self.scalars, *args, predicate=optable.predicate_of(op)))
-        self.values[op.results[0]] = Tile(shape, slots, boolean=row.result_kind == "b")
+            args = [t.slots[j] if t.boolean else self.widen(t.slots[j], t.element) for t in tiles]
+            value = row.expand(self.scalars, *args, predicate=optable.predicate_of(op))
+            slots.append(value if boolean else self.narrow(value, element))
+        self.values[op.results[0]] = Tile(shape, slots, boolean=boolean, element=element)
 
     def splat(self, op: ztile.SplatOp) -> None:
         shape = tuple(cast(ztile.TileType, op.result.type).get_shape())
         value = self.scalar(op.value)
-        self.values[op.result] = Tile(shape, [value] * self.slots(numel(shape)))
+        elt = cast(ztile.TileType, op.result.type).element_type
+        boolean = isinstance(elt, IntegerType)
+        element = "f32" if boolean else element_name(op, elt)
+        self.values[op.result] = Tile(
+            shape, [value] * self.slots(numel(shape)), boolean=boolean, element=element
+        )
 
     def counted_loop(
         self,
@@ -367,7 +498,9 @@ class KernelBuilder:
                     out.append(values[pos])
                     pos += 1
                 else:
-                    out.append(Tile(t.shape, values[pos : pos + len(t.slots)], t.boolean))
+                    out.append(
+                        Tile(t.shape, values[pos : pos + len(t.slots)], t.boolean, t.element)
+                    )
                     pos += len(t.slots)
             return out
 
@@ -394,6 +527,12 @@ class KernelBuilder:
             self.values[op.result] = ir.Constant(ir.IntType(bits), value.value.data)
         elif isinstance(value, FloatAttr) and isinstance(op.result.type, Float32Type):
             self.values[op.result] = ir.Constant(F32, value.value.data)
+        elif isinstance(value, FloatAttr) and isinstance(op.result.type, Float16Type):
+            bits = int(np.array(value.value.data, np.float16).view(np.int16))
+            self.values[op.result] = self.b.bitcast(ir.Constant(I16, bits), F16)
+        elif isinstance(value, FloatAttr) and isinstance(op.result.type, BFloat16Type):
+            bits = bf16_bits(value.value.data)
+            self.values[op.result] = ir.Constant(I16, bits - (bits >> 15 << 16))  # signed
         elif isinstance(value, DenseIntOrFPElementsAttr):
             raise LoweringError(
                 op, "ztile-to-nvvm: tensor constants inside a kernel are not supported"
@@ -458,14 +597,20 @@ def lowering(*types: type[Operation]) -> Callable[[Callable[..., None]], Callabl
     return register
 
 
-def _reject_cast(k: KernelBuilder, op: Operation) -> None:
-    """A `ztile.cast` always has an f64 side, and GPU kernels hold f32 (and i1) values only."""
+def _cast(k: KernelBuilder, op: Operation) -> None:
+    """`ztile.cast` between f32, f16 and bf16: widened to f32 (exact), then rounded once."""
     assert isinstance(op, ztile.CastOp)
-    raise LoweringError(
-        op,
-        f"ztile-to-nvvm supports f32 (and i1) data only: cannot convert {op.input.type} to "
-        f"{op.result.type}",
-    )
+    src, dst = (cast(ztile.TileType, v.type).element_type for v in (op.input, op.result))
+    if not all(isinstance(e, Float32Type | Float16Type | BFloat16Type) for e in (src, dst)):
+        raise LoweringError(
+            op,
+            f"ztile-to-nvvm supports f32, f16 and bf16 data only: cannot convert "
+            f"{op.input.type} to {op.result.type}",
+        )
+    tile = k.tile(op.input)
+    element = element_name(op, dst)
+    slots = [k.narrow(k.widen(v, tile.element), element) for v in tile.slots]
+    k.values[op.result] = Tile(tile.shape, slots, element=element)
 
 
 _BUILTIN: list[tuple[type[Operation], Callable[..., None]]] = [
@@ -473,7 +618,7 @@ _BUILTIN: list[tuple[type[Operation], Callable[..., None]]] = [
     (ztile.ProgramIdOp, KernelBuilder.program_id),
     (scf.ForOp, KernelBuilder.scf_for),
     (arith.ConstantOp, KernelBuilder.constant),
-    (ztile.CastOp, _reject_cast),
+    (ztile.CastOp, _cast),
     *((cls, KernelBuilder.int_binary) for cls in _INT_BINARY),
     *((cls, KernelBuilder.float_binary) for cls in _FLOAT_OPS),
 ]
@@ -482,12 +627,17 @@ for _cls, _fn in _BUILTIN:
 
 __all__ = [
     "HANDLERS",
+    "MMA_PAD",
+    "MMA_SHAPE",
     "SHARED_BUDGET_BYTES",
     "KernelBuilder",
     "LoweringError",
     "Storage",
     "Tile",
+    "element_name",
     "lowering",
+    "mma_operands",
+    "register_type",
     "shared_floats_needed",
     "storage_of",
 ]

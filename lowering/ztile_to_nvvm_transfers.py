@@ -4,7 +4,8 @@
 offsets plus the slot's coordinates; the element is in bounds when `0 <= index < dim` along
 every dim and the slot is valid. That predicate guards a PTX `@p ld.global` / `@p
 st.global` in inline assembly (as Triton does): a masked-off load yields the load's
-`padding`, a masked-off store writes nothing. i1 memrefs hold one byte an element (`u8`).
+`padding`, a masked-off store writes nothing. i1 memrefs hold one byte an element (`u8`),
+f16 and bf16 memrefs two (`u16`, through a 32-bit register as PTX allows for narrow types).
 Scalar `memref.load/store` (host copy loops) are plain LLVM loads and stores.
 """
 
@@ -23,6 +24,7 @@ from ziggurat.lowering.ztile_to_nvvm_kernel import (
     F32,
     I1,
     I8,
+    I16,
     I32,
     I64,
     VOID,
@@ -61,18 +63,26 @@ def _in_bounds(
     return ok, index
 
 
+def _bits16(k: KernelBuilder, value: ir.Value) -> ir.Value:
+    """The 16 bits of an f16 (`half`) or bf16 (already `i16`) value."""
+    return value if value.type == I16 else k.b.bitcast(value, I16)
+
+
 @lowering(ztile.LoadOp)
 def lower_load(k: KernelBuilder, op: ztile.LoadOp) -> None:
     ty = cast(ztile.TileType, op.result.type)
     shape = tuple(ty.get_shape())
     n = numel(shape)
     storage = k.storage[op.memref]
-    boolean = storage.llvm == I8
+    boolean = storage.element == "bool"
     dims = cast(MemRefType, op.memref.type).get_shape()
     if boolean:
         other = ir.Constant(I32, int(bool(op.padding_value)))
-    else:
+    elif storage.element == "f32":
         other = k.b.bitcast(ir.Constant(F32, op.padding_value), I32)
+    else:
+        padding = k.narrow(ir.Constant(F32, op.padding_value), storage.element)
+        other = k.b.zext(_bits16(k, padding), I32)
     asm = ir.InlineAsm(
         ir.FunctionType(I32, [I64, I1, I32]),
         LOAD_ASM.format(kind=storage.asm_kind),
@@ -85,9 +95,13 @@ def lower_load(k: KernelBuilder, op: ztile.LoadOp) -> None:
         bits = k.b.call(asm, [_address(k, op.memref, index, dims), ok, other])
         if boolean:
             slots.append(k.b.icmp_unsigned("!=", bits, ir.Constant(I32, 0)))
-        else:
+        elif storage.element == "f32":
             slots.append(k.b.bitcast(bits, F32))
-    k.values[op.result] = Tile(shape, slots, boolean=boolean)
+        else:
+            half = k.b.trunc(bits, I16)
+            slots.append(half if storage.llvm == I16 else k.b.bitcast(half, storage.llvm))
+    element = "f32" if boolean else storage.element
+    k.values[op.result] = Tile(shape, slots, boolean=boolean, element=element)
 
 
 @lowering(ztile.StoreOp)
@@ -103,7 +117,10 @@ def lower_store(k: KernelBuilder, op: ztile.StoreOp) -> None:
     )
     for j, value in enumerate(tile.slots):
         ok, index = _in_bounds(k, op, tile.numel, j, tile.shape)
-        bits = k.b.zext(value, I32) if storage.llvm == I8 else k.b.bitcast(value, I32)
+        if storage.element in ("bool", "f32"):
+            bits = k.b.zext(value, I32) if storage.llvm == I8 else k.b.bitcast(value, I32)
+        else:
+            bits = k.b.zext(_bits16(k, value), I32)
         k.b.call(asm, [bits, _address(k, op.memref, index, dims), ok])
 
 

@@ -25,7 +25,20 @@ import numpy as np
 from ziggurat.errors import ArgumentError, ZigguratError
 
 NDArray = np.ndarray[Any, Any]
-_NUMPY = {"f32": np.dtype(np.float32), "bool": np.dtype(np.bool_)}
+_NUMPY: dict[str, np.dtype[Any]] = {
+    "f32": np.dtype(np.float32),
+    "f16": np.dtype(np.float16),
+    "bool": np.dtype(np.bool_),
+}
+
+
+def numpy_dtype(name: str) -> np.dtype[Any]:
+    """The numpy dtype of a manifest buffer's `dtype` (bf16: `ml_dtypes.bfloat16`)."""
+    if name == "bf16":
+        import ml_dtypes
+
+        return np.dtype(ml_dtypes.bfloat16)
+    return _NUMPY[name]
 
 
 class CudaUnavailableError(ZigguratError, RuntimeError):
@@ -181,67 +194,113 @@ class GpuExecutable:
 
     def run(self, name: str, args: Sequence[Any]) -> Any:
         """Run function `name` on `args` (numpy arrays); one result, or a tuple of them."""
+        call = self.prepare(name, args)
+        try:
+            call.launch()
+            results = call.results()
+        finally:
+            call.close()
+        return results[0] if len(results) == 1 else tuple(results)
+
+    def prepare(self, name: str, args: Sequence[Any]) -> DeviceCall:
+        """Function `name` with its buffers allocated on the device and `args` copied in, ready
+        to `launch()` any number of times (what a benchmark of the kernels alone times)."""
         spec = self.manifest["functions"].get(name)
         if spec is None:
             raise KeyError(f"no function @{name} in this module")
         inputs = _check_arguments(name, spec, args)
         cu = self.device.activate()
-        pointers: list[Any] = []
+        call = DeviceCall(self, spec)
         try:
             for buf in spec["buffers"]:
-                dtype = _NUMPY[buf["dtype"]]
+                dtype = numpy_dtype(buf["dtype"])
                 nbytes = max(1, int(np.prod(buf["shape"], dtype=np.int64)) * dtype.itemsize)
                 ptr = _check(cu, cu.cuMemAlloc(nbytes), "cuMemAlloc")
-                pointers.append(ptr)
+                call.pointers.append(ptr)
                 if buf["kind"] == "arg":
                     host = inputs[buf["index"]]
                     _check(cu, cu.cuMemcpyHtoD(ptr, host.ctypes.data, host.nbytes), "cuMemcpyHtoD")
-            for launch in spec["launches"]:
-                params = [np.array([int(pointers[i])], dtype=np.uint64) for i in launch["args"]]
-                addresses = np.array([p.ctypes.data for p in params], dtype=np.uint64)
-                gx, gy, gz = launch["grid"]
-                bx, by, bz = launch["block"]
-                _check(
-                    cu,
-                    cu.cuLaunchKernel(
-                        self._kernel(launch["kernel"]),
-                        gx,
-                        gy,
-                        gz,
-                        bx,
-                        by,
-                        bz,
-                        0,
-                        0,
-                        addresses.ctypes.data,
-                        0,
-                    ),
-                    f"cuLaunchKernel({launch['kernel']})",
-                )
-            _check(cu, cu.cuCtxSynchronize(), "cuCtxSynchronize")
-            results = []
-            for i in spec["results"]:
-                buf = spec["buffers"][i]
-                out = np.empty(buf["shape"], dtype=_NUMPY[buf["dtype"]])
-                _check(
-                    cu, cu.cuMemcpyDtoH(out.ctypes.data, pointers[i], out.nbytes), "cuMemcpyDtoH"
-                )
-                results.append(out)
-        finally:
-            for ptr in pointers:
+        except BaseException:
+            call.close()
+            raise
+        return call
+
+
+@dataclass
+class DeviceCall:
+    """The device buffers of one function of a `GpuExecutable` (from `prepare`)."""
+
+    exe: GpuExecutable
+    spec: dict[str, Any]
+    pointers: list[Any] = field(default_factory=list)
+
+    def launch(self) -> None:
+        """Run the function's launches in order on the default stream and synchronize."""
+        cu = self.exe.device.activate()
+        for launch in self.spec["launches"]:
+            params = [np.array([int(self.pointers[i])], dtype=np.uint64) for i in launch["args"]]
+            addresses = np.array([p.ctypes.data for p in params], dtype=np.uint64)
+            gx, gy, gz = launch["grid"]
+            bx, by, bz = launch["block"]
+            _check(
+                cu,
+                cu.cuLaunchKernel(
+                    self.exe._kernel(launch["kernel"]),
+                    gx,
+                    gy,
+                    gz,
+                    bx,
+                    by,
+                    bz,
+                    0,
+                    0,
+                    addresses.ctypes.data,
+                    0,
+                ),
+                f"cuLaunchKernel({launch['kernel']})",
+            )
+        _check(cu, cu.cuCtxSynchronize(), "cuCtxSynchronize")
+
+    def results(self) -> list[NDArray]:
+        """The function's results, copied to new numpy arrays."""
+        cu = self.exe.device.activate()
+        out = []
+        for i in self.spec["results"]:
+            buf = self.spec["buffers"][i]
+            array = np.empty(buf["shape"], dtype=numpy_dtype(buf["dtype"]))
+            _check(
+                cu,
+                cu.cuMemcpyDtoH(array.ctypes.data, self.pointers[i], array.nbytes),
+                "cuMemcpyDtoH",
+            )
+            out.append(array)
+        return out
+
+    def close(self) -> None:
+        """Free the device buffers."""
+        if self.pointers:
+            cu = _driver()
+            for ptr in self.pointers:
                 cu.cuMemFree(ptr)
-        return results[0] if len(results) == 1 else tuple(results)
+            self.pointers.clear()
 
 
 def _check_arguments(name: str, spec: dict[str, Any], args: Sequence[Any]) -> list[NDArray]:
-    """The arguments as C-contiguous arrays of the manifest's dtype and shape."""
+    """The arguments as C-contiguous arrays of the manifest's shape; an array of another dtype
+    is an error (as on the CPU), never converted."""
     wanted = [b for b in spec["buffers"] if b["kind"] == "arg"]
     if len(args) != len(wanted):
         raise ArgumentError(f"@{name} takes {len(wanted)} arguments, got {len(args)}")
     out: list[NDArray] = [np.empty(0)] * len(args)
     for buf in wanted:
         i = buf["index"]
-        array = np.ascontiguousarray(args[i], dtype=_NUMPY[buf["dtype"]])
+        dtype = numpy_dtype(buf["dtype"])
+        given = getattr(args[i], "dtype", None)
+        if given != dtype:
+            raise ArgumentError(
+                f"@{name}: argument {i} has dtype {given}, expected {dtype} ({buf['dtype']})"
+            )
+        array = np.ascontiguousarray(args[i])
         if list(array.shape) != buf["shape"]:
             raise ArgumentError(
                 f"@{name}: argument {i} has shape {array.shape}, expected {tuple(buf['shape'])}"
@@ -250,4 +309,12 @@ def _check_arguments(name: str, spec: dict[str, Any], args: Sequence[Any]) -> li
     return out
 
 
-__all__ = ["CudaError", "CudaUnavailableError", "Device", "GpuExecutable", "device"]
+__all__ = [
+    "CudaError",
+    "CudaUnavailableError",
+    "Device",
+    "DeviceCall",
+    "GpuExecutable",
+    "device",
+    "numpy_dtype",
+]

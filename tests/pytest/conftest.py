@@ -27,9 +27,10 @@ import pytest
 FUZZ_DIR = Path(__file__).resolve().parents[1] / "fuzz"
 FORKSERVER = Path(__file__).resolve().parents[1] / "filecheck" / "forkserver.py"
 INTEROP_DIR = Path(__file__).resolve().parents[1] / "interop"
-# The harness modules and the interop tests' numpy models (not the repository root: see
-# docs/layout.md).
-for _folder in (FUZZ_DIR, INTEROP_DIR):
+HERE = Path(__file__).resolve().parent
+# The harness modules, the interop tests' numpy models and the helpers of the tests here
+# (gpu_cases; not the repository root: see docs/layout.md).
+for _folder in (FUZZ_DIR, INTEROP_DIR, HERE):
     if str(_folder) not in sys.path:
         sys.path.insert(0, str(_folder))
 

@@ -1,27 +1,25 @@
 """The GPU path: every ztensor op through `gpu-pipeline` to PTX, checked by ptxas (sm_80 and
 sm_90), and run on the CPU by the lockstep interpreter of the generated kernels against numpy.
 
-All cases are functions of one module, lowered once (`_lowered`): one small shape per op and
-one with edge tiles (a shape the GPU tiles do not divide, so masked loads and stores, padded
-K chunks and partial thread slots are exercised). The interpreter runs the very llvmlite
+All cases (gpu_cases.py) are functions of one module, lowered once (`_lowered`): one small
+shape per op and one with edge tiles (a shape the GPU tiles do not divide, so masked loads and
+stores, padded K chunks and partial thread slots are exercised). The interpreter runs the very llvmlite
 module whose text goes to PTX (see `ziggurat.lowering.nvvm_interpret`).
 """
 
 from __future__ import annotations
 
-import math
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from gpu_cases import Case, build_cases
 from xdsl.context import Context
 
 import ziggurat as zg
@@ -37,200 +35,6 @@ from ziggurat.runtime.ptx import ptx_of
 NDArray = np.ndarray[Any, Any]
 PTXAS = shutil.which("ptxas")
 needs_ptxas = pytest.mark.skipif(PTXAS is None, reason="ptxas (CUDA toolkit) is not on PATH")
-
-
-def ttype(shape: Sequence[int], elt: str = "f32") -> str:
-    return "tensor<" + "".join(f"{d}x" for d in shape) + elt + ">"
-
-
-def ref_gelu(x: NDArray) -> NDArray:
-    return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)))
-
-
-UNARY: dict[str, Callable[[NDArray], NDArray]] = {
-    "neg": np.negative,
-    "exp": np.exp,
-    "log": np.log,
-    "tanh": np.tanh,
-    "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
-    "relu": lambda x: np.maximum(x, 0.0),
-    "gelu": ref_gelu,
-    "sqrt": np.sqrt,
-    "rsqrt": lambda x: 1 / np.sqrt(x),
-    "abs": np.abs,
-    "erf": np.vectorize(math.erf, otypes=[np.float64]),
-    "floor": np.floor,
-    "ceil": np.ceil,
-}
-POSITIVE = {"log", "sqrt", "rsqrt"}
-BINARY: dict[str, Callable[[NDArray, NDArray], NDArray]] = {
-    "add": np.add,
-    "sub": np.subtract,
-    "mul": np.multiply,
-    "div": np.divide,
-    "maximum": np.maximum,
-    "minimum": np.minimum,
-    "pow": np.power,
-}
-CMP = {"olt": np.less, "oge": np.greater_equal, "une": np.not_equal, "oeq": np.equal}
-
-SMALL = (5, 7)
-EDGE = (9, 300)
-"""Elementwise tiles on the GPU are 4x256: 3x2 programs, the last row and column partial."""
-
-
-@dataclass
-class Case:
-    """One function `@name` and its float64 reference."""
-
-    name: str
-    text: str
-    inputs: list[NDArray]
-    expected: list[NDArray]
-    rtol: float = 2e-6
-    atol: float = 1e-6
-
-
-@dataclass
-class Cases:
-    rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(0))
-    cases: list[Case] = field(default_factory=list)
-
-    def data(self, shape: Sequence[int], positive: bool = False) -> NDArray:
-        x = self.rng.standard_normal(tuple(shape))
-        if positive:
-            x = np.abs(x) + 0.5
-        return x.astype(np.float32)
-
-    def add(
-        self,
-        name: str,
-        inputs: list[NDArray],
-        body: str,
-        results: list[tuple[str, NDArray]],
-        **tol: float,
-    ) -> None:
-        args = ", ".join(f"%a{i}: {ttype(x.shape)}" for i, x in enumerate(inputs))
-        types = ", ".join(t for t, _ in results)
-        names = ", ".join(f"%r{i}" for i in range(len(results)))
-        text = (
-            f"func.func @{name}({args}) -> ({types}) {{\n{body}\n"
-            f"  func.return {names} : {types}\n}}\n"
-        )
-        self.cases.append(Case(name, text, inputs, [r for _, r in results], **tol))
-
-
-def build_cases() -> list[Case]:
-    c = Cases()
-    for tag, shape in (("small", SMALL), ("edge", EDGE)):
-        for op, ref in UNARY.items():
-            x = c.data(shape, positive=op in POSITIVE)
-            ty = ttype(shape)
-            with np.errstate(all="ignore"):
-                expected = ref(x.astype(np.float64))
-            c.add(f"{op}_{tag}", [x], f"  %r0 = ztensor.{op} %a0 : {ty}", [(ty, expected)])
-        for op, ref2 in BINARY.items():
-            other = (shape[1],) if tag == "small" else (shape[0], 1)
-            x, y = c.data(shape, positive=op == "pow"), c.data(other)
-            if op == "pow":  # negative bases with integral exponents too
-                x[0, :] = -x[0, :]
-                y = np.round(y * 3).astype(np.float32)
-            ty = ttype(shape)
-            with np.errstate(all="ignore"):
-                expected = ref2(x.astype(np.float64), y.astype(np.float64))
-            line = f"  %r0 = ztensor.{op} %a0, %a1 : ({ty}, {ttype(other)}) -> {ty}"
-            c.add(f"{op}_{tag}", [x, y], line, [(ty, expected)], rtol=2e-5 if op == "pow" else 2e-6)
-        x, y = c.data(shape), c.data(shape)
-        y.flat[::5] = x.flat[::5]  # some equal pairs
-        ty, bt = ttype(shape), ttype(shape, "i1")
-        lines, results = [], []
-        for i, (pred, rel) in enumerate(CMP.items()):
-            lines.append(f'  %c{i} = ztensor.cmp "{pred}" %a0, %a1 : ({ty}, {ty}) -> {bt}')
-            lines.append(f"  %r{i} = ztensor.select %c{i}, %a0, %a1 : ({bt}, {ty}, {ty}) -> {ty}")
-            results.append((ty, np.where(rel(x, y), x, y).astype(np.float64)))
-        c.add(f"cmp_select_{tag}", [x, y], "\n".join(lines), results)
-    for tag, (m, k, n) in (("small", (5, 7, 6)), ("edge", (70, 40, 80))):
-        a, b = c.data((m, k)), c.data((k, n))
-        line = (
-            f"  %r0 = ztensor.matmul %a0, %a1 : ({ttype((m, k))}, {ttype((k, n))}) -> "
-            f"{ttype((m, n))}"
-        )
-        expected = a.astype(np.float64) @ b
-        c.add(f"matmul_{tag}", [a, b], line, [(ttype((m, n)), expected)], rtol=1e-5, atol=1e-5)
-    x3 = c.data((2, 3, 4))
-    x2 = c.data((70, 40))
-    c.add(
-        "layout",
-        [x3, x2],
-        "\n".join(
-            [
-                f"  %r0 = ztensor.transpose %a0 {{permutation = array<i64: 2, 0, 1>}} : "
-                f"{ttype((2, 3, 4))} -> {ttype((4, 2, 3))}",
-                f"  %r1 = ztensor.transpose %a1 {{permutation = array<i64: 1, 0>}} : "
-                f"{ttype((70, 40))} -> {ttype((40, 70))}",
-                f"  %r2 = ztensor.reshape %a0 : {ttype((2, 3, 4))} -> {ttype((6, 4))}",
-                f"  %r3 = ztensor.broadcast_to %a0 : {ttype((2, 3, 4))} -> {ttype((5, 2, 3, 4))}",
-            ]
-        ),
-        [
-            (ttype((4, 2, 3)), np.transpose(x3, (2, 0, 1)).astype(np.float64)),
-            (ttype((40, 70)), x2.T.astype(np.float64)),
-            (ttype((6, 4)), x3.reshape(6, 4).astype(np.float64)),
-            (ttype((5, 2, 3, 4)), np.broadcast_to(x3, (5, 2, 3, 4)).astype(np.float64)),
-        ],
-    )
-    for tag, shape in (("small", SMALL), ("edge", (3, 5000))):
-        x = c.data(shape)
-        x64 = x.astype(np.float64)
-        ty = ttype(shape)
-        lines, results = [], []
-        specs: list[tuple[str, Callable[..., NDArray], tuple[int, ...], bool]] = [
-            ("sum", np.sum, (1,), False),
-            ("max", np.max, (0,), False),
-            ("mean", np.mean, (1,), True),
-            ("sum", np.sum, (0, 1), False),
-        ]
-        for i, (kind, ref, axes, keep) in enumerate(specs):
-            expected = np.asarray(ref(x64, axis=axes, keepdims=keep))
-            rt = ttype(expected.shape)
-            attrs = (
-                f"axes = array<i64: {', '.join(map(str, axes))}>, keepdims = {str(keep).lower()}"
-            )
-            lines.append(f"  %r{i} = ztensor.reduce_{kind} %a0 {{{attrs}}} : {ty} -> {rt}")
-            results.append((rt, expected))
-        c.add(f"reduce_{tag}", [x], "\n".join(lines), results, rtol=1e-5, atol=1e-5)
-    for tag, shape in (("small", SMALL), ("edge", EDGE)):
-        x = c.data(shape)
-        x64 = x.astype(np.float64)
-        ty = ttype(shape)
-        e = np.exp(x64 - x64.max(axis=-1, keepdims=True))
-        centered = x64 - x64.mean(axis=-1, keepdims=True)
-        eps = float(np.float32(1e-5))
-        norm = centered / np.sqrt((centered**2).mean(axis=-1, keepdims=True) + eps)
-        body = (
-            f"  %r0 = ztensor.softmax %a0 {{axis = -1 : i64}} : {ty}\n"
-            f"  %r1 = ztensor.layernorm %a0 {{axis = -1 : i64, epsilon = 1.0e-05 : f32}} : {ty}"
-        )
-        results = [(ty, e / e.sum(axis=-1, keepdims=True)), (ty, norm)]
-        c.add(f"normalize_{tag}", [x], body, results, rtol=1e-5, atol=1e-6)
-    x = c.data(SMALL)
-    ty = ttype(SMALL)
-    body = (
-        f"  %k = ztensor.constant dense<2.5> : {ty}\n"
-        f"  %r0 = ztensor.mul %a0, %k : ({ty}, {ty}) -> {ty}"
-    )
-    c.add("constant_splat", [x], body, [(ty, x.astype(np.float64) * 2.5)])
-    v = c.data((3,))
-    body = (
-        "  %k = ztensor.constant dense<[1.0, 2.0, 3.0]> : tensor<3xf32>\n"
-        "  %r0 = ztensor.add %a0, %k : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>\n"
-        "  %r1 = ztensor.neg %k : tensor<3xf32>"
-    )
-    steps = np.arange(1.0, 4.0)
-    c.add("constant_dense", [v], body, [("tensor<3xf32>", v + steps), ("tensor<3xf32>", -steps)])
-    line = "  %r0 = ztensor.reshape %a0 : tensor<3xf32> -> tensor<3xf32>"
-    c.add("identity", [v], line, [("tensor<3xf32>", v.astype(np.float64))])
-    return c.cases
 
 
 CASES = build_cases()
@@ -291,6 +95,16 @@ def test_interpreted_kernels_match_numpy(case: Case) -> None:
         np.testing.assert_allclose(got, want, rtol=case.rtol, atol=case.atol, err_msg=f"result {i}")
 
 
+def test_reductions_with_few_outputs_spread_each_over_a_group_of_lanes() -> None:
+    from ziggurat.lowering.ztile_to_nvvm_shared import reduce_group
+
+    assert reduce_group(128, 4, 300) == 32  # a warp per row
+    assert reduce_group(128, 6, 300) == 16
+    assert reduce_group(128, 4, 5) == 4  # no more lanes than elements to reduce
+    assert reduce_group(128, 128, 300) == 1  # a thread per output: the plain loop
+    assert reduce_group(1, 1, 300) == 1  # single-thread kernels
+
+
 def test_cast_to_f64_is_rejected_at_the_op() -> None:
     text = (
         "func.func @f(%a: tensor<4xf32>) -> tensor<4xf64> {\n"
@@ -306,7 +120,8 @@ def test_cast_to_f64_is_rejected_at_the_op() -> None:
 
 def test_an_f64_step_inside_a_kernel_is_rejected_at_the_cast() -> None:
     """f32 buffers, but the kernel computes in f64 between two casts (`ztile.cast` in
-    registers): GPU kernels hold f32 only, and the error names the first cast's line."""
+    registers): GPU kernels hold f32, f16 and bf16 only, and the error names the first cast's
+    line."""
     text = (
         "func.func @f(%a: tensor<4xf32>) -> tensor<4xf32> {\n"
         "  %w = ztensor.cast %a : tensor<4xf32> -> tensor<4xf64>\n"
@@ -318,7 +133,7 @@ def test_an_f64_step_inside_a_kernel_is_rejected_at_the_cast() -> None:
     with pytest.raises(DiagnosticError) as err:
         GpuPipelinePass(eqsat=False).apply(Context(), module)
     assert "cast.mlir:2:8:" in str(err.value)
-    assert "'ztile.cast' op ztile-to-nvvm supports f32 (and i1) data only" in str(err.value)
+    assert "'ztile.cast' op ztile-to-nvvm supports f32, f16 and bf16 data only" in str(err.value)
 
 
 def test_shared_memory_budget_is_a_located_error() -> None:
@@ -387,6 +202,55 @@ def test_compile_for_cuda_names_missing_cuda_python(monkeypatch: pytest.MonkeyPa
 def test_compile_rejects_an_unknown_device() -> None:
     with pytest.raises(zg.ArgumentError, match="device must be 'cpu' or 'cuda'"):
         zg.compile(MLP, device="tpu")
+
+
+def test_jit_for_cuda_without_a_gpu_is_one_clear_error() -> None:
+    if _cuda_problem() is None:
+        pytest.skip("a CUDA GPU is present: the error path does not apply")
+    f = zg.jit(lambda a: np.tanh(a) * 2.0, device="cuda")
+    with pytest.raises(CudaUnavailableError) as err:
+        f(np.ones((4, 8), np.float32))
+    message = str(err.value)
+    assert "\n" not in message
+    assert message == _cuda_problem()
+
+
+def test_jit_device_arguments_are_checked() -> None:
+    with pytest.raises(ValueError, match="device must be 'cpu' or 'cuda', got 'tpu'"):
+        zg.jit(np.tanh, device="tpu")
+    with pytest.raises(TypeError, match="either backend= or device='cuda'"):
+        zg.jit(np.tanh, device="cuda", backend=zg.InterpreterBackend())
+    with pytest.raises(ValueError, match="threads= is CPU-only"):
+        zg.jit(np.tanh, device="cuda", threads=2)
+
+
+def test_jit_for_cuda_shows_its_stages_without_a_gpu() -> None:
+    """`Lowered.as_text` on the cuda backend runs gpu-pipeline (the GPU's arch, or sm_80 where
+    there is none); the CPU-only stages say so."""
+    f = zg.jit(lambda a, b: np.maximum(a @ b, 0.0), device="cuda")
+    a, b = np.ones((40, 24), np.float32), np.ones((24, 16), np.float32)
+    lowered = f.lower(a, b)
+    assert "ztile.grid" in lowered.as_text("ztile")
+    assert "ptx_kernel" in lowered.as_text("llvm")
+    ptx = lowered.as_text("asm")
+    assert ".visible .entry" in ptx and ".target sm_" in ptx
+    with pytest.raises(zg.StageUnavailableError, match="CPU-only"):
+        lowered.as_text("zloop")
+
+
+@pytest.mark.gpu
+def test_jit_on_cuda_matches_numpy() -> None:
+    problem = _cuda_problem()
+    if problem is not None:
+        pytest.skip(problem)
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((100, 70)).astype(np.float32)
+    b = rng.standard_normal((70, 90)).astype(np.float32)
+    f = zg.jit(lambda a, b: np.tanh(a @ b) + 1.0, device="cuda")
+    np.testing.assert_allclose(f(a, b), np.tanh(a @ b) + 1.0, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        f(b.T.copy(), a.T.copy()), np.tanh(b.T @ a.T) + 1.0, rtol=1e-5, atol=1e-5
+    )
 
 
 @cache

@@ -48,6 +48,7 @@ LAYERS: tuple[dict[str, tuple[str, ...]], ...] = (
             "ziggurat.frontend",
             "ziggurat.jit",
             "ziggurat.compiled_backend",
+            "ziggurat.cuda_backend",
         ),
         "tools": ("ziggurat.tools",),
     },

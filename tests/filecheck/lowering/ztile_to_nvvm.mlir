@@ -10,8 +10,9 @@ func.func @mm(%a: tensor<100x70xf32>, %b: tensor<70x90xf32>) -> tensor<100x90xf3
   func.return %c : tensor<100x90xf32>
 }
 
-// A row reduction: the tile goes through shared memory, each output row is a loop of
-// NaN-propagating maxima in a fixed order.
+// A row reduction: the tile goes through shared memory; its 4 rows take a warp each: every
+// lane combines a strided share of NaN-propagating maxima in order, then the warp combines the
+// partials with a shfl.sync.bfly butterfly (a fixed tree) and lane 0 writes the row's total.
 func.func @rowmax(%x: tensor<6x300xf32>) -> tensor<6xf32> {
   %r = ztensor.reduce_max %x {axes = array<i64: 1>} : tensor<6x300xf32> -> tensor<6xf32>
   func.return %r : tensor<6xf32>
@@ -44,6 +45,10 @@ func.func @chain(%x: tensor<8x20xf32>, %y: tensor<8x20xf32>) -> tensor<8x20xf32>
 // PTX:       bar.sync 0;
 // PTX:       bar.sync 0;
 // PTX:       max.NaN.f32
+// PTX:       shfl.sync.bfly.b32 {{.*}}, 16, 31, -1;
+// PTX:       max.NaN.f32
+// PTX:       shfl.sync.bfly.b32 {{.*}}, 1, 31, -1;
+// PTX:       bar.sync 0;
 // PTX:       @%p{{[0-9]+}} st.global.b32
 // PTX-LABEL: .visible .entry chain_k0(
 // PTX-NOT:   bar.sync
