@@ -16,7 +16,7 @@ import numpy as np
 
 from ziggurat.artifacts import default_spec, load_traced, traced_key
 from ziggurat.errors import StageUnavailableError
-from ziggurat.frontend import TracedProgram
+from ziggurat.frontend import COL_MAJOR, LAYOUT_ATTR, TracedProgram
 from ziggurat.jit import Executable, JitOptions, OutExecutable, check_stage
 from ziggurat.runtime import Kernel, Target
 from ziggurat.runtime.compiler import default_cache
@@ -61,19 +61,70 @@ class KernelExecutable(OutExecutable):
         return None if entry is fallback else entry
 
 
+def take_transposes(module: ModuleOp) -> ModuleOp:
+    """`module` (in place) with every argument of rank >= 2 marked `{ziggurat.layout =
+    "col_major"}` (an F-contiguous array) replaced by an argument of the reversed shape (the
+    array's transpose, C-contiguous in the same buffer) and a `ztensor.transpose` of it back
+    as the function's first op, the mark dropped."""
+    from xdsl.dialects import func
+    from xdsl.dialects.builtin import (
+        ArrayAttr,
+        DictionaryAttr,
+        FunctionType,
+        StringAttr,
+        TensorType,
+    )
+
+    from ziggurat.dialects import ztensor as zt
+
+    for f in module.ops:
+        if not isinstance(f, func.FuncOp) or f.arg_attrs is None or not f.body.blocks:
+            continue
+        block = f.body.blocks[0]
+        attrs = list(f.arg_attrs.data)
+        for i, marks in enumerate(attrs):
+            arg = block.args[i]
+            ty = arg.type
+            mark = marks.data.get(LAYOUT_ATTR)
+            if not isinstance(ty, TensorType) or mark != StringAttr(COL_MAJOR):
+                continue
+            shape = tuple(ty.get_shape())
+            if len(shape) < 2:
+                continue
+            new = block.insert_arg(TensorType(ty.element_type, shape[::-1]), i)
+            back = zt.TransposeOp(new, tuple(range(len(shape) - 1, -1, -1)))
+            if block.first_op is not None:
+                block.insert_op_before(back, block.first_op)
+            else:
+                block.add_op(back)
+            arg.replace_all_uses_with(back.results[0])
+            block.erase_arg(arg)
+            rest = {k: v for k, v in marks.data.items() if k != LAYOUT_ATTR}
+            attrs[i] = DictionaryAttr(rest)
+        f.arg_attrs = ArrayAttr(attrs) if any(a.data for a in attrs) else None
+        f.function_type = FunctionType.from_lists(
+            [a.type for a in block.args], list(f.function_type.outputs.data)
+        )
+    return module
+
+
 class CompiledBackend:
     """The default `zg.jit` backend: compiles traced modules with `zg.compile` (the default
     pipeline `cpu-pipeline{opt-level=.. eqsat=..}`, or `options.pipeline` when given) and runs
     the native code through the runtime.
 
-    Array arguments are passed to the runtime as they come: C-contiguous arrays without a copy,
-    F-contiguous ones (marked `{ziggurat.layout = "col_major"}` on the traced argument) are
-    copied to row-major first by the runtime (`ziggurat.runtime.calling`), since compiled code
-    reads statically shaped, identity-layout (row-major) memrefs. Results are fresh C-ordered
+    Array arguments are passed to the runtime as they come, without a copy. Compiled code
+    reads statically shaped, identity-layout (row-major) memrefs, so an F-contiguous argument
+    (marked `{ziggurat.layout = "col_major"}` on the traced argument) is compiled as its
+    transpose (`take_transposes`: the function takes the array's C-contiguous transpose and
+    transposes it back as its first op, which the kernels fuse into their reads), and
+    `zg.jit` hands the executable `a.T` (`transposes_col_major`). Results are fresh C-ordered
     arrays. The executable is cached in memory by `zg.jit` and on disk by `zg.compile`.
     """
 
     name = "compiled"
+    transposes_col_major = True
+    """Executables of F-contiguous arguments take their transposes (`take_transposes`)."""
 
     def pipeline_spec(self, options: JitOptions) -> str:
         """The pipeline string these options compile with."""
@@ -101,7 +152,7 @@ class CompiledBackend:
         from ziggurat.driver import compile_cpu  # a miss: xDSL and the passes
 
         exe = compile_cpu(
-            program.module(),
+            take_transposes(program.module()),
             spec,
             options.opt_level,
             target,
@@ -115,7 +166,7 @@ class CompiledBackend:
         from ziggurat.driver import compile
 
         exe = compile(
-            module,
+            take_transposes(module.clone()),
             pipeline=self.pipeline_spec(options),
             opt_level=options.opt_level,
             threads=options.threads,
@@ -128,6 +179,8 @@ class CompiledBackend:
 
         check_stage(stage)
         spec = self.pipeline_spec(options)
+        if stage != "ztensor":
+            module = take_transposes(module.clone())
         if stage == "llvm":
             return lower_to_llvm_ir(module.clone(), spec)
         if stage == "asm":

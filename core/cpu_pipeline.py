@@ -173,9 +173,7 @@ def _unsupported(op: Operation, message: str) -> UnsupportedError:
     return UnsupportedError(op_diagnostic(op, message, None))
 
 
-def check_supported(
-    module: ModuleOp, narrow: bool = False, pipeline: str = "cpu-pipeline"
-) -> None:
+def check_supported(module: ModuleOp, narrow: bool = False, pipeline: str = "cpu-pipeline") -> None:
     """Raise a located `UnsupportedError` at the first op `cpu-pipeline` cannot compile
     (linalg and tensor ops: what even the loop fallback, `linalg-to-zloop`, cannot lower).
     `narrow` accepts f16 and bf16 tensors (both pipelines pass it); `pipeline` is the name

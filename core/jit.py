@@ -143,9 +143,11 @@ class Backend(Protocol):
     `compile` turns a ztensor module (a public `func.func` named `func_name` on tensors) into
     an `Executable`: it is called with the array arguments in order (C- or F-contiguous numpy
     arrays of the traced shapes/dtypes; F-contiguous ones are marked on the function argument
-    with `{ziggurat.layout = "col_major"}`) and returns a tuple of fresh numpy arrays, one per
-    function result. `stage_text` returns the IR of `module` at one of `STAGES`. Neither may
-    mutate `module` in place (the caller passes a clone it does not reuse, but keep to it).
+    with `{ziggurat.layout = "col_major"}`; a backend whose `transposes_col_major` is true is
+    handed their transposes instead, C-contiguous views of the same buffers) and returns a
+    tuple of fresh numpy arrays, one per function result. `stage_text` returns the IR of
+    `module` at one of `STAGES`. Neither may mutate `module` in place (the caller passes a
+    clone it does not reuse, but keep to it).
 
     A backend may also define `compile_program(program, func_name, options)`, taking the
     `ziggurat.frontend.TracedProgram` instead of its module: `zg.jit` then calls it instead
@@ -437,6 +439,10 @@ class Specialization:
     entry: Callable[..., Any] | None = None
     """The executable's native entry whose fallback is the jitted function's full call path
     (`JitFunction._install`), once made; False-y until then."""
+    transposed: tuple[int, ...] = ()
+    """The positions (among the arrays) of F-contiguous arguments whose transposes the
+    executable takes (`a.T`, a C-contiguous view: no copy), for a backend that compiles them
+    so (`transposes_col_major`, as `CompiledBackend` does)."""
 
     @property
     def module(self) -> ModuleOp:
@@ -450,6 +456,8 @@ class Specialization:
                 executable = compile_program(self.program, self.func_name, self.options)
             else:
                 executable = self.backend.compile(self.module, self.func_name, self.options)
+            if self.transposed:
+                executable = _transposing(executable, self.transposed)
             if self.structure == "single" and isinstance(executable, OutExecutable):
                 self.direct = executable.single()
             self.executable = executable
@@ -502,6 +510,48 @@ class Specialization:
             )
         if not target.flags.writeable:
             raise trace_error(f"{where}: the array is read-only; outputs must be writeable")
+
+
+class _TransposedOut(OutExecutable):
+    """An `OutExecutable` handed the transposes of the arrays at positions `which`."""
+
+    __slots__ = ("inner", "which")
+
+    def __init__(self, inner: OutExecutable, which: tuple[int, ...]) -> None:
+        self.inner = inner
+        self.which = which
+
+    def __call__(self, *arrays: NDArray, out: tuple[Any, ...] | None = None) -> tuple[NDArray, ...]:
+        return self.inner(*_transposed(arrays, self.which), out=out)
+
+    def single(self) -> Callable[..., NDArray] | None:
+        inner = self.inner.single()
+        if inner is None:
+            return None
+        which = self.which
+
+        def call(*arrays: NDArray) -> NDArray:  # the arrays, then an optional output
+            return inner(*_transposed(arrays, which))
+
+        return call
+
+
+def _transposed(arrays: Sequence[NDArray], which: tuple[int, ...]) -> list[NDArray]:
+    out = list(arrays)
+    for i in which:
+        out[i] = out[i].T
+    return out
+
+
+def _transposing(executable: Executable, which: tuple[int, ...]) -> Executable:
+    """`executable` called with the transposes of the arrays at positions `which`."""
+    if isinstance(executable, OutExecutable):
+        return _TransposedOut(executable, which)
+
+    def call(*arrays: NDArray) -> tuple[NDArray, ...]:
+        return executable(*_transposed(arrays, which))
+
+    return call
 
 
 DEFAULT_CACHE_SIZE = 64
@@ -676,6 +726,13 @@ class JittedFunction:
 
         args = [traced(s) for s in signature.positional]
         kwargs = {k: traced(s) for k, s in signature.keyword}
+        specs = [*signature.positional, *(s for _, s in signature.keyword)]
+        arrays = [s for s in specs if isinstance(s, ArraySpec)]
+        transposed: tuple[int, ...] = ()
+        if getattr(backend, "transposes_col_major", False):
+            transposed = tuple(
+                i for i, s in enumerate(arrays) if s.layout == COL_MAJOR and len(s.shape) >= 2
+            )
         try:
             result = self.fn(*args, **kwargs)
             outputs, structure = _outputs(self.func_name, tracer, result)
@@ -683,7 +740,14 @@ class JittedFunction:
             tracer.active = False
         program = tracer.finish(outputs)
         return Specialization(
-            signature, program, self.func_name, structure, backend, self.options, len(outputs)
+            signature,
+            program,
+            self.func_name,
+            structure,
+            backend,
+            self.options,
+            len(outputs),
+            transposed=transposed,
         )
 
     def _specialize(
@@ -722,7 +786,7 @@ class JittedFunction:
         `arguments` arrays, positionally (no static arguments: a call that leaves a static
         at its default must not run a specialization traced with another value)."""
         signature = spec.signature
-        if signature.keyword or len(signature.positional) != arguments:
+        if signature.keyword or len(signature.positional) != arguments or spec.transposed:
             return
         if not all(isinstance(p, ArraySpec) for p in signature.positional):
             return
