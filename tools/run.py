@@ -207,6 +207,9 @@ def _load_inputs(paths: list[str], specs: list[Any], entry: str) -> list[Array]:
             raise RunError(f"{path}: not a readable .npy file ({e})") from None
         if not isinstance(array, np.ndarray):
             raise RunError(f"{path}: not a .npy file (an .npz archive?)")
+        if spec.dtype.name == "bfloat16" and array.dtype == np.dtype("V2"):
+            # numpy saves an ml_dtypes.bfloat16 array as raw 2-byte records ('|V2')
+            array = array.view(spec.dtype)
         if array.shape != spec.shape or array.dtype != spec.dtype:
             raise RunError(
                 f"{path}: input {i} of @{entry} must be {spec.dtype}{list(spec.shape)}, "

@@ -336,6 +336,24 @@ def test_check_of_a_function_with_nothing_to_compare(tmp_path: Path) -> None:
     assert "Traceback" not in r.stderr and "internal error" not in r.stderr
 
 
+def test_bfloat16_npy_files_are_read_as_bfloat16(tmp_path: Path) -> None:
+    """numpy saves an ml_dtypes.bfloat16 array as raw 2-byte records ('|V2'): such a file is
+    a bf16 input; the bf16 result file holds the same records."""
+    import ml_dtypes
+
+    path = tmp_path / "b.mlir"
+    path.write_text(UNARY.format(shape="7x13", ty="bf16"))
+    x = np.random.default_rng(1).standard_normal((7, 13)).astype(ml_dtypes.bfloat16)
+    np.save(tmp_path / "x.npy", x)
+    assert np.load(tmp_path / "x.npy").dtype == np.dtype("V2")
+    out = tmp_path / "out.npy"
+    r = run(path, "--input", tmp_path / "x.npy", "--check", "-o", out)
+    assert r.returncode == 0, r.stderr
+    assert "result 0: bfloat16[7, 13]" in r.stdout and "check: OK" in r.stdout
+    got = np.load(out).view(ml_dtypes.bfloat16)
+    np.testing.assert_allclose(got.astype(np.float32), np.exp(x.astype(np.float32)), rtol=2e-2)
+
+
 def test_float16_inputs_output_and_check(tmp_path: Path) -> None:
     """f16 .npy inputs run and --check compares with the reference interpreter (within two
     ulps of f16, as the f32 polynomials may round a value to a neighbour); random f16 inputs
