@@ -1,9 +1,14 @@
 """The reduction kernels of `ztensor-to-ztile`: `reduce_sum/mean/max`, `softmax`, `layernorm`.
 
-A reduction kernel is one `ztile.grid` over the kept axes of its view (one program when
-every axis is reduced). Each program reduces the reduced axes of its rows: whole when the
-reduced extent fits one tile, else chunk by chunk with a `scf.for` per reduced axis
-(`ReductionKernel.over_chunks`). The kernel's elementwise prologue (the group's other
+A reduction kernel is one `ztile.grid` over the kept axes of its view. Each program reduces
+the reduced axes of its rows: whole when the reduced extent fits one tile, else chunk by
+chunk with a `scf.for` per reduced axis (`ReductionKernel.over_chunks`). A full `sum`,
+`mean` or `max` (every axis reduced) of at least `SPLIT_MIN` elements is two grids instead
+of one program, so that every core takes part: `SPLIT` programs (or the largest divisor of
+the outermost reduced axis's chunk count up to it) each reduce an equal run of chunks into
+one partial (kept in the compute type), then one program reduces the partials in order. The
+split depends on the shape only, never on the thread count, so results are the same on any
+number of threads. The kernel's elementwise prologue (the group's other
 members) is computed on every tile loaded. One method per kind writes the program body:
 
 - `sum`, `mean`: a sum from +0.0 (then divided by the count);
@@ -46,6 +51,10 @@ _Step = Callable[[Gen, list[SSAValue], list[SSAValue]], list[SSAValue]]
 """One chunk of `over_chunks`: (builder, the chunk's offsets, carried values) -> carried."""
 
 NEG_INF = float("-inf")
+SPLIT = 8
+"""Programs of the first grid of a split full reduction (at most)."""
+SPLIT_MIN = 1 << 16
+"""Elements a full reduction needs before it is split."""
 
 
 class ReductionKernel:
@@ -86,6 +95,16 @@ class ReductionKernel:
         stats_dims = tuple(1 if d in vaxes else n for d, n in enumerate(dims))
         self.gen = gen
         self.out = alloc_like(gen, dims if self.is_norm else stats_dims, self.elt)
+        self.split = self._split()
+
+    def _split(self) -> int:
+        """Programs of the first grid of a split full reduction (1: not split)."""
+        if self.kept or self.single or self.n_total < SPLIT_MIN:
+            return 1
+        if not isinstance(self.op, zt.ReduceSumOp | zt.ReduceMeanOp | zt.ReduceMaxOp):
+            return 1
+        chunks = self.chunks[self.vaxes[0]]
+        return max(p for p in range(1, SPLIT + 1) if chunks % p == 0)
 
     def emit(self) -> SSAValue:
         """The kernel's grid before the root; returns the tensor of its result."""
@@ -94,6 +113,8 @@ class ReductionKernel:
         kept_tile = tuple(self.tile[d] for d in self.kept)
         if kept_dims:
             emit_grid(gen, kept_dims, kept_tile, self.program)
+        elif self.split > 1:
+            self.emit_split()
         else:
             block = Block()
             g = Gen(block)
@@ -101,6 +122,34 @@ class ReductionKernel:
             g.add_op(ztile.YieldOp())
             gen.add_op(ztile.GridOp([1], block))
         return finish(gen, self.out, self.result, self.view if self.is_norm else None)
+
+    def emit_split(self) -> None:
+        """A full sum/mean/max as two grids: partials of equal runs of chunks, then their
+        reduction in order (see the module docstring)."""
+        parts_n, rank = self.split, len(self.dims)
+        first = self.vaxes[0]
+        run = self.chunks[first] // parts_n
+        is_max = isinstance(self.op, zt.ReduceMaxOp)
+        kind, pad = ("max", NEG_INF) if is_max else ("sum", 0.0)
+        shape = (parts_n,) + (1,) * (rank - 1)
+        parts = alloc_like(self.gen, shape, self.compute)
+
+        def partial(g: Gen, ids: list[SSAValue]) -> None:
+            start = g.muli(ids[0], run * self.tile[first])
+            zeros = [g.index(0)] * rank
+            t = self.total(g, zeros, kind, pad, runs=(start, run))
+            g.add_op(ztile.StoreOp(t, parts, [ids[0], *zeros[1:]]))
+
+        def combine(g: Gen, _: list[SSAValue]) -> None:
+            zeros = [g.index(0)] * rank
+            t = g.add(ztile.LoadOp(parts, zeros, ztile.TileType(shape, self.compute), pad))
+            r = g.add(ztile.ReduceOp(kind, t, 0))
+            if isinstance(self.op, zt.ReduceMeanOp):
+                r = g.add(ztile.DivOp(r, self.splat(g, self.n_total)))
+            self.store(g, r, zeros)
+
+        emit_grid(self.gen, (), (), partial, extra_axes=(parts_n,))
+        emit_grid(self.gen, (), (), combine)
 
     def program(self, g: Gen, kept_offs: list[SSAValue]) -> None:
         base: list[SSAValue] = [g.index(0)] * len(self.dims)
@@ -146,21 +195,29 @@ class ReductionKernel:
         return t
 
     def over_chunks(
-        self, g: Gen, base: list[SSAValue], inits: list[SSAValue], step: _Step
+        self,
+        g: Gen,
+        base: list[SSAValue],
+        inits: list[SSAValue],
+        step: _Step,
+        runs: tuple[SSAValue, int] | None = None,
     ) -> list[SSAValue]:
-        """Runs `step(offs, carried)` for every chunk along the reduced axes."""
+        """Runs `step(offs, carried)` for every chunk along the reduced axes (`runs`: only
+        the `runs[1]` chunks of the first reduced axis from offset `runs[0]`)."""
 
         def level(gg: Gen, i: int, offs: list[SSAValue], carried: list[SSAValue]) -> list[SSAValue]:
             if i == len(self.vaxes):
                 return step(gg, offs, carried)
             a = self.vaxes[i]
+            start = runs[0] if runs is not None and i == 0 else None
 
             def inner(g2: Gen, iv: SSAValue, c: list[SSAValue]) -> list[SSAValue]:
                 o = list(offs)
-                o[a] = iv
+                o[a] = iv if start is None else g2.addi(start, iv)
                 return level(g2, i + 1, o, c)
 
-            return gg.loop(self.dims[a], self.tile[a], carried, inner)
+            count = self.dims[a] if runs is None or i else runs[1] * self.tile[a]
+            return gg.loop(count, self.tile[a], carried, inner)
 
         return level(g, 0, list(base), inits)
 
@@ -172,9 +229,11 @@ class ReductionKernel:
         pad: float,
         f: Callable[[Gen, SSAValue], SSAValue] | None = None,
         whole: SSAValue | None = None,
+        runs: tuple[SSAValue, int] | None = None,
     ) -> SSAValue:
         """The `kind` ("sum" or "max") of `f` of the input over the reduced axes, as a stats
-        tile (`whole`: the input's one tile, already loaded with padding 0.0)."""
+        tile (`whole`: the input's one tile, already loaded with padding 0.0; `runs`: only
+        those chunks of the first reduced axis, see `over_chunks`)."""
         if self.single:
             t = whole if whole is not None and pad == 0.0 else self.load(g, base, pad)
             return self.reduce(g, f(g, t) if f else t, kind)
@@ -187,7 +246,7 @@ class ReductionKernel:
             r = self.reduce(gg, f(gg, t) if f else t, kind)
             return [gg.add(combine(c[0], r))]
 
-        return self.over_chunks(g, base, [init], step)[0]
+        return self.over_chunks(g, base, [init], step, runs)[0]
 
     def broadcast(self, g: Gen, t: SSAValue) -> SSAValue:
         """A stats tile broadcast to the input's tile."""

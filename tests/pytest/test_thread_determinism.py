@@ -44,6 +44,10 @@ def softmax(x: Any) -> Any:
     return zg.softmax(x, axis=-1)
 
 
+def full_sum(x: Any) -> Any:
+    return zg.sum(x * x)
+
+
 def _inputs(rng: np.random.Generator, *shapes: tuple[int, ...]) -> list[NDArray]:
     return [rng.standard_normal(shape).astype(np.float32) for shape in shapes]
 
@@ -52,6 +56,8 @@ PROGRAMS: list[tuple[str, Callable[..., Any], list[tuple[int, ...]], Callable[..
     ("elementwise", elementwise, [(96, 257)], lambda x: np.tanh(2 * x + 1) * x),
     ("reduction", row_sums, [(200, 333)], lambda x: (x * x).sum(axis=1)),
     ("matmul", matmul, [(130, 70), (70, 150)], lambda a, b: a @ b),
+    # a split full reduction (8 partials of 40 rows each, then their sum)
+    ("full sum", full_sum, [(320, 257)], lambda x: np.asarray((x * x).sum())),
     (
         "softmax",
         softmax,
