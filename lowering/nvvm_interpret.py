@@ -15,8 +15,8 @@ rounding cases), comparisons, selects, casts, GEPs with byte addresses, loads an
 global and shared address spaces, the predicated `ld.global`/`st.global` inline assembly of
 `ztile_to_nvvm_transfers` (interpreted by its template: a masked load keeps the other value, a masked
 store writes nothing), the `sreg.tid`/`sreg.ctaid` registers, the float intrinsics used, full-warp
-`shfl.sync.bfly` (lane l reads lane l ^ mask) and `mma.sync.aligned.m16n8k16` (per warp, in the
-PTX fragment layout).
+`shfl.sync.bfly` (lane l reads lane l ^ mask), `ldmatrix.m8n8` and `mma.sync.aligned.m16n8k16`
+(per warp, in the PTX ISA's fragment layouts).
 What it does not: LLVM's optimizations and the NVPTX backend (trusted, and checked by ptxas),
 timing, and any memory model beyond "barriers order everything".
 """
@@ -394,6 +394,8 @@ class _Frame:
             return None  # lockstep: every thread is here
         if name.startswith("llvm.nvvm.mma.m16n8k16.row.col."):
             return _mma_m16n8k16(name, args, self.lanes)
+        if name.startswith("llvm.nvvm.ldmatrix.sync.aligned.m8n8.x"):
+            return self.ldmatrix(int(name.split(".x")[1].split(".")[0]), args[0])
         if name == "llvm.nvvm.shfl.sync.bfly.f32":
             mask, value, lanemask, clamp = args
             if not (np.all(mask == -1) and np.all(clamp == 0x1F)) or self.lanes % 32:
@@ -401,6 +403,27 @@ class _Frame:
             partner = np.arange(self.lanes) ^ int(lanemask[0])
             return value[partner]
         return _float_intrinsic(name, args)
+
+    def ldmatrix(self, count: int, addr: NDArray) -> NDArray:
+        """`ldmatrix.sync.aligned.m8n8.x{count}.shared.b16`, per warp: lanes 8i .. 8i + 7 give
+        the (16-byte aligned) row addresses of 8x8 matrix i; lane t receives row t // 4,
+        columns 2 (t % 4) and 2 (t % 4) + 1 of each matrix, low column in the low half.
+        Returns (lanes, count) int32."""
+        if self.lanes % 32:
+            raise InterpretError("ldmatrix needs whole warps")
+        if np.any((addr & _OFFSET_MASK) % 16):
+            raise InterpretError("ldmatrix: a row address is not 16-byte aligned")
+        out = np.zeros((self.lanes, count), dtype=np.int32)
+        lane = np.arange(32)
+        for w in range(self.lanes // 32):
+            for i in range(count):
+                rows = addr[32 * w + 8 * i : 32 * w + 8 * i + 8]
+                m = np.stack(
+                    [self.memory.load(rows + 2 * h, np.dtype(np.uint16)) for h in range(8)], axis=1
+                ).astype(np.uint32)
+                lo, hi = m[lane // 4, 2 * (lane % 4)], m[lane // 4, 2 * (lane % 4) + 1]
+                out[32 * w : 32 * w + 32, i] = (lo | (hi << 16)).view(np.int32)
+        return out
 
     def inline_asm(self, asm: ir.InlineAsm, args: list[NDArray]) -> NDArray | None:
         kinds = (("b32", np.int32), ("u16", np.uint16), ("u8", np.uint8))

@@ -15,10 +15,12 @@ layouts through shared memory, as Triton's `convert_layout` does:
    one and writes it to the spare float (no branch, so control flow stays uniform);
 3. each lane reads its accumulator registers of each fragment from shared memory (the PTX
    fragment layout: lane = 4*group + q holds rows group and group + 8, columns 2q and 2q + 1),
-   then for k0 = 0, 16, ... reads its A registers (rows group/group + 8, K columns k0 + 2q,
-   k0 + 2q + 8, two halves a register) and B registers (K rows k0 + 2q and k0 + 2q + 8 of column
-   group) and issues one `mma.sync` per fragment; K order is fixed, so the result does not
-   depend on the warp count;
+   then for k0 = 0, 16, ... loads the A registers of each of its fragment rows with one
+   `ldmatrix.x4` (rows group/group + 8, K columns k0 + 2q, k0 + 2q + 8, two halves a register)
+   and the B registers of each fragment column with one `ldmatrix.x2` (K rows k0 + 2q and
+   k0 + 2q + 8 of column group: rows of the transposed B), as Triton does, and issues one
+   `mma.sync` per fragment; K order is fixed, so the result does not depend on the warp
+   count;
 4. the fragments go back to the accumulator's place in shared memory; barrier; every thread
    reads its slots of the result (blocked layout, f32).
 
@@ -67,7 +69,6 @@ def lower_mma_dot(k: KernelBuilder, op: ztile.DotOp, a: Tile, b: Tile, element: 
     c_base = (m * stride + n * stride) // 2
     assert k.shared is not None
     halves = k.b.bitcast(k.shared, I16.as_pointer(SHARED))
-    words = k.b.bitcast(k.shared, I32.as_pointer(SHARED))
     spare_half = k.i64(2 * k.spare)
 
     def bits(value: ir.Value) -> ir.Value:
@@ -123,23 +124,26 @@ def lower_mma_dot(k: KernelBuilder, op: ztile.DotOp, a: Tile, b: Tile, element: 
     for first, _, _, _ in tiles:
         init.extend(k.from_shared(k.b.add(first, k.i64(o)) if o else first) for o in offsets)
 
-    def word(half_index: ir.Value) -> ir.Value:
-        return k.b.load(k.b.gep(words, [k.b.lshr(half_index, k.i64(1))]))
+    # ldmatrix: lane l gives the address of row l % 8 of 8x8 matrix l // 8; for A (x4) the
+    # matrices are rows 0-7 / 8-15 at K columns 0-7, then the same at 8-15 (the order of the
+    # mma's A registers); for B transposed (x2) columns 0-7 of n at K 0-7, then at K 8-15.
+    row8 = k.b.and_(lane, k.i64(7))
+    a_row = k.b.add(row8, k.b.shl(k.b.and_(k.b.lshr(lane, k.i64(3)), k.i64(1)), k.i64(3)))
+    a_col = k.b.shl(k.b.lshr(lane, k.i64(4)), k.i64(3))
+    b_col = k.b.shl(k.b.and_(k.b.lshr(lane, k.i64(3)), k.i64(1)), k.i64(3))
 
     def body(step: ir.Value, accs: list[ir.Value]) -> list[ir.Value]:
-        k0 = k.b.add(k.b.mul(step, k.i64(kk)), k.b.shl(q, k.i64(1)))
+        k0 = k.b.mul(step, k.i64(kk))
         a_regs = {}
         for fi, _ in rows:
-            top = k.b.add(k.b.mul(k.b.add(k.b.mul(fi, k.i64(mm)), group), k.i64(stride)), k0)
-            bottom = k.b.add(top, k.i64(8 * stride))
-            a_regs[id(fi)] = [
-                word(x) for x in (top, bottom, k.b.add(top, k.i64(8)), k.b.add(bottom, k.i64(8)))
-            ]
+            row = k.b.add(k.b.mul(fi, k.i64(mm)), a_row)
+            at = k.b.add(k.b.mul(row, k.i64(stride)), k.b.add(k0, a_col))
+            a_regs[id(fi)] = _ldmatrix(k, halves, at, 4)
         b_regs = {}
         for fj, _ in cols:
-            col = k.b.add(k.b.mul(fj, k.i64(nn)), group)
-            base = k.b.add(k.b.add(k.b.mul(col, k.i64(stride)), k0), k.i64(bt_base))
-            b_regs[id(fj)] = [word(base), word(k.b.add(base, k.i64(8)))]
+            col = k.b.add(k.b.mul(fj, k.i64(nn)), row8)
+            at = k.b.add(k.b.mul(col, k.i64(stride)), k.b.add(k0, b_col))
+            b_regs[id(fj)] = _ldmatrix(k, halves, k.b.add(at, k.i64(bt_base)), 2)
         out: list[ir.Value] = []
         for t, (_, _, fi, fj) in enumerate(tiles):
             c = accs[4 * t : 4 * t + 4]
@@ -173,6 +177,15 @@ def _store(
     if not (isinstance(valid, ir.Constant) and valid.constant == 1):
         index = k.b.select(valid, index, spare)
     k.b.store(value, k.b.gep(base, [index]))
+
+
+def _ldmatrix(k: KernelBuilder, halves: ir.Value, index: ir.Value, count: int) -> list[ir.Value]:
+    """`ldmatrix.sync.aligned.m8n8.x{count}.shared.b16` at half `index` of shared memory: per
+    lane, row lane // 4 and columns 2 (lane % 4), +1 of each matrix, as one 32-bit register."""
+    result = ir.LiteralStructType([I32] * count)
+    name = f"llvm.nvvm.ldmatrix.sync.aligned.m8n8.x{count}.b16"
+    loaded = k.intrinsic(name, result, [k.b.gep(halves, [index])])
+    return [k.b.extract_value(loaded, r) for r in range(count)]
 
 
 def _mma(

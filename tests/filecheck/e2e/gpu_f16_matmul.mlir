@@ -14,6 +14,7 @@ func.func @mm(%a: tensor<100x70xf16>, %b: tensor<70x90xf16>, %bias: tensor<90xf1
 // CHECK:       .target sm_90
 // CHECK-LABEL: .visible .entry mm_k0(
 // CHECK:       @%p{{[0-9]+}} ld.global.u16
+// CHECK:       ldmatrix.sync.aligned.m8n8.x4.shared.b16
 // CHECK:       mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 // CHECK:       cvt.rn.f16.f32
 // CHECK:       @%p{{[0-9]+}} st.global.u16

@@ -5,7 +5,8 @@
 // chunks of 32 that do not divide 100x90 (K = 70), 16-bit tiles widened to f32 around the
 // dot, the f32 accumulator rounded to f16 once at the store. The tile shapes are multiples of
 // m16n8k16, so the dot runs on tensor cores: the 16-bit operands (not their f32 casts) are
-// staged in shared memory, each warp issues mma.sync per 16x8 fragment and K step of 16.
+// staged in shared memory, each warp loads its fragments with ldmatrix and issues mma.sync
+// per 16x8 fragment and K step of 16.
 func.func @mm(%a: tensor<100x70xf16>, %b: tensor<70x90xf16>) -> tensor<100x90xf16> {
   %0 = bufferization.to_buffer %a : tensor<100x70xf16> to memref<100x70xf16>
   %1 = bufferization.to_buffer %b : tensor<70x90xf16> to memref<70x90xf16>
@@ -44,7 +45,8 @@ func.func @mm(%a: tensor<100x70xf16>, %b: tensor<70x90xf16>) -> tensor<100x90xf1
 // PTX:       bar.sync 0;
 // PTX:       st.shared.b16
 // PTX:       bar.sync 0;
-// PTX:       ld.shared.b32
+// PTX:       ldmatrix.sync.aligned.m8n8.x4.shared.b16
+// PTX:       ldmatrix.sync.aligned.m8n8.x2.shared.b16
 // PTX:       mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 // PTX:       bar.sync 0;
 // PTX:       cvt.rn.f16.f32
