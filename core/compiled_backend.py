@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ziggurat.artifacts import default_spec, load_traced, traced_key
-from ziggurat.errors import StageUnavailableError
 from ziggurat.frontend import COL_MAJOR, LAYOUT_ATTR, TracedProgram
 from ziggurat.jit import Executable, JitOptions, OutExecutable, check_stage
 from ziggurat.runtime import Kernel, Target
@@ -175,7 +174,7 @@ class CompiledBackend:
         return KernelExecutable(exe.function(func_name), options.threads)
 
     def stage_text(self, module: ModuleOp, stage: str, options: JitOptions) -> str:
-        from ziggurat.driver import compile, lower_to_llvm_ir, pipeline_stages
+        from ziggurat.driver import compile, lower_to_llvm_ir, pipeline_stage
 
         check_stage(stage)
         spec = self.pipeline_spec(options)
@@ -187,13 +186,7 @@ class CompiledBackend:
             return compile(module, pipeline=spec, opt_level=options.opt_level).asm()
         if stage == "ztensor":
             return str(module)
-        texts = pipeline_stages(module, spec, until=stage)
-        if stage not in texts:
-            raise StageUnavailableError(
-                f"stage {stage!r} is not reached by the pipeline {spec!r} (it reaches "
-                f"{', '.join(texts)})"
-            )
-        return texts[stage]
+        return pipeline_stage(module, spec, stage)
 
     def __repr__(self) -> str:
         return "CompiledBackend()"

@@ -72,7 +72,7 @@ class CudaBackend:
         return CudaFunction(exe, func_name)
 
     def stage_text(self, module: ModuleOp, stage: str, options: JitOptions) -> str:
-        from ziggurat.driver import parse_pipeline, pipeline_stages, run_pipeline
+        from ziggurat.driver import parse_pipeline, pipeline_stage, run_pipeline
         from ziggurat.lowering.ztile_to_nvvm import llvm_ir_of
         from ziggurat.runtime import cuda
         from ziggurat.runtime.ptx import ptx_of
@@ -95,13 +95,7 @@ class CudaBackend:
             if text is None:
                 raise StageUnavailableError(f"the pipeline {spec!r} makes no GPU kernels")
             return text if stage == "llvm" else ptx_of(text, arch)
-        texts = pipeline_stages(module, spec, until=stage)
-        if stage not in texts:
-            raise StageUnavailableError(
-                f"stage {stage!r} is not reached by the pipeline {spec!r} (it reaches "
-                f"{', '.join(texts)})"
-            )
-        return texts[stage]
+        return pipeline_stage(module, spec, stage)
 
     def __repr__(self) -> str:
         return "CudaBackend()"

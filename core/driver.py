@@ -44,7 +44,7 @@ from ziggurat.artifacts import (
 from ziggurat.cpu_pipeline import UnsupportedError, type_problem
 from ziggurat.diagnostics import Diagnostic, DiagnosticError, op_diagnostic
 from ziggurat.dialects.ztensor_semantics import numpy_dtype
-from ziggurat.errors import ArgumentError, PipelineError, ZigguratError
+from ziggurat.errors import ArgumentError, PipelineError, StageUnavailableError, ZigguratError
 from ziggurat.lowering.llvm_translate import translate_module
 from ziggurat.parsing import parse_module as parse_located
 from ziggurat.passes.options import check_options, flatten, pass_failure, run_step
@@ -481,3 +481,15 @@ def pipeline_stages(
     if "zloop" in texts:
         texts["llvm-dialect"] = str(work)
     return texts
+
+
+def pipeline_stage(module: ModuleOp, pipeline: str, stage: str) -> str:
+    """The IR text of `module` at `stage` of `pipeline` (`pipeline_stages`); a
+    `StageUnavailableError` naming the stages it reaches when it does not reach `stage`."""
+    texts = pipeline_stages(module, pipeline, until=stage)
+    if stage not in texts:
+        raise StageUnavailableError(
+            f"stage {stage!r} is not reached by the pipeline {pipeline!r} (it reaches "
+            f"{', '.join(texts)})"
+        )
+    return texts[stage]

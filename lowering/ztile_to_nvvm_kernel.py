@@ -75,7 +75,8 @@ FLOAT_ELEMENTS = ("f32", "f16", "bf16")
 
 
 def element_name(op: Operation, elt: object) -> str:
-    """ "f32", "f16" or "bf16" for a float element type `elt`; a located error otherwise."""
+    """The name of a float element type `elt` ("f32", "f16" or "bf16"); a located error
+    otherwise."""
     if isinstance(elt, Float32Type):
         return "f32"
     if isinstance(elt, Float16Type):
