@@ -1,18 +1,39 @@
 """The cases of every ztensor op for the GPU tests (test_gpu.py in f32, test_gpu_16bit.py in
 f16 and bf16): one function per op with inputs and float64 references, one small shape and one
 with edge tiles (a shape the GPU tiles do not divide, so masked loads and stores, padded K
-chunks and partial thread slots are exercised)."""
+chunks and partial thread slots are exercised); and `assemble`, which runs ptxas on PTX."""
 
 from __future__ import annotations
 
 import math
+import shutil
+import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 
 NDArray = np.ndarray[Any, Any]
+PTXAS = shutil.which("ptxas")
+needs_ptxas = pytest.mark.skipif(PTXAS is None, reason="ptxas (CUDA toolkit) is not on PATH")
+
+
+def assemble(ptx: str | Path, arch: str, tmp_path: Path) -> None:
+    """Assert that ptxas accepts `ptx` (text, or a .ptx file) for `arch`."""
+    src = ptx if isinstance(ptx, Path) else tmp_path / "k.ptx"
+    if not isinstance(ptx, Path):
+        src.write_text(ptx)
+    assert PTXAS is not None
+    done = subprocess.run(
+        [PTXAS, f"-arch={arch}", str(src), "-o", str(tmp_path / "k.cubin")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
 
 
 def ttype(shape: Sequence[int], elt: str = "f32") -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from gpu_cases import Case, build_cases
+from gpu_cases import Case, assemble, build_cases, needs_ptxas
 from xdsl.context import Context
 
 import ziggurat as zg
@@ -33,8 +33,6 @@ from ziggurat.runtime.cuda import CudaUnavailableError, GpuExecutable
 from ziggurat.runtime.ptx import ptx_of
 
 NDArray = np.ndarray[Any, Any]
-PTXAS = shutil.which("ptxas")
-needs_ptxas = pytest.mark.skipif(PTXAS is None, reason="ptxas (CUDA toolkit) is not on PATH")
 
 
 CASES = build_cases()
@@ -74,16 +72,7 @@ def test_every_kernel_passes_ptxas(arch: str, tmp_path: Path) -> None:
     kernels = {launch["kernel"] for f in program.manifest.values() for launch in f["launches"]}
     for name in kernels:
         assert f".entry {name}(" in ptx
-    src = tmp_path / "all.ptx"
-    src.write_text(ptx)
-    assert PTXAS is not None
-    done = subprocess.run(
-        [PTXAS, f"-arch={arch}", str(src), "-o", str(tmp_path / "all.cubin")],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    assemble(ptx, arch, tmp_path)
 
 
 @pytest.mark.parametrize("case", CASES, ids=OP_NAMES)
@@ -300,14 +289,7 @@ def test_mlp_example_through_gpu_pipeline_with_eqsat(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert PTXAS is not None
-    checked = subprocess.run(
-        [PTXAS, "-arch=sm_90", str(tmp_path / "mlp.ptx"), "-o", str(tmp_path / "mlp.cubin")],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert checked.returncode == 0, checked.stderr
+    assemble(tmp_path / "mlp.ptx", "sm_90", tmp_path)
 
     module = parse_module(MLP)
     *front, _ = GpuPipelinePass(arch="sm_90").inner_passes()

@@ -11,7 +11,6 @@ lowering, so a register mapped to the wrong element shows up as a wrong result.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from functools import cache
@@ -21,7 +20,7 @@ from typing import Any
 import ml_dtypes
 import numpy as np
 import pytest
-from gpu_cases import build_cases
+from gpu_cases import assemble, build_cases, needs_ptxas
 from xdsl.context import Context
 
 from ziggurat.driver import parse_module
@@ -33,8 +32,6 @@ from ziggurat.lowering.ztile_to_nvvm_mma import warp_grid
 from ziggurat.runtime.ptx import ptx_of
 
 NDArray = np.ndarray[Any, Any]
-PTXAS = shutil.which("ptxas")
-needs_ptxas = pytest.mark.skipif(PTXAS is None, reason="ptxas (CUDA toolkit) is not on PATH")
 DTYPES = {"f16": np.dtype(np.float16), "bf16": np.dtype(ml_dtypes.bfloat16)}
 
 
@@ -145,16 +142,7 @@ def data(shape: tuple[int, ...], elt: str, seed: int = 0) -> NDArray:
 
 def check_ptxas(program: GpuProgram, arch: str, tmp_path: Path) -> str:
     ptx = ptx_of(str(program.module), arch)
-    src = tmp_path / "k.ptx"
-    src.write_text(ptx)
-    assert PTXAS is not None
-    done = subprocess.run(
-        [PTXAS, f"-arch={arch}", str(src), "-o", str(tmp_path / "k.cubin")],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    assemble(ptx, arch, tmp_path)
     return ptx
 
 
