@@ -66,6 +66,7 @@ if TYPE_CHECKING:
     tanh: TableFunction
     where: TableFunction
     from ziggurat.artifacts import DEFAULT_PIPELINE, Executable
+    from ziggurat.autotune import autotune_stats
     from ziggurat.compiled_backend import CompiledBackend
     from ziggurat.cpu_pipeline import UnsupportedError
     from ziggurat.diagnostics import DiagnosticError
@@ -119,6 +120,7 @@ __all__ = [
     "abs",
     "add",
     "all_passes",
+    "autotune_stats",
     "broadcast_to",
     "ceil",
     "compile",
@@ -178,6 +180,7 @@ _LAZY = {
     "jit": "ziggurat.jit",
     "CompiledBackend": "ziggurat.compiled_backend",
     "DEFAULT_PIPELINE": "ziggurat.artifacts",
+    "autotune_stats": "ziggurat.autotune",
     "Executable": "ziggurat.artifacts",
     "compile": "ziggurat.driver",
     "parse_module": "ziggurat.driver",

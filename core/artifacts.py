@@ -23,6 +23,7 @@ import numpy as np
 
 from ziggurat.errors import ZigguratError
 from ziggurat.passes.fast_math import flags_text, parse_fast_math
+from ziggurat.passes.pipeline_text import option_text
 from ziggurat.runtime import ArgSpec, CompiledModule, Kernel, Target, compile_llvm_ir
 from ziggurat.runtime.cache import CacheEntry, ObjectCache, cache_key
 from ziggurat.runtime.compiler import ZIGGURAT_VERSION, pipeline_llvm_level
@@ -34,16 +35,24 @@ lowerings to the llvm dialect. `cpu-pipeline{eqsat=false}` leaves equality satur
 
 
 def default_spec(
-    opt_level: int, target: Target, eqsat: bool = True, fast_math: tuple[str, ...] = ()
+    opt_level: int,
+    target: Target,
+    eqsat: bool = True,
+    fast_math: tuple[str, ...] = (),
+    calibration: str = "",
 ) -> str:
     """The default pipeline for `opt_level` and `target` (eqsat on unless `eqsat` is False,
-    with the fast-math flags `fast_math`): the same string, hence the same cache entries, for
-    zg.jit, zg.compile and ziggurat-run."""
+    with the fast-math flags `fast_math`, pricing with the refit model file `calibration`
+    if one is named): the same string, hence the same cache entries, for zg.jit, zg.compile
+    and ziggurat-run. A model file is named by its content (`ziggurat.autotune`), so the
+    string still determines the output."""
     eq = "" if eqsat else " eqsat=false"
     flags = parse_fast_math(fast_math)
     fm = f" fast-math={flags_text(flags)}" if flags and eqsat else ""
+    cal = f" calibration={option_text(calibration)}" if calibration and eqsat else ""
     return (
-        f"{DEFAULT_PIPELINE}{{opt-level={opt_level} vector-width={target.vector_width()}{eq}{fm}}}"
+        f"{DEFAULT_PIPELINE}{{opt-level={opt_level} vector-width={target.vector_width()}"
+        f"{eq}{fm}{cal}}}"
     )
 
 

@@ -60,6 +60,48 @@ class KernelExecutable(OutExecutable):
         return None if entry is fallback else entry
 
 
+class AutotuneExecutable(OutExecutable):
+    """A specialization under `autotune=True`: its first calls profiled, then the program
+    compiled under the refit model (`ziggurat.autotune.Tuner`)."""
+
+    __slots__ = ("tuner",)
+
+    def __init__(
+        self,
+        backend: CompiledBackend,
+        program: TracedProgram,
+        func_name: str,
+        options: JitOptions,
+    ) -> None:
+        from dataclasses import replace
+
+        from ziggurat.autotune import Tuner, compile_profiled
+
+        def profiled() -> tuple[KernelExecutable, list[dict[str, Any]]]:
+            exe, kernels = compile_profiled(
+                take_transposes(program.module()),
+                func_name,
+                options.opt_level,
+                options.eqsat,
+                options.fast_math_flags(),
+                options.threads,
+            )
+            return KernelExecutable(exe.function(func_name), options.threads), kernels
+
+        untuned = backend.pipeline_spec(replace(options, autotune=False))
+        self.tuner = Tuner(
+            f"{program.key}|{untuned}",
+            options.threads,
+            profiled,
+            lambda: backend.compile_untimed(program, func_name, options),
+            func_name,
+        )
+
+    def __call__(self, *arrays: NDArray, out: tuple[Any, ...] | None = None) -> tuple[NDArray, ...]:
+        result: tuple[NDArray, ...] = self.tuner(*arrays, out=out)
+        return result
+
+
 def take_transposes(module: ModuleOp) -> ModuleOp:
     """`module` (in place) with every argument of rank >= 2 marked `{ziggurat.layout =
     "col_major"}` (an F-contiguous array) replaced by an argument of the reversed shape (the
@@ -126,9 +168,16 @@ class CompiledBackend:
     """Executables of F-contiguous arguments take their transposes (`take_transposes`)."""
 
     def pipeline_spec(self, options: JitOptions) -> str:
-        """The pipeline string these options compile with."""
+        """The pipeline string these options compile with (with `autotune`, pricing with the
+        newest refit model of this CPU, if there is one)."""
         if options.pipeline is not None:
             return options.pipeline
+        if options.autotune:
+            from ziggurat.autotune import tuned_spec
+
+            return tuned_spec(
+                options.opt_level, options.eqsat, options.fast_math_flags(), options.threads
+            )
         return default_spec(
             options.opt_level, Target.default(), options.eqsat, options.fast_math_flags()
         )
@@ -137,7 +186,16 @@ class CompiledBackend:
         self, program: TracedProgram, func_name: str, options: JitOptions
     ) -> Executable:
         """`compile` for a traced program: with the default pipeline, the disk cache is looked
-        up by `program.key` first, so a warm call builds no module and imports no xDSL."""
+        up by `program.key` first, so a warm call builds no module and imports no xDSL. With
+        `autotune`, an `AutotuneExecutable` (profiled calls first: `ziggurat.autotune`)."""
+        if options.autotune:
+            return AutotuneExecutable(self, program, func_name, options)
+        return self.compile_untimed(program, func_name, options)
+
+    def compile_untimed(
+        self, program: TracedProgram, func_name: str, options: JitOptions
+    ) -> KernelExecutable:
+        """The executable of `program` under `options`' pipeline, without profiling marks."""
         spec = self.pipeline_spec(options)
         target = Target.default()
         store = default_cache()

@@ -44,6 +44,7 @@ from ziggurat.diagnostics import DiagnosticError, op_diagnostic
 from ziggurat.errors import PassOptionError
 from ziggurat.passes.fast_math import flags_text, parse_fast_math
 from ziggurat.passes.options import check_input, check_options
+from ziggurat.passes.pipeline_text import option_text
 from ziggurat.runtime.target import Target
 from ziggurat.targets import OPT_LEVEL_ATTR
 
@@ -98,10 +99,14 @@ class UnsupportedError(DiagnosticError):
     dialects it does not lower)."""
 
 
-def eqsat_spec(fast_math: tuple[str, ...]) -> str:
-    """The `eqsat` step of a pipeline allowed the fast-math flags `fast_math`."""
+def eqsat_spec(fast_math: tuple[str, ...], calibration: str = "") -> str:
+    """The `eqsat` step of a pipeline allowed the fast-math flags `fast_math`, pricing with
+    the refit model file `calibration` when one is named."""
     flags = parse_fast_math(fast_math)
-    return f"eqsat{{fast-math={flags_text(flags)}}}" if flags else "eqsat"
+    options = [f"fast-math={flags_text(flags)}"] if flags else []
+    if calibration:
+        options.append(f"calibration={option_text(calibration)}")
+    return f"eqsat{{{' '.join(options)}}}" if options else "eqsat"
 
 
 def default_vector_width() -> int:
@@ -262,6 +267,9 @@ class CpuPipelinePass(ModulePass):
     `check_supported`). Leaves a module in the llvm dialect whose attribute
     `ziggurat.opt_level` carries `opt-level` for the LLVM backend (`-t llvm`, `-t asm`, the
     runtime). `vector-width=0` picks the host's width (16 with AVX-512, else 8).
+    `calibration=PATH` prices eqsat's extraction with a refit model file
+    (`passes/eqsat/calibration.py`); `profile=true` brackets every kernel by profiling marks
+    (`ztensor-to-ztile{profile=true}`). Both are what `zg.jit(autotune=True)` compiles with.
     """
 
     name = "cpu-pipeline"
@@ -270,6 +278,8 @@ class CpuPipelinePass(ModulePass):
     vector_width: int = 0
     eqsat: bool = True
     fast_math: tuple[str, ...] = ()
+    calibration: str = ""
+    profile: bool = False
 
     def validate(self) -> None:
         """Option checks (`PassOptionError`), run by every driver when it builds the pass."""
@@ -289,10 +299,11 @@ class CpuPipelinePass(ModulePass):
     def stages(self) -> list[tuple[str, str]]:
         """(stage name, pipeline spec) in order; stage names are those of `Lowered.as_text`."""
         width = self.vector_width or default_vector_width()
+        profile = "{profile=true}" if self.profile else ""
         return [
             ("canonicalize", "linalg-to-ztensor,canonicalize"),
-            *([("eqsat", eqsat_spec(self.fast_math))] if self.eqsat else []),
-            ("ztile", "ztensor-to-ztile,linalg-to-zloop"),
+            *([("eqsat", eqsat_spec(self.fast_math, self.calibration))] if self.eqsat else []),
+            ("ztile", f"ztensor-to-ztile{profile},linalg-to-zloop"),
             ("bufferize", "bufferize"),
             ("zloop", f"ztile-to-zloop{{vector-width={width}}},zloop-parallelize,canonicalize"),
             ("llvm-dialect", "convert-to-llvm"),

@@ -94,6 +94,9 @@ class JitOptions:
     fast_math: the fast-math flags eqsat may use (passes/fast_math.py): False (the default:
         IEEE-exact rewrites only), True (all flags), or a sequence of flag names such as
         ("reassoc", "nnan", "ninf") for matrix-chain reassociation.
+    autotune: time the kernels of the first calls of each specialization, refit eqsat's cost
+        model from the times logged on this CPU, and run the program compiled under the refit
+        model from then on (`ziggurat.autotune`; needs the default pipeline).
     """
 
     opt_level: int = 3
@@ -101,6 +104,7 @@ class JitOptions:
     threads: int | None = None
     pipeline: str | None = None
     fast_math: bool | tuple[str, ...] = False
+    autotune: bool = False
 
     def fast_math_flags(self) -> tuple[str, ...]:
         """`fast_math` as flag names (sorted)."""
@@ -117,6 +121,14 @@ class JitOptions:
             raise ValueError(f"zg.jit: opt_level must be in 0..3, got {self.opt_level}")
         if not isinstance(self.eqsat, bool):
             raise TypeError(f"zg.jit: eqsat must be a bool, got {self.eqsat!r}")
+        if not isinstance(self.autotune, bool):
+            raise TypeError(f"zg.jit: autotune must be a bool, got {self.autotune!r}")
+        if self.autotune and self.pipeline is not None:
+            raise ValueError(
+                "zg.jit: autotune=True needs the default pipeline (it compiles with "
+                "cpu-pipeline{profile=true} and then cpu-pipeline{calibration=...}); "
+                "drop pipeline= or autotune="
+            )
         if self.threads is not None and (
             isinstance(self.threads, bool) or not isinstance(self.threads, int) or self.threads < 1
         ):
@@ -1029,7 +1041,8 @@ def jit(
     """Compile a numpy-like function: `@zg.jit`, `zg.jit(fn, **options)` or `@zg.jit(**options)`.
 
     Options: `opt_level` (0-3), `eqsat` (bool), `fast_math` (bool or flag names: see
-    `JitOptions`), `threads` (None or >= 1), `pipeline` (a pass pipeline string), `backend`
+    `JitOptions`), `autotune` (bool: refit the cost model from measured kernel times, see
+    `ziggurat.autotune`), `threads` (None or >= 1), `pipeline` (a pass pipeline string), `backend`
     (a `Backend`; default `DEFAULT_BACKEND` at call time), `device` ("cpu", the default, or
     "cuda": `CudaBackend`, the first CUDA GPU; without one, the first call raises one
     `CudaUnavailableError` naming what is missing) and `cache_size` (specializations kept in
@@ -1049,6 +1062,8 @@ def jit(
             raise TypeError("zg.jit: pass either backend= or device='cuda', not both")
         if opts.threads is not None:
             raise ValueError("zg.jit: threads= is CPU-only (device='cuda' got threads=...)")
+        if opts.autotune:
+            raise ValueError("zg.jit: autotune= is CPU-only (device='cuda' got autotune=True)")
         backend = cuda_backend()
 
     def wrap(f: Callable[..., Any]) -> JittedFunction:

@@ -36,6 +36,11 @@ Planning and emission are iterative (a worklist grows each group, an explicit st
 its tile expression), linear in the size of the block: programs of any depth lower without
 Python recursion (a 10,000-op chain is about 40 kernels).
 
+`profile=true` brackets every kernel by calls of `ziggurat_profile_mark(2k)` and
+`ziggurat_profile_mark(2k + 1)` and describes the kernels in the function's
+`ziggurat.profile_kernels` attribute (`lowering/kernel_profile.py`): what `zg.jit(autotune=True)`
+times.
+
 Assumes: functions whose ztensor ops are on static shapes (what the dialect verifies).
 Leaves every other op alone.
 """
@@ -46,7 +51,7 @@ import math
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import arith, bufferization, memref
+from xdsl.dialects import arith, bufferization, func, memref
 from xdsl.dialects.builtin import (
     DenseIntOrFPElementsAttr,
     Float32Type,
@@ -84,6 +89,7 @@ from ziggurat.dialects.ztensor_kernels import (
     splat_value,
     tensor_shape,
 )
+from ziggurat.lowering.kernel_profile import KernelMarks
 from ziggurat.lowering.ztensor_to_ztile_reductions import ReductionKernel
 from ziggurat.lowering.ztile_builder import (
     Gen,
@@ -404,10 +410,11 @@ def _reject_empty_tensors(op: Operation) -> None:
             )
 
 
-def lower_block(block: Block, chooser: TileSizeChooser) -> None:
+def lower_block(block: Block, chooser: TileSizeChooser, marks: KernelMarks | None = None) -> None:
     """Plan and emit the kernels of one block, then lower the splat constants left over.
     Each `ztensor.fused` op is one kernel; the planner groups the other ztensor ops;
-    identity transposes are dropped first."""
+    identity transposes are dropped first. With `marks`, every kernel but a reshape is
+    bracketed by profiling marks (`kernel_profile.KernelMarks`), in block order."""
     for op in list(block.ops):
         if isinstance(op, zt.TransposeOp) and tuple(op.perm) == tuple(range(len(op.perm))):
             # The identity (such as the empty permutation of a rank-0 value): no kernel.
@@ -416,13 +423,20 @@ def lower_block(block: Block, chooser: TileSizeChooser) -> None:
     fused = [op for op in block.ops if isinstance(op, zt.FusedOp)]
     given = [g for g in (kernel_of_fused(op, chooser) for op in fused) if g is not None]
     groups = Planner(block, chooser).plan(given)
+    if marks is not None:
+        for group in reversed(groups):  # block order
+            if not isinstance(group.root, zt.ReshapeOp):
+                marks.bracket(group)
     lowerer = Lowerer(chooser)
     for group in groups:
         lowerer.lower_group(group)
     for op in list(block.ops):
         if isinstance(op, zt.ConstantOp):
             if op.result.uses:
-                lowerer.lower_group(Group(op, {op}))
+                group = Group(op, {op})
+                if marks is not None:
+                    marks.bracket(group)
+                lowerer.lower_group(group)
             else:
                 Rewriter.erase_op(op)
 
@@ -440,6 +454,9 @@ class ZTensorToZTilePass(ModulePass):
 
     tile_sizes: tuple[int, ...] = ()
     target: str = "cpu"
+    profile: bool = False
+    """Bracket every kernel by calls of `ziggurat_profile_mark` and describe the kernels on
+    their function (`lowering/kernel_profile.py`), for the runtime to time them."""
 
     def chooser(self) -> TileSizeChooser:
         if self.target not in ("cpu", "gpu"):
@@ -464,7 +481,14 @@ class ZTensorToZTilePass(ModulePass):
                 if block is not None and block not in blocks:
                     blocks.append(block)
         for block in blocks:
-            lower_block(block, chooser)
+            if not self.profile:
+                lower_block(block, chooser)
+                continue
+            marks = KernelMarks()
+            lower_block(block, chooser, marks)
+            owner = block.parent_op()
+            if isinstance(owner, func.FuncOp):
+                marks.attach(owner)
 
 
 __all__ = ["ZTensorToZTilePass", "kernel_of_fused", "lower_block"]

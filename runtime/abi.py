@@ -12,4 +12,9 @@ PARALLEL_FOR_SYMBOL = "ziggurat_parallel_for"
 `void fn(i64 begin, i64 end, ptr ctx)` over chunks `[begin, end)` that cover `[0, total)`,
 on the calling thread and the runtime's pool, and returns when all have run."""
 
-__all__ = ["PARALLEL_FOR_SYMBOL"]
+PROFILE_MARK_SYMBOL = "ziggurat_profile_mark"
+"""`void @ziggurat_profile_mark(i64 mark)`: records the time of `mark` on the calling thread
+while a `ziggurat.runtime.profile.recording()` is active there (and does nothing otherwise).
+`ztensor-to-ztile{profile=true}` calls it with `2k` before kernel `k` and `2k + 1` after it."""
+
+__all__ = ["PARALLEL_FOR_SYMBOL", "PROFILE_MARK_SYMBOL"]

@@ -50,7 +50,7 @@ from typing import Any
 from ziggurat._version import __version__
 from ziggurat.runtime import elf_loader, native_call, native_pool
 from ziggurat.runtime._llvm import llvm, toolchain
-from ziggurat.runtime.abi import PARALLEL_FOR_SYMBOL
+from ziggurat.runtime.abi import PARALLEL_FOR_SYMBOL, PROFILE_MARK_SYMBOL
 from ziggurat.runtime.cache import CacheEntry, ObjectCache, cache_enabled, cache_key
 from ziggurat.runtime.target import host_triple
 
@@ -796,4 +796,9 @@ def parallel_for_address() -> int:
 
 def runtime_symbols() -> dict[str, int]:
     """Symbols the runtime provides to compiled code (bound in every object linked)."""
-    return {PARALLEL_FOR_SYMBOL: parallel_for_address()}
+    from ziggurat.runtime import profile
+
+    return {
+        PARALLEL_FOR_SYMBOL: parallel_for_address(),
+        PROFILE_MARK_SYMBOL: profile.mark_address(),
+    }

@@ -126,6 +126,13 @@ def _parser() -> argparse.ArgumentParser:
         help="leave equality saturation out of the default pipeline (cpu-pipeline{eqsat=false})",
     )
     p.add_argument(
+        "--autotune",
+        action="store_true",
+        help="time the kernels of a few profiled runs, refit eqsat's cost model of this CPU "
+        "from every time logged in the cache, and run the program compiled under it "
+        "(ziggurat.autotune; the default pipeline on the host only)",
+    )
+    p.add_argument(
         "--load-plugin",
         action="append",
         default=[],
@@ -344,6 +351,55 @@ def _pipeline(args: argparse.Namespace, opt_level: int, target: Any) -> str | No
     return None
 
 
+def _autotuned(
+    source: str, filename: str, entry: str, args: argparse.Namespace, inputs: list[Array]
+) -> Any:
+    """The autotuned function `entry` (`ziggurat.autotune.Tuner`), run on copies of `inputs`
+    until it is tuned; prints what was timed and the model it was compiled under."""
+    import hashlib
+
+    from ziggurat import driver
+    from ziggurat.artifacts import default_spec
+    from ziggurat.autotune import Tuner, autotune_stats, compile_profiled, tuned_spec
+    from ziggurat.runtime import Target
+
+    eqsat = not args.no_eqsat
+
+    def profiled() -> tuple[Any, list[dict[str, Any]]]:
+        exe, kernels = compile_profiled(
+            driver.parse_module(source, filename), entry, args.opt_level, eqsat, (), args.threads
+        )
+        return exe.function(entry), kernels
+
+    def tuned() -> Any:
+        spec = tuned_spec(args.opt_level, eqsat, (), args.threads)
+        exe = driver.compile(
+            source, pipeline=spec, opt_level=args.opt_level, entry=entry, filename=filename
+        )
+        return exe.function(entry)
+
+    untuned = default_spec(args.opt_level, Target.default(), eqsat)
+    key = f"source:{hashlib.sha256(source.encode()).hexdigest()}|{entry}|{untuned}"
+    tuner = Tuner(key, args.threads, profiled, tuned, entry)
+    runs = 0
+    while not tuner.tuned:
+        tuner(*[a.copy() for a in inputs], threads=args.threads)
+        runs += 1
+    stats = autotune_stats(args.threads)
+    r2 = stats["r2"]
+    fit = f"R^2 {r2:.3f} on log time" if r2 is not None else "R^2 undefined: under 2 samples"
+    timed = (
+        f"timed {len(tuner.kernels)} kernel(s) over {runs} profiled runs"
+        if runs
+        else "already profiled"
+    )
+    print(
+        f"autotune: {timed}; model refit {stats['refits']} time(s) from {stats['samples']} "
+        f"sample(s) ({fit}) in {stats['folder']}; compiled under it"
+    )
+    return tuner
+
+
 def run(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     if args.device == "cuda":
@@ -356,6 +412,18 @@ def run(argv: list[str]) -> int:
                 raise RunError(
                     f"{flag} applies to --device cpu only (on cuda, give the pipeline with -p, "
                     "e.g. -p 'gpu-pipeline{arch=sm_90 eqsat=false}')",
+                    EXIT_USAGE_ERROR,
+                )
+    if args.autotune:
+        for flag, given in (
+            ("--device cuda", args.device != "cpu"),
+            ("-p", args.passes is not None),
+            ("--target", args.target not in (None, "host")),
+        ):
+            if given:
+                raise RunError(
+                    f"--autotune compiles the default pipeline for the host; it cannot be "
+                    f"combined with {flag}",
                     EXIT_USAGE_ERROR,
                 )
     from xdsl.dialects import func
@@ -443,6 +511,16 @@ def run(argv: list[str]) -> int:
 
             def call(*arrays: Array) -> Any:
                 return gpu_exe(*arrays)
+        elif args.autotune:
+            if not outs and inout:
+                raise RunError(
+                    f"--autotune times ztensor kernels; @{entry} works on memrefs in place "
+                    "(it has no kernels to time)"
+                )
+            tuned = _autotuned(source, str(path), entry, args, inputs)
+
+            def call(*arrays: Array) -> Any:
+                return tuned(*arrays, threads=args.threads)
         else:
             exe = zg.compile(
                 source,

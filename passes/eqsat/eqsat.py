@@ -10,7 +10,9 @@ For every `func.func` with a single block, the pass:
    `time-limit-ms`, `memory-limit-mb`) is hit; the budgets are checked after every step, so
    they hold within an iteration too;
 3. prices every e-node with the cost model (`cost`: roofline on a detected or given
-   `hardware`, `flops`, or a user's `module:Class`);
+   `hardware`, `flops`, or a user's `module:Class`), scaled per node class by the weights of
+   a refit model file when `calibration=PATH` names one (`calibration.py`: what
+   `zg.jit(autotune=True)` fits from measured kernel times);
 4. extracts the cheapest program counting shared subexpressions once (greedy-DAG, or the exact
    ILP with `extractor=ilp`, which also runs greedy-DAG and keeps the better), keeps the input
    unless the result is strictly cheaper, and otherwise rebuilds the ops in dependency order in
@@ -50,7 +52,7 @@ from xdsl.utils.exceptions import DiagnosticException
 from ziggurat.dialects import ztensor as zt
 from ziggurat.dialects import ztensor_kernels as kernels
 from ziggurat.errors import PassOptionError
-from ziggurat.passes.eqsat import proofs
+from ziggurat.passes.eqsat import calibration, proofs
 from ziggurat.passes.eqsat.cost import CostModel, NodeInfo, make_cost_model
 from ziggurat.passes.eqsat.extract import (
     EGraphView,
@@ -314,6 +316,7 @@ class EqsatPass(ModulePass):
     extractor: str = "greedy-dag"
     cost_model: str = "roofline"
     hardware: str = ""
+    calibration: str = ""
     rules_file: str = ""
     check_rules: bool = True
     stats: str = ""
@@ -390,6 +393,8 @@ class EqsatPass(ModulePass):
         self.validate()
         try:
             model = make_cost_model(self.cost_model, self.hardware)
+            if self.calibration:
+                model = calibration.calibrated(model, self.calibration)
         except (OSError, ValueError, ImportError, AttributeError, TypeError) as exc:
             raise DiagnosticException(f"eqsat: cannot make cost model: {exc}") from exc
         flags = self.flags()

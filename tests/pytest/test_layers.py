@@ -41,7 +41,7 @@ LAYERS: tuple[dict[str, tuple[str, ...]], ...] = (
     {"targets": ("ziggurat.targets",)},
     {"pipeline": ("ziggurat.cpu_pipeline", "ziggurat.gpu_pipeline")},
     {"registry": ("ziggurat.universe",)},
-    {"driver": ("ziggurat.driver", "ziggurat.artifacts")},
+    {"driver": ("ziggurat.driver", "ziggurat.artifacts", "ziggurat.autotune")},
     {
         "frontend": (
             "ziggurat.api",

@@ -375,3 +375,50 @@ def test_float16_inputs_output_and_check(tmp_path: Path) -> None:
     r = run(path, "--input", tmp_path / "x32.npy")
     assert r.returncode == 1
     assert "must be float16[7, 13], got float32[7, 13]" in r.stderr
+
+
+def test_autotune_times_refits_and_runs_the_tuned_program(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZIGGURAT_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "out.npy"
+    r = run(MLP, "--autotune", "--check", "-o", out)
+    assert r.returncode == 0, r.stderr
+    first = r.stdout.splitlines()[0]
+    assert first.startswith(
+        "autotune: timed 3 kernel(s) over 5 profiled runs; model refit 1 time(s)"
+    )
+    assert "from 3 sample(s)" in first and first.endswith("compiled under it")
+    assert "check: OK" in r.stdout
+    plain = tmp_path / "plain.npy"
+    assert run(MLP, "-o", plain).returncode == 0
+    np.testing.assert_allclose(np.load(out), np.load(plain), rtol=1e-5, atol=1e-6)
+    # Profiled once: the second run compiles under the model at once.
+    r = run(MLP, "--autotune")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("autotune: already profiled; model refit 1 time(s) from 3 sample(s)")
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (["-p", "cpu-pipeline"], "-p"),
+        (["--target", "avx2"], "--target"),
+        (["--device", "cuda"], "--device cuda"),
+    ],
+)
+def test_autotune_refuses_other_pipelines(args: list[str], flag: str) -> None:
+    r = run(MLP, "--autotune", *args)
+    assert r.returncode == 2
+    assert r.stderr.strip() == (
+        "ziggurat-run: error: --autotune compiles the default pipeline for the host; it "
+        f"cannot be combined with {flag}"
+    )
+
+
+def test_autotune_of_a_memref_function_says_there_is_nothing_to_time(tmp_path: Path) -> None:
+    path = tmp_path / "inplace.mlir"
+    path.write_text(INPLACE)
+    r = run(path, "--autotune")
+    assert r.returncode == 1
+    assert "--autotune times ztensor kernels; @f works on memrefs in place" in r.stderr
