@@ -90,6 +90,7 @@ from ziggurat.dialects.ztensor_kernels import (
     tensor_shape,
 )
 from ziggurat.lowering.kernel_profile import KernelMarks
+from ziggurat.lowering.ztensor_to_ztile_matvec import matvecs_as_reductions
 from ziggurat.lowering.ztensor_to_ztile_reductions import ReductionKernel
 from ziggurat.lowering.ztile_builder import (
     Gen,
@@ -420,6 +421,7 @@ def lower_block(block: Block, chooser: TileSizeChooser, marks: KernelMarks | Non
             # The identity (such as the empty permutation of a rank-0 value): no kernel.
             op.results[0].replace_all_uses_with(op.input)
             Rewriter.erase_op(op)
+    matvecs_as_reductions(block)
     fused = [op for op in block.ops if isinstance(op, zt.FusedOp)]
     given = [g for g in (kernel_of_fused(op, chooser) for op in fused) if g is not None]
     groups = Planner(block, chooser).plan(given)
