@@ -31,6 +31,32 @@ CASES: list[tuple[tuple[int, ...], tuple[int, ...]]] = [
 ]
 
 
+TRANSPOSED: list[tuple[Callable[[NDArray, NDArray], NDArray], int]] = [
+    (lambda a, x: a.T @ x, 0),  # (the vector's length: a's dim 0 or 1)
+    (lambda a, x: a.T @ x.reshape(-1, 1), 0),
+    (lambda a, x: x @ a.T, 1),
+    (lambda a, x: x.reshape(1, -1) @ a.T, 1),
+]
+
+
+@pytest.mark.parametrize(("fn", "dim"), TRANSPOSED)
+@pytest.mark.parametrize("shape", [(300, 200), (64, 8192), (2, 40)])
+def test_matvec_of_a_transposed_matrix(
+    fn: Callable[[NDArray, NDArray], NDArray], dim: int, shape: tuple[int, int]
+) -> None:
+    rng = np.random.default_rng(shape[0] + dim)
+    a = rng.standard_normal(shape, dtype=np.float32)
+    x = rng.standard_normal(shape[dim], dtype=np.float32)
+    want = fn(a.astype(np.float64), x.astype(np.float64))
+    g = zg.jit(fn)
+    got = g(a, x)
+    assert got.shape == want.shape
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4 * np.sqrt(shape[dim]))
+    text = g.lower(a, x).as_text("ztile")
+    # one reduction kernel; the transpose is never materialized
+    assert "ztile.dot" not in text and text.count("ztile.grid") == 1
+
+
 @pytest.mark.parametrize(("lshape", "rshape"), CASES)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_matvec_matches_numpy(lshape: tuple[int, ...], rshape: tuple[int, ...], dtype: Any) -> None:

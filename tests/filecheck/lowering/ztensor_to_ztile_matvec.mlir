@@ -1,15 +1,18 @@
 // RUN: ziggurat-opt %s -p ztensor-to-ztile | filecheck %s
 
 // A matrix-vector product is lowered as the reduction kernel of the products (memory-bound),
-// not as a GEMM whose register tile would be one lane wide; its transpose and multiply are the
+// not as a GEMM whose register tile would be one lane wide: the vector is copied into a row
+// (a reshape, K elements), which every program loads contiguously and multiplies in the
 // reduction's prologue, in one grid.
 
 // CHECK-LABEL: func.func @mv
+// CHECK:         %[[ROWBUF:.*]] = memref.alloc() : memref<1x32xf32>
+// CHECK:         scf.for
+// CHECK:           memref.store %{{.*}}, %[[ROWBUF]]
 // CHECK:         ztile.grid [8]
 // CHECK:           %[[A:.*]] = ztile.load %{{.*}} : memref<64x32xf32> -> !ztile.tile<8x32xf32>
-// CHECK:           %[[V:.*]] = ztile.load %{{.*}} : memref<32x1xf32> -> !ztile.tile<32x1xf32>
-// CHECK:           %[[T:.*]] = ztile.transpose %[[V]] {permutation = array<i64: 1, 0>}
-// CHECK:           %[[B:.*]] = ztile.broadcast %[[T]] : !ztile.tile<1x32xf32> -> !ztile.tile<8x32xf32>
+// CHECK:           %[[V:.*]] = ztile.load %{{.*}} : memref<1x32xf32> -> !ztile.tile<1x32xf32>
+// CHECK:           %[[B:.*]] = ztile.broadcast %[[V]] : !ztile.tile<1x32xf32> -> !ztile.tile<8x32xf32>
 // CHECK:           %[[P:.*]] = ztile.mul %[[A]], %[[B]]
 // CHECK:           ztile.reduce "sum" %[[P]] {axis = 1 : i64} : !ztile.tile<8x32xf32> -> !ztile.tile<8x1xf32>
 // CHECK-NOT:     ztile.grid
@@ -20,8 +23,9 @@ func.func @mv(%a: tensor<64x32xf32>, %v: tensor<32x1xf32>) -> tensor<64x1xf32> {
   func.return %m : tensor<64x1xf32>
 }
 
-// One row times a matrix: column sums of the products.
+// One row times a matrix: column sums of the products, the row copied into a column.
 // CHECK-LABEL: func.func @vm
+// CHECK:         memref.alloc() : memref<48x1xf64>
 // CHECK:         ztile.grid
 // CHECK:           ztile.mul
 // CHECK:           ztile.reduce "sum" %{{.*}} {axis = 0 : i64}
@@ -30,6 +34,35 @@ func.func @mv(%a: tensor<64x32xf32>, %v: tensor<32x1xf32>) -> tensor<64x1xf32> {
 func.func @vm(%u: tensor<1x48xf64>, %b: tensor<48x40xf64>) -> tensor<1x40xf64> {
   %m = ztensor.matmul %u, %b : (tensor<1x48xf64>, tensor<48x40xf64>) -> tensor<1x40xf64>
   func.return %m : tensor<1x40xf64>
+}
+
+// A transposed matrix is reduced in its own order: transpose(X) @ v is the column sums of
+// X * v, then the 1 x M sums are reshaped to M x 1; the transpose is never materialized.
+// CHECK-LABEL: func.func @tmv
+// CHECK:         ztile.grid
+// CHECK:           ztile.load %{{.*}} : memref<32x64xf32> -> !ztile.tile<32x64xf32>
+// CHECK:           ztile.reduce "sum" %{{.*}} {axis = 0 : i64}
+// CHECK-NOT:     ztile.grid
+// CHECK-NOT:     ztile.transpose
+// CHECK:         memref.store %{{.*}} : memref<64x1xf32>
+// CHECK:         func.return
+func.func @tmv(%x: tensor<32x64xf32>, %v: tensor<32xf32>) -> tensor<64x1xf32> {
+  %t = ztensor.transpose %x {permutation = array<i64: 1, 0>} : tensor<32x64xf32> -> tensor<64x32xf32>
+  %c = ztensor.reshape %v : tensor<32xf32> -> tensor<32x1xf32>
+  %m = ztensor.matmul %t, %c : (tensor<64x32xf32>, tensor<32x1xf32>) -> tensor<64x1xf32>
+  func.return %m : tensor<64x1xf32>
+}
+
+// u @ transpose(Y): the row sums of Y * u.
+// CHECK-LABEL: func.func @vmt
+// CHECK:         ztile.grid
+// CHECK:           ztile.reduce "sum" %{{.*}} {axis = 1 : i64}
+// CHECK-NOT:     ztile.grid
+// CHECK:         func.return
+func.func @vmt(%u: tensor<1x32xf32>, %y: tensor<40x32xf32>) -> tensor<1x40xf32> {
+  %t = ztensor.transpose %y {permutation = array<i64: 1, 0>} : tensor<40x32xf32> -> tensor<32x40xf32>
+  %m = ztensor.matmul %u, %t : (tensor<1x32xf32>, tensor<32x40xf32>) -> tensor<1x40xf32>
+  func.return %m : tensor<1x40xf32>
 }
 
 // A fused matmul kernel around one (what eqsat builds for relu(u@B + c)) is inlined: the
