@@ -79,6 +79,27 @@ func.func @main(%a: {ty}, %b: {ty}) -> {ty} {{
     )
 
 
+def matvec(n: int, vector_first: bool) -> Workload:
+    """`A @ v` (a matrix times a column) or `u @ A` (a row times a matrix) on an n x n matrix,
+    the vector 2-D: lowered as the reduction of the products (memory-bound)."""
+    mat, col, row = _t(n, n), _t(n, 1), _t(1, n)
+    lhs, rhs, out = (row, mat, row) if vector_first else (mat, col, col)
+    mlir = f"""
+func.func @main(%a: {lhs}, %b: {rhs}) -> {out} {{
+  %c = ztensor.matmul %a, %b : ({lhs}, {rhs}) -> {out}
+  func.return %c : {out}
+}}"""
+    shapes = [(1, n), (n, n)] if vector_first else [(n, n), (n, 1)]
+    return Workload(
+        f"{'u@A' if vector_first else 'A@v'} {n}x{n}",
+        mlir,
+        lambda r: [r.standard_normal(s, np.float32) for s in shapes],
+        lambda a, b: a @ b,
+        rtol=1e-3,
+        torch_fn=lambda a, b: a @ b,
+    )
+
+
 def relu_gemm_bias(n: int) -> Workload:
     ty = _t(n, n)
     mlir = f"""
@@ -220,6 +241,8 @@ func.func @main(%x: {x}, %w1: {w1}, %b1: {b1}, %w2: {w2}, %b2: {b2}) -> {x} {{
 WORKLOADS: list[Callable[[], Workload]] = [
     lambda: sgemm(1024),
     lambda: batched_matmul(512, 32),
+    lambda: matvec(4096, False),
+    lambda: matvec(4096, True),
     lambda: relu_gemm_bias(1024),
     lambda: tanh_affine(4096),
     lambda: softmax_rows(4096),
