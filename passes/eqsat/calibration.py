@@ -13,13 +13,16 @@ ops), `read` (`ep_in`: an input read inside a kernel), `matmul` (matmul kernels,
 and epilogue), `reduction`, `softmax`, `layernorm`, `movement` (transpose, broadcast, reshape,
 cast) and `other`. The refit model prices a node at `w[class] * base(node)`; a kernel's
 predicted time is then `sum_c w_c * p_c`, where `p_c` is the base price of its nodes of class
-`c`. `fit` chooses `theta = log w` by least squares on log time, with a weak ridge towards
-the base model (`theta = 0`):
+`c`. Each class belongs to a family (`FAMILIES`: softmax and layernorm are reductions) and its
+log weight is its family's factor plus its own: `log w_c = f_F(c) + d_c`. `fit` chooses them
+by least squares on log time, with weak ridges towards the base model, weaker on the families:
 
-    minimize  sum_k (log(sum_c w_c p_kc) - log t_k)^2 + RIDGE * sum_c theta_c^2
+    minimize  sum_k (log(sum_c w_c p_kc) - log t_k)^2
+              + RIDGE_FAMILY * sum_F f_F^2 + RIDGE_CLASS * sum_c d_c^2
 
-by Gauss-Newton steps (Levenberg-Marquardt damped). A class no sample has keeps weight 1;
-weights stay within [1e-6, 1e6]. `Fit.r2` is the R^2 of log time under the refit weights,
+by Gauss-Newton steps (Levenberg-Marquardt damped). A class no sample has takes its family's
+factor (a layernorm kernel never timed is priced like the reductions that were), a family
+no sample has keeps weight 1; weights stay within [1e-6, 1e6]. `Fit.r2` is the R^2 of log time under the refit weights,
 `Fit.r2_before` under the base model. Costs stay additive over e-nodes (each node is scaled by
 its own class), which extraction needs; the price of that is that a body node cannot know
 which kind of kernel it is in (an `ep_in` costs the same in an elementwise kernel and in a
@@ -57,7 +60,16 @@ CLASSES = (
 )
 """The classes whose weights are fitted (`node_class`)."""
 
-RIDGE = 1e-3
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "elementwise": ("elementwise", "movement", "other"),
+    "read": ("read",),
+    "matmul": ("matmul",),
+    "reduction": ("reduction", "softmax", "layernorm"),
+}
+"""Classes whose weights share a family factor (`fit`): softmax and layernorm kernels are row
+reductions, transposes and casts elementwise passes."""
+RIDGE_FAMILY = 1e-3
+RIDGE_CLASS = 1e-2
 MAX_LOG_WEIGHT = math.log(1e6)
 MODEL_VERSION = 1
 
@@ -223,6 +235,17 @@ def _r2(logs: np.ndarray[Any, Any], predicted: np.ndarray[Any, Any]) -> float:
     return 1.0 - residual / total
 
 
+def _family_matrix() -> np.ndarray[Any, Any]:
+    """log weights (one per class) = this matrix @ (family factors, then class terms)."""
+    families = list(FAMILIES)
+    out = np.zeros((len(CLASSES), len(families) + len(CLASSES)))
+    for i, cls in enumerate(CLASSES):
+        family = next(f for f, members in FAMILIES.items() if cls in members)
+        out[i, families.index(family)] = 1.0
+        out[i, len(families) + i] = 1.0
+    return out
+
+
 def fit(samples: Sequence[tuple[Mapping[str, float], float]]) -> Fit:
     """Weights per class from `(class prices, observed seconds)` pairs (see the module
     docstring). Samples with a non-positive time or price are ignored."""
@@ -232,33 +255,39 @@ def fit(samples: Sequence[tuple[Mapping[str, float], float]]) -> Fit:
         return Fit({c: 1.0 for c in CLASSES}, 0, float("nan"), float("nan"), counts)
     prices = np.array([[p.get(c, 0.0) for c in CLASSES] for p, _ in rows])
     logs = np.log(np.array([t for _, t in rows]))
-    theta = np.zeros(len(CLASSES))
+    mix = _family_matrix()
+    ridge = np.array([RIDGE_FAMILY] * len(FAMILIES) + [RIDGE_CLASS] * len(CLASSES))
+    params = np.zeros(mix.shape[1])
 
-    def objective(th: np.ndarray[Any, Any]) -> float:
-        pred = np.log(prices @ np.exp(th))
-        return float(np.sum((pred - logs) ** 2) + RIDGE * np.sum(th**2))
+    def log_weights(x: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        return np.clip(mix @ x, -MAX_LOG_WEIGHT, MAX_LOG_WEIGHT)
+
+    def objective(x: np.ndarray[Any, Any]) -> float:
+        pred = np.log(prices @ np.exp(log_weights(x)))
+        return float(np.sum((pred - logs) ** 2) + np.sum(ridge * x**2))
 
     damping = 1e-3
-    current = objective(theta)
+    current = objective(params)
     for _ in range(200):
-        w = np.exp(theta)
+        w = np.exp(log_weights(params))
         total = prices @ w
         residual = np.log(total) - logs
-        jac = prices * w / total[:, None]
-        grad = jac.T @ residual + RIDGE * theta
-        hess = jac.T @ jac + RIDGE * np.eye(len(CLASSES))
+        jac = (prices * w / total[:, None]) @ mix
+        grad = jac.T @ residual + ridge * params
+        hess = jac.T @ jac + np.diag(ridge)
         improved = False
+        step = np.zeros_like(params)
         while damping < 1e12:
             step = np.linalg.solve(hess + damping * np.diag(np.diag(hess) + 1e-12), -grad)
-            trial = np.clip(theta + step, -MAX_LOG_WEIGHT, MAX_LOG_WEIGHT)
-            value = objective(trial)
+            value = objective(params + step)
             if value < current:
-                theta, current, improved = trial, value, True
+                params, current, improved = params + step, value, True
                 damping = max(damping / 10, 1e-9)
                 break
             damping *= 10
         if not improved or float(np.max(np.abs(step))) < 1e-9:
             break
+    theta = log_weights(params)
     weights = {c: float(math.exp(t)) for c, t in zip(CLASSES, theta, strict=True)}
     after = np.log(prices @ np.exp(theta))
     before = np.log(prices.sum(axis=1))
@@ -322,6 +351,7 @@ def calibrated(base: CostModel, path: str) -> RefitCostModel:
 
 __all__ = [
     "CLASSES",
+    "FAMILIES",
     "Fit",
     "RefitCostModel",
     "RooflineCostModel",

@@ -178,9 +178,25 @@ def test_fit_recovers_known_weights() -> None:
     result = cal.fit(samples)
     for cls, weight in true.items():
         assert result.weights[cls] == pytest.approx(weight, rel=0.05)
-    assert result.weights["softmax"] == 1.0  # never observed: the base model's price
+    # never observed: its family's factor (softmax kernels are reductions)
+    assert 1.0 < result.weights["softmax"] < 2.0
+    assert result.weights["layernorm"] == pytest.approx(result.weights["softmax"])
     assert result.counts["softmax"] == 0 and result.samples == len(samples)
     assert result.r2 > 0.99 > result.r2_before
+
+
+def test_unobserved_classes_take_their_familys_factor() -> None:
+    rng = np.random.default_rng(4)
+    samples = []
+    for _ in range(20):
+        price = float(rng.uniform(1e-5, 1e-3))
+        samples.append(({"reduction": price}, 4.0 * price))
+    result = cal.fit(samples)
+    assert result.weights["reduction"] == pytest.approx(4.0, rel=0.02)
+    # layernorm and softmax kernels are reductions: priced like the ones timed, mostly
+    assert 2.0 < result.weights["layernorm"] < 4.0
+    # another family, and the read prices the samples had none of: the base model's
+    assert result.weights["matmul"] == 1.0 and result.weights["read"] == 1.0
 
 
 def test_fit_without_samples_is_the_base_model() -> None:
