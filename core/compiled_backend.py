@@ -101,6 +101,35 @@ class AutotuneExecutable(OutExecutable):
         result: tuple[NDArray, ...] = self.tuner(*arrays, out=out)
         return result
 
+    def single(self) -> Callable[..., NDArray] | None:
+        """For one output: a callable taking the inputs (and the output array, positionally)
+        that returns the result, whatever the phase."""
+        specs = self._current().kernel.specs
+        if sum(spec.role == "out" for spec in specs) != 1:
+            return None
+        inputs = len(specs) - 1
+
+        def direct(*arrays: NDArray) -> NDArray:
+            if len(arrays) > inputs:
+                return self(*arrays[:inputs], out=tuple(arrays[inputs:]))[0]
+            return self(*arrays)[0]
+
+        return direct
+
+    def native_entry(
+        self, fallback: Callable[..., Any], out_keyword: bool = True
+    ) -> Callable[..., Any] | None:
+        """The tuned program's native entry (`KernelExecutable.native_entry`) once tuned; None
+        while calls are profiled."""
+        if not self.tuner.tuned:
+            return None
+        return self._current().native_entry(fallback, out_keyword)
+
+    def _current(self) -> KernelExecutable:
+        current = self.tuner.current
+        assert isinstance(current, KernelExecutable)
+        return current
+
 
 def take_transposes(module: ModuleOp) -> ModuleOp:
     """`module` (in place) with every argument of rank >= 2 marked `{ziggurat.layout =

@@ -295,6 +295,24 @@ def test_autotune_samples_accumulate_across_programs(cache: Path) -> None:
     assert kinds == ["elementwise", "reduction"]
 
 
+def test_tuned_calls_take_the_native_entry(cache: Path) -> None:
+    f = zg.jit(lambda x: x * 2.0 + 1.0, autotune=True)
+    x = np.arange(12, dtype=np.float32).reshape(3, 4)
+    out = np.empty_like(x)
+    for i in range(autotune.WARMUP_CALLS + autotune.TIMED_CALLS):
+        if i == 1:
+            assert f(x, out=out) is out  # out= while profiling
+            np.testing.assert_array_equal(out, x * 2 + 1)
+        else:
+            np.testing.assert_array_equal(f(x), x * 2 + 1)
+        assert f._entry is None  # profiled calls go through the Python path
+    np.testing.assert_array_equal(f(x), x * 2 + 1)
+    assert f._entry is not None  # tuned: the kernel's native entry, as without autotune
+    np.testing.assert_array_equal(f(x), x * 2 + 1)
+    assert f(x, out=out) is out
+    np.testing.assert_array_equal(out, x * 2 + 1)
+
+
 def test_autotune_without_a_cache_uses_a_temporary_folder(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
