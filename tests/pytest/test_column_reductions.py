@@ -2,7 +2,8 @@
 default chooser gives them and the compiled results against numpy.
 
 Such a reduction keeps the contiguous last dim: each program takes a block of up to 256
-columns and walks the rows in chunks, every vector of a row in its own accumulator.
+columns (1024 for operands beyond 8M elements) and walks the rows in chunks, every vector of a
+row in its own accumulator.
 """
 
 from __future__ import annotations
@@ -81,3 +82,23 @@ def test_a_full_reduction_skips_axes_of_one_element(shape: tuple[int, ...], redu
     assert got == want and np.signbit(got) == np.signbit(want)
     y = np.random.default_rng(3).standard_normal(shape).astype(np.float32)
     np.testing.assert_allclose(fn(y), y.astype(np.float64).sum(), rtol=1e-4, atol=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("shape", "columns"),
+    [((4096, 2049), 1024), ((2049, 4096), 1024), ((4097, 2048), 256), ((2048, 4096), 256)],
+)
+def test_large_operands_get_wide_column_blocks(shape: tuple[int, int], columns: int) -> None:
+    """Beyond WIDE_COLUMNS_ELEMENTS, 1024 columns a block, unless only the narrow blocks
+    divide the rows (4097 = 17 * 241: chunks of 17 rows in 256 columns, none in 1024)."""
+    tile = DefaultTileSizes().reduction(shape, (0,))
+    assert tile[-1] == columns
+    assert prologue_problem(shape, (0,)) is None
+    rng = np.random.default_rng(shape[0])
+    x = rng.standard_normal(shape, dtype=np.float32)
+    y = rng.standard_normal(shape, dtype=np.float32)
+    f = zg.jit(lambda a, b: (a * b).sum(axis=0))
+    got = f(x, y)
+    want = (x.astype(np.float64) * y).sum(axis=0)
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-3 * np.sqrt(shape[0]))
+    assert f.lower(x, y).as_text("ztile").count("ztile.grid") == 1  # the product fused in
