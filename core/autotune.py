@@ -72,14 +72,15 @@ def folder(threads: int | None = None) -> Path:
 
 def model_path(threads: int | None = None) -> str:
     """The content-named copy of the current model for `threads` ("" when none was fit)."""
+    where = folder(threads)
     try:
-        model = json.loads((folder(threads) / "model.json").read_text())
+        model = json.loads((where / "model.json").read_text())
     except (OSError, json.JSONDecodeError):
         return ""
     name = model.get("file") if isinstance(model, dict) else None
-    if not isinstance(name, str) or not (folder(threads) / name).is_file():
+    if not isinstance(name, str) or not (where / name).is_file():
         return ""
-    return str(folder(threads) / name)
+    return str(where / name)
 
 
 def _samples(path: Path) -> list[dict[str, Any]]:
@@ -177,7 +178,8 @@ class Tuner:
     the kernels' descriptions); `tuned()` compiles it under the newest model (read when it is
     called) and returns the callable. `key` names the program and its options (not the
     model): a program whose key was tuned before on this CPU and thread count is compiled by
-    `tuned()` at once. Calls take and return what the callables do.
+    `tuned()` at once. Calls take and return what the callables do; calls from several
+    threads are counted once each, and the tuning runs once.
     """
 
     def __init__(
@@ -193,7 +195,8 @@ class Tuner:
         self.calls = 0
         self.times: list[dict[int, int]] = []
         self.kernels: list[dict[str, Any]] = []
-        self._tuned = tuned
+        self._compile_tuned = tuned
+        self._lock = threading.Lock()
         self.marker = _program_marker(key, threads)
         self.tuned = self.marker.exists()
         self.current: Call
@@ -209,11 +212,14 @@ class Tuner:
 
         with profile.recording() as marks:
             result = self.current(*args, **kwargs)
-        self.calls += 1
-        if self.calls > WARMUP_CALLS:
-            self.times.append(profile.kernel_times(marks))
-        if self.calls >= WARMUP_CALLS + TIMED_CALLS:
-            self._tune()
+        with self._lock:
+            if self.tuned:  # another thread tuned it meanwhile
+                return result
+            self.calls += 1
+            if self.calls > WARMUP_CALLS:
+                self.times.append(profile.kernel_times(marks))
+            if self.calls >= WARMUP_CALLS + TIMED_CALLS:
+                self._tune()
         return result
 
     def _tune(self) -> None:
@@ -228,7 +234,7 @@ class Tuner:
         refit(self.threads)
         self.marker.parent.mkdir(parents=True, exist_ok=True)
         self.marker.touch()
-        self.current = self._tuned()
+        self.current = self._compile_tuned()
         self.tuned = True
 
 

@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 
 from ziggurat.passes.eqsat.cost import CostModel, NodeInfo, RooflineCostModel
-from ziggurat.passes.eqsat.terms import OPS, OpSpec, TType
+from ziggurat.passes.eqsat.terms import OPS, SPEC_OF_CLASS, OpSpec, TType
 
 CLASSES = (
     "elementwise",
@@ -109,17 +109,8 @@ def node_class(node: NodeInfo) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _op_specs() -> dict[str, OpSpec]:
-    """ztensor op name -> the spec of its unfused (`Op` sort) constructor."""
-    out: dict[str, OpSpec] = {}
-    for spec in OPS.values():
-        if spec.ztensor is None or spec.sort != "Op" or spec.category.startswith("fused"):
-            continue
-        out.setdefault(spec.ztensor.name, spec)
-    return out
-
-
-_SPECS = _op_specs()
+_SPECS: dict[str, OpSpec] = {cls.name: spec for cls, spec in SPEC_OF_CLASS.items()}
+"""ztensor op name -> the spec of its unfused (`Op` sort) constructor."""
 
 
 def _ttype(value: Sequence[Any] | None) -> TType:
