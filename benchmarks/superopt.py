@@ -7,7 +7,7 @@ both for a fair peer):
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/superopt.py [--quick] \
         [--only NAME ...] [--json PATH] [--rounds N] [--gap-ms MS]
 
-The full run takes about 4 minutes on 2 cores, `--quick` (2 rounds of single calls, a smoke
+The full run takes about 5 minutes on 2 cores, `--quick` (2 rounds of single calls, a smoke
 run whose timings mean little) about 1.5. `--only` takes program names as printed (exact, or
 else substrings: `--only attention` runs both attention blocks).
 
